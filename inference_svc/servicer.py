@@ -1,0 +1,122 @@
+"""jobextract.v1.Inference over gRPC: checks requests, calls the ModelHost, maps errors.
+
+The servicer knows nothing about job postings: it streams what the resident model
+generates for chat messages, optionally under a JSON schema.
+"""
+
+from __future__ import annotations
+
+import logging
+import time
+from contextlib import aclosing
+
+import grpc
+
+from jobextract.proto import extraction_pb2 as pb
+from jobextract.proto import extraction_pb2_grpc as pb_grpc
+from inference_svc.engine import HostError, ModelHost, State, memory_in_use
+from inference_svc.requests import TIER_ENUMS, InvalidRequest, parse_generate, wanted_model
+
+log = logging.getLogger(__name__)
+
+STATUS = {
+    "unavailable": grpc.StatusCode.UNAVAILABLE,
+    "resource_exhausted": grpc.StatusCode.RESOURCE_EXHAUSTED,
+    "failed_precondition": grpc.StatusCode.FAILED_PRECONDITION,
+    "invalid_argument": grpc.StatusCode.INVALID_ARGUMENT,
+    "internal": grpc.StatusCode.INTERNAL,
+}
+FINISH = {"stop": pb.FINISH_REASON_STOP, "length": pb.FINISH_REASON_LENGTH,
+          "abort": pb.FINISH_REASON_ABORT}
+STATES = {State.LOADING: pb.MODEL_STATE_LOADING, State.READY: pb.MODEL_STATE_READY,
+          State.FAILED: pb.MODEL_STATE_FAILED}
+
+
+class InferenceServicer(pb_grpc.InferenceServicer):
+    def __init__(self, host: ModelHost, profile: str):
+        self.host = host
+        self.profile = profile
+        self.max_context = max(spec.max_model_len for spec in host.registry.values())
+
+    async def Generate(self, request: pb.GenerateRequest, context: grpc.aio.ServicerContext):
+        started = time.monotonic()
+        try:
+            job = parse_generate(request, self.host.registry, self.max_context)
+        except InvalidRequest as e:
+            await context.abort(grpc.StatusCode.INVALID_ARGUMENT, str(e))
+        first_token_at = None
+        last = None
+        try:
+            async with aclosing(self.host.generate(job)) as stream:
+                async for chunk in stream:
+                    first = first_token_at is None
+                    if first:
+                        first_token_at = time.monotonic()
+                    response = pb.GenerateResponse(delta=chunk.text, request_id=job.request_id)
+                    if first or chunk.finish_reason:
+                        response.model = self.host.spec.name
+                        response.tier = self._tier()
+                    if chunk.finish_reason:
+                        response.finish_reason = FINISH.get(chunk.finish_reason,
+                                                            pb.FINISH_REASON_STOP)
+                        response.usage.prompt_tokens = chunk.prompt_tokens
+                        response.usage.completion_tokens = chunk.completion_tokens
+                        last = chunk
+                    yield response
+        except HostError as e:
+            log.info("generate %s rejected: %s", job.request_id, e.message)
+            await context.abort(STATUS[e.kind], e.message)
+        if last is not None:
+            now = time.monotonic()
+            log.info("generate %s model=%s prompt_tokens=%d completion_tokens=%d finish=%s "
+                     "ttft_ms=%.0f total_ms=%.0f", job.request_id, self.host.spec.name,
+                     last.prompt_tokens, last.completion_tokens, last.finish_reason,
+                     (first_token_at - started) * 1000, (now - started) * 1000)
+
+    async def LoadModel(self, request: pb.LoadModelRequest, context: grpc.aio.ServicerContext):
+        try:
+            spec = wanted_model(self.host.registry, request.tier, request.model)
+        except InvalidRequest as e:
+            await context.abort(grpc.StatusCode.INVALID_ARGUMENT, str(e))
+        if spec is None:
+            await context.abort(grpc.StatusCode.INVALID_ARGUMENT,
+                                "name a tier or a registered model to load")
+        if request.HasField("grace_seconds") and request.grace_seconds < 0:
+            await context.abort(grpc.StatusCode.INVALID_ARGUMENT, "grace_seconds must be >= 0")
+        grace = request.grace_seconds if request.HasField("grace_seconds") else None
+        try:
+            result = await self.host.load(spec, grace)
+        except HostError as e:
+            await context.abort(STATUS[e.kind], e.message)
+        return pb.LoadModelResponse(info=self._info(), switched=result.switched,
+                                    switch_seconds=result.seconds,
+                                    aborted_requests=result.aborted)
+
+    async def GetModelInfo(self, request, context):
+        return self._info()
+
+    def _tier(self) -> int:
+        tiers = self.host.tiers()
+        return TIER_ENUMS[tiers[0]] if len(tiers) == 1 else pb.TIER_UNSPECIFIED
+
+    def _info(self) -> pb.ModelInfo:
+        host, spec = self.host, self.host.spec
+        memory, memory_kind = memory_in_use()
+        info = pb.ModelInfo(
+            state=STATES[host.state], reason=host.reason, load_seconds=host.load_seconds,
+            memory_bytes=memory, memory_kind=memory_kind, requests_served=host.requests_served,
+            switches=host.switches, active_requests=host.active_requests,
+            engine_unfinished_requests=host.engine_unfinished_requests(),
+            max_pending=host.max_pending, profile=self.profile, device=_device())
+        if spec is not None:
+            info.name, info.checkpoint = spec.name, spec.checkpoint
+            info.tiers.extend(TIER_ENUMS[t] for t in host.tiers())
+            info.max_model_len, info.dtype = spec.max_model_len, spec.dtype
+            info.quantization = spec.quantization or ""
+        return info
+
+
+def _device() -> str:
+    import torch
+
+    return "cuda" if torch.cuda.is_available() else "cpu"

@@ -1,0 +1,1 @@
+"""jobextract: shared pieces of the router and inference services (generated stubs, gRPC serving)."""
