@@ -294,8 +294,8 @@ class ModelHost:
         room = spec.max_model_len - prompt_tokens
         if job.max_tokens is None:
             if room < 1:
-                raise BadPrompt(f"the prompt is {prompt_tokens} tokens; {spec.name} takes at "
-                                f"most {spec.max_model_len - 1}")
+                raise BadPrompt(f"the prompt is {prompt_tokens} tokens: it does not fit the "
+                                f"{spec.max_model_len}-token context of {spec.name}")
             return min(self.default_max_tokens, room)
         if job.max_tokens > room:
             raise BadPrompt(f"the prompt is {prompt_tokens} tokens and max_tokens is "
