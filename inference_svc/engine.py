@@ -119,7 +119,12 @@ class ModelHost:
         async with self._switch_lock:
             if self.spec == spec and self.state == State.READY:
                 return SwitchResult(switched=False, seconds=0.0, aborted=0)
-            _check_checkpoint(spec)
+            try:
+                _check_checkpoint(spec)
+            except LoadFailed as e:
+                if self.state != State.READY:  # nothing resident to keep serving
+                    await self._set_state(State.FAILED, e.message)
+                raise
             started = time.monotonic()
             previous = self.spec if self.state == State.READY else None
             await self._set_state(State.LOADING, f"loading {spec.name}")

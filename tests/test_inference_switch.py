@@ -1,0 +1,147 @@
+"""Model switching on the shared service: states, health, requests during a switch, failures.
+
+These tests change the resident model, so they run after the generation tests (pytest runs
+files in name order) and leave tiny-a resident again.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import shutil
+import time
+
+import grpc
+import pytest
+from grpc_health.v1 import health_pb2
+
+from jobextract.proto import extraction_pb2 as pb
+from tests.conftest import eventually
+from tests.test_inference_generate import collect, engine_idle, long_request, request
+
+INFERENCE = "jobextract.v1.Inference"
+SERVING = health_pb2.HealthCheckResponse.SERVING
+NOT_SERVING = health_pb2.HealthCheckResponse.NOT_SERVING
+
+
+async def info(inference) -> pb.ModelInfo:
+    return await inference.GetModelInfo(pb.GetModelInfoRequest())
+
+
+async def test_load_resident_model_is_idempotent(inference):
+    before = await info(inference)
+    reply = await inference.LoadModel(pb.LoadModelRequest(tier=pb.TIER_PRIMARY))
+    assert not reply.switched and reply.info.name == "tiny-a"
+    assert reply.info.switches == before.switches
+
+
+async def test_load_model_bad_input(inference):
+    for req, words in [(pb.LoadModelRequest(), "name a tier"),
+                       (pb.LoadModelRequest(tier=9), "unknown tier"),
+                       (pb.LoadModelRequest(model="nope"), "unknown model"),
+                       (pb.LoadModelRequest(tier=pb.TIER_MAXIMUM, grace_seconds=-1), "grace")]:
+        with pytest.raises(grpc.aio.AioRpcError) as e:
+            await inference.LoadModel(req)
+        assert e.value.code() == grpc.StatusCode.INVALID_ARGUMENT
+        assert words in e.value.details()
+
+
+async def test_switch_drains_then_aborts_and_reports_states(inference, health):
+    """tiny-a -> tiny-b while requests run: a short one finishes inside the grace period,
+    a long one is aborted after it; health and GetModelInfo show the switch."""
+    statuses: list[int] = []
+
+    async def watch():
+        async for reply in health.Watch(health_pb2.HealthCheckRequest(service=INFERENCE)):
+            statuses.append(reply.status)
+
+    watcher = asyncio.create_task(watch())
+    await eventually(lambda: asyncio.sleep(0, result=bool(statuses)))
+    short = asyncio.create_task(collect(inference, long_request(max_tokens=300)))
+    long = asyncio.create_task(collect(inference, long_request(max_tokens=1900)))
+
+    async def both_running():
+        return (await info(inference)).engine_unfinished_requests == 2
+
+    assert await eventually(both_running, timeout=5)
+    switch = asyncio.ensure_future(inference.LoadModel(
+        pb.LoadModelRequest(tier=pb.TIER_MAXIMUM, grace_seconds=1.5)))
+
+    async def loading():
+        return (await info(inference)).state == pb.MODEL_STATE_LOADING
+
+    assert await eventually(loading, timeout=5)
+    # New work during the switch is refused at once, with a reason to retry.
+    with pytest.raises(grpc.aio.AioRpcError) as e:
+        await collect(inference, request(max_tokens=4))
+    assert e.value.code() == grpc.StatusCode.UNAVAILABLE
+    assert "switching to tiny-b" in e.value.details() or "loading tiny-b" in e.value.details()
+
+    reply = await switch
+    assert reply.switched and reply.aborted_requests == 1
+    assert reply.info.name == "tiny-b" and reply.info.state == pb.MODEL_STATE_READY
+    assert list(reply.info.tiers) == [pb.TIER_MAXIMUM]
+    assert reply.info.switches >= 1 and reply.switch_seconds > 0
+
+    assert (await short)[-1].finish_reason == pb.FINISH_REASON_LENGTH
+    with pytest.raises(grpc.aio.AioRpcError) as e:
+        await long
+    assert e.value.code() == grpc.StatusCode.UNAVAILABLE
+    assert "aborted" in e.value.details()
+
+    await eventually(lambda: asyncio.sleep(0, result=statuses[-1:] == [SERVING]))
+    watcher.cancel()
+    assert statuses[0] == SERVING and NOT_SERVING in statuses and statuses[-1] == SERVING
+    assert await engine_idle(inference)
+    # The new model serves its tier; the old tier now needs a switch.
+    assert (await collect(inference, request(tier=pb.TIER_MAXIMUM, max_tokens=4)))[-1].model == "tiny-b"
+    with pytest.raises(grpc.aio.AioRpcError) as e:
+        await collect(inference, request(tier=pb.TIER_PRIMARY, max_tokens=4))
+    assert e.value.code() == grpc.StatusCode.FAILED_PRECONDITION
+    assert "resident model: tiny-b" in e.value.details()
+
+
+async def test_missing_checkpoint_fails_without_unloading(inference, tiny_models):
+    """A checkpoint folder that is not there is refused before anything is unloaded."""
+    config = tiny_models["a"] / "config.json"
+    hidden = config.with_suffix(".hidden")
+    config.rename(hidden)
+    try:
+        started = time.monotonic()
+        with pytest.raises(grpc.aio.AioRpcError) as e:
+            await inference.LoadModel(pb.LoadModelRequest(tier=pb.TIER_PRIMARY))
+        assert e.value.code() == grpc.StatusCode.FAILED_PRECONDITION
+        assert "no config.json" in e.value.details()
+        assert time.monotonic() - started < 2
+    finally:
+        hidden.rename(config)
+    current = await info(inference)
+    assert current.name == "tiny-b" and current.state == pb.MODEL_STATE_READY
+
+
+async def test_failed_load_restores_the_previous_model(inference, health, tiny_models):
+    """Weights that cannot load: clear error, tiny-b comes back, health SERVING again."""
+    weights = tiny_models["a"] / "model.safetensors"
+    saved = weights.with_suffix(".saved")
+    shutil.copy(weights, saved)
+    weights.write_bytes(b"not a safetensors file")
+    try:
+        with pytest.raises(grpc.aio.AioRpcError) as e:
+            await inference.LoadModel(pb.LoadModelRequest(tier=pb.TIER_PRIMARY))
+    finally:
+        saved.replace(weights)
+    assert e.value.code() == grpc.StatusCode.FAILED_PRECONDITION
+    assert "loading tiny-a failed" in e.value.details() and "tiny-b restored" in e.value.details()
+    current = await info(inference)
+    assert current.name == "tiny-b" and current.state == pb.MODEL_STATE_READY
+    assert "loading tiny-a failed" in current.reason
+    reply = await health.Check(health_pb2.HealthCheckRequest(service=INFERENCE))
+    assert reply.status == SERVING
+
+
+async def test_generate_with_allow_switch_switches_back(inference):
+    before = await info(inference)
+    responses = await collect(inference, request(tier=pb.TIER_PRIMARY, allow_switch=True,
+                                                 max_tokens=4))
+    assert responses[-1].model == "tiny-a"
+    after = await info(inference)
+    assert after.name == "tiny-a" and after.switches == before.switches + 1
