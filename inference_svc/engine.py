@@ -95,8 +95,10 @@ class ModelHost:
 
     def __init__(self, registry: dict[str, ModelSpec], max_pending: int,
                  default_max_tokens: int, switch_grace_seconds: float,
-                 on_serving: Callable[[bool], Awaitable[None]]):
+                 on_serving: Callable[[bool], Awaitable[None]],
+                 download_dir: Path | None = None):
         self.registry = registry
+        self.download_dir = download_dir
         self.max_pending = max_pending
         self.default_max_tokens = default_max_tokens
         self.switch_grace_seconds = switch_grace_seconds
@@ -159,7 +161,7 @@ class ModelHost:
         from vllm.v1.engine.async_llm import AsyncLLM
 
         started = time.monotonic()
-        args = AsyncEngineArgs(**spec.engine_kwargs())
+        args = AsyncEngineArgs(**spec.engine_kwargs(self.download_dir))
         # Engine start blocks for tens of seconds: keep the event loop (health, info) live.
         self._engine = await asyncio.to_thread(AsyncLLM.from_engine_args, args)
         self.spec = spec

@@ -45,12 +45,13 @@ class ModelSpec:
     max_num_seqs: int = 64
     trust_remote_code: bool = False
 
-    def engine_kwargs(self) -> dict:
-        """Keyword arguments for vLLM's AsyncEngineArgs."""
+    def engine_kwargs(self, download_dir: Path | None = None) -> dict:
+        """Keyword arguments for vLLM's AsyncEngineArgs (hub downloads go to download_dir)."""
         from vllm.config import StructuredOutputsConfig
 
         return dict(
             model=self.checkpoint,
+            download_dir=str(download_dir) if download_dir else None,
             served_model_name=self.name,
             dtype=self.dtype,
             quantization=self.quantization,

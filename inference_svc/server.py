@@ -30,7 +30,8 @@ async def serve(settings: InferenceSettings) -> None:
 
     host = ModelHost(registry, max_pending=settings.max_pending,
                      default_max_tokens=settings.default_max_tokens,
-                     switch_grace_seconds=settings.switch_grace_seconds, on_serving=on_serving)
+                     switch_grace_seconds=settings.switch_grace_seconds, on_serving=on_serving,
+                     download_dir=settings.model_cache_dir)
     servicer = InferenceServicer(host, profile)
 
     def register(server) -> list[str]:

