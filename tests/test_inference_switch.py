@@ -56,15 +56,15 @@ async def test_switch_drains_then_aborts_and_reports_states(inference, health):
 
     watcher = asyncio.create_task(watch())
     await eventually(lambda: asyncio.sleep(0, result=bool(statuses)))
-    short = asyncio.create_task(collect(inference, long_request(max_tokens=300)))
+    short = asyncio.create_task(collect(inference, long_request(max_tokens=20)))
     long = asyncio.create_task(collect(inference, long_request(max_tokens=1900)))
 
-    async def both_running():
-        return (await info(inference)).engine_unfinished_requests == 2
+    async def both_admitted():
+        return (await info(inference)).active_requests == 2
 
-    assert await eventually(both_running, timeout=5)
+    assert await eventually(both_admitted, timeout=5)
     switch = asyncio.ensure_future(inference.LoadModel(
-        pb.LoadModelRequest(tier=pb.TIER_MAXIMUM, grace_seconds=1.5)))
+        pb.LoadModelRequest(tier=pb.TIER_MAXIMUM, grace_seconds=2)))
 
     async def loading():
         return (await info(inference)).state == pb.MODEL_STATE_LOADING

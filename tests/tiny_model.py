@@ -1,9 +1,10 @@
 """Build tiny random-weight Qwen3 checkpoints, so tests run the real engine without a download.
 
 The checkpoint is a real `Qwen3ForCausalLM` (head_dim 64: vLLM's CPU attention rejects 16)
-with a small byte-level BPE tokenizer trained here and a Qwen-style chat template that
-honours `enable_thinking`. Its text is gibberish; its shapes, template and special tokens
-are what the services handle in production.
+with a small byte-level BPE tokenizer and a Qwen-style chat template that honours
+`enable_thinking`. Its logits are uniform (see `_FIRST`): greedy output is predictable,
+sampled output is random. Its shapes, template and special tokens are what the services
+handle in production.
 
     python -m tests.tiny_model OUT_DIR [--seed N]
 """
@@ -29,28 +30,39 @@ CHAT_TEMPLATE = (
     "{%- endif %}"
 )
 
-_CORPUS_LINES = [
-    '{"title": "Software Engineer", "company": "Acme Corp", "location": "Remote"}',
-    '{"salary_min": 120000, "salary_max": 180000, "skills": ["Python", "React"]}',
-    "We are hiring a senior data analyst in Berlin. Salary: $55-60/hr. Benefits: 401k.",
-    "Requirements: five years of experience with SQL, PostgreSQL and cloud platforms.",
-    "system user assistant true false null 0 1 2 3 4 5 6 7 8 9 [ ] { } , : \" \\n",
-]
+# Token ids in this order, specials last. The model's final norm is zeroed, so every logit
+# is exactly 0 and greedy decoding takes the lowest allowed id: under a JSON schema that is
+# a closing quote, an empty list, `null`: small valid documents, quickly. Sampling with a
+# temperature draws uniformly from what the grammar allows.
+_FIRST = ['"', "]", "}", "null", ",", ":", "[", "{", "true", "false"]
+_WORDS = ["null", "true", "false"]
 
 
-def build_tokenizer(out: Path, vocab_size: int = 1024):
-    from tokenizers import Tokenizer, decoders, models, pre_tokenizers, trainers
+def build_tokenizer(out: Path):
+    from tokenizers import Tokenizer, decoders, models, pre_tokenizers
     from transformers import PreTrainedTokenizerFast
 
-    tok = Tokenizer(models.BPE())
+    vocab: dict[str, int] = {}
+    merges: list[tuple[str, str]] = []
+
+    def add(token: str) -> None:
+        vocab.setdefault(token, len(vocab))
+
+    for word in _WORDS:  # a word's prefixes must be tokens for its BPE merges
+        for i in range(2, len(word) + 1):
+            merges.append((word[: i - 1], word[i - 1]))
+    for token in _FIRST:
+        add(token)
+    for char in pre_tokenizers.ByteLevel.alphabet():
+        add(char)
+    for left, right in merges:
+        add(left + right)
+    for special in SPECIAL_TOKENS:
+        add(special)
+    tok = Tokenizer(models.BPE(vocab=vocab, merges=merges))
     tok.pre_tokenizer = pre_tokenizers.ByteLevel(add_prefix_space=False)
     tok.decoder = decoders.ByteLevel()
-    trainer = trainers.BpeTrainer(
-        vocab_size=vocab_size,
-        special_tokens=SPECIAL_TOKENS,
-        initial_alphabet=pre_tokenizers.ByteLevel.alphabet(),
-    )
-    tok.train_from_iterator(_CORPUS_LINES * 50, trainer=trainer)
+    tok.add_special_tokens(SPECIAL_TOKENS)
     fast = PreTrainedTokenizerFast(
         tokenizer_object=tok,
         eos_token="<|im_end|>",
@@ -88,6 +100,8 @@ def build_tiny_qwen3(out: Path, seed: int = 0, max_position_embeddings: int = 20
         torch_dtype="float32",
     )
     model = Qwen3ForCausalLM(config)
+    with torch.no_grad():
+        model.model.norm.weight.zero_()  # uniform logits: see _FIRST
     model.save_pretrained(out, safe_serialization=True)
     (out / "generation_config.json").write_text(
         json.dumps({"eos_token_id": config.eos_token_id, "bos_token_id": config.bos_token_id})

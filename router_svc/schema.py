@@ -1,0 +1,134 @@
+"""JobPosting: the single source of truth for the extracted fields.
+
+The pydantic model validates every result (local or cloud) and produces the JSON schema
+that constrains generation. Field order is generation order: the short, important fields
+come before the long lists. A test keeps this model and the proto message in step.
+"""
+
+from __future__ import annotations
+
+import copy
+import json
+from functools import cache
+from typing import Annotated, Literal
+
+from pydantic import BaseModel, ConfigDict, Field, StringConstraints, field_validator, model_validator
+
+from jobextract.proto import extraction_pb2 as pb
+
+Period = Literal["hour", "day", "week", "month", "year"]
+Item = Annotated[str, StringConstraints(strip_whitespace=True, max_length=200)]
+PERIODS = {"hour": pb.SALARY_PERIOD_HOUR, "day": pb.SALARY_PERIOD_DAY,
+           "week": pb.SALARY_PERIOD_WEEK, "month": pb.SALARY_PERIOD_MONTH,
+           "year": pb.SALARY_PERIOD_YEAR}
+
+
+class JobPosting(BaseModel):
+    """A job posting as extracted; absent facts are null, never invented."""
+
+    model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
+
+    title: str = Field(min_length=1, max_length=200,
+                       description="The job's name as the posting gives it, e.g. 'Senior Data Engineer'.")
+    company: str | None = Field(max_length=200,
+                                description="The hiring organisation's name, or null if not named.")
+    location: str | None = Field(max_length=200,
+                                 description="Where the job is, e.g. 'Berlin, Germany' or 'Remote'; null if not stated.")
+    salary_min: float | None = Field(ge=0, description="Lowest pay stated, as a plain number; null if none.")
+    salary_max: float | None = Field(ge=0, description="Highest pay stated (the same as salary_min for one figure); null if none.")
+    salary_currency: str | None = Field(max_length=3, description="ISO 4217 code such as USD, EUR, GBP; null if no salary.")
+    salary_period: Period | None = Field(description="What the salary figures are per; null if no salary.")
+    skills: list[Item] = Field(max_length=30, description="Skills and technologies asked for, a few words each.")
+    requirements: list[Item] = Field(max_length=20, description="Requirements, one short item each.")
+    benefits: list[Item] = Field(max_length=20, description="Benefits offered, one short item each.")
+    description: str = Field(max_length=1000, description="One to three sentences summarising the role.")
+
+    @field_validator("company", "location", "salary_currency", mode="after")
+    @classmethod
+    def _empty_is_null(cls, value: str | None) -> str | None:
+        return value or None
+
+    @field_validator("salary_currency", mode="after")
+    @classmethod
+    def _currency_code(cls, value: str | None) -> str | None:
+        if value is None:
+            return None
+        code = value.upper()
+        if len(code) != 3 or not code.isalpha():
+            raise ValueError(f"salary_currency must be a 3-letter ISO 4217 code, not {value!r}")
+        return code
+
+    @field_validator("skills", "requirements", "benefits", mode="after")
+    @classmethod
+    def _dedupe(cls, items: list[str]) -> list[str]:
+        seen: set[str] = set()
+        out = []
+        for item in items:
+            key = item.casefold()
+            if item and key not in seen:
+                seen.add(key)
+                out.append(item)
+        return out
+
+    @model_validator(mode="after")
+    def _salary_consistent(self) -> "JobPosting":
+        if self.salary_min is not None and self.salary_max is not None \
+                and self.salary_min > self.salary_max:
+            raise ValueError(f"salary_min ({self.salary_min:g}) is greater than salary_max "
+                             f"({self.salary_max:g})")
+        if (self.salary_min is None and self.salary_max is None) and self.salary_period:
+            raise ValueError("salary_period is set but no salary figure is")
+        return self
+
+    def to_proto(self) -> pb.JobPosting:
+        message = pb.JobPosting(title=self.title, description=self.description,
+                                requirements=self.requirements, benefits=self.benefits,
+                                skills=self.skills)
+        for name in ("company", "location", "salary_min", "salary_max", "salary_currency"):
+            value = getattr(self, name)
+            if value is not None:
+                setattr(message, name, value)
+        if self.salary_period is not None:
+            message.salary_period = PERIODS[self.salary_period]
+        return message
+
+
+# Keywords the strictest cloud structured-output modes reject; local grammars enforce them.
+_BOUNDS = ("maxLength", "minLength", "maxItems", "minItems", "minimum", "maximum",
+           "exclusiveMinimum", "exclusiveMaximum")
+
+
+def _strip(node, keys: tuple[str, ...]):
+    """Drop schema keywords `keys` everywhere (property names are not keywords)."""
+    if isinstance(node, dict):
+        return {k: ({name: _strip(sub, keys) for name, sub in v.items()} if k == "properties"
+                    else _strip(v, keys))
+                for k, v in node.items() if k not in keys}
+    if isinstance(node, list):
+        return [_strip(v, keys) for v in node]
+    return node
+
+
+@cache
+def _schema_text(portable: bool) -> str:
+    schema = JobPosting.model_json_schema()
+    schema = _strip(schema, ("title", "default"))
+    schema["required"] = list(schema["properties"])  # every field present; null when absent
+    schema["additionalProperties"] = False
+    if portable:
+        schema = _strip(schema, _BOUNDS)
+    return json.dumps(schema)
+
+
+def generation_schema(portable: bool = False) -> dict:
+    """The JSON schema generation is constrained by.
+
+    Local (`portable=False`): with the length and item bounds, so a grammar keeps a small
+    model from running away. Cloud (`portable=True`): the same fields without the bounds
+    strict cloud modes refuse; pydantic still enforces them on the answer.
+    """
+    return copy.deepcopy(json.loads(_schema_text(portable)))
+
+
+def schema_text(portable: bool = False) -> str:
+    return _schema_text(portable)
