@@ -19,6 +19,7 @@ from dataclasses import dataclass, field
 from enum import Enum
 from pathlib import Path
 
+from jobextract.contract import CONTEXT_EXCEEDED
 from inference_svc.reasoning import ReasoningFilter
 from inference_svc.registry import ModelSpec, tiers_of
 from inference_svc.requests import GenerationJob, sampling_params
@@ -37,9 +38,10 @@ class HostError(Exception):
 
     kind = "internal"
 
-    def __init__(self, message: str):
+    def __init__(self, message: str, reason: str = ""):
         super().__init__(message)
         self.message = message
+        self.reason = reason  # machine-readable detail, sent as trailing metadata
 
 
 class NotReady(HostError):
@@ -302,12 +304,13 @@ class ModelHost:
         if job.max_tokens is None:
             if room < 1:
                 raise BadPrompt(f"the prompt is {prompt_tokens} tokens: it does not fit the "
-                                f"{spec.max_model_len}-token context of {spec.name}")
+                                f"{spec.max_model_len}-token context of {spec.name}",
+                                reason=CONTEXT_EXCEEDED)
             return min(self.default_max_tokens, room)
         if job.max_tokens > room:
             raise BadPrompt(f"the prompt is {prompt_tokens} tokens and max_tokens is "
                             f"{job.max_tokens}: together more than the {spec.max_model_len}-token "
-                            f"context of {spec.name}")
+                            f"context of {spec.name}", reason=CONTEXT_EXCEEDED)
         return job.max_tokens
 
     # ---- introspection -----------------------------------------------------------------

@@ -14,6 +14,7 @@ import grpc
 
 from jobextract.proto import extraction_pb2 as pb
 from jobextract.proto import extraction_pb2_grpc as pb_grpc
+from jobextract.contract import REASON_KEY
 from inference_svc.engine import HostError, ModelHost, State, memory_in_use
 from inference_svc.requests import TIER_ENUMS, InvalidRequest, parse_generate, wanted_model
 
@@ -65,7 +66,8 @@ class InferenceServicer(pb_grpc.InferenceServicer):
                     yield response
         except HostError as e:
             log.info("generate %s rejected: %s", job.request_id, e.message)
-            await context.abort(STATUS[e.kind], e.message)
+            await context.abort(STATUS[e.kind], e.message,
+                                trailing_metadata=((REASON_KEY, e.reason),) if e.reason else ())
         if last is not None:
             now = time.monotonic()
             log.info("generate %s model=%s prompt_tokens=%d completion_tokens=%d finish=%s "

@@ -1,0 +1,1 @@
+"""The router: decides local or cloud, prompts, validates, retries and falls back."""

@@ -74,7 +74,7 @@ def inference_env(tiny_models: dict[str, Path], port: int, **extra: str) -> dict
         "INFERENCE_MODEL_PRIMARY": str(tiny_models["a"]),
         "INFERENCE_MODEL_MAXIMUM": str(tiny_models["b"]),
         "INFERENCE_INITIAL_TIER": "primary",
-        "VLLM_MAX_MODEL_LEN": "2048",
+        "VLLM_MAX_MODEL_LEN": "4096",
         "VLLM_CPU_KVCACHE_SPACE": "1",
         "INFERENCE_MAX_NUM_SEQS": "8",
         "INFERENCE_MAX_PENDING": "10",

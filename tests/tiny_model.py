@@ -74,7 +74,7 @@ def build_tokenizer(out: Path):
     return fast
 
 
-def build_tiny_qwen3(out: Path, seed: int = 0, max_position_embeddings: int = 2048) -> Path:
+def build_tiny_qwen3(out: Path, seed: int = 0, max_position_embeddings: int = 8192) -> Path:
     """Write a tiny random Qwen3 checkpoint to `out` (idempotent) and return it."""
     import torch
     from transformers import Qwen3Config, Qwen3ForCausalLM

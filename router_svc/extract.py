@@ -1,0 +1,317 @@
+"""One extraction, from the routing decision to a validated JobPosting, as a stream of events.
+
+Extract and ExtractStream both run `Extractor.extract`; the unary call keeps only the last
+event. The order is fixed: the decision, then per attempt an AttemptStarted and its text
+deltas, then the result. A result is only ever a JobPosting that passed validation.
+
+Local first when the decision says so: invalid answers are retried (tenacity, with the
+validation error fed back), a loading or switching inference service is waited for
+briefly; then the cloud, when configured, with the reason recorded.
+"""
+
+from __future__ import annotations
+
+import logging
+import time
+import uuid
+from collections.abc import AsyncIterator, Callable
+from dataclasses import dataclass, field
+
+import grpc
+from tenacity import AsyncRetrying, stop_before_delay, stop_never, wait_exponential
+
+from jobextract.proto import extraction_pb2 as pb
+from router_svc import prompt
+from router_svc.cloud import CloudClient
+from router_svc.config import RouterSettings
+from router_svc.local import TIER_ENUM, InferenceClient, RouteError, tiers_of
+from router_svc.prompt import InvalidOutput
+from router_svc.routing import Choice, Decision, SwitchPolicy, decide
+from router_svc.schema import JobPosting, generation_schema, schema_text
+from router_svc.stats import Stats
+from router_svc.tokens import count_tokens
+
+log = logging.getLogger(__name__)
+
+TimeLeft = Callable[[], float | None]
+
+
+class ExtractionFailed(Exception):
+    """The caller gets `code` and `message`."""
+
+    def __init__(self, code: grpc.StatusCode, message: str):
+        super().__init__(message)
+        self.code = code
+        self.message = message
+
+
+# How a route's failure reaches the caller when no other route is left.
+_LOCAL_STATUS = {
+    "unavailable": grpc.StatusCode.UNAVAILABLE,
+    "busy": grpc.StatusCode.RESOURCE_EXHAUSTED,
+    "context": grpc.StatusCode.FAILED_PRECONDITION,
+    "deadline": grpc.StatusCode.DEADLINE_EXCEEDED,
+    "invalid_output": grpc.StatusCode.INTERNAL,
+    "misconfigured": grpc.StatusCode.FAILED_PRECONDITION,
+    "rejected": grpc.StatusCode.INTERNAL,
+}
+NO_CLOUD = "the cloud route is not configured (set OPENAI_API_KEY)"
+
+
+@dataclass
+class _Answer:
+    text: str = ""
+    finish_reason: str = ""
+    model: str = ""
+
+
+@dataclass
+class _Run:
+    request_id: str
+    started: float
+    decision: Decision | None = None
+    route: int = pb.ROUTE_UNSPECIFIED
+    attempts: int = 0
+    fallback_reason: str = ""
+    job: JobPosting | None = None
+    prompt_tokens: int = 0
+    completion_tokens: int = 0
+    model_token_count: int | None = None
+    timings: dict[str, float] = field(default_factory=lambda: {
+        "decision_ms": 0.0, "first_token_ms": 0.0, "generation_ms": 0.0, "validation_ms": 0.0})
+
+    def elapsed_ms(self) -> float:
+        return (time.monotonic() - self.started) * 1000
+
+
+class _AttemptBudget:
+    """tenacity retry predicate: invalid answers and unavailability have separate budgets."""
+
+    def __init__(self, invalid_retries: int, unavailable_retries: int):
+        self.left = {"invalid": invalid_retries, "unavailable": unavailable_retries}
+
+    def __call__(self, retry_state) -> bool:
+        error = retry_state.outcome.exception()
+        if isinstance(error, InvalidOutput):
+            kind = "invalid"
+        elif isinstance(error, RouteError) and error.cause == "unavailable":
+            kind = "unavailable"
+        else:
+            return False
+        if self.left[kind] <= 0:
+            return False
+        self.left[kind] -= 1
+        return True
+
+
+def decision_proto(d: Decision, model_token_count: int | None = None) -> pb.RoutingDecision:
+    message = pb.RoutingDecision(token_count=d.token_count, threshold=d.threshold,
+                                 use_local=d.use_local, tier=TIER_ENUM.get(d.tier or "", 0),
+                                 model=d.model, reasoning=d.reasoning)
+    if model_token_count is not None:
+        message.model_token_count = model_token_count
+    return message
+
+
+class Extractor:
+    def __init__(self, settings: RouterSettings, inference: InferenceClient,
+                 cloud: CloudClient | None, policy: SwitchPolicy, stats: Stats):
+        self.settings = settings
+        self.inference = inference
+        self.cloud = cloud
+        self.policy = policy
+        self.stats = stats
+
+    def analyze(self, content: str) -> tuple[Decision, Choice | None]:
+        s = self.settings
+        decision = decide(count_tokens(content), s.token_threshold, s.thinking_below,
+                          s.primary_below)
+        if not decision.use_local:
+            decision.model = self.cloud.model if self.cloud else ""
+            if self.cloud is None:
+                decision.reasoning += f"; {NO_CLOUD}"
+            return decision, None
+        choice = self.policy.choose(decision.tier)
+        decision.model = (self.policy.resident_model if not choice.allow_switch
+                          else f"the {choice.tier} tier's model")
+        decision.reasoning += f"; {choice.note}"
+        return decision, choice
+
+    async def extract(self, content: str, request_id: str,
+                      time_left: TimeLeft) -> AsyncIterator[pb.ExtractEvent]:
+        run = _Run(request_id=request_id, started=time.monotonic())
+        self.stats.requests += 1
+        outcome = "failed"
+        try:
+            run.decision, choice = self.analyze(content)
+            run.timings["decision_ms"] = run.elapsed_ms()
+            yield pb.ExtractEvent(decision=decision_proto(run.decision))
+            if choice is not None:
+                async for event in self._local_or_fallback(run, content, choice, time_left):
+                    yield event
+            if run.job is None:
+                if self.cloud is None:
+                    raise ExtractionFailed(
+                        grpc.StatusCode.FAILED_PRECONDITION,
+                        f"the posting is {run.decision.token_count} tokens, above the "
+                        f"{run.decision.threshold}-token local threshold, and {NO_CLOUD}")
+                async for event in self._cloud(run, content, time_left):
+                    yield event
+            self.stats.succeed(run.route == pb.ROUTE_LOCAL,
+                               run.decision.tier if run.route == pb.ROUTE_LOCAL else None,
+                               run.elapsed_ms())
+            outcome = "ok"
+            yield pb.ExtractEvent(result=self._response(run))
+        except ExtractionFailed as e:
+            outcome = f"{e.code.name}: {e.message}"
+            raise
+        finally:
+            if outcome != "ok":
+                self.stats.failed += 1
+            d = run.decision
+            log.info("extract %s route=%s tier=%s tokens=%s attempts=%d fallback=%r "
+                     "total_ms=%.0f first_token_ms=%.0f outcome=%s", request_id,
+                     pb.Route.Name(run.route), d.tier if d else None,
+                     d.token_count if d else None, run.attempts, run.fallback_reason,
+                     run.elapsed_ms(), run.timings["first_token_ms"], outcome)
+
+    # ---- routes ------------------------------------------------------------------------
+
+    async def _local_or_fallback(self, run: _Run, content: str, choice: Choice,
+                                 time_left: TimeLeft) -> AsyncIterator[pb.ExtractEvent]:
+        s = self.settings
+        self.policy.started()
+        try:
+            async for event in self._attempts(
+                    run, pb.ROUTE_LOCAL, prompt.messages(content),
+                    self._local_generator(run, choice, time_left),
+                    s.local_attempts, s.local_unavailable_retries, time_left):
+                yield event
+        except RouteError as e:
+            if e.cause == "deadline" or self.cloud is None:
+                suffix = "" if e.cause == "deadline" else f"; {NO_CLOUD}"
+                raise ExtractionFailed(_LOCAL_STATUS[e.cause], f"local route: {e.message}{suffix}")
+            run.fallback_reason = f"{e.cause}: {e.message}"
+            self.stats.fallbacks[e.cause] += 1
+            log.info("extract %s falls back to the cloud: %s", run.request_id,
+                     run.fallback_reason)
+        finally:
+            self.policy.finished()
+
+    def _local_generator(self, run: _Run, choice: Choice, time_left: TimeLeft):
+        async def generate(messages, answer: _Answer) -> AsyncIterator[str]:
+            stream = self.inference.generate(
+                f"{run.request_id}-{uuid.uuid4().hex[:8]}", messages, choice.tier,
+                choice.allow_switch, schema_text(), self.settings.local_max_tokens, time_left())
+            async for response in stream:
+                if response.model:
+                    answer.model = response.model
+                if response.delta:
+                    answer.text += response.delta
+                    yield response.delta
+                if response.finish_reason:
+                    answer.finish_reason = pb.FinishReason.Name(response.finish_reason)
+                    run.prompt_tokens += response.usage.prompt_tokens
+                    run.completion_tokens += response.usage.completion_tokens
+                    run.model_token_count = response.usage.prompt_tokens
+            if answer.model and answer.model != self.policy.resident_model:
+                await self.refresh_resident()
+            run.decision.model = answer.model or run.decision.model
+
+        return generate
+
+    async def _cloud(self, run: _Run, content: str,
+                     time_left: TimeLeft) -> AsyncIterator[pb.ExtractEvent]:
+        schema = generation_schema(portable=True)
+
+        async def generate(messages, answer: _Answer) -> AsyncIterator[str]:
+            reply = await self.cloud.complete(messages, schema, time_left())
+            answer.text, answer.finish_reason = reply.text, reply.finish_reason
+            run.prompt_tokens += reply.prompt_tokens
+            run.completion_tokens += reply.completion_tokens
+            yield reply.text
+
+        try:
+            async for event in self._attempts(run, pb.ROUTE_CLOUD, prompt.messages(content),
+                                              generate, self.settings.cloud_attempts, 0,
+                                              time_left):
+                yield event
+        except RouteError as e:
+            raise ExtractionFailed(_LOCAL_STATUS[e.cause], f"cloud route: {e.message}") from None
+
+    async def _attempts(self, run: _Run, route: int, messages, generate, invalid_attempts: int,
+                        unavailable_retries: int,
+                        time_left: TimeLeft) -> AsyncIterator[pb.ExtractEvent]:
+        """Generate until an answer validates; every try is announced as an attempt."""
+        left = time_left()
+        budget = _AttemptBudget(invalid_attempts - 1, unavailable_retries)
+        retrying = AsyncRetrying(
+            retry=budget,
+            stop=stop_before_delay(left) if left is not None else stop_never,
+            wait=wait_exponential(multiplier=0.2, max=2), reraise=True)
+        run.route = route
+        reason = "first attempt" if run.attempts == 0 else f"after: {run.fallback_reason}"
+        try:
+            async for attempt in retrying:
+                # The attempt's failure is handed to tenacity outside the streaming body, so
+                # a cancelled call (CancelledError, GeneratorExit) is never retried.
+                failure: Exception | None = None
+                run.attempts += 1
+                yield pb.ExtractEvent(attempt=pb.AttemptStarted(
+                    attempt=run.attempts, route=route, reason=reason))
+                answer = _Answer()
+                generation_started = time.monotonic()
+                try:
+                    async for delta in generate(messages, answer):
+                        if not run.timings["first_token_ms"]:
+                            run.timings["first_token_ms"] = run.elapsed_ms()
+                        yield pb.ExtractEvent(delta=delta)
+                except RouteError as e:
+                    failure, reason = e, f"retrying after: {e.message}"
+                finally:
+                    run.timings["generation_ms"] += (time.monotonic() - generation_started) * 1000
+                if failure is None:
+                    validation_started = time.monotonic()
+                    try:
+                        run.job = prompt.parse(answer.text)
+                    except InvalidOutput as e:
+                        if answer.finish_reason.upper().endswith("LENGTH"):
+                            e = InvalidOutput(f"the answer was cut off at the token limit; {e}")
+                        messages = prompt.repair(messages, answer.text, str(e))
+                        failure, reason = e, f"previous answer rejected: {e}"
+                    run.timings["validation_ms"] += (time.monotonic() - validation_started) * 1000
+                with attempt:
+                    if failure is not None:
+                        raise failure
+        except InvalidOutput as e:
+            raise RouteError("invalid_output", f"no valid answer after {invalid_attempts} "
+                                               f"attempt(s); last problem: {e}") from None
+        finally:
+            self.stats.validation_retries += (invalid_attempts - 1) - budget.left["invalid"]
+
+    # ---- resident model ----------------------------------------------------------------
+
+    async def refresh_resident(self) -> bool:
+        """Ask inference what is resident; True when a model is ready."""
+        try:
+            info = await self.inference.model_info()
+        except RouteError:
+            return False
+        if info.state == pb.MODEL_STATE_READY:
+            self.policy.observe(info.name, tiers_of(info))
+            return True
+        return False
+
+    def _response(self, run: _Run) -> pb.ExtractResponse:
+        response = pb.ExtractResponse(
+            job=run.job.to_proto(),
+            decision=decision_proto(run.decision, run.model_token_count
+                                    if run.route == pb.ROUTE_LOCAL else None),
+            route=run.route, attempts=run.attempts, fallback_reason=run.fallback_reason,
+            request_id=run.request_id,
+            usage=pb.Usage(prompt_tokens=run.prompt_tokens,
+                           completion_tokens=run.completion_tokens),
+            timings=pb.Timings(total_ms=run.elapsed_ms(), **run.timings))
+        if run.route == pb.ROUTE_CLOUD:
+            response.decision.model = self.cloud.model
+        return response

@@ -1,0 +1,84 @@
+"""The router's client of jobextract.v1.Inference.
+
+Errors come back as RouteError with the cause classified, so the extractor can decide
+between retrying, falling back to the cloud and answering the caller.
+"""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator
+
+import grpc
+
+from jobextract.contract import CONTEXT_EXCEEDED, reason_of
+from jobextract.proto import extraction_pb2 as pb
+from jobextract.proto import extraction_pb2_grpc as pb_grpc
+from router_svc.routing import TIERS
+
+TIER_ENUM = {"thinking": pb.TIER_THINKING, "primary": pb.TIER_PRIMARY,
+             "maximum": pb.TIER_MAXIMUM}
+TIER_NAME = {value: name for name, value in TIER_ENUM.items()}
+
+
+class RouteError(Exception):
+    """A route could not serve. `cause` is one of: unavailable, busy, context, deadline,
+    invalid_output, misconfigured, rejected."""
+
+    def __init__(self, cause: str, message: str):
+        super().__init__(message)
+        self.cause = cause
+        self.message = message
+
+
+_CAUSES = {
+    grpc.StatusCode.UNAVAILABLE: "unavailable",
+    grpc.StatusCode.RESOURCE_EXHAUSTED: "busy",
+    grpc.StatusCode.FAILED_PRECONDITION: "unavailable",   # another model resident / failed
+    grpc.StatusCode.DEADLINE_EXCEEDED: "deadline",
+    grpc.StatusCode.CANCELLED: "unavailable",
+}
+
+
+def local_error(e: grpc.aio.AioRpcError) -> RouteError:
+    if e.code() == grpc.StatusCode.INVALID_ARGUMENT and reason_of(e) == CONTEXT_EXCEEDED:
+        return RouteError("context", e.details())
+    cause = _CAUSES.get(e.code(), "rejected")
+    return RouteError(cause, f"inference {e.code().name}: {e.details()}")
+
+
+class InferenceClient:
+    def __init__(self, address: str, max_message_bytes: int):
+        self.address = address
+        self._channel = grpc.aio.insecure_channel(address, options=[
+            ("grpc.max_receive_message_length", max_message_bytes),
+            ("grpc.max_send_message_length", max_message_bytes)])
+        self._stub = pb_grpc.InferenceStub(self._channel)
+
+    async def model_info(self, timeout: float = 2.0) -> pb.ModelInfo:
+        try:
+            return await self._stub.GetModelInfo(pb.GetModelInfoRequest(), timeout=timeout)
+        except grpc.aio.AioRpcError as e:
+            raise local_error(e) from None
+
+    async def generate(self, request_id: str, messages: list[dict[str, str]], tier: str,
+                       allow_switch: bool, json_schema: str, max_tokens: int,
+                       timeout: float | None) -> AsyncIterator[pb.GenerateResponse]:
+        request = pb.GenerateRequest(
+            request_id=request_id, tier=TIER_ENUM[tier], allow_switch=allow_switch,
+            json_schema=json_schema, max_tokens=max_tokens,
+            messages=[pb.ChatMessage(**m) for m in messages])
+        call = self._stub.Generate(request, timeout=timeout)
+        try:
+            async for response in call:
+                yield response
+        except grpc.aio.AioRpcError as e:
+            raise local_error(e) from None
+        finally:
+            call.cancel()  # no-op when finished; aborts the generation otherwise
+
+    async def close(self) -> None:
+        await self._channel.close()
+
+
+def tiers_of(info: pb.ModelInfo) -> list[str]:
+    return [TIER_NAME[t] for t in info.tiers if t in TIER_NAME and TIER_NAME[t] in TIERS]

@@ -1,0 +1,67 @@
+"""Assemble the router: clients of inference and the cloud, the extractor, health."""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+
+from jobextract.proto import extraction_pb2 as pb
+from jobextract.proto import extraction_pb2_grpc as pb_grpc
+from jobextract.serving import build_server, run_until_stopped
+from router_svc.cloud import CloudClient
+from router_svc.config import RouterSettings
+from router_svc.extract import Extractor
+from router_svc.local import InferenceClient
+from router_svc.routing import SwitchPolicy
+from router_svc.servicer import RouterServicer
+from router_svc.stats import Stats
+
+log = logging.getLogger(__name__)
+SERVICE = pb.DESCRIPTOR.services_by_name["Router"].full_name
+
+
+async def watch_routes(extractor: Extractor, health, poll_seconds: float) -> None:
+    """Health is SERVING while some route can serve: a ready local model or the cloud."""
+    cloud = extractor.cloud is not None
+    last = None
+    while True:
+        local = await extractor.refresh_resident()
+        serving = local or cloud
+        if serving != last:
+            log.info("routes: local %s, cloud %s", "ready" if local else "not ready",
+                     "configured" if cloud else "not configured")
+            await health.set(SERVICE, serving)
+            last = serving
+        await asyncio.sleep(poll_seconds)
+
+
+def build_extractor(settings: RouterSettings) -> Extractor:
+    inference = InferenceClient(settings.inference_address, settings.max_message_bytes)
+    cloud = CloudClient(settings) if settings.cloud_configured else None
+    return Extractor(settings, inference, cloud,
+                     SwitchPolicy(settings.switch_down_idle_seconds), Stats())
+
+
+async def serve(settings: RouterSettings) -> None:
+    extractor = build_extractor(settings)
+    servicer = RouterServicer(extractor)
+
+    def register(server) -> list[str]:
+        pb_grpc.add_RouterServicer_to_server(servicer, server)
+        return [SERVICE]
+
+    server, health, port = build_server(f"{settings.host}:{settings.port}", register,
+                                        settings.max_message_bytes)
+    log.info("router on %s:%d -> inference %s; threshold %d tokens; cloud %s",
+             settings.host, port, settings.inference_address, settings.token_threshold,
+             f"{settings.cloud_model}" if extractor.cloud else "not configured")
+
+    async def startup() -> None:
+        await watch_routes(extractor, health, settings.health_poll_seconds)
+
+    async def on_stop() -> None:
+        await extractor.inference.close()
+        if extractor.cloud:
+            await extractor.cloud.close()
+
+    await run_until_stopped(server, health, on_stop, settings.shutdown_grace_seconds, startup())
