@@ -58,7 +58,7 @@ def retry_after_seconds(e: BaseException) -> float | None:
 
 class _WaitHonouringRetryAfter:
     def __init__(self, cap: float):
-        self.backoff = wait_exponential_jitter(initial=0.5, max=8, jitter=0.5)
+        self.backoff = wait_exponential_jitter(multiplier=0.5, max=8, jitter=0.5)
         self.cap = cap
 
     def __call__(self, retry_state) -> float:
@@ -91,9 +91,11 @@ class CloudClient:
     async def complete(self, messages: list[dict[str, str]], schema: dict,
                        time_left: float | None) -> CloudAnswer:
         """One validated-schema completion, retried on transient failures within time_left."""
-        budget = self.timeout * self.attempts if time_left is None else time_left
+        stop = stop_after_attempt(self.attempts)
+        if time_left is not None:  # the caller's deadline bounds retries and each call
+            stop = stop | stop_before_delay(time_left)
         retrying = AsyncRetrying(
-            stop=stop_after_attempt(self.attempts) | stop_before_delay(budget),
+            stop=stop,
             wait=_WaitHonouringRetryAfter(self.max_retry_after),
             retry=retry_if_exception(_transient), reraise=True)
         started = time.monotonic()
@@ -102,8 +104,9 @@ class CloudClient:
                 with attempt:
                     if attempt.retry_state.attempt_number > 1:
                         log.info("cloud retry %d", attempt.retry_state.attempt_number)
-                    remaining = budget - (time.monotonic() - started)
-                    return await self._once(messages, schema, min(self.timeout, remaining))
+                    timeout = self.timeout if time_left is None else min(
+                        self.timeout, time_left - (time.monotonic() - started))
+                    return await self._once(messages, schema, timeout)
         except openai.AuthenticationError:
             raise RouteError("misconfigured", "the cloud API rejected the configured key "
                                               "(HTTP 401)") from None

@@ -15,6 +15,7 @@ from router_svc.local import InferenceClient
 from router_svc.routing import SwitchPolicy
 from router_svc.servicer import RouterServicer
 from router_svc.stats import Stats
+from router_svc.tokens import count_tokens
 
 log = logging.getLogger(__name__)
 SERVICE = pb.DESCRIPTOR.services_by_name["Router"].full_name
@@ -42,7 +43,9 @@ def build_extractor(settings: RouterSettings) -> Extractor:
                      SwitchPolicy(settings.switch_down_idle_seconds), Stats())
 
 
-async def serve(settings: RouterSettings) -> None:
+def build_router(settings: RouterSettings):
+    """The router's gRPC server (not started), its health, bound port and extractor."""
+    count_tokens("")  # load the encoding now, not on the first request
     extractor = build_extractor(settings)
     servicer = RouterServicer(extractor)
 
@@ -52,16 +55,20 @@ async def serve(settings: RouterSettings) -> None:
 
     server, health, port = build_server(f"{settings.host}:{settings.port}", register,
                                         settings.max_message_bytes)
+    return server, health, port, extractor
+
+
+async def close_extractor(extractor: Extractor) -> None:
+    await extractor.inference.close()
+    if extractor.cloud:
+        await extractor.cloud.close()
+
+
+async def serve(settings: RouterSettings) -> None:
+    server, health, port, extractor = build_router(settings)
     log.info("router on %s:%d -> inference %s; threshold %d tokens; cloud %s",
              settings.host, port, settings.inference_address, settings.token_threshold,
-             f"{settings.cloud_model}" if extractor.cloud else "not configured")
-
-    async def startup() -> None:
-        await watch_routes(extractor, health, settings.health_poll_seconds)
-
-    async def on_stop() -> None:
-        await extractor.inference.close()
-        if extractor.cloud:
-            await extractor.cloud.close()
-
-    await run_until_stopped(server, health, on_stop, settings.shutdown_grace_seconds, startup())
+             settings.cloud_model if extractor.cloud else "not configured")
+    await run_until_stopped(server, health, lambda: close_extractor(extractor),
+                            settings.shutdown_grace_seconds,
+                            watch_routes(extractor, health, settings.health_poll_seconds))

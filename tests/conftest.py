@@ -149,3 +149,90 @@ async def eventually(check, timeout: float = 10.0, interval: float = 0.1):
         if value or time.monotonic() > deadline:
             return value
         await asyncio.sleep(interval)
+
+
+# ---- the router and its cloud ------------------------------------------------------------
+
+CLOUD_KEY = "sk-test-abcdef0123456789"  # must never show up in a message or a log
+
+
+@pytest.fixture(scope="session")
+def cloud_server(tiny_models, tmp_path_factory):
+    """vLLM's own OpenAI-compatible server on a tiny checkpoint: the real cloud peer."""
+    import urllib.request
+
+    port = free_port()
+    log_path = tmp_path_factory.mktemp("logs") / "vllm-serve.log"
+    env = dict(os.environ, VLLM_CPU_KVCACHE_SPACE="1")
+    env.setdefault("VLLM_CPU_OMP_THREADS_BIND",
+                   ",".join(str(c) for c in sorted(os.sched_getaffinity(0))))
+    env.setdefault("VLLM_CPU_NUM_OF_RESERVED_CPU", "0")
+    # `vllm serve` itself fails on the vllm-cpu package (it looks up the "vllm"
+    # distribution for --version); the entrypoint module is the same server.
+    command = [sys.executable, "-m", "vllm.entrypoints.openai.api_server",
+               "--model", str(tiny_models["a"]), "--served-model-name", "tiny-cloud",
+               "--host", "127.0.0.1", "--port", str(port), "--dtype", "float32",
+               "--enforce-eager", "--max-model-len", "8192", "--api-key", CLOUD_KEY]
+    log = open(log_path, "w")
+    process = subprocess.Popen(command, env=env, stdout=log, stderr=subprocess.STDOUT)
+    service = ServiceProcess(process, f"127.0.0.1:{port}", log_path)
+    deadline = time.monotonic() + 240
+    try:
+        while True:
+            try:
+                urllib.request.urlopen(f"http://127.0.0.1:{port}/health", timeout=2)
+                break
+            except OSError:
+                if process.poll() is not None or time.monotonic() > deadline:
+                    raise RuntimeError(f"vLLM server did not start:\n{service.log_tail()}")
+                time.sleep(0.5)
+        yield f"http://127.0.0.1:{port}/v1"
+    finally:
+        service.stop()
+
+
+@dataclass
+class RouterHandle:
+    stub: object
+    health: object
+    extractor: object
+    address: str
+
+
+@pytest.fixture
+async def start_router(inference_service):
+    """Start in-process routers with settings overrides; they stop after the test."""
+    from jobextract.proto import extraction_pb2_grpc
+    from router_svc.config import RouterSettings
+    from router_svc.server import build_router, close_extractor, watch_routes
+
+    started = []
+
+    async def start(**overrides) -> RouterHandle:
+        values = {"ROUTER_HOST": "127.0.0.1", "ROUTER_PORT": 0,
+                  "ROUTER_INFERENCE_ADDRESS": inference_service.address,
+                  "ROUTER_HEALTH_POLL_SECONDS": 0.2, "OPENAI_API_KEY": None}
+        values.update(overrides)
+        settings = RouterSettings(_env_file=None, **values)
+        server, health, port, extractor = build_router(settings)
+        await health.start()
+        await server.start()
+        watcher = asyncio.create_task(watch_routes(extractor, health, 0.2))
+        channel = grpc.aio.insecure_channel(f"127.0.0.1:{port}")
+        started.append((server, watcher, channel, extractor))
+        handle = RouterHandle(extraction_pb2_grpc.RouterStub(channel),
+                              health_pb2_grpc.HealthStub(channel), extractor,
+                              f"127.0.0.1:{port}")
+        if values["ROUTER_INFERENCE_ADDRESS"] == inference_service.address:
+            async def resident_known():  # the router has seen the resident model
+                return bool(extractor.policy.resident_model)
+
+            await eventually(resident_known, timeout=10)
+        return handle
+
+    yield start
+    for server, watcher, channel, extractor in started:
+        watcher.cancel()
+        await channel.close()
+        await server.stop(0)
+        await close_extractor(extractor)

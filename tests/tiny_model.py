@@ -2,8 +2,8 @@
 
 The checkpoint is a real `Qwen3ForCausalLM` (head_dim 64: vLLM's CPU attention rejects 16)
 with a small byte-level BPE tokenizer and a Qwen-style chat template that honours
-`enable_thinking`. Its logits are uniform (see `_FIRST`): greedy output is predictable,
-sampled output is random. Its shapes, template and special tokens are what the services
+`enable_thinking`. Its weights make it a bigram model (see `_FIRST`): greedy output under a
+JSON schema is small and valid, sampled output is random. Its shapes, template and special tokens are what the services
 handle in production.
 
     python -m tests.tiny_model OUT_DIR [--seed N]
@@ -30,12 +30,15 @@ CHAT_TEMPLATE = (
     "{%- endif %}"
 )
 
-# Token ids in this order, specials last. The model's final norm is zeroed, so every logit
-# is exactly 0 and greedy decoding takes the lowest allowed id: under a JSON schema that is
-# a closing quote, an empty list, `null`: small valid documents, quickly. Sampling with a
-# temperature draws uniformly from what the grammar allows.
-_FIRST = ['"', "]", "}", "null", ",", ":", "[", "{", "true", "false"]
+# Token ids in this order, specials last. The checkpoint is a bigram model (see
+# `_make_bigram`): every logit is 0 except a few preferred successors, so greedy decoding
+# takes the preferred token when the grammar allows it, else the lowest allowed id. Under
+# the JobPosting schema that gives a small valid document: `null` after a key, "a" in a
+# required string, empty lists. Sampling with a temperature stays close to uniform.
+_FIRST = ['"', "]", "}", "null", ",", ":", "[", "{", "true", "false", "a"]
 _WORDS = ["null", "true", "false"]
+_PREFERRED = {":": "null", '"': "a", "[": "]"}  # after this token, prefer that one
+_PREFERENCE = 5.0
 
 
 def build_tokenizer(out: Path):
@@ -74,8 +77,38 @@ def build_tokenizer(out: Path):
     return fast
 
 
+def _make_bigram(model, tokenizer) -> None:
+    """Weights under which the next-token logits depend on the current token only.
+
+    Attention and MLP outputs are zero, so the residual stream is the current token's
+    embedding, a one-hot vector; the final norm keeps it one-hot, and the untied lm_head
+    row y, column x holds the preference for y after x.
+    """
+    import torch
+
+    hidden = model.config.hidden_size
+    with torch.no_grad():
+        for name, weight in model.named_parameters():
+            if name.endswith(("o_proj.weight", "down_proj.weight")):
+                weight.zero_()
+        embed = model.model.embed_tokens.weight
+        embed.zero_()
+        for token_id in range(embed.shape[0]):
+            embed[token_id, token_id] = 1.0
+        model.model.norm.weight.fill_(hidden ** -0.5)  # RMSNorm(one-hot) = one-hot
+        head = model.lm_head.weight
+        head.zero_()
+        for before, after in _PREFERRED.items():
+            head[tokenizer.convert_tokens_to_ids(after),
+                 tokenizer.convert_tokens_to_ids(before)] = _PREFERENCE
+
+
 def build_tiny_qwen3(out: Path, seed: int = 0, max_position_embeddings: int = 8192) -> Path:
-    """Write a tiny random Qwen3 checkpoint to `out` (idempotent) and return it."""
+    """Write a tiny Qwen3 checkpoint to `out` (idempotent) and return it.
+
+    `seed` only varies the attention and MLP input weights, whose outputs are zeroed: two
+    seeds give two distinct checkpoints that generate the same text.
+    """
     import torch
     from transformers import Qwen3Config, Qwen3ForCausalLM
 
@@ -84,24 +117,25 @@ def build_tiny_qwen3(out: Path, seed: int = 0, max_position_embeddings: int = 81
         return out
     out.mkdir(parents=True, exist_ok=True)
     tokenizer = build_tokenizer(out)
+    vocab = len(tokenizer)
+    heads = -(-vocab // 64)  # hidden >= vocab, so every token has its own dimension
     torch.manual_seed(seed)
     config = Qwen3Config(
-        vocab_size=len(tokenizer),
-        hidden_size=128,
-        intermediate_size=256,
+        vocab_size=vocab,
+        hidden_size=heads * 64,
+        intermediate_size=64,
         num_hidden_layers=2,
-        num_attention_heads=2,
+        num_attention_heads=heads,
         num_key_value_heads=1,
         head_dim=64,
         max_position_embeddings=max_position_embeddings,
-        tie_word_embeddings=True,
+        tie_word_embeddings=False,
         bos_token_id=tokenizer.convert_tokens_to_ids("<|endoftext|>"),
         eos_token_id=tokenizer.convert_tokens_to_ids("<|im_end|>"),
         torch_dtype="float32",
     )
     model = Qwen3ForCausalLM(config)
-    with torch.no_grad():
-        model.model.norm.weight.zero_()  # uniform logits: see _FIRST
+    _make_bigram(model, tokenizer)
     model.save_pretrained(out, safe_serialization=True)
     (out / "generation_config.json").write_text(
         json.dumps({"eos_token_id": config.eos_token_id, "bos_token_id": config.bos_token_id})
