@@ -1,0 +1,88 @@
+"""docker-compose.yml and the Dockerfiles against the code (no Docker engine runs here).
+
+Every variable compose sets is one the services read, ports agree everywhere, and the
+health checks call a probe that exists, for services the proto defines.
+"""
+
+from __future__ import annotations
+
+import re
+import subprocess
+import sys
+
+import pytest
+import yaml
+
+from inference_svc.config import InferenceSettings
+from jobextract.proto import extraction_pb2 as pb
+from router_svc.config import RouterSettings
+from tests.conftest import ROOT
+
+COMPOSE = yaml.safe_load((ROOT / "docker-compose.yml").read_text())
+SERVICES = COMPOSE["services"]
+# Read by libraries the inference service runs, not by our settings.
+LIBRARY_VARIABLES = {"HF_TOKEN": "huggingface_hub, for gated downloads",
+                     "CUDA_VISIBLE_DEVICES": "CUDA"}
+
+
+def env_names(settings_class) -> set[str]:
+    names = set()
+    for field in settings_class.model_fields.values():
+        names.update(c for c in field.validation_alias.choices if c.isupper())
+    return names
+
+
+def test_every_variable_is_read_by_the_service():
+    import vllm.envs
+
+    inference_env = set(SERVICES["inference"]["environment"])
+    known = env_names(InferenceSettings) | set(LIBRARY_VARIABLES) | set(vllm.envs.environment_variables)
+    assert inference_env <= known, inference_env - known
+    router_env = set(SERVICES["router"]["environment"])
+    assert router_env <= env_names(RouterSettings), router_env - env_names(RouterSettings)
+
+
+@pytest.mark.parametrize("name,settings_class,port_var,service", [
+    ("inference", InferenceSettings, "INFERENCE_PORT", "Inference"),
+    ("router", RouterSettings, "ROUTER_PORT", "Router")])
+def test_ports_health_checks_and_images_agree(name, settings_class, port_var, service):
+    spec = SERVICES[name]
+    port = spec["environment"][port_var]
+    assert spec["ports"] == [f"{port}:{port}"]
+    test = spec["healthcheck"]["test"]
+    assert test[0] == "CMD" and test[2:4] == ["-m", "jobextract.healthcheck"]
+    assert test[test.index("--address") + 1] == f"localhost:{port}"
+    assert test[test.index("--service") + 1] == pb.DESCRIPTOR.services_by_name[service].full_name
+    dockerfile = (ROOT / spec["build"]["dockerfile"]).read_text()
+    assert re.search(rf"^EXPOSE {port}$", dockerfile, re.M)
+    assert f'"-m", "{name}_svc"' in dockerfile
+    python = test[1]
+    assert python in ("python", "python3")
+    # The settings parse the compose values.
+    assert settings_class(_env_file=None, **spec["environment"]).port == int(port)
+
+
+def test_gpu_reservation_models_volume_and_startup_order():
+    inference = SERVICES["inference"]
+    devices = inference["deploy"]["resources"]["reservations"]["devices"]
+    assert devices[0]["driver"] == "nvidia" and "gpu" in devices[0]["capabilities"]
+    cache = inference["environment"]["MODEL_CACHE_DIR"]
+    assert f"./models:{cache}" in inference["volumes"]
+    assert inference["environment"]["INFERENCE_PROFILE"] == "gpu-16gb"
+    router = SERVICES["router"]
+    assert router["depends_on"]["inference"]["condition"] == "service_healthy"
+    host, port = router["environment"]["ROUTER_INFERENCE_ADDRESS"].split(":")
+    assert host == "inference" and port == inference["environment"]["INFERENCE_PORT"]
+
+
+def test_health_probe_against_a_live_service_and_a_dead_port(inference_service):
+    probe = [sys.executable, "-m", "jobextract.healthcheck"]
+    ok = subprocess.run(probe + ["--address", inference_service.address, "--service",
+                                 "jobextract.v1.Inference"], cwd=ROOT, capture_output=True,
+                        text=True, timeout=30)
+    assert ok.returncode == 0 and "SERVING" in ok.stdout
+    from tests.conftest import free_port
+
+    dead = subprocess.run(probe + ["--address", f"127.0.0.1:{free_port()}", "--timeout", "1"],
+                          cwd=ROOT, capture_output=True, text=True, timeout=30)
+    assert dead.returncode == 1 and "UNAVAILABLE" in dead.stdout
