@@ -16,7 +16,7 @@ import yaml
 from inference_svc.config import InferenceSettings
 from jobextract.proto import extraction_pb2 as pb
 from router_svc.config import RouterSettings
-from tests.conftest import ROOT
+from tests.services import ROOT, free_port
 
 COMPOSE = yaml.safe_load((ROOT / "docker-compose.yml").read_text())
 SERVICES = COMPOSE["services"]
@@ -81,7 +81,6 @@ def test_health_probe_against_a_live_service_and_a_dead_port(inference_service):
                                  "jobextract.v1.Inference"], cwd=ROOT, capture_output=True,
                         text=True, timeout=30)
     assert ok.returncode == 0 and "SERVING" in ok.stdout
-    from tests.conftest import free_port
 
     dead = subprocess.run(probe + ["--address", f"127.0.0.1:{free_port()}", "--timeout", "1"],
                           cwd=ROOT, capture_output=True, text=True, timeout=30)

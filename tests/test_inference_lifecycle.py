@@ -12,7 +12,7 @@ from grpc_health.v1 import health_pb2, health_pb2_grpc
 
 from jobextract.proto import extraction_pb2 as pb
 from jobextract.proto import extraction_pb2_grpc as pb_grpc
-from tests.conftest import eventually, free_port, inference_env, start_inference
+from tests.services import eventually, free_port, inference_env, start_inference
 from tests.test_inference_generate import long_request
 
 NOT_SERVING = health_pb2.HealthCheckResponse.NOT_SERVING

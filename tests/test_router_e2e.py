@@ -20,7 +20,8 @@ from grpc_health.v1 import health_pb2
 
 from jobextract.proto import extraction_pb2 as pb
 from router_svc.tokens import count_tokens
-from tests.conftest import CLOUD_KEY, ROOT, eventually, free_port
+from tests.conftest import CLOUD_KEY
+from tests.services import ROOT, eventually, free_port
 from tests.fault_openai import VALID, FaultServer, Reply
 from tests.test_inference_generate import engine_idle, long_request
 from tests.test_router_units import SAMPLE
