@@ -11,57 +11,52 @@ import logging
 from pathlib import Path
 from typing import Literal
 
-from pydantic import AliasChoices, Field
-from pydantic_settings import BaseSettings, SettingsConfigDict
+from pydantic import Field
+
+from jobextract.settings import ServiceSettings, env
 
 log = logging.getLogger(__name__)
 
 
-def _env(name: str) -> AliasChoices:
-    return AliasChoices(name, name.lower())
-
-
-class InferenceSettings(BaseSettings):
-    model_config = SettingsConfigDict(env_file=".env", extra="ignore", populate_by_name=True)
-
-    host: str = Field("0.0.0.0", validation_alias=_env("INFERENCE_HOST"))
-    port: int = Field(50052, ge=0, le=65535, validation_alias=_env("INFERENCE_PORT"))
+class InferenceSettings(ServiceSettings):
+    host: str = Field("0.0.0.0", validation_alias=env("INFERENCE_HOST"))
+    port: int = Field(50052, ge=0, le=65535, validation_alias=env("INFERENCE_PORT"))
 
     # Which model registry to use: cpu (embedded default), gpu-16gb (Qwen3), auto (by device).
     profile: Literal["auto", "cpu", "gpu-16gb"] = Field(
-        "auto", validation_alias=_env("INFERENCE_PROFILE"))
+        "auto", validation_alias=env("INFERENCE_PROFILE"))
     # Tier made resident at start; empty leaves the service NOT_SERVING until LoadModel.
     initial_tier: Literal["thinking", "primary", "maximum", ""] = Field(
-        "primary", validation_alias=_env("INFERENCE_INITIAL_TIER"))
+        "primary", validation_alias=env("INFERENCE_INITIAL_TIER"))
     # Per-tier checkpoint overrides: a local folder or a model id.
-    model_thinking: str = Field("", validation_alias=_env("INFERENCE_MODEL_THINKING"))
-    model_primary: str = Field("", validation_alias=_env("INFERENCE_MODEL_PRIMARY"))
-    model_maximum: str = Field("", validation_alias=_env("INFERENCE_MODEL_MAXIMUM"))
+    model_thinking: str = Field("", validation_alias=env("INFERENCE_MODEL_THINKING"))
+    model_primary: str = Field("", validation_alias=env("INFERENCE_MODEL_PRIMARY"))
+    model_maximum: str = Field("", validation_alias=env("INFERENCE_MODEL_MAXIMUM"))
 
-    model_cache_dir: Path = Field(Path("./models"), validation_alias=_env("MODEL_CACHE_DIR"))
+    model_cache_dir: Path = Field(Path("./models"), validation_alias=env("MODEL_CACHE_DIR"))
     gpu_memory: float | None = Field(
-        None, gt=0, le=1, validation_alias=_env("VLLM_GPU_MEMORY"))
-    quantization: str | None = Field(None, validation_alias=_env("VLLM_QUANTIZATION"))
-    max_model_len: int | None = Field(None, gt=0, validation_alias=_env("VLLM_MAX_MODEL_LEN"))
-    trust_remote_code: bool = Field(False, validation_alias=_env("VLLM_TRUST_REMOTE_CODE"))
+        None, gt=0, le=1, validation_alias=env("VLLM_GPU_MEMORY"))
+    quantization: str | None = Field(None, validation_alias=env("VLLM_QUANTIZATION"))
+    max_model_len: int | None = Field(None, gt=0, validation_alias=env("VLLM_MAX_MODEL_LEN"))
+    trust_remote_code: bool = Field(False, validation_alias=env("VLLM_TRUST_REMOTE_CODE"))
     # Accepted for compatibility with the spec and ignored: swap_space never switched
     # models and current vLLM has no such option.
-    swap_space: float | None = Field(None, validation_alias=_env("VLLM_SWAP_SPACE"))
-    dtype: str | None = Field(None, validation_alias=_env("INFERENCE_DTYPE"))
+    swap_space: float | None = Field(None, validation_alias=env("VLLM_SWAP_SPACE"))
+    dtype: str | None = Field(None, validation_alias=env("INFERENCE_DTYPE"))
 
     # Admission: requests queued plus running; past it RESOURCE_EXHAUSTED at once.
-    max_pending: int = Field(64, ge=1, validation_alias=_env("INFERENCE_MAX_PENDING"))
+    max_pending: int = Field(64, ge=1, validation_alias=env("INFERENCE_MAX_PENDING"))
     # Sequences the engine runs at once (vLLM max_num_seqs); empty: the profile's value.
-    max_num_seqs: int | None = Field(None, ge=1, validation_alias=_env("INFERENCE_MAX_NUM_SEQS"))
-    default_max_tokens: int = Field(1024, ge=1, validation_alias=_env("INFERENCE_DEFAULT_MAX_TOKENS"))
+    max_num_seqs: int | None = Field(None, ge=1, validation_alias=env("INFERENCE_MAX_NUM_SEQS"))
+    default_max_tokens: int = Field(1024, ge=1, validation_alias=env("INFERENCE_DEFAULT_MAX_TOKENS"))
     max_message_bytes: int = Field(
-        8 * 1024 * 1024, ge=1024, validation_alias=_env("INFERENCE_MAX_MESSAGE_BYTES"))
+        8 * 1024 * 1024, ge=1024, validation_alias=env("INFERENCE_MAX_MESSAGE_BYTES"))
     # How long in-flight work may finish before a model switch or shutdown cuts it off.
     switch_grace_seconds: float = Field(
-        30.0, ge=0, validation_alias=_env("INFERENCE_SWITCH_GRACE_SECONDS"))
+        30.0, ge=0, validation_alias=env("INFERENCE_SWITCH_GRACE_SECONDS"))
     shutdown_grace_seconds: float = Field(
-        10.0, ge=0, validation_alias=_env("INFERENCE_SHUTDOWN_GRACE_SECONDS"))
-    log_level: str = Field("INFO", validation_alias=_env("INFERENCE_LOG_LEVEL"))
+        10.0, ge=0, validation_alias=env("INFERENCE_SHUTDOWN_GRACE_SECONDS"))
+    log_level: str = Field("INFO", validation_alias=env("INFERENCE_LOG_LEVEL"))
 
     def warn_inert(self) -> None:
         if self.swap_space is not None:
