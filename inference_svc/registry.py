@@ -151,4 +151,4 @@ def apply_cpu_environment() -> None:
     cpus = ",".join(str(c) for c in sorted(os.sched_getaffinity(0)))
     os.environ.setdefault("VLLM_CPU_OMP_THREADS_BIND", cpus)
     os.environ.setdefault("VLLM_CPU_NUM_OF_RESERVED_CPU", "0")
-    os.environ.setdefault("VLLM_CPU_KVCACHE_SPACE", "4")
+    os.environ.setdefault("VLLM_CPU_KVCACHE_SPACE", "2")

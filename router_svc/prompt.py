@@ -29,19 +29,42 @@ Use only facts from the posting. Never invent a value: use null or an empty list
 OPEN, CLOSE = "<posting>", "</posting>"
 MAX_ECHO_CHARS = 2000  # of a rejected answer fed back to the model
 
+# One worked example. Small models copy its form: compact JSON (what the grammar allows),
+# a yearly range written as "50k-60k", lists that are filled in. A test validates it.
+EXAMPLE_POSTING = """Data Analyst (m/f/d)
+Acme Analytics GmbH is hiring in Berlin, Germany.
+Compensation: EUR 50k-60k per year.
+You have: 2+ years with SQL and Excel; a degree in statistics.
+We offer: 30 days holiday, a Deutschlandticket."""
+EXAMPLE_ANSWER = json.dumps({
+    "title": "Data Analyst (m/f/d)", "company": "Acme Analytics GmbH",
+    "location": "Berlin, Germany", "salary_min": 50000, "salary_max": 60000,
+    "salary_currency": "EUR", "salary_period": "year",
+    "skills": ["SQL", "Excel", "statistics"],
+    "requirements": ["2+ years with SQL and Excel", "a degree in statistics"],
+    "benefits": ["30 days holiday", "a Deutschlandticket"],
+    "description": "Data analyst at Acme Analytics GmbH in Berlin."}, separators=(",", ":"))
 
-def messages(content: str) -> list[dict[str, str]]:
+
+def _posting(content: str) -> dict[str, str]:
     # The posting cannot end the data section early: its own markers are defused.
     body = content.replace(CLOSE, "</ posting>").replace(OPEN, "< posting>")
-    return [{"role": "system", "content": SYSTEM},
-            {"role": "user", "content": f"{OPEN}\n{body}\n{CLOSE}"}]
+    return {"role": "user", "content": f"{OPEN}\n{body}\n{CLOSE}"}
+
+
+def messages(content: str) -> list[dict[str, str]]:
+    return [{"role": "system", "content": SYSTEM}, _posting(EXAMPLE_POSTING),
+            {"role": "assistant", "content": EXAMPLE_ANSWER}, _posting(content)]
+
+
+FIRST_TURN = len(messages(""))
 
 
 def repair(previous: list[dict[str, str]], answer: str, error: str) -> list[dict[str, str]]:
     """The conversation for another attempt: the rejected answer and why it was rejected."""
     if len(answer) > MAX_ECHO_CHARS:
         answer = answer[:MAX_ECHO_CHARS] + " …(cut)"
-    return [*previous[:2],
+    return [*previous[:FIRST_TURN],
             {"role": "assistant", "content": answer},
             {"role": "user", "content": f"That answer was rejected: {error}\n"
                                         "Answer again with one corrected JSON object."}]
