@@ -62,7 +62,9 @@ async def test_health_while_loading_and_graceful_sigterm(tiny_models, tmp_path):
     """NOT_SERVING + LOADING while the engine starts; on SIGTERM health turns NOT_SERVING,
     the request in flight finishes within the grace period and the process exits 0."""
     port = free_port()
-    service = start_inference(inference_env(tiny_models, port), tmp_path / "inference.log")
+    # A grace period far longer than the request needs, even on a loaded machine.
+    env = inference_env(tiny_models, port, INFERENCE_SHUTDOWN_GRACE_SECONDS="120")
+    service = start_inference(env, tmp_path / "inference.log")
     try:
         async with grpc.aio.insecure_channel(service.address) as channel:
             inference = pb_grpc.InferenceStub(channel)
@@ -78,14 +80,14 @@ async def test_health_while_loading_and_graceful_sigterm(tiny_models, tmp_path):
                     service.log_tail()
                 await asyncio.sleep(0.5)
 
-            call = inference.Generate(long_request(max_tokens=400))
+            call = inference.Generate(long_request(max_tokens=200))
             await call.read()
             service.process.send_signal(signal.SIGTERM)
             rest = []
             while (reply := await call.read()) is not grpc.aio.EOF:
                 rest.append(reply)
             assert rest[-1].finish_reason == pb.FINISH_REASON_LENGTH
-            assert rest[-1].usage.completion_tokens == 400
+            assert rest[-1].usage.completion_tokens == 200
         assert service.process.wait(timeout=60) == 0
         assert "stopped" in service.log_tail()
     finally:
