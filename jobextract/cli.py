@@ -1,0 +1,290 @@
+"""jobextract: the command line for the router (and for running both services locally).
+
+    jobextract serve                      both services on this machine, until Ctrl-C
+    jobextract extract FILE|-             one posting -> JSON on stdout
+    jobextract batch IN.jsonl|DIR --out results.jsonl [--concurrency N]
+    jobextract analyze FILE|-             the routing decision only
+    jobextract stats | health             the router's counters | exit 0 when serving
+    jobextract models prepare [--model 1.5b]
+    jobextract eval [...]                 quality on ../shared/evaldata
+
+Exit codes: 0 done; 1 some batch items failed; 2 bad input or usage; 3 the service is
+unreachable or cannot serve; 4 the extraction failed.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import json
+import os
+import signal
+import sys
+import time
+from pathlib import Path
+
+import grpc
+from google.protobuf.json_format import MessageToDict
+
+from jobextract.proto import extraction_pb2 as pb
+from jobextract.proto import extraction_pb2_grpc as pb_grpc
+
+EXIT_OK, EXIT_PARTIAL, EXIT_INPUT, EXIT_UNAVAILABLE, EXIT_FAILED = 0, 1, 2, 3, 4
+UNAVAILABLE = {grpc.StatusCode.UNAVAILABLE, grpc.StatusCode.FAILED_PRECONDITION,
+               grpc.StatusCode.RESOURCE_EXHAUSTED, grpc.StatusCode.DEADLINE_EXCEEDED}
+
+
+class CliError(Exception):
+    def __init__(self, message: str, code: int):
+        super().__init__(message)
+        self.code = code
+
+
+def as_dict(message) -> dict:
+    return MessageToDict(message, preserving_proto_field_name=True)
+
+
+def read_text(source: str) -> str:
+    if source == "-":
+        return sys.stdin.read()
+    try:
+        return Path(source).read_text(encoding="utf-8")
+    except OSError as e:
+        raise CliError(f"cannot read {source}: {e.strerror}", EXIT_INPUT) from None
+
+
+def rpc_error(e: grpc.RpcError, address: str) -> CliError:
+    code, details = e.code(), e.details()
+    if code == grpc.StatusCode.UNAVAILABLE and "connect" in (details or ""):
+        return CliError(f"cannot reach the router at {address}: is it running? "
+                        "(`jobextract serve` starts both services)", EXIT_UNAVAILABLE)
+    if code == grpc.StatusCode.INVALID_ARGUMENT:
+        return CliError(f"rejected: {details}", EXIT_INPUT)
+    return CliError(f"{code.name.lower().replace('_', ' ')}: {details}",
+                    EXIT_UNAVAILABLE if code in UNAVAILABLE else EXIT_FAILED)
+
+
+def call(address: str, method: str, request, timeout: float):
+    with grpc.insecure_channel(address) as channel:
+        try:
+            return getattr(pb_grpc.RouterStub(channel), method)(request, timeout=timeout)
+        except grpc.RpcError as e:
+            raise rpc_error(e, address) from None
+
+
+# ---- commands -----------------------------------------------------------------------------
+
+def cmd_extract(args) -> int:
+    reply = call(args.address, "Extract", pb.ExtractRequest(content=read_text(args.file)),
+                 args.timeout)
+    print(json.dumps(as_dict(reply), indent=2))
+    return EXIT_OK
+
+
+def cmd_analyze(args) -> int:
+    reply = call(args.address, "Analyze", pb.AnalyzeRequest(content=read_text(args.file)),
+                 args.timeout)
+    print(json.dumps(as_dict(reply), indent=2))
+    return EXIT_OK
+
+
+def cmd_stats(args) -> int:
+    print(json.dumps(as_dict(call(args.address, "GetStats", pb.GetStatsRequest(),
+                                  args.timeout)), indent=2))
+    return EXIT_OK
+
+
+def cmd_health(args) -> int:
+    from jobextract.healthcheck import check
+
+    status = check(args.address, args.service, timeout=args.timeout)
+    print(f"{args.address} {args.service or '(server)'}: {status}")
+    return EXIT_OK if status == "SERVING" else EXIT_UNAVAILABLE
+
+
+def batch_items(source: Path) -> list[tuple[str, str]]:
+    """(id, text) pairs from a JSONL file ({"id", "content"|"text"}) or a folder of .txt."""
+    if source.is_dir():
+        return [(p.stem, p.read_text(encoding="utf-8")) for p in sorted(source.glob("*.txt"))]
+    items = []
+    try:
+        lines = source.read_text(encoding="utf-8").splitlines()
+    except OSError as e:
+        raise CliError(f"cannot read {source}: {e.strerror}", EXIT_INPUT) from None
+    for number, line in enumerate(lines, start=1):
+        if not line.strip():
+            continue
+        try:
+            row = json.loads(line)
+            text = row.get("content", row.get("text"))
+            if not isinstance(text, str):
+                raise ValueError
+        except (ValueError, AttributeError):
+            raise CliError(f"{source}:{number}: expected a JSON object with \"content\" "
+                           "(or \"text\") and an optional \"id\"", EXIT_INPUT) from None
+        items.append((str(row.get("id", number)), text))
+    return items
+
+
+def done_ids(out: Path) -> set[str]:
+    if not out.exists():
+        return set()
+    done = set()
+    for line in out.read_text(encoding="utf-8").splitlines():
+        try:
+            done.add(json.loads(line)["id"])
+        except (ValueError, KeyError, TypeError):
+            continue  # a line cut short by an interruption: that item runs again
+    return done
+
+
+def unfinished_last_line(path: Path) -> bool:
+    if not path.exists() or path.stat().st_size == 0:
+        return False
+    with open(path, "rb") as f:
+        f.seek(-1, os.SEEK_END)
+        return f.read(1) != b"\n"
+
+
+def progress_bar(done: int, total: int, ok: int, failed: int, started: float) -> None:
+    width = 30
+    filled = int(width * done / total) if total else width
+    rate = done / (time.monotonic() - started) if done else 0.0
+    eta = f", ~{(total - done) / rate:.0f} s left" if rate and done < total else ""
+    print(f"\r[{'#' * filled}{'-' * (width - filled)}] {done}/{total} ok {ok} failed {failed}"
+          f"{eta}   ", end="" if done < total else "\n", file=sys.stderr, flush=True)
+
+
+async def run_batch(address: str, todo: list[tuple[str, str]], out: Path, concurrency: int,
+                    timeout: float) -> tuple[int, int]:
+    ok = failed = 0
+    started = time.monotonic()
+    semaphore = asyncio.Semaphore(concurrency)
+    lock = asyncio.Lock()
+    progress_bar(0, len(todo), 0, 0, started)
+    async with grpc.aio.insecure_channel(address) as channel:
+        stub = pb_grpc.RouterStub(channel)
+
+        async def one(item_id: str, text: str, sink) -> None:
+            nonlocal ok, failed
+            async with semaphore:
+                try:
+                    reply = await stub.Extract(pb.ExtractRequest(content=text), timeout=timeout)
+                    record = {"id": item_id, "ok": True, **as_dict(reply)}
+                    ok += 1
+                except grpc.aio.AioRpcError as e:
+                    record = {"id": item_id, "ok": False,
+                              "error": {"code": e.code().name, "message": e.details()}}
+                    failed += 1
+            async with lock:  # one whole line at a time, flushed: safe to interrupt
+                sink.write(json.dumps(record) + "\n")
+                sink.flush()
+                progress_bar(ok + failed, len(todo), ok, failed, started)
+
+        with open(out, "a", encoding="utf-8") as sink:
+            if unfinished_last_line(out):
+                sink.write("\n")  # end the line an interrupted run left cut short
+            await asyncio.gather(*(one(i, t, sink) for i, t in todo))
+    return ok, failed
+
+
+def cmd_batch(args) -> int:
+    items = batch_items(args.input)
+    done = done_ids(args.out)
+    todo = [(i, t) for i, t in items if i not in done]
+    if len(todo) < len(items):
+        print(f"resuming: {len(items) - len(todo)} of {len(items)} already in {args.out}",
+              file=sys.stderr)
+    if not todo:
+        return EXIT_OK
+    ok, failed = asyncio.run(run_batch(args.address, todo, args.out, args.concurrency,
+                                       args.timeout))
+    print(f"{ok} extracted, {failed} failed; results in {args.out}", file=sys.stderr)
+    return EXIT_OK if failed == 0 else EXIT_PARTIAL
+
+
+def cmd_serve(args) -> int:
+    from jobextract.stack import start_stack
+
+    stack = start_stack(args.logs, router_port=args.port, inference_port=args.inference_port,
+                        host=args.host)
+    print(f"router at {stack.router_address}, inference at {stack.inference_address}; "
+          "Ctrl-C stops both", file=sys.stderr)
+    stop = {"now": False}
+    signal.signal(signal.SIGTERM, lambda *_: stop.update(now=True))
+    try:
+        while not stop["now"] and all(p.poll() is None for p in stack.processes):
+            time.sleep(0.5)
+    except KeyboardInterrupt:
+        pass
+    finally:
+        stack.stop()
+    return EXIT_OK
+
+
+def cmd_models(args) -> int:
+    from inference_svc.prepare import main as prepare_main
+
+    return prepare_main(["--model", args.model, "--cache-dir", str(args.cache_dir)])
+
+
+def cmd_eval(args) -> int:
+    from jobextract.eval import main as eval_main
+
+    return eval_main(["--address", args.address, *args.rest])
+
+
+def parser() -> argparse.ArgumentParser:
+    p = argparse.ArgumentParser(prog="jobextract", description=__doc__.splitlines()[0])
+    p.add_argument("--address", default=os.environ.get("JOBEXTRACT_ADDRESS", "localhost:50051"),
+                   help="the router (env JOBEXTRACT_ADDRESS)")
+    p.add_argument("--timeout", type=float, default=900, help="seconds per call")
+    sub = p.add_subparsers(dest="command", required=True)
+    s = sub.add_parser("extract", help="extract one posting")
+    s.add_argument("file", help="a text file, or - for stdin")
+    s.set_defaults(run=cmd_extract)
+    s = sub.add_parser("analyze", help="the routing decision only")
+    s.add_argument("file")
+    s.set_defaults(run=cmd_analyze)
+    s = sub.add_parser("batch", help="many postings, resumable")
+    s.add_argument("input", type=Path, help="JSONL ({id, content}) or a folder of .txt files")
+    s.add_argument("--out", type=Path, required=True)
+    s.add_argument("--concurrency", type=int, default=4)
+    s.set_defaults(run=cmd_batch)
+    sub.add_parser("stats", help="the router's counters").set_defaults(run=cmd_stats)
+    s = sub.add_parser("health", help="exit 0 when serving")
+    s.add_argument("--service", default="jobextract.v1.Router")
+    s.set_defaults(run=cmd_health)
+    s = sub.add_parser("serve", help="run both services here until Ctrl-C")
+    s.add_argument("--host", default="127.0.0.1")
+    s.add_argument("--port", type=int, default=50051)
+    s.add_argument("--inference-port", type=int, default=50052)
+    s.add_argument("--logs", type=Path, default=Path("logs"))
+    s.set_defaults(run=cmd_serve)
+    s = sub.add_parser("models", help="model files")
+    s.add_argument("action", choices=["prepare"])
+    s.add_argument("--model", choices=["0.5b", "1.5b"], default="0.5b")
+    s.add_argument("--cache-dir", type=Path,
+                   default=Path(os.environ.get("MODEL_CACHE_DIR", "models")))
+    s.set_defaults(run=cmd_models)
+    s = sub.add_parser("eval", help="quality on the shared evaluation data",
+                       add_help=False)
+    s.add_argument("rest", nargs=argparse.REMAINDER)
+    s.set_defaults(run=cmd_eval)
+    return p
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = parser().parse_args(argv)
+    try:
+        return args.run(args)
+    except CliError as e:
+        print(f"jobextract: {e}", file=sys.stderr)
+        return e.code
+    except KeyboardInterrupt:
+        print("jobextract: interrupted", file=sys.stderr)
+        return 130
+
+
+if __name__ == "__main__":
+    sys.exit(main())

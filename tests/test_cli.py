@@ -1,0 +1,80 @@
+"""The jobextract command line against a real router (tiny model), as a user runs it."""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import sys
+
+from tests.services import ROOT, free_port
+from tests.test_router_units import SAMPLE
+
+
+async def jobextract(address: str, *args: str, stdin: str = "") -> tuple[int, str, str]:
+    process = await asyncio.create_subprocess_exec(
+        sys.executable, "-m", "jobextract.cli", "--address", address, *args, cwd=ROOT,
+        stdin=asyncio.subprocess.PIPE, stdout=asyncio.subprocess.PIPE,
+        stderr=asyncio.subprocess.PIPE)
+    out, err = await process.communicate(stdin.encode())
+    return process.returncode, out.decode(), err.decode()
+
+
+async def test_extract_analyze_stats_health(start_router, tmp_path):
+    router = await start_router()
+    posting = tmp_path / "posting.txt"
+    posting.write_text(SAMPLE)
+    code, out, _ = await jobextract(router.address, "extract", str(posting))
+    assert code == 0 and json.loads(out)["route"] == "ROUTE_LOCAL"
+    code, out, _ = await jobextract(router.address, "extract", "-", stdin=SAMPLE)
+    assert code == 0 and json.loads(out)["job"]["title"]
+    code, out, _ = await jobextract(router.address, "analyze", str(posting))
+    assert code == 0 and json.loads(out)["use_local"] is True
+    code, out, _ = await jobextract(router.address, "stats")
+    assert code == 0 and json.loads(out)["succeeded"] == "2"  # int64 is a JSON string
+    code, out, _ = await jobextract(router.address, "health")
+    assert code == 0 and "SERVING" in out
+
+
+async def test_errors_are_plain_words_with_exit_codes(start_router, tmp_path):
+    router = await start_router()
+    code, _, err = await jobextract(router.address, "extract", "-", stdin="   ")
+    assert code == 2 and err.startswith("jobextract: rejected: content is empty")
+    code, _, err = await jobextract(router.address, "extract", str(tmp_path / "missing.txt"))
+    assert code == 2 and "cannot read" in err
+    dead = f"127.0.0.1:{free_port()}"
+    code, _, err = await jobextract(dead, "stats")
+    assert code == 3 and "cannot reach the router" in err and "Traceback" not in err
+    code, out, _ = await jobextract(dead, "health")
+    assert code == 3 and "UNAVAILABLE" in out
+
+
+async def test_batch_records_failures_and_resumes(start_router, tmp_path):
+    router = await start_router()
+    source = tmp_path / "postings.jsonl"
+    source.write_text("\n".join(json.dumps(row) for row in [
+        {"id": "a", "content": SAMPLE}, {"id": "empty", "content": " "},
+        {"id": "c", "text": "Backend developer, Python, Lisbon"}]) + "\n")
+    out = tmp_path / "results.jsonl"
+    code, _, err = await jobextract(router.address, "batch", str(source), "--out", str(out),
+                                    "--concurrency", "2")
+    assert code == 1 and "2 extracted, 1 failed" in err
+    records = {r["id"]: r for r in map(json.loads, out.read_text().splitlines())}
+    assert records["a"]["ok"] and records["c"]["ok"]
+    assert records["empty"]["error"]["code"] == "INVALID_ARGUMENT"
+    # Interrupted mid-line: the cut line is ignored and that item runs again.
+    out.write_text(out.read_text() + '{"id": "d", "ok": tr')
+    source.write_text(source.read_text() + json.dumps({"id": "d", "content": SAMPLE}) + "\n")
+    code, _, err = await jobextract(router.address, "batch", str(source), "--out", str(out))
+    assert code == 0 and "resuming: 3 of 4" in err
+    ids = [json.loads(line)["id"] for line in out.read_text().splitlines()
+           if line.endswith("}")]
+    assert sorted(ids) == ["a", "c", "d", "empty"]
+
+
+async def test_batch_input_errors(start_router, tmp_path):
+    router = await start_router()
+    bad = tmp_path / "bad.jsonl"
+    bad.write_text('{"id": 1}\n')
+    code, _, err = await jobextract(router.address, "batch", str(bad), "--out",
+                                    str(tmp_path / "o.jsonl"))
+    assert code == 2 and "bad.jsonl:1" in err
