@@ -22,6 +22,7 @@ from datetime import datetime, timezone
 from pathlib import Path
 
 import grpc
+from google.protobuf.json_format import MessageToDict, ParseDict
 
 from jobextract.proto import extraction_pb2 as pb
 from jobextract.proto import extraction_pb2_grpc as pb_grpc
@@ -120,54 +121,90 @@ def score(posting: Posting, job: pb.JobPosting, tally: Tally, skills: dict) -> N
         skills["matched_gold"] += sum(any(soft_match(p, g) for p in predicted) for g in gold)
 
 
+def load_records(path: Path | None) -> dict[str, dict]:
+    """Per-posting records of an earlier, possibly interrupted, run (a cut line is dropped)."""
+    records = {}
+    if path and path.exists():
+        for line in path.read_text(encoding="utf-8").splitlines():
+            try:
+                record = json.loads(line)
+                records[record["id"]] = record
+            except (ValueError, KeyError, TypeError):
+                continue
+    return records
+
+
 async def run(address: str, postings: list[Posting], concurrency: int,
-              timeout: float, progress=None) -> dict:
+              timeout: float, progress=None, records_path: Path | None = None) -> dict:
+    """Extract every posting not yet in `records_path`, appending one record each, then
+    score all records: an interrupted evaluation resumes where it stopped."""
+    records = load_records(records_path)
+    todo = [p for p in postings if p.id not in records]
+    semaphore = asyncio.Semaphore(concurrency)
+    sink = open(records_path, "a", encoding="utf-8") if records_path else None
+    started = time.monotonic()
+    try:
+        async with grpc.aio.insecure_channel(address) as channel:
+            stub = pb_grpc.RouterStub(channel)
+
+            async def one(posting: Posting) -> None:
+                decision = await stub.Analyze(pb.AnalyzeRequest(content=posting.text))
+                record = {"id": posting.id, "use_local": decision.use_local}
+                async with semaphore:
+                    t = time.monotonic()
+                    try:
+                        reply = await stub.Extract(pb.ExtractRequest(
+                            content=posting.text, request_id=posting.id), timeout=timeout)
+                        record.update(ok=True, route=pb.Route.Name(reply.route),
+                                      job=MessageToDict(reply.job,
+                                                        preserving_proto_field_name=True))
+                    except grpc.aio.AioRpcError as e:
+                        record.update(ok=False, error=f"{e.code().name}: {e.details()}")
+                    record["seconds"] = time.monotonic() - t
+                records[posting.id] = record
+                if sink:
+                    sink.write(json.dumps(record) + "\n")
+                    sink.flush()
+                if progress:
+                    progress(len(records), len(postings))
+
+            await asyncio.gather(*(one(p) for p in todo))
+    finally:
+        if sink:
+            sink.close()
+    return report([records[p.id] for p in postings if p.id in records],
+                  {p.id: p for p in postings}, time.monotonic() - started, len(todo))
+
+
+def report(records: list[dict], postings: dict[str, Posting], wall: float,
+           new: int) -> dict:
     tally, skills = Tally(), {"predicted": 0, "gold": 0, "matched_predicted": 0,
                               "matched_gold": 0}
-    latencies, errors, local, routed = [], {}, 0, {}
-    semaphore = asyncio.Semaphore(concurrency)
-    started = time.monotonic()
-    async with grpc.aio.insecure_channel(address) as channel:
-        stub = pb_grpc.RouterStub(channel)
-
-        async def one(posting: Posting) -> None:
-            nonlocal local
-            decision = await stub.Analyze(pb.AnalyzeRequest(content=posting.text))
-            local += decision.use_local
-            async with semaphore:
-                t = time.monotonic()
-                try:
-                    reply = await stub.Extract(pb.ExtractRequest(content=posting.text,
-                                                                 request_id=posting.id),
-                                               timeout=timeout)
-                except grpc.aio.AioRpcError as e:
-                    errors[posting.id] = f"{e.code().name}: {e.details()}"
-                    reply = None
-                latencies.append(time.monotonic() - t)
-            if reply is not None:
-                routed[pb.Route.Name(reply.route)] = routed.get(pb.Route.Name(reply.route), 0) + 1
-                score(posting, reply.job, tally, skills)
-            if progress:
-                progress(len(latencies), len(postings))
-
-        await asyncio.gather(*(one(p) for p in postings))
-    wall = time.monotonic() - started
-    n = len(postings)
-    report = {
-        "postings": n, "schema_valid_rate": (n - len(errors)) / n if n else 0.0,
-        "local_rate_by_threshold": local / n if n else 0.0, "routes": routed,
-        "fields": tally.rates(), "errors": errors, "wall_seconds": wall,
-        "postings_per_minute": 60 * n / wall if wall else 0.0,
+    routes: dict[str, int] = {}
+    for record in records:
+        if record["ok"]:
+            routes[record["route"]] = routes.get(record["route"], 0) + 1
+            score(postings[record["id"]], ParseDict(record["job"], pb.JobPosting()), tally,
+                  skills)
+    n = len(records)
+    latencies = [r["seconds"] for r in records]
+    result = {
+        "postings": n, "schema_valid_rate": sum(r["ok"] for r in records) / n if n else 0.0,
+        "local_rate_by_threshold": sum(r["use_local"] for r in records) / n if n else 0.0,
+        "routes": routes, "fields": tally.rates(),
+        "errors": {r["id"]: r["error"] for r in records if not r["ok"]},
         "latency_seconds": {"p50": statistics.median(latencies) if latencies else 0.0,
                             "max": max(latencies, default=0.0)},
+        "this_run": {"postings": new, "wall_seconds": wall,
+                     "postings_per_minute": 60 * new / wall if wall and new else 0.0},
     }
     if skills["gold"]:
         precision = skills["matched_predicted"] / skills["predicted"] if skills["predicted"] else 0.0
         recall = skills["matched_gold"] / skills["gold"]
-        report["skills_soft"] = {"precision": precision, "recall": recall,
+        result["skills_soft"] = {"precision": precision, "recall": recall,
                                  "f1": 2 * precision * recall / (precision + recall)
                                  if precision + recall else 0.0, **skills}
-    return report
+    return result
 
 
 def markdown(reports: dict) -> str:
@@ -209,12 +246,13 @@ def main(argv: list[str] | None = None) -> int:
     def progress(done: int, total: int) -> None:
         print(f"\r  {done}/{total}", end="" if done < total else "\n", flush=True)
 
+    args.out.mkdir(parents=True, exist_ok=True)
     reports = {}
     for name, postings in sets.items():
-        print(f"{name}: {len(postings)} postings")
+        records = args.out / f"records-{name.lower().replace(' ', '-')}.jsonl"
+        print(f"{name}: {len(postings)} postings (records in {records}; a rerun resumes)")
         reports[name] = asyncio.run(run(args.address, postings, args.concurrency, args.timeout,
-                                        progress))
-    args.out.mkdir(parents=True, exist_ok=True)
+                                        progress, records))
     stamp = datetime.now(timezone.utc).strftime("%Y%m%d-%H%M%S")
     (args.out / f"eval-{stamp}.json").write_text(json.dumps(reports, indent=2))
     table = markdown(reports)

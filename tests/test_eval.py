@@ -23,8 +23,10 @@ async def test_smoke_run_writes_a_report(start_router, tmp_path):
     router = await start_router()
     postings = (evaluation.emscad(evaluation.DEFAULT_DATA, 3)
                 + evaluation.skillspan(evaluation.DEFAULT_DATA, "dev", 2))
-    report = await evaluation.run(router.address, postings, concurrency=2, timeout=120)
-    assert report["postings"] == 5
+    records = tmp_path / "records.jsonl"
+    report = await evaluation.run(router.address, postings, concurrency=2, timeout=120,
+                                  records_path=records)
+    assert report["postings"] == 5 and len(records.read_text().splitlines()) == 5
     answered = sum(report["routes"].values())
     assert answered + len(report["errors"]) == 5
     assert report["schema_valid_rate"] == answered / 5
@@ -32,3 +34,6 @@ async def test_smoke_run_writes_a_report(start_router, tmp_path):
     table = evaluation.markdown({"smoke": report})
     assert table.count("\n") >= 3 and "| smoke | 5 |" in table
     json.dumps(report)  # serialisable as written by main()
+    again = await evaluation.run(router.address, postings, concurrency=2, timeout=120,
+                                 records_path=records)
+    assert again["this_run"]["postings"] == 0 and again["fields"] == report["fields"]
