@@ -78,3 +78,35 @@ async def test_batch_input_errors(start_router, tmp_path):
     code, _, err = await jobextract(router.address, "batch", str(bad), "--out",
                                     str(tmp_path / "o.jsonl"))
     assert code == 2 and "bad.jsonl:1" in err
+
+
+async def test_serve_runs_both_services_and_stops_them(tiny_models, tmp_path):
+    """`jobextract serve` on the tiny checkpoints: both services come up, a posting is
+    extracted through them, SIGTERM stops both and the command exits 0."""
+    import signal
+
+    from jobextract.healthcheck import check
+    from tests.services import inference_env
+
+    router_port, inference_port = free_port(), free_port()
+    env = inference_env(tiny_models, inference_port)
+    process = await asyncio.create_subprocess_exec(
+        sys.executable, "-m", "jobextract.cli", "serve", "--port", str(router_port),
+        "--inference-port", str(inference_port), "--logs", str(tmp_path / "logs"), cwd=ROOT,
+        env=env, stdout=asyncio.subprocess.PIPE, stderr=asyncio.subprocess.PIPE)
+    address = f"127.0.0.1:{router_port}"
+    try:
+        for _ in range(480):
+            status = await asyncio.to_thread(check, address, "jobextract.v1.Router", 1)
+            if status == "SERVING" or process.returncode is not None:
+                break
+            await asyncio.sleep(0.5)
+        assert status == "SERVING"
+        code, out, _ = await jobextract(address, "extract", "-", stdin=SAMPLE)
+        assert code == 0 and json.loads(out)["route"] == "ROUTE_LOCAL"
+    finally:
+        if process.returncode is None:
+            process.send_signal(signal.SIGTERM)
+        _, err = await asyncio.wait_for(process.communicate(), timeout=120)
+    assert process.returncode == 0, err.decode()
+    assert "stopped: exit 0, exit 0" in err.decode()
