@@ -24,6 +24,7 @@ from jobextract.proto import extraction_pb2 as pb
 from router_svc import prompt
 from router_svc.cloud import CloudClient
 from router_svc.config import RouterSettings
+from router_svc.grounding import ground_salary
 from router_svc.local import TIER_ENUM, InferenceClient, RouteError, tiers_of
 from router_svc.prompt import InvalidOutput
 from router_svc.routing import Choice, Decision, SwitchPolicy, decide
@@ -157,6 +158,10 @@ class Extractor:
                         f"{run.decision.threshold}-token local threshold, and {NO_CLOUD}")
                 async for event in self._cloud(run, content, time_left):
                     yield event
+            run.job, note = ground_salary(run.job, content)
+            if note:
+                run.decision.reasoning += f"; {note}"
+                self.stats.salaries_dropped += 1
             self.stats.succeed(run.route == pb.ROUTE_LOCAL,
                                run.decision.tier if run.route == pb.ROUTE_LOCAL else None,
                                run.elapsed_ms())

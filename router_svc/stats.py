@@ -26,6 +26,7 @@ class Stats:
         self.requests = self.succeeded = self.failed = 0
         self.local = self.cloud = 0
         self.validation_retries = 0
+        self.salaries_dropped = 0  # figures the posting does not state (grounding)
         self.tiers: Counter[str] = Counter()
         self.fallbacks: Counter[str] = Counter()
         self.latencies_ms: deque[float] = deque(maxlen=LATENCY_WINDOW)
@@ -50,4 +51,4 @@ class Stats:
             latency=pb.LatencySummary(count=len(ordered), p50_ms=percentile(ordered, 0.5),
                                       p90_ms=percentile(ordered, 0.9),
                                       p99_ms=percentile(ordered, 0.99)),
-            uptime_seconds=self.clock() - self.started)
+            uptime_seconds=self.clock() - self.started, salaries_dropped=self.salaries_dropped)

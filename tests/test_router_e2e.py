@@ -223,7 +223,10 @@ async def test_cloud_429_honours_retry_after(start_router, faults):
     faults.script = [Reply(429, headers={"Retry-After": "2"}), Reply()]
     reply = await extract(router)
     assert reply.route == pb.ROUTE_CLOUD and reply.job.title == VALID["title"]
-    assert reply.job.salary_period == pb.SALARY_PERIOD_YEAR
+    # The scripted answer's 60000-70000 is not in the posting (120,000-180,000): dropped.
+    assert not reply.job.HasField("salary_min") and not reply.job.HasField("salary_period")
+    assert "salary dropped: 60000, 70000 not stated" in reply.decision.reasoning
+    assert (await router.stub.GetStats(pb.GetStatsRequest())).salaries_dropped == 1
     (first, *_), (second, *_) = faults.requests
     assert second - first >= 1.9, "Retry-After: 2 was not honoured"
 

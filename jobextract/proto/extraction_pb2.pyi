@@ -205,7 +205,7 @@ class LatencySummary(_message.Message):
     def __init__(self, count: _Optional[int] = ..., p50_ms: _Optional[float] = ..., p90_ms: _Optional[float] = ..., p99_ms: _Optional[float] = ...) -> None: ...
 
 class Stats(_message.Message):
-    __slots__ = ("requests", "succeeded", "failed", "local", "cloud", "local_processing_rate", "tier_counts", "fallbacks_by_reason", "model_switches", "validation_retries", "latency", "uptime_seconds")
+    __slots__ = ("requests", "succeeded", "failed", "local", "cloud", "local_processing_rate", "tier_counts", "fallbacks_by_reason", "model_switches", "validation_retries", "latency", "uptime_seconds", "salaries_dropped")
     class TierCountsEntry(_message.Message):
         __slots__ = ("key", "value")
         KEY_FIELD_NUMBER: _ClassVar[int]
@@ -232,6 +232,7 @@ class Stats(_message.Message):
     VALIDATION_RETRIES_FIELD_NUMBER: _ClassVar[int]
     LATENCY_FIELD_NUMBER: _ClassVar[int]
     UPTIME_SECONDS_FIELD_NUMBER: _ClassVar[int]
+    SALARIES_DROPPED_FIELD_NUMBER: _ClassVar[int]
     requests: int
     succeeded: int
     failed: int
@@ -244,7 +245,8 @@ class Stats(_message.Message):
     validation_retries: int
     latency: LatencySummary
     uptime_seconds: float
-    def __init__(self, requests: _Optional[int] = ..., succeeded: _Optional[int] = ..., failed: _Optional[int] = ..., local: _Optional[int] = ..., cloud: _Optional[int] = ..., local_processing_rate: _Optional[float] = ..., tier_counts: _Optional[_Mapping[str, int]] = ..., fallbacks_by_reason: _Optional[_Mapping[str, int]] = ..., model_switches: _Optional[int] = ..., validation_retries: _Optional[int] = ..., latency: _Optional[_Union[LatencySummary, _Mapping]] = ..., uptime_seconds: _Optional[float] = ...) -> None: ...
+    salaries_dropped: int
+    def __init__(self, requests: _Optional[int] = ..., succeeded: _Optional[int] = ..., failed: _Optional[int] = ..., local: _Optional[int] = ..., cloud: _Optional[int] = ..., local_processing_rate: _Optional[float] = ..., tier_counts: _Optional[_Mapping[str, int]] = ..., fallbacks_by_reason: _Optional[_Mapping[str, int]] = ..., model_switches: _Optional[int] = ..., validation_retries: _Optional[int] = ..., latency: _Optional[_Union[LatencySummary, _Mapping]] = ..., uptime_seconds: _Optional[float] = ..., salaries_dropped: _Optional[int] = ...) -> None: ...
 
 class ChatMessage(_message.Message):
     __slots__ = ("role", "content")
