@@ -112,7 +112,6 @@ class ModelHost:
         self.requests_served = 0
         self.switches = 0
         self._engine = None
-        self._accepting = False
         self._active: dict[str, _Active] = {}
         self._switch_lock = asyncio.Lock()
 
@@ -178,8 +177,10 @@ class ModelHost:
             _free_device_memory()
 
     async def _drain(self, grace_seconds: float, reason: str) -> int:
-        """Wait for in-flight requests up to `grace_seconds`, then abort the rest."""
-        self._accepting = False
+        """Wait for in-flight requests up to `grace_seconds`, then abort the rest.
+
+        Callers have set the state away from READY first, so nothing new is admitted.
+        """
         pending = list(self._active.values())
         if pending:
             log.info("draining %d in-flight request(s) for up to %.0f s (%s)",
@@ -203,7 +204,6 @@ class ModelHost:
 
     async def _set_state(self, state: State, reason: str) -> None:
         self.state, self.reason = state, reason
-        self._accepting = state == State.READY
         await self._on_serving(state == State.READY)
 
     # ---- generation --------------------------------------------------------------------
@@ -273,7 +273,7 @@ class ModelHost:
             raise NotReady(f"{wanted.name} was replaced before this request could run; retry")
 
     def _admit(self, request_id: str, model: str) -> _Active:
-        if not self._accepting or self._engine is None:
+        if self.state != State.READY or self._engine is None:
             raise NotReady(f"not accepting requests ({self.state.value}: {self.reason})")
         if request_id in self._active:
             raise BadPrompt(f"request_id {request_id!r} is already in flight")
