@@ -47,7 +47,7 @@ class ExtractionFailed(Exception):
 
 
 # How a route's failure reaches the caller when no other route is left.
-_LOCAL_STATUS = {
+_STATUS = {
     "unavailable": grpc.StatusCode.UNAVAILABLE,
     "busy": grpc.StatusCode.RESOURCE_EXHAUSTED,
     "context": grpc.StatusCode.FAILED_PRECONDITION,
@@ -195,7 +195,7 @@ class Extractor:
         except RouteError as e:
             if e.cause == "deadline" or self.cloud is None:
                 suffix = "" if e.cause == "deadline" else f"; {NO_CLOUD}"
-                raise ExtractionFailed(_LOCAL_STATUS[e.cause], f"local route: {e.message}{suffix}")
+                raise ExtractionFailed(_STATUS[e.cause], f"local route: {e.message}{suffix}")
             run.fallback_reason = f"{e.cause}: {e.message}"
             self.stats.fallbacks[e.cause] += 1
             log.info("extract %s falls back to the cloud: %s", run.request_id,
@@ -242,7 +242,7 @@ class Extractor:
                                               time_left):
                 yield event
         except RouteError as e:
-            raise ExtractionFailed(_LOCAL_STATUS[e.cause], f"cloud route: {e.message}") from None
+            raise ExtractionFailed(_STATUS[e.cause], f"cloud route: {e.message}") from None
 
     async def _attempts(self, run: _Run, route: int, messages, generate, invalid_attempts: int,
                         unavailable_retries: int,
