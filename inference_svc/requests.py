@@ -19,6 +19,7 @@ TIER_NAMES = {pb.TIER_THINKING: "thinking", pb.TIER_PRIMARY: "primary",
 TIER_ENUMS = {name: value for value, name in TIER_NAMES.items()}
 MAX_SCHEMA_BYTES = 64 * 1024
 MAX_STOP_STRINGS = 16
+MAX_STREAM_INTERVAL = 1024
 
 
 class InvalidRequest(ValueError):
@@ -43,6 +44,7 @@ class GenerationJob:
     repetition_penalty: float = 1.0
     stop: list[str] = field(default_factory=list)
     ignore_eos: bool = False
+    stream_interval: int = 1
 
 
 def wanted_model(registry: dict[str, ModelSpec], tier: int, model: str) -> ModelSpec | None:
@@ -106,6 +108,9 @@ def parse_generate(request: pb.GenerateRequest, registry: dict[str, ModelSpec],
         raise InvalidRequest(f"sampling.top_k is {s.top_k}; it must be 0 (off) or more")
     if s.HasField("repetition_penalty") and not 0.0 < s.repetition_penalty <= 2.0:
         raise InvalidRequest(f"sampling.repetition_penalty is {s.repetition_penalty}; it must be in (0, 2]")
+    if request.stream_interval > MAX_STREAM_INTERVAL:
+        raise InvalidRequest(f"stream_interval is {request.stream_interval}; it must be at most "
+                             f"{MAX_STREAM_INTERVAL} tokens")
     if len(s.stop) > MAX_STOP_STRINGS or any(not stop for stop in s.stop):
         raise InvalidRequest(f"sampling.stop takes at most {MAX_STOP_STRINGS} non-empty strings")
     return GenerationJob(
@@ -123,6 +128,7 @@ def parse_generate(request: pb.GenerateRequest, registry: dict[str, ModelSpec],
         repetition_penalty=s.repetition_penalty if s.HasField("repetition_penalty") else 1.0,
         stop=list(s.stop),
         ignore_eos=s.ignore_eos,
+        stream_interval=max(1, request.stream_interval),
     )
 
 
@@ -141,6 +147,7 @@ def sampling_params(job: GenerationJob, max_tokens: int):
         stop=job.stop or None,
         ignore_eos=job.ignore_eos,
         output_kind=RequestOutputKind.DELTA,
+        stream_interval=job.stream_interval,
         structured_outputs=(StructuredOutputsParams(json=job.json_schema)
                             if job.json_schema is not None else None),
     )

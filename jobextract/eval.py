@@ -26,6 +26,7 @@ from google.protobuf.json_format import MessageToDict, ParseDict
 
 from jobextract.proto import extraction_pb2 as pb
 from jobextract.proto import extraction_pb2_grpc as pb_grpc
+from router_svc.grounding import norm, stated_numbers
 
 DEFAULT_DATA = Path(__file__).resolve().parents[2] / "shared" / "evaldata"
 SECTIONS = (("title", "Job title"), ("location", "Location"), ("salary_range", "Salary"),
@@ -39,10 +40,6 @@ class Posting:
     text: str
     labels: dict
     source: str
-
-
-def norm(text: str | None) -> str:
-    return " ".join(re.sub(r"[^\w]+", " ", (text or "").casefold()).split())
 
 
 def emscad(data: Path, limit: int) -> list[Posting]:
@@ -99,6 +96,16 @@ class Tally:
 
 def score(posting: Posting, job: pb.JobPosting, tally: Tally, skills: dict) -> None:
     labels = posting.labels
+    # Label-free checks, on every set: what came back is in the text (nothing invented).
+    text = f" {norm(posting.text)} "
+    for name in ("title", "company", "location"):
+        if job.HasField(name):
+            tally.add("strings_in_text", f" {norm(getattr(job, name))} " in text)
+    if job.HasField("salary_min") or job.HasField("salary_max"):
+        numbers = stated_numbers(posting.text)
+        tally.add("salary_figures_in_text", all(
+            any(close(v, n) for n in numbers)
+            for v in (job.salary_min, job.salary_max) if v))
     if posting.source == "emscad":
         tally.add("title_exact", norm(job.title) == norm(labels["title"]))
         tally.add("title_relaxed", soft_match(job.title, labels["title"]))

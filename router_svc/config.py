@@ -33,6 +33,9 @@ class RouterSettings(ServiceSettings):
     # Local generation.
     local_attempts: int = Field(3, ge=1, le=10, validation_alias=env("ROUTER_LOCAL_ATTEMPTS"))
     local_max_tokens: int = Field(1536, ge=16, validation_alias=env("ROUTER_LOCAL_MAX_TOKENS"))
+    # Tokens per message streamed from inference: fewer, larger messages leave the CPU to
+    # the engine (the first token still comes at once).
+    stream_interval: int = Field(16, ge=1, le=1024, validation_alias=env("ROUTER_STREAM_INTERVAL"))
     # Retries while the inference service is loading or switching (UNAVAILABLE).
     local_unavailable_retries: int = Field(
         2, ge=0, validation_alias=env("ROUTER_LOCAL_UNAVAILABLE_RETRIES"))

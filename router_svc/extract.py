@@ -24,7 +24,7 @@ from jobextract.proto import extraction_pb2 as pb
 from router_svc import prompt
 from router_svc.cloud import CloudClient
 from router_svc.config import RouterSettings
-from router_svc.grounding import ground_salary
+from router_svc.grounding import check_answer
 from router_svc.local import TIER_ENUM, InferenceClient, RouteError, tiers_of
 from router_svc.prompt import InvalidOutput
 from router_svc.routing import Choice, Decision, SwitchPolicy, decide
@@ -75,6 +75,8 @@ class _Run:
     attempts: int = 0
     fallback_reason: str = ""
     job: JobPosting | None = None
+    notes: list[str] = field(default_factory=list)  # what grounding changed, and why
+    salary_dropped: bool = False
     prompt_tokens: int = 0
     completion_tokens: int = 0
     model_token_count: int | None = None
@@ -158,10 +160,9 @@ class Extractor:
                         f"{run.decision.threshold}-token local threshold, and {NO_CLOUD}")
                 async for event in self._cloud(run, content, time_left):
                     yield event
-            run.job, note = ground_salary(run.job, content)
-            if note:
+            for note in run.notes:
                 run.decision.reasoning += f"; {note}"
-                self.stats.salaries_dropped += 1
+            self.stats.salaries_dropped += run.salary_dropped
             self.stats.succeed(run.route == pb.ROUTE_LOCAL,
                                run.decision.tier if run.route == pb.ROUTE_LOCAL else None,
                                run.elapsed_ms())
@@ -188,8 +189,7 @@ class Extractor:
         self.policy.started()
         try:
             async for event in self._attempts(
-                    run, pb.ROUTE_LOCAL, prompt.messages(content),
-                    self._local_generator(run, choice, time_left),
+                    run, pb.ROUTE_LOCAL, content, self._local_generator(run, choice, time_left),
                     s.local_attempts, s.local_unavailable_retries, time_left):
                 yield event
         except RouteError as e:
@@ -207,7 +207,8 @@ class Extractor:
         async def generate(messages, answer: _Answer) -> AsyncIterator[str]:
             stream = self.inference.generate(
                 f"{run.request_id}-{uuid.uuid4().hex[:8]}", messages, choice.tier,
-                choice.allow_switch, schema_text(), self.settings.local_max_tokens, time_left())
+                choice.allow_switch, schema_text(), self.settings.local_max_tokens, time_left(),
+                self.settings.stream_interval)
             async for response in stream:
                 if response.model:
                     answer.model = response.model
@@ -237,17 +238,18 @@ class Extractor:
             yield reply.text
 
         try:
-            async for event in self._attempts(run, pb.ROUTE_CLOUD, prompt.messages(content),
-                                              generate, self.settings.cloud_attempts, 0,
-                                              time_left):
+            async for event in self._attempts(run, pb.ROUTE_CLOUD, content, generate,
+                                              self.settings.cloud_attempts, 0, time_left):
                 yield event
         except RouteError as e:
             raise ExtractionFailed(_STATUS[e.cause], f"cloud route: {e.message}") from None
 
-    async def _attempts(self, run: _Run, route: int, messages, generate, invalid_attempts: int,
-                        unavailable_retries: int,
+    async def _attempts(self, run: _Run, route: int, content: str, generate,
+                        invalid_attempts: int, unavailable_retries: int,
                         time_left: TimeLeft) -> AsyncIterator[pb.ExtractEvent]:
-        """Generate until an answer validates; every try is announced as an attempt."""
+        """Generate until an answer validates and is grounded in `content`; every try is
+        announced as an attempt."""
+        messages = prompt.messages(content)
         left = time_left()
         budget = _AttemptBudget(invalid_attempts - 1, unavailable_retries)
         retrying = AsyncRetrying(
@@ -278,7 +280,10 @@ class Extractor:
                 if failure is None:
                     validation_started = time.monotonic()
                     try:
-                        run.job = prompt.parse(answer.text)
+                        checked = check_answer(answer.text, content,
+                                               final=budget.left["invalid"] == 0)
+                        run.job, run.notes = checked.job, checked.notes
+                        run.salary_dropped = checked.salary_dropped
                     except InvalidOutput as e:
                         if answer.finish_reason.upper().endswith("LENGTH"):
                             e = InvalidOutput(f"the answer was cut off at the token limit; {e}")

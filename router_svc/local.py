@@ -62,10 +62,11 @@ class InferenceClient:
 
     async def generate(self, request_id: str, messages: list[dict[str, str]], tier: str,
                        allow_switch: bool, json_schema: str, max_tokens: int,
-                       timeout: float | None) -> AsyncIterator[pb.GenerateResponse]:
+                       timeout: float | None,
+                       stream_interval: int = 1) -> AsyncIterator[pb.GenerateResponse]:
         request = pb.GenerateRequest(
             request_id=request_id, tier=TIER_ENUM[tier], allow_switch=allow_switch,
-            json_schema=json_schema, max_tokens=max_tokens,
+            json_schema=json_schema, max_tokens=max_tokens, stream_interval=stream_interval,
             messages=[pb.ChatMessage(**m) for m in messages])
         call = self._stub.Generate(request, timeout=timeout)
         try:

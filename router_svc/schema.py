@@ -17,7 +17,10 @@ from pydantic import BaseModel, ConfigDict, Field, StringConstraints, field_vali
 from jobextract.proto import extraction_pb2 as pb
 
 Period = Literal["hour", "day", "week", "month", "year"]
-Item = Annotated[str, StringConstraints(strip_whitespace=True, max_length=200)]
+# Bounds keep a small model from copying whole passages (measured: answers of 500-900 tokens
+# with 200-character items; a runaway list is cut at the token limit and fails).
+Skill = Annotated[str, StringConstraints(strip_whitespace=True, max_length=60)]
+Item = Annotated[str, StringConstraints(strip_whitespace=True, max_length=150)]
 PERIODS = {"hour": pb.SALARY_PERIOD_HOUR, "day": pb.SALARY_PERIOD_DAY,
            "week": pb.SALARY_PERIOD_WEEK, "month": pb.SALARY_PERIOD_MONTH,
            "year": pb.SALARY_PERIOD_YEAR}
@@ -28,8 +31,8 @@ class JobPosting(BaseModel):
 
     model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
 
-    title: str = Field(min_length=1, max_length=200,
-                       description="The job's name as the posting gives it, e.g. 'Senior Data Engineer'.")
+    title: str | None = Field(max_length=120,
+                              description="The job's name as the posting gives it, e.g. 'Senior Data Engineer'; null only if it names none.")
     company: str | None = Field(max_length=200,
                                 description="The hiring organisation's name, or null if not named.")
     location: str | None = Field(max_length=200,
@@ -38,12 +41,12 @@ class JobPosting(BaseModel):
     salary_max: float | None = Field(ge=0, description="Highest pay stated (the same as salary_min for one figure); null if none.")
     salary_currency: str | None = Field(max_length=3, description="ISO 4217 code such as USD, EUR, GBP; null if no salary.")
     salary_period: Period | None = Field(description="What the salary figures are per; null if no salary.")
-    skills: list[Item] = Field(max_length=30, description="Skills and technologies asked for, a few words each.")
-    requirements: list[Item] = Field(max_length=20, description="Requirements, one short item each.")
-    benefits: list[Item] = Field(max_length=20, description="Benefits offered, one short item each.")
-    description: str = Field(max_length=1000, description="One to three sentences summarising the role.")
+    skills: list[Skill] = Field(max_length=20, description="Skills and technologies asked for, a few words each.")
+    requirements: list[Item] = Field(max_length=12, description="Requirements, one short item each.")
+    benefits: list[Item] = Field(max_length=12, description="Benefits offered, one short item each.")
+    description: str = Field(max_length=600, description="One to three sentences summarising the role.")
 
-    @field_validator("company", "location", "salary_currency", mode="after")
+    @field_validator("title", "company", "location", "salary_currency", mode="after")
     @classmethod
     def _empty_is_null(cls, value: str | None) -> str | None:
         return value or None
@@ -82,10 +85,9 @@ class JobPosting(BaseModel):
         return self
 
     def to_proto(self) -> pb.JobPosting:
-        message = pb.JobPosting(title=self.title, description=self.description,
-                                requirements=self.requirements, benefits=self.benefits,
-                                skills=self.skills)
-        for name in ("company", "location", "salary_min", "salary_max", "salary_currency"):
+        message = pb.JobPosting(description=self.description, requirements=self.requirements,
+                                benefits=self.benefits, skills=self.skills)
+        for name in ("title", "company", "location", "salary_min", "salary_max", "salary_currency"):
             value = getattr(self, name)
             if value is not None:
                 setattr(message, name, value)

@@ -14,10 +14,13 @@ from dataclasses import dataclass, field
 
 from aiohttp import web
 
-VALID = {"title": "Data Engineer", "company": "Acme", "location": "Berlin",
-         "salary_min": 60000, "salary_max": 70000, "salary_currency": "EUR",
-         "salary_period": "year", "skills": ["Python", "SQL"], "requirements": [],
-         "benefits": [], "description": "Builds pipelines."}
+# A correct answer to the spec's sample posting (tests.test_router_units.SAMPLE), so that
+# the router's grounding keeps every field.
+VALID = {"title": "Software Engineer - Full Stack", "company": "Tech Innovations Inc",
+         "location": "San Francisco, CA (Remote OK)", "salary_min": 120000,
+         "salary_max": 180000, "salary_currency": "USD", "salary_period": "year",
+         "skills": ["Python", "React", "PostgreSQL"], "requirements": [],
+         "benefits": [], "description": "A full-stack engineer."}
 
 
 @dataclass

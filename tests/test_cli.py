@@ -26,7 +26,7 @@ async def test_extract_analyze_stats_health(start_router, tmp_path):
     code, out, _ = await jobextract(router.address, "extract", str(posting))
     assert code == 0 and json.loads(out)["route"] == "ROUTE_LOCAL"
     code, out, _ = await jobextract(router.address, "extract", "-", stdin=SAMPLE)
-    assert code == 0 and json.loads(out)["job"]["title"]
+    assert code == 0 and json.loads(out)["job"]["description"]
     code, out, _ = await jobextract(router.address, "analyze", str(posting))
     assert code == 0 and json.loads(out)["use_local"] is True
     code, out, _ = await jobextract(router.address, "stats")

@@ -41,7 +41,7 @@ async def test_grpcurl_lists_describes_extracts_and_checks_health(start_router,
                                    "jobextract.v1.Router/Extract")
     assert code == 0, err
     reply = json.loads(out)
-    assert reply["route"] == "ROUTE_LOCAL" and reply["job"]["title"]
+    assert reply["route"] == "ROUTE_LOCAL" and reply["job"]["description"]
     code, out, _ = await grpcurl("-d", '{"service": "jobextract.v1.Inference"}',
                                  inference_service.address, "grpc.health.v1.Health/Check")
     assert code == 0 and json.loads(out) == {"status": "SERVING"}
@@ -61,7 +61,7 @@ async def test_node_client_extracts(start_router, tmp_path):
                                str(posting))
     assert code == 0, err
     reply = json.loads(out)
-    assert reply["route"] == "ROUTE_LOCAL" and reply["job"]["title"] == "a"
+    assert reply["route"] == "ROUTE_LOCAL" and reply["job"]["description"] == "a"
     assert reply["decision"]["tier"] == "TIER_THINKING"
     posting.write_text("   ")
     code, _, err = await run("node", str(NODE_CLIENT / "extract.js"), router.address,

@@ -24,7 +24,7 @@ def test_job_posting_fields_and_nullability():
                             "salary_currency", "salary_period", "description",
                             "requirements", "benefits", "skills"]
     nullable = {name for name, f in fields.items() if f.has_presence}
-    assert nullable == {"company", "location", "salary_min", "salary_max", "salary_currency",
+    assert nullable == {"title", "company", "location", "salary_min", "salary_max", "salary_currency",
                         "salary_period"}
     job = pb.JobPosting(title="x")
     assert not job.HasField("salary_min")  # absent, not 0

@@ -62,6 +62,17 @@ async def test_generate_streams_deltas_then_finish_and_usage(inference):
     assert len({r.request_id for r in responses}) == 1
 
 
+async def test_stream_interval_sends_fewer_larger_messages_with_the_same_text(inference):
+    seeded = pb.SamplingOptions(ignore_eos=True, temperature=1.0, seed=7)
+    every = await collect(inference, request(max_tokens=40, sampling=seeded))
+    grouped = await collect(inference, request(max_tokens=40, sampling=seeded,
+                                               stream_interval=16))
+    assert "".join(r.delta for r in grouped) == "".join(r.delta for r in every)
+    assert grouped[-1].usage.completion_tokens == every[-1].usage.completion_tokens == 40
+    # the first token at once, then 16 at a time: 1 + 16 + 16 + 7 (the last with finish)
+    assert len(grouped) <= 5 < len(every)
+
+
 SCHEMA = {
     "type": "object",
     "properties": {
@@ -158,6 +169,7 @@ BAD_REQUESTS = {
     "schema invalid": (request(json_schema='{"type": "nonsense"}'), "not a valid JSON Schema"),
     "max_tokens negative": (request(max_tokens=-1), "max_tokens"),
     "max_tokens too large": (request(max_tokens=10**6), "max_tokens"),
+    "stream_interval too large": (request(stream_interval=10**5), "stream_interval"),
     "temperature": (request(sampling=pb.SamplingOptions(temperature=9)), "temperature"),
     "prompt over context": (
         request(messages=[pb.ChatMessage(role="user", content="salary benefits " * 3000)]),

@@ -2,7 +2,7 @@
 
 The cloud is vLLM's own OpenAI-compatible server on a tiny checkpoint; faults it cannot
 produce on demand come from tests/fault_openai.py. The tiny model is a bigram model whose
-greedy answer under the JobPosting schema is valid: title "a", nulls, empty lists.
+greedy answer under the JobPosting schema is valid: nulls, empty lists, description "a".
 """
 
 from __future__ import annotations
@@ -43,7 +43,7 @@ async def test_extract_local_returns_validated_posting_and_decision(start_router
         content=SAMPLE, source_url="https://example.com/job", request_id="req-1"))
     assert reply.route == pb.ROUTE_LOCAL and reply.attempts == 1 and not reply.fallback_reason
     assert reply.request_id == "req-1"
-    assert reply.job.title == "a" and not reply.job.HasField("company")  # the bigram's answer
+    assert reply.job.description == "a" and not reply.job.HasField("company")  # the bigram's
     d = reply.decision
     assert (d.token_count, d.threshold, d.use_local, d.tier) == (
         count_tokens(SAMPLE), 8000, True, pb.TIER_THINKING)
@@ -62,7 +62,7 @@ async def test_extract_stream_orders_decision_deltas_result(start_router):
     assert kinds[0] == "decision" and kinds[1] == "attempt" and kinds[-1] == "result"
     assert set(kinds[2:-1]) == {"delta"} and len(kinds) > 5
     text = "".join(e.delta for e in events if e.WhichOneof("event") == "delta")
-    assert json.loads(text)["title"] == events[-1].result.job.title
+    assert json.loads(text)["description"] == events[-1].result.job.description
 
 
 async def test_analyze_and_stats(start_router):
@@ -167,7 +167,7 @@ async def test_above_threshold_goes_to_the_real_cloud(start_router, cloud_server
     reply = await extract(router)
     assert reply.route == pb.ROUTE_CLOUD and reply.attempts == 1 and not reply.fallback_reason
     assert not reply.decision.use_local and reply.decision.model == "tiny-cloud"
-    assert reply.job.title == "a" and reply.usage.prompt_tokens > 0
+    assert reply.job.description == "a" and reply.usage.prompt_tokens > 0
     stats = await router.stub.GetStats(pb.GetStatsRequest())
     assert stats.cloud == 1 and stats.local_processing_rate == 0.0
 
@@ -220,12 +220,18 @@ async def faults():
 
 async def test_cloud_429_honours_retry_after(start_router, faults):
     router = await start_router(TOKEN_THRESHOLD=10, **cloud_settings(faults.base_url))
-    faults.script = [Reply(429, headers={"Retry-After": "2"}), Reply()]
+    invented = json.dumps({**VALID, "salary_min": 60000, "salary_max": 70000,
+                           "salary_currency": "EUR"})
+    faults.script = [Reply(429, headers={"Retry-After": "2"}), Reply(content=invented)]
     reply = await extract(router)
     assert reply.route == pb.ROUTE_CLOUD and reply.job.title == VALID["title"]
-    # The scripted answer's 60000-70000 is not in the posting (120,000-180,000): dropped.
-    assert not reply.job.HasField("salary_min") and not reply.job.HasField("salary_period")
+    assert (reply.job.company, reply.job.location) == (VALID["company"], VALID["location"])
+    # The answer's 60000-70000 EUR is not in the posting: dropped, and the posting's own
+    # "$120,000 - $180,000" taken by the salary reader instead.
+    job = reply.job
+    assert (job.salary_min, job.salary_max, job.salary_currency) == (120000, 180000, "USD")
     assert "salary dropped: 60000, 70000 not stated" in reply.decision.reasoning
+    assert "salary from the posting ('$120,000 - $180,000')" in reply.decision.reasoning
     assert (await router.stub.GetStats(pb.GetStatsRequest())).salaries_dropped == 1
     (first, *_), (second, *_) = faults.requests
     assert second - first >= 1.9, "Retry-After: 2 was not honoured"

@@ -185,7 +185,7 @@ def test_pydantic_model_and_proto_message_agree():
                                               "salary_max"]
     assert schema["required"] == list(schema["properties"])
     assert schema["additionalProperties"] is False
-    assert schema["properties"]["skills"]["maxItems"] == 30
+    assert schema["properties"]["skills"]["maxItems"] == 20
     portable = generation_schema(portable=True)
     assert "maxItems" not in json.dumps(portable) and "maxLength" not in json.dumps(portable)
     assert list(portable["properties"]) == list(schema["properties"])
@@ -219,10 +219,11 @@ def test_validation_normalises():
     ("not json", "not valid JSON"),
     (answer(salary_min=200000, salary_max=100000), "greater than salary_max"),
     (answer(salary_min=-5), "salary_min"),
-    (answer(title=""), "title"),
+    (answer(title="x" * 121), "title"),
     (answer(salary_currency="dollars"), "salary_currency"),
     (answer(extra="x"), "extra"),
-    (answer(skills=["x"] * 31), "skills"),
+    (answer(skills=["x"] * 21), "skills"),
+    (answer(skills=["x" * 61]), "skills"),
 ])
 def test_validation_rejects_with_a_reason(text, words):
     with pytest.raises(prompt.InvalidOutput) as e:
@@ -271,26 +272,3 @@ def test_retry_after_forms():
     assert 0 <= retry_after_seconds(_Error({"retry-after": "Wed, 21 Oct 2015 07:28:00 GMT"})) <= 0
 
 
-# ---- grounding -----------------------------------------------------------------------------
-
-@pytest.mark.parametrize("text,low,high,kept", [
-    ("Salary: $120,000 - $180,000", 120000, 180000, True),
-    ("Compensation: EUR 50k-60k per year", 50000, 60000, True),
-    ("$55-60/hr, paid weekly", 55, 60, True),
-    ("Gehalt: 45.000 - 55.000 EUR", 45000, 55000, True),
-    ("Salary\n20000-28000", 20000, 28000, True),
-    ("Competitive salary and a 401k plan", 50000, 60000, False),
-    ("Great team, no figures here", 15000, 20000, False),
-    ("Pay: $30/hour", 30, 45, False),  # one figure stated, the other invented
-])
-def test_salary_figures_must_be_stated(text, low, high, kept):
-    from router_svc.grounding import ground_salary
-
-    job = prompt.parse(answer(salary_min=low, salary_max=high, salary_currency="USD",
-                              salary_period="year"))
-    grounded, note = ground_salary(job, text)
-    if kept:
-        assert (grounded.salary_min, grounded.salary_max) == (low, high) and not note
-    else:
-        assert grounded.salary_min is grounded.salary_max is grounded.salary_period is None
-        assert note.startswith("salary dropped")

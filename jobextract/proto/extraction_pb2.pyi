@@ -275,7 +275,7 @@ class SamplingOptions(_message.Message):
     def __init__(self, temperature: _Optional[float] = ..., top_p: _Optional[float] = ..., top_k: _Optional[int] = ..., seed: _Optional[int] = ..., repetition_penalty: _Optional[float] = ..., stop: _Optional[_Iterable[str]] = ..., ignore_eos: _Optional[bool] = ...) -> None: ...
 
 class GenerateRequest(_message.Message):
-    __slots__ = ("request_id", "messages", "tier", "model", "allow_switch", "sampling", "json_schema", "max_tokens", "enable_thinking")
+    __slots__ = ("request_id", "messages", "tier", "model", "allow_switch", "sampling", "json_schema", "max_tokens", "enable_thinking", "stream_interval")
     REQUEST_ID_FIELD_NUMBER: _ClassVar[int]
     MESSAGES_FIELD_NUMBER: _ClassVar[int]
     TIER_FIELD_NUMBER: _ClassVar[int]
@@ -285,6 +285,7 @@ class GenerateRequest(_message.Message):
     JSON_SCHEMA_FIELD_NUMBER: _ClassVar[int]
     MAX_TOKENS_FIELD_NUMBER: _ClassVar[int]
     ENABLE_THINKING_FIELD_NUMBER: _ClassVar[int]
+    STREAM_INTERVAL_FIELD_NUMBER: _ClassVar[int]
     request_id: str
     messages: _containers.RepeatedCompositeFieldContainer[ChatMessage]
     tier: Tier
@@ -294,7 +295,8 @@ class GenerateRequest(_message.Message):
     json_schema: str
     max_tokens: int
     enable_thinking: bool
-    def __init__(self, request_id: _Optional[str] = ..., messages: _Optional[_Iterable[_Union[ChatMessage, _Mapping]]] = ..., tier: _Optional[_Union[Tier, str]] = ..., model: _Optional[str] = ..., allow_switch: _Optional[bool] = ..., sampling: _Optional[_Union[SamplingOptions, _Mapping]] = ..., json_schema: _Optional[str] = ..., max_tokens: _Optional[int] = ..., enable_thinking: _Optional[bool] = ...) -> None: ...
+    stream_interval: int
+    def __init__(self, request_id: _Optional[str] = ..., messages: _Optional[_Iterable[_Union[ChatMessage, _Mapping]]] = ..., tier: _Optional[_Union[Tier, str]] = ..., model: _Optional[str] = ..., allow_switch: _Optional[bool] = ..., sampling: _Optional[_Union[SamplingOptions, _Mapping]] = ..., json_schema: _Optional[str] = ..., max_tokens: _Optional[int] = ..., enable_thinking: _Optional[bool] = ..., stream_interval: _Optional[int] = ...) -> None: ...
 
 class GenerateResponse(_message.Message):
     __slots__ = ("delta", "finish_reason", "usage", "model", "tier", "request_id")
