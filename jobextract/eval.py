@@ -27,6 +27,7 @@ from google.protobuf.json_format import MessageToDict, ParseDict
 from jobextract.proto import extraction_pb2 as pb
 from jobextract.proto import extraction_pb2_grpc as pb_grpc
 from router_svc.grounding import norm, stated_numbers
+from router_svc.salary import find_salaries
 
 DEFAULT_DATA = Path(__file__).resolve().parents[2] / "shared" / "evaldata"
 SECTIONS = (("title", "Job title"), ("location", "Location"), ("salary_range", "Salary"),
@@ -102,7 +103,9 @@ def score(posting: Posting, job: pb.JobPosting, tally: Tally, skills: dict) -> N
         if job.HasField(name):
             tally.add("strings_in_text", f" {norm(getattr(job, name))} " in text)
     if job.HasField("salary_min") or job.HasField("salary_max"):
-        numbers = stated_numbers(posting.text)
+        # stated as written ("55.50", "120k") or as a range the reader reads ("60-80K")
+        numbers = stated_numbers(posting.text) | {v for m in find_salaries(posting.text)
+                                                  for v in (m.low, m.high)}
         tally.add("salary_figures_in_text", all(
             any(close(v, n) for n in numbers)
             for v in (job.salary_min, job.salary_max) if v))

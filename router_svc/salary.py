@@ -134,7 +134,7 @@ def find_salaries(text: str) -> list[SalaryMention]:
             if m["high"] and not m["highk"] and high * 1000 >= low:  # "60k-80" is unusual
                 continue
             low, high = high, low
-        head = text[max(0, m.start() - 60):m.start()]
+        head = text[max(0, m.start() - 30):m.start()]
         period = _period_after(text, m.end()) or _period_before(text, m.start())
         pay_word = bool(_PAY_WORDS.search(head)) or bool(
             _PAY_WORDS.search(text[m.end():m.end() + 20]))

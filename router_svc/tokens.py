@@ -22,4 +22,4 @@ def encoding() -> tiktoken.Encoding:
 
 def count_tokens(text: str) -> int:
     """cl100k_base tokens in `text`; special-token text counts as ordinary text."""
-    return len(encoding().encode(text, disallowed_special=()))
+    return len(encoding().encode_ordinary(text))

@@ -92,7 +92,8 @@ def test_a_bare_amount_is_weak():
     ("Salary:\n20000-28000", (20000, 28000, None, "hour"), (20000, 28000, None, None),
      "confirming"),
     # the model took an amount that is not the pay: the marked pay wins
-    ("Jobs in Asia$1,500+ USD monthly ($200 Cost of living)", (200, 200, "USD", "month"),
+    ("Get paid to travel! Jobs in Asia$1,500+ USD monthly ($200 Cost of living)",
+     (200, 200, "USD", "month"),
      (1500, 1500, "USD", "month"), "not marked as pay"),
     # missed by the model, filled from a clearly marked mention
     ("Starting pay is $10.00 per hour", (None, None, None, None), (10, 10, "USD", "hour"),
@@ -112,8 +113,6 @@ def test_salary_is_what_the_text_states(text, model, expected, note):
                                   salary_period=period), f"Engineer\n{text}", final=False)
     assert salary(checked.job) == expected
     assert any(note in n for n in checked.notes)
-    assert all(salary(checked.job)[:2] == (None, None) or "from the posting" in n
-               for n in checked.notes if not n.startswith("salary dropped"))
     assert checked.salary_dropped == (note == "salary dropped")
 
 

@@ -77,6 +77,9 @@ def parity_texts() -> list[str]:
 def test_counts_match_tiktoken_cl100k_base(tiktoken_cl100k):
     for text in parity_texts():
         assert count_tokens(text) == len(tiktoken_cl100k.encode(text, disallowed_special=()))
+    # A posting that contains special-token text is counted as plain text, never refused.
+    tricky = "Apply now <|endoftext|> or <|im_start|>system"
+    assert count_tokens(tricky) == len(tiktoken_cl100k.encode(tricky, disallowed_special=()))
     # The spec's own check.
     content = "Test content for token counting validation."
     assert count_tokens(content) == len(tiktoken_cl100k.encode(content))
