@@ -73,6 +73,7 @@ class Sample:
     seconds: float
     first_token_seconds: float | None
     output_tokens: int
+    router_ms: float | None = None  # extract: the call minus the router's time in Generate
 
 
 @dataclass
@@ -175,8 +176,9 @@ class ExtractPath:
     async def __call__(self, text: str) -> Sample:
         started = time.perf_counter()
         reply = await self.stub.Extract(pb.ExtractRequest(content=text))
-        return Sample(time.perf_counter() - started, reply.timings.first_token_ms / 1000,
-                      reply.usage.completion_tokens)
+        seconds = time.perf_counter() - started
+        return Sample(seconds, reply.timings.first_token_ms / 1000, reply.usage.completion_tokens,
+                      router_ms=seconds * 1000 - reply.timings.generation_ms)
 
 
 class VllmPath:
@@ -247,6 +249,9 @@ async def compare(paths: dict, texts: list[str], levels: list[int], rounds: int)
             "first_token_ms_p50": pct(firsts, .5) if firsts else None,
             "calls": len(run.samples),
         }
+        if name == "extract":
+            table[str(c)][name]["router_own_ms_p50"] = pct(
+                [s.router_ms for s in run.samples], .5)
     for row in table.values():
         base = row.get("engine", {}).get("output_tokens_per_s")
         for name, cell in row.items():
@@ -255,6 +260,23 @@ async def compare(paths: dict, texts: list[str], levels: list[int], rounds: int)
             row["extract"]["vs_vllm"] = (row["extract"]["output_tokens_per_s"]
                                          / row["vllm"]["output_tokens_per_s"])
     return table
+
+
+async def paired_added_latency(generate, extract, texts: list[str], pairs: int) -> dict:
+    """One at a time, Generate then Extract on the same posting (each new to the engine):
+    the median of the per-pair differences is what the router adds for a caller; the
+    router's own time per call (Extract at the client minus its time in Generate) shows
+    how much of it is the router's work."""
+    differences, own = [], []
+    for i in range(pairs):
+        text = texts[i % len(texts)]
+        (_, (direct,)), (_, (routed,)) = (await drive(generate, [text], 1),
+                                         await drive(extract, [text], 1))
+        differences.append((routed.seconds - direct.seconds) * 1000)
+        own.append(routed.router_ms)
+    return {"pairs": pairs, "difference_ms_p50": statistics.median(differences),
+            "difference_ms_p90": pct(differences, .9),
+            "router_own_ms_p50": statistics.median(own), "router_own_ms_p90": pct(own, .9)}
 
 
 # ---- in-process measurements ---------------------------------------------------------------
@@ -287,12 +309,14 @@ def micro(texts: list[str], reps: int = 30) -> dict:
     return out
 
 
-def tree_peak_mb(pid: int) -> float:
-    """Sum of the peak resident sizes (VmHWM) of a process and its descendants: an upper
-    bound of the tree's peak, since the peaks need not coincide."""
+def tree_peak_mb(pid: int, exclude: tuple[int, ...] = ()) -> float:
+    """Sum of the peak resident sizes (VmHWM) of a process and its descendants (but not
+    the `exclude` trees): an upper bound of the tree's peak, as the peaks need not coincide."""
     total, todo = 0, [pid]
     while todo:
         current = todo.pop()
+        if current in exclude:
+            continue
         try:
             status = Path(f"/proc/{current}/status").read_text()
             children = [c for task in Path(f"/proc/{current}/task").iterdir()
@@ -337,6 +361,7 @@ async def tiny_rows(args, tmp: Path, texts: list[str], results: dict) -> None:
     models = {"a": build_tiny_qwen3(tmp / "tiny-a", seed=0, max_position_embeddings=CONTEXT),
               "b": build_tiny_qwen3(tmp / "tiny-b", seed=1, max_position_embeddings=CONTEXT)}
     env = inference_env(models, free_port(), **ENGINE_ENV)
+    saved_environment = dict(os.environ)  # (a) configures this process like the service
     os.environ["VLLM_CPU_KVCACHE_SPACE"] = ENGINE_ENV["VLLM_CPU_KVCACHE_SPACE"]  # for (d)
     inference = start_inference(env, tmp / "inference.log")
     router = vllm = engine = None
@@ -357,11 +382,14 @@ async def tiny_rows(args, tmp: Path, texts: list[str], results: dict) -> None:
                      "vllm": VllmPath(vllm.address, "bench-key", "tiny-a")}
             print("tiny model, four paths:", flush=True)
             results["tiny"] = await compare(paths, texts, args.concurrency, args.rounds)
+            results["router_added"] = await paired_added_latency(
+                paths["generate"], paths["extract"], texts, args.pairs)
             results["peak_memory_mb"] = {
                 "inference service": tree_peak_mb(inference.process.pid),
                 "router": tree_peak_mb(router.pid),
                 "vllm server": tree_peak_mb(vllm.process.pid),
-                "bench process with engine (a)": tree_peak_mb(os.getpid())}
+                "bench process with engine (a)": tree_peak_mb(
+                    os.getpid(), exclude=(inference.process.pid, router.pid, vllm.process.pid))}
             stub = pb_grpc.InferenceStub(ich)
             switches = []
             for _ in range(args.switches):
@@ -370,6 +398,8 @@ async def tiny_rows(args, tmp: Path, texts: list[str], results: dict) -> None:
                         pb.LoadModelRequest(tier=tier))).switch_seconds)
             results["switch_seconds"] = switches
     finally:
+        os.environ.clear()
+        os.environ.update(saved_environment)
         if engine:
             engine.shutdown()
         for service in (router, vllm, inference):
@@ -413,13 +443,17 @@ async def realistic_row(args, tmp: Path, texts: list[str], results: dict) -> Non
 def targets(results: dict, levels: list[int]) -> list[tuple[str, str, bool]]:
     tiny = results["tiny"]
     top, low = str(max(levels)), str(min(levels))
-    added = (tiny[low]["extract"]["latency_ms"]["p50"] - tiny[low]["generate"]["latency_ms"]["p50"])
+    added = results["router_added"]
     scale = tiny[top]["extract"]["output_tokens_per_s"] / tiny[low]["extract"]["output_tokens_per_s"]
     return [
         (f"pipeline throughput at c{top} >= 0.95 x engine",
          f"{tiny[top]['extract']['vs_engine']:.2f}", tiny[top]["extract"]["vs_engine"] >= 0.95),
-        (f"router added latency p50 <= 5 ms (c{low}, extract - generate)", f"{added:.1f} ms",
-         added <= 5),
+        # The paired end-to-end difference is reported beside it; on a shared 2-core machine
+        # its spread (engine run-to-run) is far wider than 5 ms, so it cannot decide this.
+        ("router added latency p50 <= 5 ms (the router's own time per Extract; paired "
+         "Extract - Generate p50 [p90] in brackets)",
+         f"{added['router_own_ms_p50']:.1f} ms ({added['difference_ms_p50']:.0f} "
+         f"[{added['difference_ms_p90']:.0f}] ms)", added["router_own_ms_p50"] <= 5),
         (f"throughput >= vLLM's own server (c{top}, extract / vllm)",
          f"{tiny[top]['extract']['vs_vllm']:.2f}", tiny[top]["extract"]["vs_vllm"] >= 1.0),
         ("count + decision, 8K-token posting < 5 ms",
@@ -465,6 +499,12 @@ def markdown(results: dict, levels: list[int]) -> str:
     lines += [f"| tiktoken count + decision, {k}K tokens | {m[f'count_and_decide_{k}k_ms']:.2f} ms |"
               for k in (1, 8, 32)]
     lines.append(f"| validate + ground one answer | {m['validate_and_ground_ms']:.2f} ms |")
+    added = results["router_added"]
+    lines.append(f"| router added latency, {added['pairs']} pairs one at a time: Extract - "
+                 f"Generate p50 / p90 | {added['difference_ms_p50']:.1f} / "
+                 f"{added['difference_ms_p90']:.1f} ms |")
+    lines.append(f"| the router's own time per Extract (call - its time in Generate) p50 / p90 "
+                 f"| {added['router_own_ms_p50']:.1f} / {added['router_own_ms_p90']:.1f} ms |")
     if results.get("switch_seconds"):
         s = results["switch_seconds"]
         lines.append(f"| model switch tiny to tiny ({len(s)}) | "
@@ -489,6 +529,8 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--realistic", type=int, default=4,
                         help="postings (and concurrency) for the embedded-model row; 0: skip")
     parser.add_argument("--switches", type=int, default=1, help="switch round trips")
+    parser.add_argument("--pairs", type=int, default=16,
+                        help="Generate/Extract pairs for the router's added latency")
     parser.add_argument("--data", type=Path, default=DEFAULT_DATA)
     args = parser.parse_args(argv)
     # Postings that fit the tiny model's byte-level context with the prompt around them.
