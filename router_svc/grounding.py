@@ -95,6 +95,14 @@ def _take(data: dict, mention: SalaryMention) -> None:
                 salary_currency=mention.currency, salary_period=period)
 
 
+def _best_match(figures: list[float], mentions: list[SalaryMention]) -> SalaryMention | None:
+    """The mention agreeing with most of the model's figures (marked pay, then first, wins)."""
+    scored = [(sum(_close(f, m.low) or _close(f, m.high) for f in figures), m.strong, -m.start, m)
+              for m in mentions]
+    best = max(scored, key=lambda s: s[:3], default=None)
+    return best[3] if best and best[0] > 0 else None
+
+
 def reconcile_salary(data: dict, text: str) -> tuple[list[str], bool]:
     """Set the answer's salary fields from what the text states; notes and whether dropped.
 
@@ -105,34 +113,32 @@ def reconcile_salary(data: dict, text: str) -> tuple[list[str], bool]:
     figures = [f for f in (_figure(data.get("salary_min")), _figure(data.get("salary_max")))
                if f is not None]
     mentions = find_salaries(text)
-    strong = [m for m in mentions if m.strong]
-    notes, dropped = [], False
-    if figures:
-        scored = [(sum(_close(f, m.low) or _close(f, m.high) for f in figures), m.strong,
-                   -m.start, m) for m in mentions]
-        best = max(scored, key=lambda s: s[:3], default=None)
-        if best and best[0] > 0 and (best[1] or not strong):
-            mention = best[3]
-            _take(data, mention)
-            return [f"salary from the posting ({mention.text!r}), confirming the model"], False
-        if best and best[0] > 0:  # the model took an amount that is not the pay
-            _take(data, strong[0])
-            return [f"salary from the posting ({strong[0].text!r}); the model gave "
-                    f"{best[3].text!r}, an amount not marked as pay"], False
-        numbers = stated_numbers(text)
-        missing = [f for f in figures if not any(_close(f, n) for n in numbers)]
-        if not missing:
-            return ["salary from the model (figures stated in the posting, not as pay the "
-                    "salary reader recognises)"], False
-        data.update(salary_min=None, salary_max=None, salary_currency=None, salary_period=None)
-        notes.append("salary dropped: " + ", ".join(f"{v:g}" for v in missing)
-                     + " not stated in the posting")
-        dropped = True
-    if strong:
-        _take(data, strong[0])
-        notes.append(f"salary from the posting ({strong[0].text!r}); the model gave "
-                     + ("another" if figures else "none"))
-    return notes, dropped
+    pay = next((m for m in mentions if m.strong), None)  # the first amount marked as pay
+    if not figures:
+        if pay is None:
+            return [], False
+        _take(data, pay)
+        return [f"salary from the posting ({pay.text!r}); the model gave none"], False
+    matched = _best_match(figures, mentions)
+    if matched is not None and (matched.strong or pay is None):
+        _take(data, matched)
+        return [f"salary from the posting ({matched.text!r}), confirming the model"], False
+    if matched is not None:  # an amount not marked as pay, while the pay is stated
+        _take(data, pay)
+        return [f"salary from the posting ({pay.text!r}); the model gave {matched.text!r}, "
+                "an amount not marked as pay"], False
+    numbers = stated_numbers(text)
+    missing = [f for f in figures if not any(_close(f, n) for n in numbers)]
+    if not missing:
+        return ["salary from the model (figures stated in the posting, not as pay the "
+                "salary reader recognises)"], False
+    data.update(salary_min=None, salary_max=None, salary_currency=None, salary_period=None)
+    notes = ["salary dropped: " + ", ".join(f"{v:g}" for v in missing)
+             + " not stated in the posting"]
+    if pay is not None:
+        _take(data, pay)
+        notes.append(f"salary from the posting ({pay.text!r}); the model gave another")
+    return notes, True
 
 
 def ground_strings(job: JobPosting, text: str, final: bool) -> tuple[JobPosting, list[str]]:
