@@ -45,6 +45,14 @@ async def test_load_model_bad_input(inference):
         assert words in e.value.details()
 
 
+async def rest(call, received: list) -> list[pb.GenerateResponse]:
+    """The rest of a stream already read from with `call.read()` (grpc.aio forbids mixing
+    read() with iteration)."""
+    while (response := await call.read()) is not grpc.aio.EOF:
+        received.append(response)
+    return received
+
+
 async def test_switch_drains_then_aborts_and_reports_states(inference, health):
     """tiny-a -> tiny-b while requests run: a short one finishes inside the grace period,
     a long one is aborted after it; health and GetModelInfo show the switch."""
@@ -56,48 +64,53 @@ async def test_switch_drains_then_aborts_and_reports_states(inference, health):
 
     watcher = asyncio.create_task(watch())
     await eventually(lambda: asyncio.sleep(0, result=bool(statuses)))
-    short = asyncio.create_task(collect(inference, long_request(max_tokens=20)))
-    long = asyncio.create_task(collect(inference, long_request(max_tokens=1900)))
+    # Both streams have produced a token before the switch starts (polling for "two active"
+    # can miss a 20-token request on a fast run).
+    short_call = inference.Generate(long_request(max_tokens=20))
+    long_call = inference.Generate(long_request(max_tokens=1900))
+    firsts = [await short_call.read(), await long_call.read()]
+    short, long = (asyncio.create_task(rest(call, [first]))
+                   for call, first in zip((short_call, long_call), firsts))
+    try:
+        switch = asyncio.ensure_future(inference.LoadModel(
+            pb.LoadModelRequest(tier=pb.TIER_MAXIMUM, grace_seconds=2)))
 
-    async def both_admitted():
-        return (await info(inference)).active_requests == 2
+        async def loading():
+            return (await info(inference)).state == pb.MODEL_STATE_LOADING
 
-    assert await eventually(both_admitted, timeout=5)
-    switch = asyncio.ensure_future(inference.LoadModel(
-        pb.LoadModelRequest(tier=pb.TIER_MAXIMUM, grace_seconds=2)))
+        assert await eventually(loading, timeout=5)
+        # New work during the switch is refused at once, with a reason to retry.
+        with pytest.raises(grpc.aio.AioRpcError) as e:
+            await collect(inference, request(max_tokens=4))
+        assert e.value.code() == grpc.StatusCode.UNAVAILABLE
+        assert "switching to tiny-b" in e.value.details() or "loading tiny-b" in e.value.details()
 
-    async def loading():
-        return (await info(inference)).state == pb.MODEL_STATE_LOADING
+        reply = await switch
+        assert reply.switched and reply.aborted_requests == 1
+        assert reply.info.name == "tiny-b" and reply.info.state == pb.MODEL_STATE_READY
+        assert list(reply.info.tiers) == [pb.TIER_MAXIMUM]
+        assert reply.info.switches >= 1 and reply.switch_seconds > 0
 
-    assert await eventually(loading, timeout=5)
-    # New work during the switch is refused at once, with a reason to retry.
-    with pytest.raises(grpc.aio.AioRpcError) as e:
-        await collect(inference, request(max_tokens=4))
-    assert e.value.code() == grpc.StatusCode.UNAVAILABLE
-    assert "switching to tiny-b" in e.value.details() or "loading tiny-b" in e.value.details()
+        assert (await short)[-1].finish_reason == pb.FINISH_REASON_LENGTH
+        with pytest.raises(grpc.aio.AioRpcError) as e:
+            await long
+        assert e.value.code() == grpc.StatusCode.UNAVAILABLE
+        assert "aborted" in e.value.details()
 
-    reply = await switch
-    assert reply.switched and reply.aborted_requests == 1
-    assert reply.info.name == "tiny-b" and reply.info.state == pb.MODEL_STATE_READY
-    assert list(reply.info.tiers) == [pb.TIER_MAXIMUM]
-    assert reply.info.switches >= 1 and reply.switch_seconds > 0
-
-    assert (await short)[-1].finish_reason == pb.FINISH_REASON_LENGTH
-    with pytest.raises(grpc.aio.AioRpcError) as e:
-        await long
-    assert e.value.code() == grpc.StatusCode.UNAVAILABLE
-    assert "aborted" in e.value.details()
-
-    await eventually(lambda: asyncio.sleep(0, result=statuses[-1:] == [SERVING]))
-    watcher.cancel()
-    assert statuses[0] == SERVING and NOT_SERVING in statuses and statuses[-1] == SERVING
-    assert await engine_idle(inference)
-    # The new model serves its tier; the old tier now needs a switch.
-    assert (await collect(inference, request(tier=pb.TIER_MAXIMUM, max_tokens=4)))[-1].model == "tiny-b"
-    with pytest.raises(grpc.aio.AioRpcError) as e:
-        await collect(inference, request(tier=pb.TIER_PRIMARY, max_tokens=4))
-    assert e.value.code() == grpc.StatusCode.FAILED_PRECONDITION
-    assert "resident model: tiny-b" in e.value.details()
+        await eventually(lambda: asyncio.sleep(0, result=statuses[-1:] == [SERVING]))
+        watcher.cancel()
+        assert statuses[0] == SERVING and NOT_SERVING in statuses and statuses[-1] == SERVING
+        assert await engine_idle(inference)
+        # The new model serves its tier; the old tier now needs a switch.
+        assert (await collect(inference, request(tier=pb.TIER_MAXIMUM, max_tokens=4)))[-1].model == "tiny-b"
+        with pytest.raises(grpc.aio.AioRpcError) as e:
+            await collect(inference, request(tier=pb.TIER_PRIMARY, max_tokens=4))
+        assert e.value.code() == grpc.StatusCode.FAILED_PRECONDITION
+        assert "resident model: tiny-b" in e.value.details()
+    finally:  # a failure above must not leave the long request to later tests
+        for call in (short_call, long_call):
+            call.cancel()
+        watcher.cancel()
 
 
 async def test_missing_checkpoint_fails_without_unloading(inference, tiny_models):
