@@ -6,21 +6,12 @@ SkillSpan's spaced tokens, common UK/EU/US formats), not copied from any held-ou
 
 from __future__ import annotations
 
-import json
-
 import pytest
 
 from router_svc import prompt
 from router_svc.grounding import check_answer, norm
 from router_svc.salary import find_salaries
-
-
-def answer(**changes) -> str:
-    base = {"title": "Engineer", "company": None, "location": None, "salary_min": None,
-            "salary_max": None, "salary_currency": None, "salary_period": None, "skills": [],
-            "requirements": [], "benefits": [], "description": ""}
-    base.update(changes)
-    return json.dumps(base)
+from tests.test_router_units import answer
 
 
 def salary(job):
