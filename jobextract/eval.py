@@ -26,7 +26,7 @@ from google.protobuf.json_format import MessageToDict, ParseDict
 
 from jobextract.proto import extraction_pb2 as pb
 from jobextract.proto import extraction_pb2_grpc as pb_grpc
-from router_svc.grounding import norm, stated_numbers
+from router_svc.grounding import close, found_in, norm, stated_numbers
 from router_svc.salary import find_salaries
 
 DEFAULT_DATA = Path(__file__).resolve().parents[2] / "shared" / "evaldata"
@@ -73,10 +73,6 @@ def skillspan(data: Path, split: str, limit: int | None = None) -> list[Posting]
     return out[:limit] if limit is not None else out
 
 
-def close(a: float, b: float) -> bool:
-    return abs(a - b) <= 0.01 * max(abs(b), 1.0)
-
-
 def soft_match(a: str, b: str) -> bool:
     a, b = norm(a), norm(b)
     return bool(a and b) and (a in b or b in a)
@@ -98,10 +94,10 @@ class Tally:
 def score(posting: Posting, job: pb.JobPosting, tally: Tally, skills: dict) -> None:
     labels = posting.labels
     # Label-free checks, on every set: what came back is in the text (nothing invented).
-    text = f" {norm(posting.text)} "
+    text = norm(posting.text)
     for name in ("title", "company", "location"):
         if job.HasField(name):
-            tally.add("strings_in_text", f" {norm(getattr(job, name))} " in text)
+            tally.add("strings_in_text", found_in(getattr(job, name), text))
     if job.HasField("salary_min") or job.HasField("salary_max"):
         # stated as written ("55.50", "120k") or as a range the reader reads ("60-80K")
         numbers = stated_numbers(posting.text) | {v for m in find_salaries(posting.text)

@@ -21,7 +21,7 @@ import re
 from dataclasses import dataclass, field
 
 from router_svc import prompt
-from router_svc.salary import SalaryMention, find_salaries, plausible
+from router_svc.salary import SalaryMention, find_salaries, parse_amount, plausible
 from router_svc.schema import JobPosting
 
 # 120,000 · 120000 · 55.50 · 120k · 1.5m (a "k"/"m" right after the number multiplies it)
@@ -62,22 +62,16 @@ def looks_like_a_place(value: str) -> bool:
 
 
 def stated_numbers(text: str) -> set[float]:
+    """Every number written in `text`, with and without a k/m suffix applied."""
     numbers = set()
     for digits, suffix in NUMBER.findall(text):
-        plain = re.sub(r"[,\u00a0 ]", "", digits)
-        if re.fullmatch(r"\d{1,3}(\.\d{3})+", plain):  # 120.000 written the European way
-            plain = plain.replace(".", "")
-        try:
-            value = float(plain)
-        except ValueError:
-            continue
-        numbers.add(value)
-        if suffix:
-            numbers.add(value * (1000 if suffix in "kK" else 1_000_000))
+        numbers |= {v for v in (parse_amount(digits), parse_amount(digits, suffix) if suffix
+                                else None) if v is not None}
     return numbers
 
 
-def _close(value: float, stated: float) -> bool:
+def close(value: float, stated: float) -> bool:
+    """Equal within 1% (how salary figures are compared, here and in the evaluation)."""
     return abs(value - stated) <= 0.01 * max(abs(stated), 1.0)
 
 
@@ -97,7 +91,7 @@ def _take(data: dict, mention: SalaryMention) -> None:
 
 def _best_match(figures: list[float], mentions: list[SalaryMention]) -> SalaryMention | None:
     """The mention agreeing with most of the model's figures (marked pay, then first, wins)."""
-    scored = [(sum(_close(f, m.low) or _close(f, m.high) for f in figures), m.strong, -m.start, m)
+    scored = [(sum(close(f, m.low) or close(f, m.high) for f in figures), m.strong, -m.start, m)
               for m in mentions]
     best = max(scored, key=lambda s: s[:3], default=None)
     return best[3] if best and best[0] > 0 else None
@@ -128,7 +122,7 @@ def reconcile_salary(data: dict, text: str) -> tuple[list[str], bool]:
         return [f"salary from the posting ({pay.text!r}); the model gave {matched.text!r}, "
                 "an amount not marked as pay"], False
     numbers = stated_numbers(text)
-    missing = [f for f in figures if not any(_close(f, n) for n in numbers)]
+    missing = [f for f in figures if not any(close(f, n) for n in numbers)]
     if not missing:
         return ["salary from the model (figures stated in the posting, not as pay the "
                 "salary reader recognises)"], False

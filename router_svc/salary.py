@@ -68,7 +68,8 @@ class SalaryMention:
     start: int
 
 
-def _number(digits: str, suffix: str | None) -> float | None:
+def parse_amount(digits: str, suffix: str | None = None) -> float | None:
+    """'120,000' / '120.000' / '1 500' as a number; a k/m/million suffix multiplies it."""
     plain = digits.replace("\u00a0", "").replace(" ", "")
     if re.fullmatch(r"\d{1,3}(\.\d{3})+", plain):  # 120.000 written the European way
         plain = plain.replace(".", "")
@@ -126,8 +127,8 @@ def find_salaries(text: str) -> list[SalaryMention]:
         low_k, high_k = m["lowk"], m["highk"]
         if m["high"] and high_k and not low_k:  # "50-60k": the suffix covers both
             low_k = high_k
-        low = _number(m["low"], low_k)
-        high = _number(m["high"], high_k) if m["high"] else low
+        low = parse_amount(m["low"], low_k)
+        high = parse_amount(m["high"], high_k) if m["high"] else low
         if low is None or high is None:
             continue
         if high < low:
