@@ -24,10 +24,10 @@ from pathlib import Path
 
 import grpc
 
-from bench.pipeline import start_router, stop
+from bench.pipeline import start_router
 from jobextract.proto import extraction_pb2 as pb
 from jobextract.proto import extraction_pb2_grpc as pb_grpc
-from jobextract.stack import free_port
+from jobextract.stack import free_port, stop
 from tests.services import start_inference, wait_serving
 from tests.test_router_units import SAMPLE  # the spec's sample posting
 
@@ -94,9 +94,7 @@ def main(argv: list[str] | None = None) -> int:
             router, router_address = start_router(inference.address, Path(tmp) / "router.log")
             results = asyncio.run(checks(inference.address, router_address, args.switches))
         finally:
-            if router is not None:
-                stop(router)
-            stop(inference.process)
+            stop([p for p in (router, inference.process) if p is not None])
     for name, value, ok in results:
         print(f"{'PASS' if ok else 'FAIL'}  {name}: {value}")
     return 0 if all(ok for *_, ok in results) else 1

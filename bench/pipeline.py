@@ -32,7 +32,6 @@ import os
 import platform
 import statistics
 import subprocess
-import sys
 import tempfile
 import time
 import uuid
@@ -42,6 +41,8 @@ from pathlib import Path
 
 import grpc
 
+from inference_svc.registry import EMBEDDED_MODELS
+from jobextract import stack
 from jobextract.eval import DEFAULT_DATA, emscad
 from jobextract.proto import extraction_pb2 as pb
 from jobextract.proto import extraction_pb2_grpc as pb_grpc
@@ -56,7 +57,7 @@ from tests.services import (ROOT, free_port, inference_env, start_inference, sta
 from tests.tiny_model import build_tiny_qwen3
 
 RESULTS = Path(__file__).resolve().parent / "results"
-EMBEDDED = ROOT / "models" / "qwen2.5-coder-0.5b-instruct"
+EMBEDDED = ROOT / "models" / EMBEDDED_MODELS["0.5b"]
 MAX_TOKENS = 1536          # the router's ROUTER_LOCAL_MAX_TOKENS default, for every path
 CONTEXT = 12288            # the CPU profile's context, for every path
 MAX_NUM_SEQS = 16          # so concurrency 16 runs as one batch on every path
@@ -333,28 +334,13 @@ def tree_peak_mb(pid: int, exclude: tuple[int, ...] = ()) -> float:
 
 def start_router(inference_address: str, log: Path) -> tuple[subprocess.Popen, str]:
     port = free_port()
-    process = subprocess.Popen(
-        [sys.executable, "-m", "router_svc"], cwd=ROOT, stdout=open(log, "w"),
-        stderr=subprocess.STDOUT,
-        env={**os.environ, "ROUTER_HOST": "127.0.0.1", "ROUTER_PORT": str(port),
-             "ROUTER_INFERENCE_ADDRESS": inference_address, "ROUTER_LOG_LEVEL": "WARNING",
-             "ROUTER_LOCAL_MAX_TOKENS": str(MAX_TOKENS), "OPENAI_API_KEY": ""})
+    env = {**os.environ, "ROUTER_HOST": "127.0.0.1", "ROUTER_PORT": str(port),
+           "ROUTER_INFERENCE_ADDRESS": inference_address, "ROUTER_LOG_LEVEL": "WARNING",
+           "ROUTER_LOCAL_MAX_TOKENS": str(MAX_TOKENS), "OPENAI_API_KEY": ""}
+    process = stack.start("router_svc", env, log)
     address = f"127.0.0.1:{port}"
-    from jobextract.healthcheck import check
-    deadline = time.monotonic() + 60
-    while check(address, "jobextract.v1.Router", timeout=2) != "SERVING":
-        if process.poll() is not None or time.monotonic() > deadline:
-            raise RuntimeError(f"router did not become SERVING; see {log}")
-        time.sleep(0.5)
+    stack.wait_serving("the router", process, address, "jobextract.v1.Router", log, 60)
     return process, address
-
-
-def stop(process: subprocess.Popen) -> None:
-    process.terminate()
-    try:
-        process.wait(timeout=60)
-    except subprocess.TimeoutExpired:
-        process.kill()
 
 
 async def tiny_rows(args, tmp: Path, texts: list[str], results: dict) -> None:
@@ -402,9 +388,8 @@ async def tiny_rows(args, tmp: Path, texts: list[str], results: dict) -> None:
         os.environ.update(saved_environment)
         if engine:
             engine.shutdown()
-        for service in (router, vllm, inference):
-            if service is not None:
-                stop(service if isinstance(service, subprocess.Popen) else service.process)
+        stack.stop([s if isinstance(s, subprocess.Popen) else s.process
+              for s in (router, vllm, inference) if s is not None])
 
 
 async def realistic_row(args, tmp: Path, texts: list[str], results: dict) -> None:
@@ -433,9 +418,7 @@ async def realistic_row(args, tmp: Path, texts: list[str], results: dict) -> Non
             results["peak_memory_mb"]["inference service (embedded 0.5B)"] = tree_peak_mb(
                 inference.process.pid)
     finally:
-        if router is not None:
-            stop(router)
-        stop(inference.process)
+        stack.stop([p for p in (router, inference.process) if p is not None])
 
 
 # ---- report ----------------------------------------------------------------------------------
