@@ -25,7 +25,7 @@ $(INSTALLED): pyproject.toml clients/node/package-lock.json
 # on one sample posting and stop them.
 demo: install
 	$(PY) -m inference_svc.prepare
-	$(PY) -m jobextract.demo
+	$(PY) -m jobextract_tools.demo
 
 test: install
 	$(PY) -m pytest -q --durations=15

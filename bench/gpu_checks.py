@@ -27,9 +27,8 @@ import grpc
 from bench.pipeline import start_router
 from jobextract.proto import extraction_pb2 as pb
 from jobextract.proto import extraction_pb2_grpc as pb_grpc
-from jobextract.stack import free_port, stop
-from tests.services import start_inference, wait_serving
-from tests.test_router_units import SAMPLE  # the spec's sample posting
+from jobextract_tools.launch import free_port, start_inference, stop, wait_serving
+from jobextract_tools.samples import SPEC_SAMPLE  # the spec's sample posting
 
 NO_GPU = 3
 
@@ -55,9 +54,9 @@ async def checks(inference_address: str, router_address: str, switches: int) -> 
                     info.load_seconds < 60))
         first_memory = max(gpu_memory_mb())
         out.append(("GPU memory < 15 GB", f"{first_memory / 1024:.1f} GB", first_memory < 15 * 1024))
-        await router.Extract(pb.ExtractRequest(content=SAMPLE))  # warm-up
+        await router.Extract(pb.ExtractRequest(content=SPEC_SAMPLE))  # warm-up
         started = time.perf_counter()
-        reply = await router.Extract(pb.ExtractRequest(content=SAMPLE))
+        reply = await router.Extract(pb.ExtractRequest(content=SPEC_SAMPLE))
         took = time.perf_counter() - started
         out.append((f"typical job < 5 s ({reply.decision.model})", f"{took:.2f} s", took < 5))
         times, failures = [], 0
@@ -91,10 +90,10 @@ def main(argv: list[str] | None = None) -> int:
         router = None
         try:
             wait_serving(inference, timeout=900)
-            router, router_address = start_router(inference.address, Path(tmp) / "router.log")
-            results = asyncio.run(checks(inference.address, router_address, args.switches))
+            router = start_router(inference.address, Path(tmp) / "router.log")
+            results = asyncio.run(checks(inference.address, router.address, args.switches))
         finally:
-            stop([p for p in (router, inference.process) if p is not None])
+            stop([s for s in (router, inference) if s is not None])
     for name, value, ok in results:
         print(f"{'PASS' if ok else 'FAIL'}  {name}: {value}")
     return 0 if all(ok for *_, ok in results) else 1

@@ -11,8 +11,9 @@ import logging
 from pathlib import Path
 from typing import Literal
 
-from pydantic import Field
+from pydantic import Field, field_validator
 
+from jobextract.contract import TIERS
 from jobextract.settings import ServiceSettings, env
 
 log = logging.getLogger(__name__)
@@ -26,8 +27,7 @@ class InferenceSettings(ServiceSettings):
     profile: Literal["auto", "cpu", "gpu-16gb"] = Field(
         "auto", validation_alias=env("INFERENCE_PROFILE"))
     # Tier made resident at start; empty leaves the service NOT_SERVING until LoadModel.
-    initial_tier: Literal["thinking", "primary", "maximum", ""] = Field(
-        "primary", validation_alias=env("INFERENCE_INITIAL_TIER"))
+    initial_tier: str = Field("primary", validation_alias=env("INFERENCE_INITIAL_TIER"))
     # Per-tier checkpoint overrides: a local folder or a model id.
     model_thinking: str = Field("", validation_alias=env("INFERENCE_MODEL_THINKING"))
     model_primary: str = Field("", validation_alias=env("INFERENCE_MODEL_PRIMARY"))
@@ -60,6 +60,13 @@ class InferenceSettings(ServiceSettings):
     shutdown_grace_seconds: float = Field(
         10.0, ge=0, validation_alias=env("INFERENCE_SHUTDOWN_GRACE_SECONDS"))
     log_level: str = Field("INFO", validation_alias=env("INFERENCE_LOG_LEVEL"))
+
+    @field_validator("initial_tier")
+    @classmethod
+    def _known_tier(cls, value: str) -> str:
+        if value not in (*TIERS, ""):
+            raise ValueError(f"INFERENCE_INITIAL_TIER must be one of {', '.join(TIERS)} or empty")
+        return value
 
     def warn_inert(self) -> None:
         if self.swap_space is not None:

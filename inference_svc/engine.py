@@ -18,54 +18,58 @@ from collections.abc import AsyncIterator, Awaitable, Callable
 from dataclasses import dataclass, field
 from enum import Enum
 from pathlib import Path
+from typing import Any, Protocol
 
 from jobextract.contract import CONTEXT_EXCEEDED
+from inference_svc.device import free_device_memory
+from inference_svc.engine_params import engine_kwargs, sampling_params
+from inference_svc.errors import Aborted, BadPrompt, LoadFailed, NotReady, Overloaded, WrongModel
 from inference_svc.reasoning import ReasoningFilter
-from inference_svc.registry import ModelSpec, tiers_of
-from inference_svc.requests import GenerationJob, sampling_params
+from inference_svc.registry import ModelSpec, check_checkpoint, tiers_of
+from inference_svc.requests import GenerationJob
 
 log = logging.getLogger(__name__)
+
+
+class Engine(Protocol):
+    """What ModelHost uses of vLLM's AsyncLLM: a subset of vLLM's own EngineClient
+    protocol (vllm/engine/protocol.py), so nothing else here depends on the engine class."""
+
+    def generate(self, prompt: Any, sampling_params: Any,
+                 request_id: str) -> AsyncIterator[Any]: ...
+
+    async def abort(self, request_id: str | list[str]) -> None: ...
+
+    def get_tokenizer(self) -> Any: ...
+
+    def get_num_unfinished_requests(self) -> int: ...
+
+    def shutdown(self) -> None: ...
+
+
+def start_engine(spec: ModelSpec, download_dir: Path | None) -> Engine:
+    """A running vLLM AsyncLLM for `spec` (blocks for the whole start-up)."""
+    from vllm.engine.arg_utils import AsyncEngineArgs
+    from vllm.v1.engine.async_llm import AsyncLLM
+
+    return AsyncLLM.from_engine_args(AsyncEngineArgs(**engine_kwargs(spec, download_dir)))
+
+
+def render_prompt(tokenizer, spec: ModelSpec, job: GenerationJob) -> list[int]:
+    """The job's messages as prompt token ids, through the model's own chat template."""
+    options = {}
+    thinking = job.enable_thinking if job.enable_thinking is not None else spec.enable_thinking
+    if thinking is not None:
+        options["enable_thinking"] = thinking
+    text = tokenizer.apply_chat_template(job.messages, tokenize=False,
+                                         add_generation_prompt=True, **options)
+    return tokenizer.encode(text, add_special_tokens=False)
 
 
 class State(str, Enum):
     LOADING = "loading"
     READY = "ready"
     FAILED = "failed"
-
-
-class HostError(Exception):
-    """Why a request or load could not be served; `kind` picks the gRPC status."""
-
-    kind = "internal"
-
-    def __init__(self, message: str, reason: str = ""):
-        super().__init__(message)
-        self.message = message
-        self.reason = reason  # machine-readable detail, sent as trailing metadata
-
-
-class NotReady(HostError):
-    kind = "unavailable"        # loading, switching or failed: retry later
-
-
-class Overloaded(HostError):
-    kind = "resource_exhausted"
-
-
-class WrongModel(HostError):
-    kind = "failed_precondition"
-
-
-class BadPrompt(HostError):
-    kind = "invalid_argument"   # e.g. longer than the model's context
-
-
-class LoadFailed(HostError):
-    kind = "failed_precondition"
-
-
-class Aborted(HostError):
-    kind = "unavailable"        # cut off by a switch or shutdown after the grace period
 
 
 @dataclass
@@ -111,7 +115,7 @@ class ModelHost:
         self.load_seconds = 0.0
         self.requests_served = 0
         self.switches = 0
-        self._engine = None
+        self._engine: Engine | None = None
         self._active: dict[str, _Active] = {}
         self._switch_lock = asyncio.Lock()
 
@@ -123,7 +127,7 @@ class ModelHost:
             if self.spec == spec and self.state == State.READY:
                 return SwitchResult(switched=False, seconds=0.0, aborted=0)
             try:
-                _check_checkpoint(spec)
+                check_checkpoint(spec)
             except LoadFailed as e:
                 if self.state != State.READY:  # nothing resident to keep serving
                     await self._set_state(State.FAILED, e.message)
@@ -158,13 +162,9 @@ class ModelHost:
             return SwitchResult(switched=True, seconds=seconds, aborted=aborted)
 
     async def _start_engine(self, spec: ModelSpec) -> None:
-        from vllm.engine.arg_utils import AsyncEngineArgs
-        from vllm.v1.engine.async_llm import AsyncLLM
-
         started = time.monotonic()
-        args = AsyncEngineArgs(**spec.engine_kwargs(self.download_dir))
         # Engine start blocks for tens of seconds: keep the event loop (health, info) live.
-        self._engine = await asyncio.to_thread(AsyncLLM.from_engine_args, args)
+        self._engine = await asyncio.to_thread(start_engine, spec, self.download_dir)
         self.spec = spec
         self.load_seconds = time.monotonic() - started
         await self._set_state(State.READY, "")
@@ -174,7 +174,7 @@ class ModelHost:
         if engine is not None:
             await asyncio.to_thread(engine.shutdown)
             del engine
-            _free_device_memory()
+            free_device_memory()
 
     async def _drain(self, grace_seconds: float, reason: str) -> int:
         """Wait for in-flight requests up to `grace_seconds`, then abort the rest.
@@ -217,7 +217,7 @@ class ModelHost:
         spec, engine = self.spec, self._engine
         active = self._admit(job.request_id, spec.name)
         try:
-            prompt_ids = await self._tokenize(engine, spec, job)
+            prompt_ids = await asyncio.to_thread(render_prompt, engine.get_tokenizer(), spec, job)
             try:
                 params = sampling_params(job, self._max_tokens(spec, job, len(prompt_ids)))
             except (ValueError, VLLMClientError) as e:
@@ -283,22 +283,6 @@ class ModelHost:
         active = self._active[request_id] = _Active(model=model)
         return active
 
-    @staticmethod
-    async def _tokenize(engine, spec: ModelSpec, job: GenerationJob) -> list[int]:
-        """The resident model's own chat template and tokenizer."""
-        tokenizer = engine.get_tokenizer()
-        options = {}
-        thinking = job.enable_thinking if job.enable_thinking is not None else spec.enable_thinking
-        if thinking is not None:
-            options["enable_thinking"] = thinking
-
-        def render() -> list[int]:
-            text = tokenizer.apply_chat_template(job.messages, tokenize=False,
-                                                 add_generation_prompt=True, **options)
-            return tokenizer.encode(text, add_special_tokens=False)
-
-        return await asyncio.to_thread(render)
-
     def _max_tokens(self, spec: ModelSpec, job: GenerationJob, prompt_tokens: int) -> int:
         room = spec.max_model_len - prompt_tokens
         if job.max_tokens is None:
@@ -326,54 +310,8 @@ class ModelHost:
         return self._engine.get_num_unfinished_requests() if self._engine is not None else 0
 
 
-def _check_checkpoint(spec: ModelSpec) -> None:
-    """A local checkpoint must exist before anything is unloaded for it."""
-    path = Path(spec.checkpoint)
-    looks_local = path.is_absolute() or spec.checkpoint.startswith(".") or path.exists()
-    if looks_local and not (path / "config.json").is_file():
-        size = "1.5b" if "1.5b" in spec.name else "0.5b"
-        hint = (f" (run `jobextract models prepare --model {size}`)"
-                if "qwen2.5-coder" in spec.name else "")
-        raise LoadFailed(f"model folder {spec.checkpoint} has no config.json{hint}")
-
-
 def _describe(e: BaseException) -> str:
     """One line: the exception's last meaningful line (pydantic ends with a docs link)."""
     lines = [line.strip() for line in str(e).splitlines()
              if line.strip() and not line.strip().startswith("For further information")]
     return f"{type(e).__name__}: {lines[-1] if lines else ''}"[:500]
-
-
-def _free_device_memory() -> None:
-    import gc
-
-    gc.collect()
-    try:
-        import torch
-
-        if torch.cuda.is_available():
-            torch.cuda.empty_cache()
-    except Exception:  # noqa: BLE001 - freeing is best effort
-        pass
-
-
-def memory_in_use() -> tuple[int, str]:
-    """(bytes, kind): device memory in use on a GPU, else RSS of this process tree."""
-    try:
-        import torch
-
-        if torch.cuda.is_available():
-            free, total = torch.cuda.mem_get_info()
-            return total - free, "gpu_used"
-    except Exception:  # noqa: BLE001
-        pass
-    import psutil
-
-    me = psutil.Process()
-    total = me.memory_info().rss
-    for child in me.children(recursive=True):
-        try:
-            total += child.memory_info().rss
-        except psutil.Error:
-            pass
-    return total, "process_tree_rss"

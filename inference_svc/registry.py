@@ -16,8 +16,8 @@ from dataclasses import dataclass, replace
 from pathlib import Path
 
 from inference_svc.config import InferenceSettings
-
-TIERS = ("thinking", "primary", "maximum")
+from inference_svc.errors import LoadFailed
+from jobextract.contract import TIERS
 
 # The embedded models, prepared into MODEL_CACHE_DIR by `jobextract models prepare
 # [--model 1.5b]`; INFERENCE_EMBEDDED_MODEL picks the one the cpu profile serves.
@@ -45,30 +45,6 @@ class ModelSpec:
     enforce_eager: bool = False
     max_num_seqs: int = 64
     trust_remote_code: bool = False
-
-    def engine_kwargs(self, download_dir: Path | None = None) -> dict:
-        """Keyword arguments for vLLM's AsyncEngineArgs (hub downloads go to download_dir)."""
-        from vllm.config import StructuredOutputsConfig
-
-        return dict(
-            model=self.checkpoint,
-            download_dir=str(download_dir) if download_dir else None,
-            served_model_name=self.name,
-            dtype=self.dtype,
-            quantization=self.quantization,
-            max_model_len=self.max_model_len,
-            gpu_memory_utilization=self.gpu_memory_utilization,
-            enforce_eager=self.enforce_eager,
-            max_num_seqs=self.max_num_seqs,
-            trust_remote_code=self.trust_remote_code,
-            disable_log_stats=True,
-            # Compact JSON: no runaway whitespace between fields, fewer tokens.
-            structured_outputs_config=StructuredOutputsConfig(
-                backend="xgrammar",
-                disable_any_whitespace=True,
-                reasoning_parser=self.reasoning_parser or "",
-            ),
-        )
 
 
 def _gpu_profile() -> dict[str, ModelSpec]:
@@ -129,6 +105,16 @@ def build_registry(settings: InferenceSettings, profile: str) -> dict[str, Model
             changes["max_num_seqs"] = settings.max_num_seqs
         out[tier] = replace(spec, **changes)
     return out
+
+
+def check_checkpoint(spec: ModelSpec) -> None:
+    """A local checkpoint must exist before anything is unloaded for it (LoadFailed)."""
+    path = Path(spec.checkpoint)
+    looks_local = path.is_absolute() or spec.checkpoint.startswith(".") or path.exists()
+    if looks_local and not (path / "config.json").is_file():
+        embedded = [size for size, folder in EMBEDDED_MODELS.items() if folder == path.name]
+        hint = (f" (run `jobextract models prepare --model {embedded[0]}`)" if embedded else "")
+        raise LoadFailed(f"model folder {spec.checkpoint} has no config.json{hint}")
 
 
 def tiers_of(registry: dict[str, ModelSpec], spec: ModelSpec) -> list[str]:

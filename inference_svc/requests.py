@@ -1,4 +1,4 @@
-"""Check a GenerateRequest before the engine sees it, and turn it into engine parameters.
+"""Check a GenerateRequest before the engine sees it, and turn it into a GenerationJob.
 
 Every rejection here is the caller's mistake and becomes INVALID_ARGUMENT with a message
 that names the field; nothing here touches the engine.
@@ -10,20 +10,15 @@ import json
 import uuid
 from dataclasses import dataclass, field
 
+from jobextract.contract import TIER_NAME
 from jobextract.proto import extraction_pb2 as pb
+from inference_svc.errors import InvalidRequest
 from inference_svc.registry import ModelSpec, find_model
 
 ROLES = ("system", "user", "assistant")
-TIER_NAMES = {pb.TIER_THINKING: "thinking", pb.TIER_PRIMARY: "primary",
-              pb.TIER_MAXIMUM: "maximum"}
-TIER_ENUMS = {name: value for value, name in TIER_NAMES.items()}
 MAX_SCHEMA_BYTES = 64 * 1024
 MAX_STOP_STRINGS = 16
 MAX_STREAM_INTERVAL = 1024
-
-
-class InvalidRequest(ValueError):
-    """The request is malformed; the message says which field and why."""
 
 
 @dataclass
@@ -54,14 +49,14 @@ def wanted_model(registry: dict[str, ModelSpec], tier: int, model: str) -> Model
         if spec is None:
             known = sorted({s.name for s in registry.values()})
             raise InvalidRequest(f"unknown model {model!r}; registered models: {', '.join(known)}")
-        if tier and registry.get(TIER_NAMES.get(tier, "")) not in (None, spec):
-            raise InvalidRequest(f"model {model!r} does not serve tier {TIER_NAMES[tier]}")
+        if tier and registry.get(TIER_NAME.get(tier, "")) not in (None, spec):
+            raise InvalidRequest(f"model {model!r} does not serve tier {TIER_NAME[tier]}")
         return spec
     if tier == pb.TIER_UNSPECIFIED:
         return None
-    if tier not in TIER_NAMES:
+    if tier not in TIER_NAME:
         raise InvalidRequest(f"unknown tier {tier}; use TIER_THINKING, TIER_PRIMARY or TIER_MAXIMUM")
-    return registry[TIER_NAMES[tier]]
+    return registry[TIER_NAME[tier]]
 
 
 def parse_schema(text: str) -> dict | None:
@@ -129,25 +124,4 @@ def parse_generate(request: pb.GenerateRequest, registry: dict[str, ModelSpec],
         stop=list(s.stop),
         ignore_eos=s.ignore_eos,
         stream_interval=max(1, request.stream_interval),
-    )
-
-
-def sampling_params(job: GenerationJob, max_tokens: int):
-    """vLLM SamplingParams for `job`: streamed as deltas, JSON-constrained when asked."""
-    from vllm import SamplingParams
-    from vllm.sampling_params import RequestOutputKind, StructuredOutputsParams
-
-    return SamplingParams(
-        max_tokens=max_tokens,
-        temperature=job.temperature,
-        top_p=job.top_p,
-        top_k=job.top_k,
-        seed=job.seed,
-        repetition_penalty=job.repetition_penalty,
-        stop=job.stop or None,
-        ignore_eos=job.ignore_eos,
-        output_kind=RequestOutputKind.DELTA,
-        stream_interval=job.stream_interval,
-        structured_outputs=(StructuredOutputsParams(json=job.json_schema)
-                            if job.json_schema is not None else None),
     )

@@ -8,7 +8,8 @@ from jobextract.proto import extraction_pb2 as pb
 from jobextract.proto import extraction_pb2_grpc as pb_grpc
 from jobextract.serving import build_server, run_until_stopped
 from inference_svc.config import InferenceSettings
-from inference_svc.engine import HostError, ModelHost
+from inference_svc.engine import ModelHost
+from inference_svc.errors import HostError
 from inference_svc.registry import apply_cpu_environment, build_registry, resolve_profile
 from inference_svc.servicer import InferenceServicer
 

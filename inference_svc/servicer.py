@@ -14,9 +14,11 @@ import grpc
 
 from jobextract.proto import extraction_pb2 as pb
 from jobextract.proto import extraction_pb2_grpc as pb_grpc
-from jobextract.contract import REASON_KEY
-from inference_svc.engine import HostError, ModelHost, State, memory_in_use
-from inference_svc.requests import TIER_ENUMS, InvalidRequest, parse_generate, wanted_model
+from jobextract.contract import REASON_KEY, TIER_ENUM
+from inference_svc.device import memory_in_use
+from inference_svc.engine import ModelHost, State
+from inference_svc.errors import HostError, InvalidRequest
+from inference_svc.requests import parse_generate, wanted_model
 
 log = logging.getLogger(__name__)
 
@@ -99,7 +101,7 @@ class InferenceServicer(pb_grpc.InferenceServicer):
 
     def _tier(self) -> int:
         tiers = self.host.tiers()
-        return TIER_ENUMS[tiers[0]] if len(tiers) == 1 else pb.TIER_UNSPECIFIED
+        return TIER_ENUM[tiers[0]] if len(tiers) == 1 else pb.TIER_UNSPECIFIED
 
     def _info(self) -> pb.ModelInfo:
         host, spec = self.host, self.host.spec
@@ -112,7 +114,7 @@ class InferenceServicer(pb_grpc.InferenceServicer):
             max_pending=host.max_pending, profile=self.profile, device=_device())
         if spec is not None:
             info.name, info.checkpoint = spec.name, spec.checkpoint
-            info.tiers.extend(TIER_ENUMS[t] for t in host.tiers())
+            info.tiers.extend(TIER_ENUM[t] for t in host.tiers())
             info.max_model_len, info.dtype = spec.max_model_len, spec.dtype
             info.quantization = spec.quantization or ""
         return info

@@ -16,7 +16,7 @@ from tenacity import (AsyncRetrying, retry_if_exception, stop_after_attempt, sto
                       wait_exponential_jitter)
 
 from router_svc.config import RouterSettings
-from router_svc.local import RouteError
+from router_svc.errors import RouteError
 
 log = logging.getLogger(__name__)
 

@@ -17,16 +17,16 @@ import uuid
 from collections.abc import AsyncIterator, Callable
 from dataclasses import dataclass, field
 
-import grpc
 from tenacity import AsyncRetrying, stop_before_delay, stop_never, wait_exponential
 
 from jobextract.proto import extraction_pb2 as pb
 from router_svc import prompt
+from router_svc.answer import check_answer
 from router_svc.cloud import CloudClient
 from router_svc.config import RouterSettings
-from router_svc.grounding import check_answer
-from router_svc.local import TIER_ENUM, InferenceClient, RouteError, tiers_of
-from router_svc.prompt import InvalidOutput
+from router_svc.errors import ExtractionFailed, InvalidOutput, RouteError
+from router_svc.local import InferenceClient, tiers_of
+from router_svc.replies import decision_proto, extract_response
 from router_svc.routing import Choice, Decision, SwitchPolicy, decide
 from router_svc.schema import JobPosting, generation_schema, schema_text
 from router_svc.stats import Stats
@@ -37,25 +37,6 @@ log = logging.getLogger(__name__)
 TimeLeft = Callable[[], float | None]
 
 
-class ExtractionFailed(Exception):
-    """The caller gets `code` and `message`."""
-
-    def __init__(self, code: grpc.StatusCode, message: str):
-        super().__init__(message)
-        self.code = code
-        self.message = message
-
-
-# How a route's failure reaches the caller when no other route is left.
-_STATUS = {
-    "unavailable": grpc.StatusCode.UNAVAILABLE,
-    "busy": grpc.StatusCode.RESOURCE_EXHAUSTED,
-    "context": grpc.StatusCode.FAILED_PRECONDITION,
-    "deadline": grpc.StatusCode.DEADLINE_EXCEEDED,
-    "invalid_output": grpc.StatusCode.INTERNAL,
-    "misconfigured": grpc.StatusCode.FAILED_PRECONDITION,
-    "rejected": grpc.StatusCode.INTERNAL,
-}
 NO_CLOUD = "the cloud route is not configured (set OPENAI_API_KEY)"
 
 
@@ -67,7 +48,9 @@ class _Answer:
 
 
 @dataclass
-class _Run:
+class Run:
+    """One extraction as it goes: what was decided and tried, and what came of it."""
+
     request_id: str
     started: float
     decision: Decision | None = None
@@ -107,15 +90,6 @@ class _AttemptBudget:
         return True
 
 
-def decision_proto(d: Decision, model_token_count: int | None = None) -> pb.RoutingDecision:
-    message = pb.RoutingDecision(token_count=d.token_count, threshold=d.threshold,
-                                 use_local=d.use_local, tier=TIER_ENUM.get(d.tier or "", 0),
-                                 model=d.model, reasoning=d.reasoning)
-    if model_token_count is not None:
-        message.model_token_count = model_token_count
-    return message
-
-
 class Extractor:
     def __init__(self, settings: RouterSettings, inference: InferenceClient,
                  cloud: CloudClient | None, policy: SwitchPolicy, stats: Stats):
@@ -142,7 +116,7 @@ class Extractor:
 
     async def extract(self, content: str, request_id: str,
                       time_left: TimeLeft) -> AsyncIterator[pb.ExtractEvent]:
-        run = _Run(request_id=request_id, started=time.monotonic())
+        run = Run(request_id=request_id, started=time.monotonic())
         self.stats.requests += 1
         outcome = "failed"
         try:
@@ -155,7 +129,7 @@ class Extractor:
             if run.job is None:
                 if self.cloud is None:
                     raise ExtractionFailed(
-                        grpc.StatusCode.FAILED_PRECONDITION,
+                        "cloud_not_configured",
                         f"the posting is {run.decision.token_count} tokens, above the "
                         f"{run.decision.threshold}-token local threshold, and {NO_CLOUD}")
                 async for event in self._cloud(run, content, time_left):
@@ -167,9 +141,10 @@ class Extractor:
                                run.decision.tier if run.route == pb.ROUTE_LOCAL else None,
                                run.elapsed_ms())
             outcome = "ok"
-            yield pb.ExtractEvent(result=self._response(run))
+            yield pb.ExtractEvent(result=extract_response(
+                run, self.cloud.model if run.route == pb.ROUTE_CLOUD else None))
         except ExtractionFailed as e:
-            outcome = f"{e.code.name}: {e.message}"
+            outcome = f"{e.cause}: {e.message}"
             raise
         finally:
             if outcome != "ok":
@@ -183,7 +158,7 @@ class Extractor:
 
     # ---- routes ------------------------------------------------------------------------
 
-    async def _local_or_fallback(self, run: _Run, content: str, choice: Choice,
+    async def _local_or_fallback(self, run: Run, content: str, choice: Choice,
                                  time_left: TimeLeft) -> AsyncIterator[pb.ExtractEvent]:
         s = self.settings
         self.policy.started()
@@ -195,7 +170,7 @@ class Extractor:
         except RouteError as e:
             if e.cause == "deadline" or self.cloud is None:
                 suffix = "" if e.cause == "deadline" else f"; {NO_CLOUD}"
-                raise ExtractionFailed(_STATUS[e.cause], f"local route: {e.message}{suffix}")
+                raise ExtractionFailed(e.cause, f"local route: {e.message}{suffix}")
             run.fallback_reason = f"{e.cause}: {e.message}"
             self.stats.fallbacks[e.cause] += 1
             log.info("extract %s falls back to the cloud: %s", run.request_id,
@@ -203,7 +178,7 @@ class Extractor:
         finally:
             self.policy.finished()
 
-    def _local_generator(self, run: _Run, choice: Choice, time_left: TimeLeft):
+    def _local_generator(self, run: Run, choice: Choice, time_left: TimeLeft):
         async def generate(messages, answer: _Answer) -> AsyncIterator[str]:
             stream = self.inference.generate(
                 f"{run.request_id}-{uuid.uuid4().hex[:8]}", messages, choice.tier,
@@ -226,7 +201,7 @@ class Extractor:
 
         return generate
 
-    async def _cloud(self, run: _Run, content: str,
+    async def _cloud(self, run: Run, content: str,
                      time_left: TimeLeft) -> AsyncIterator[pb.ExtractEvent]:
         schema = generation_schema(portable=True)
 
@@ -242,9 +217,9 @@ class Extractor:
                                               self.settings.cloud_attempts, 0, time_left):
                 yield event
         except RouteError as e:
-            raise ExtractionFailed(_STATUS[e.cause], f"cloud route: {e.message}") from None
+            raise ExtractionFailed(e.cause, f"cloud route: {e.message}") from None
 
-    async def _attempts(self, run: _Run, route: int, content: str, generate,
+    async def _attempts(self, run: Run, route: int, content: str, generate,
                         invalid_attempts: int, unavailable_retries: int,
                         time_left: TimeLeft) -> AsyncIterator[pb.ExtractEvent]:
         """Generate until an answer validates and is grounded in `content`; every try is
@@ -311,17 +286,3 @@ class Extractor:
             self.policy.observe(info.name, tiers_of(info))
             return True
         return False
-
-    def _response(self, run: _Run) -> pb.ExtractResponse:
-        response = pb.ExtractResponse(
-            job=run.job.to_proto(),
-            decision=decision_proto(run.decision, run.model_token_count
-                                    if run.route == pb.ROUTE_LOCAL else None),
-            route=run.route, attempts=run.attempts, fallback_reason=run.fallback_reason,
-            request_id=run.request_id,
-            usage=pb.Usage(prompt_tokens=run.prompt_tokens,
-                           completion_tokens=run.completion_tokens),
-            timings=pb.Timings(total_ms=run.elapsed_ms(), **run.timings))
-        if run.route == pb.ROUTE_CLOUD:
-            response.decision.model = self.cloud.model
-        return response

@@ -3,7 +3,7 @@
 A small model invents: asked for a salary it produces one whether or not the posting states
 it (measured on EMSCAD: all 18 postings without a salary came back with one), it writes
 "Remote" as the company, a sentence as the title. Every answer, local or cloud, passes
-through `check_answer` before it is returned:
+through these checks (answer.check_answer) before it is returned:
 
 - salary: the salary reader (salary.py) confirms the model's figures against a pay mention
   in the text and takes its range, period and currency from there; fills a salary the model
@@ -18,9 +18,8 @@ from __future__ import annotations
 
 import math
 import re
-from dataclasses import dataclass, field
 
-from router_svc import prompt
+from router_svc.errors import InvalidOutput
 from router_svc.salary import SalaryMention, find_salaries, parse_amount, plausible
 from router_svc.schema import JobPosting
 
@@ -30,13 +29,6 @@ NUMBER = re.compile(r"(?<![\w.])(\d{1,3}(?:[,.\u00a0 ]\d{3})+|\d+(?:\.\d+)?)\s?(
 NOT_A_COMPANY = {"remote", "hybrid", "onsite", "on site", "confidential", "undisclosed",
                  "unknown", "not specified", "n a", "none", "null", "company", "the company",
                  "our client", "client", "employer", "various"}
-
-
-@dataclass
-class Checked:
-    job: JobPosting
-    notes: list[str] = field(default_factory=list)
-    salary_dropped: bool = False
 
 
 def norm(text: str | None) -> str:
@@ -142,7 +134,7 @@ def ground_strings(job: JobPosting, text: str, final: bool) -> tuple[JobPosting,
     update, notes = {}, []
     if job.title is not None and not found_in(job.title, normalised):
         if not final:
-            raise prompt.InvalidOutput(
+            raise InvalidOutput(
                 f"title {job.title!r} does not appear in the posting: give the job's name "
                 "exactly as the posting writes it, or null if it names none")
         update["title"] = None
@@ -161,13 +153,3 @@ def ground_strings(job: JobPosting, text: str, final: bool) -> tuple[JobPosting,
         update["skills"] = skills
         notes.append(f"{len(job.skills) - len(skills)} skill(s) dropped: not in the posting")
     return (job.model_copy(update=update) if update else job), notes
-
-
-def check_answer(answer: str, text: str, final: bool) -> Checked:
-    """A model's answer as a validated JobPosting grounded in the posting `text`, or
-    InvalidOutput saying why it cannot be used (fed back to the model on a re-ask)."""
-    data = prompt.decode(answer)
-    notes, dropped = reconcile_salary(data, text)
-    job = prompt.validate(data)
-    job, more = ground_strings(job, text, final)
-    return Checked(job, notes + more, dropped)

@@ -10,24 +10,10 @@ from collections.abc import AsyncIterator
 
 import grpc
 
-from jobextract.contract import CONTEXT_EXCEEDED, reason_of
+from jobextract.contract import CONTEXT_EXCEEDED, TIER_ENUM, TIER_NAME, reason_of
 from jobextract.proto import extraction_pb2 as pb
 from jobextract.proto import extraction_pb2_grpc as pb_grpc
-from router_svc.routing import TIERS
-
-TIER_ENUM = {"thinking": pb.TIER_THINKING, "primary": pb.TIER_PRIMARY,
-             "maximum": pb.TIER_MAXIMUM}
-TIER_NAME = {value: name for name, value in TIER_ENUM.items()}
-
-
-class RouteError(Exception):
-    """A route could not serve. `cause` is one of: unavailable, busy, context, deadline,
-    invalid_output, misconfigured, rejected."""
-
-    def __init__(self, cause: str, message: str):
-        super().__init__(message)
-        self.cause = cause
-        self.message = message
+from router_svc.errors import RouteError
 
 
 _CAUSES = {
@@ -82,4 +68,4 @@ class InferenceClient:
 
 
 def tiers_of(info: pb.ModelInfo) -> list[str]:
-    return [TIER_NAME[t] for t in info.tiers if t in TIER_NAME and TIER_NAME[t] in TIERS]
+    return [TIER_NAME[t] for t in info.tiers if t in TIER_NAME]

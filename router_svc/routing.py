@@ -12,8 +12,7 @@ from __future__ import annotations
 import time
 from dataclasses import dataclass
 
-TIERS = ("thinking", "primary", "maximum")
-RANK = {tier: i for i, tier in enumerate(TIERS, start=1)}
+from jobextract.contract import RANK
 
 
 @dataclass

@@ -1,4 +1,7 @@
-"""jobextract.v1.Router over gRPC: checks input, runs the Extractor, maps failures to status."""
+"""jobextract.v1.Router over gRPC: checks input, runs the Extractor, maps failures to status.
+
+This is the one place where the router's error causes become gRPC status codes.
+"""
 
 from __future__ import annotations
 
@@ -10,7 +13,21 @@ import grpc
 
 from jobextract.proto import extraction_pb2 as pb
 from jobextract.proto import extraction_pb2_grpc as pb_grpc
-from router_svc.extract import ExtractionFailed, Extractor, decision_proto
+from router_svc.errors import ExtractionFailed
+from router_svc.extract import Extractor
+from router_svc.replies import decision_proto
+
+# How an extraction's failure reaches the caller (ExtractionFailed.cause).
+STATUS = {
+    "unavailable": grpc.StatusCode.UNAVAILABLE,
+    "busy": grpc.StatusCode.RESOURCE_EXHAUSTED,
+    "context": grpc.StatusCode.FAILED_PRECONDITION,
+    "deadline": grpc.StatusCode.DEADLINE_EXCEEDED,
+    "invalid_output": grpc.StatusCode.INTERNAL,
+    "misconfigured": grpc.StatusCode.FAILED_PRECONDITION,
+    "cloud_not_configured": grpc.StatusCode.FAILED_PRECONDITION,
+    "rejected": grpc.StatusCode.INTERNAL,
+}
 
 REQUEST_ID = re.compile(r"[A-Za-z0-9._:\-]{1,128}")
 
@@ -56,7 +73,7 @@ class RouterServicer(pb_grpc.RouterServicer):
                                                       context.time_remaining):
                 yield event
         except ExtractionFailed as e:
-            await context.abort(e.code, e.message)
+            await context.abort(STATUS[e.cause], e.message)
 
     async def Extract(self, request, context):
         last = None

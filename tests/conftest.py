@@ -17,9 +17,10 @@ import pytest
 from grpc_health.v1 import health_pb2_grpc
 
 from jobextract.proto import extraction_pb2_grpc as pb_grpc
-from tests.services import (eventually, free_port, inference_env, start_inference,
-                            start_openai_server, wait_serving)
-from tests.tiny_model import build_tiny_qwen3
+from jobextract_tools.launch import (free_port, start_inference, start_openai_server,
+                                     tiny_inference_env, wait_serving)
+from jobextract_tools.tiny_model import build_tiny_qwen3
+from tests.helpers import eventually
 
 
 @pytest.fixture(scope="session")
@@ -33,7 +34,7 @@ def tiny_models(tmp_path_factory) -> dict[str, Path]:
 def inference_service(tiny_models, tmp_path_factory):
     port = free_port()
     log_path = tmp_path_factory.mktemp("logs") / "inference.log"
-    service = start_inference(inference_env(tiny_models, port), log_path)
+    service = start_inference(tiny_inference_env(tiny_models, port), log_path)
     started = time.monotonic()
     try:
         wait_serving(service)

@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 
 from aiohttp import web
 
-# A correct answer to the spec's sample posting (tests.test_router_units.SAMPLE), so that
+# A correct answer to the spec's sample posting (tests.test_router_units.SPEC_SAMPLE), so that
 # the router's grounding keeps every field.
 VALID = {"title": "Software Engineer - Full Stack", "company": "Tech Innovations Inc",
          "location": "San Francisco, CA (Remote OK)", "salary_min": 120000,

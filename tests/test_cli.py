@@ -6,13 +6,13 @@ import asyncio
 import json
 import sys
 
-from tests.services import ROOT, free_port
-from tests.test_router_units import SAMPLE
+from jobextract_tools.launch import ROOT, free_port
+from jobextract_tools.samples import SPEC_SAMPLE
 
 
 async def jobextract(address: str, *args: str, stdin: str = "") -> tuple[int, str, str]:
     process = await asyncio.create_subprocess_exec(
-        sys.executable, "-m", "jobextract.cli", "--address", address, *args, cwd=ROOT,
+        sys.executable, "-m", "jobextract_tools.cli", "--address", address, *args, cwd=ROOT,
         stdin=asyncio.subprocess.PIPE, stdout=asyncio.subprocess.PIPE,
         stderr=asyncio.subprocess.PIPE)
     out, err = await process.communicate(stdin.encode())
@@ -22,10 +22,10 @@ async def jobextract(address: str, *args: str, stdin: str = "") -> tuple[int, st
 async def test_extract_analyze_stats_health(start_router, tmp_path):
     router = await start_router()
     posting = tmp_path / "posting.txt"
-    posting.write_text(SAMPLE)
+    posting.write_text(SPEC_SAMPLE)
     code, out, _ = await jobextract(router.address, "extract", str(posting))
     assert code == 0 and json.loads(out)["route"] == "ROUTE_LOCAL"
-    code, out, _ = await jobextract(router.address, "extract", "-", stdin=SAMPLE)
+    code, out, _ = await jobextract(router.address, "extract", "-", stdin=SPEC_SAMPLE)
     assert code == 0 and json.loads(out)["job"]["description"]
     code, out, _ = await jobextract(router.address, "analyze", str(posting))
     assert code == 0 and json.loads(out)["use_local"] is True
@@ -52,7 +52,7 @@ async def test_batch_records_failures_and_resumes(start_router, tmp_path):
     router = await start_router()
     source = tmp_path / "postings.jsonl"
     source.write_text("\n".join(json.dumps(row) for row in [
-        {"id": "a", "content": SAMPLE}, {"id": "empty", "content": " "},
+        {"id": "a", "content": SPEC_SAMPLE}, {"id": "empty", "content": " "},
         {"id": "c", "text": "Backend developer, Python, Lisbon"}]) + "\n")
     out = tmp_path / "results.jsonl"
     code, _, err = await jobextract(router.address, "batch", str(source), "--out", str(out),
@@ -63,7 +63,7 @@ async def test_batch_records_failures_and_resumes(start_router, tmp_path):
     assert records["empty"]["error"]["code"] == "INVALID_ARGUMENT"
     # Interrupted mid-line: the cut line is ignored and that item runs again.
     out.write_text(out.read_text() + '{"id": "d", "ok": tr')
-    source.write_text(source.read_text() + json.dumps({"id": "d", "content": SAMPLE}) + "\n")
+    source.write_text(source.read_text() + json.dumps({"id": "d", "content": SPEC_SAMPLE}) + "\n")
     code, _, err = await jobextract(router.address, "batch", str(source), "--out", str(out))
     assert code == 0 and "resuming: 3 of 4" in err
     ids = [json.loads(line)["id"] for line in out.read_text().splitlines()
@@ -86,12 +86,12 @@ async def test_serve_runs_both_services_and_stops_them(tiny_models, tmp_path):
     import signal
 
     from jobextract.healthcheck import check
-    from tests.services import inference_env
+    from jobextract_tools.launch import tiny_inference_env
 
     router_port, inference_port = free_port(), free_port()
-    env = inference_env(tiny_models, inference_port)
+    env = tiny_inference_env(tiny_models, inference_port)
     process = await asyncio.create_subprocess_exec(
-        sys.executable, "-m", "jobextract.cli", "serve", "--port", str(router_port),
+        sys.executable, "-m", "jobextract_tools.cli", "serve", "--port", str(router_port),
         "--inference-port", str(inference_port), "--logs", str(tmp_path / "logs"), cwd=ROOT,
         env=env, stdout=asyncio.subprocess.PIPE, stderr=asyncio.subprocess.PIPE)
     address = f"127.0.0.1:{router_port}"
@@ -102,7 +102,7 @@ async def test_serve_runs_both_services_and_stops_them(tiny_models, tmp_path):
                 break
             await asyncio.sleep(0.5)
         assert status == "SERVING"
-        code, out, _ = await jobextract(address, "extract", "-", stdin=SAMPLE)
+        code, out, _ = await jobextract(address, "extract", "-", stdin=SPEC_SAMPLE)
         assert code == 0 and json.loads(out)["route"] == "ROUTE_LOCAL"
     finally:
         if process.returncode is None:

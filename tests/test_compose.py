@@ -16,7 +16,7 @@ import yaml
 from inference_svc.config import InferenceSettings
 from jobextract.proto import extraction_pb2 as pb
 from router_svc.config import RouterSettings
-from tests.services import ROOT, free_port
+from jobextract_tools.launch import ROOT, free_port
 
 COMPOSE = yaml.safe_load((ROOT / "docker-compose.yml").read_text())
 SERVICES = COMPOSE["services"]

@@ -12,8 +12,8 @@ import pytest
 
 from inference_svc.prepare import prepare
 from jobextract.proto import extraction_pb2 as pb
-from tests.services import ROOT, free_port, start_inference, wait_serving
-from tests.test_router_units import SAMPLE
+from jobextract_tools.launch import ROOT, free_port, start_inference, wait_serving
+from jobextract_tools.samples import SPEC_SAMPLE
 
 CACHE = ROOT / "models"
 
@@ -35,7 +35,7 @@ def embedded_inference(tmp_path_factory):
 
 async def test_spec_sample_posting_is_extracted_exactly(embedded_inference, start_router):
     router = await start_router(ROUTER_INFERENCE_ADDRESS=embedded_inference.address)
-    reply = await router.stub.Extract(pb.ExtractRequest(content=SAMPLE,
+    reply = await router.stub.Extract(pb.ExtractRequest(content=SPEC_SAMPLE,
                                                         source_url="https://example.com/job"))
     job = reply.job
     assert job.title == "Software Engineer - Full Stack"

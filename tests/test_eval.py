@@ -1,39 +1,138 @@
-"""A smoke run of the quality evaluation: 3 EMSCAD rows and 2 SkillSpan postings through
-the real router and the tiny model (scores are meaningless here; the pipeline is not)."""
+"""The quality evaluation: its readers and scoring on small fixtures of its own, the shared
+data where it is beside the checkout, and a smoke run through the real router and the tiny
+model (scores are meaningless there; the pipeline is not)."""
 
 from __future__ import annotations
 
+import csv
 import json
 
-from jobextract import eval as evaluation
+import pytest
+
+from jobextract.proto import extraction_pb2 as pb
+from jobextract_tools.eval import datasets, scoring
+from jobextract_tools.eval.datasets import DEFAULT_DATA, Posting
+from jobextract_tools.eval.report import markdown
+from jobextract_tools.eval.runner import run
+from jobextract_tools.records import read_records
+
+needs_shared_data = pytest.mark.skipif(
+    not DEFAULT_DATA.is_dir(),
+    reason=f"the shared evaluation data is not beside this checkout ({DEFAULT_DATA})")
+
+# Written in the style of the Indeed set (one long line, pay repeated at the end); not
+# copied from any posting.
+INDEED_ROWS = [
+    {"Title": "Data Engineer", "Company": "Northwind Traders LLC", "Location": "Denver, CO",
+     "Text": "Data Engineer Denver, CO Northwind Traders is growing. You will build pipelines in "
+             "Python and SQL. Job Type: Full-time Pay: $95,000.00 - $120,000.00 per year "
+             "Benefits: Dental Insurance"},
+    {"Title": "IT Support Technician", "Company": "Contoso", "Location": "Remote",
+     "Text": "We raised $40M last year. Help our users with laptops and tickets."},
+    {"Title": "Data Engineer", "Company": "Northwind Traders LLC", "Location": "Denver, CO",
+     "Text": "Data Engineer Denver, CO Northwind Traders is growing. You will build pipelines in "
+             "Python and SQL. Job Type: Full-time Pay: $95,000.00 - $120,000.00 per year "
+             "Benefits: Dental Insurance"},  # a repeated text counts once
+    {"Title": "Unlabelled", "Company": "X", "Location": "Y", "Text": "not labelled"},
+]
+INDEED_LABELS = [
+    {"id": "indeed-0", "salary_min": 95000, "salary_max": 120000, "currency": "USD",
+     "period": "year"},
+    {"id": "indeed-1", "salary_min": None, "salary_max": None, "currency": None,
+     "period": None},
+    {"id": "indeed-2", "salary_min": 95000, "salary_max": 120000, "currency": "USD",
+     "period": "year"},
+]
 
 
-def test_reading_the_evaluation_data():
-    rows = evaluation.emscad(evaluation.DEFAULT_DATA, 500)
+@pytest.fixture
+def indeed_data(tmp_path):
+    with open(tmp_path / datasets.INDEED_CSV, "w", newline="", encoding="utf-8") as f:
+        writer = csv.DictWriter(f, fieldnames=["Title", "Company", "Location", "Text"])
+        writer.writeheader()
+        writer.writerows(INDEED_ROWS)
+    labels = tmp_path / "labels.jsonl"
+    labels.write_text("".join(json.dumps(label) + "\n" for label in INDEED_LABELS))
+    return tmp_path, labels
+
+
+def test_indeed_pastes_from_labelled_rows(indeed_data):
+    data, labels = indeed_data
+    text = datasets.indeed(data, "text", labels_path=labels)
+    page = datasets.indeed(data, "page", labels_path=labels)
+    assert [p.id for p in text] == ["indeed-0-text", "indeed-1-text"]
+    assert text[0].text == INDEED_ROWS[0]["Text"]
+    assert page[0].text.startswith("Data Engineer\nNorthwind Traders LLC\nDenver, CO\n\n")
+    assert text[0].labels["salary"] == (95000, 120000) and text[1].labels["salary"] is None
+    assert [p.id for p in datasets.indeed(data, "text", 1, 0, labels)] == ["indeed-0-text"]
+
+
+def job(**fields) -> pb.JobPosting:
+    return pb.JobPosting(description="d", **fields)
+
+
+def test_indeed_scoring_counts_only_what_the_text_gives(indeed_data):
+    data, labels = indeed_data
+    pay, no_pay = datasets.indeed(data, "text", labels_path=labels)
+    tally = scoring.Tally()
+    scoring.score(pay, job(title="Data Engineer", company="Northwind", location="Denver, CO",
+                           salary_min=95000, salary_max=120000,
+                           salary_period=pb.SALARY_PERIOD_YEAR), tally, {})
+    scoring.score(no_pay, job(title="IT Support", salary_min=40e6, salary_max=40e6), tally, {})
+    rates = tally.rates()
+    # The no-pay posting's title, company and location are not in its text: not scored.
+    assert rates["title_exact"]["total"] == 1 and rates["title_exact"]["hits"] == 1
+    assert rates["company"] == {"rate": 1.0, "hits": 1, "total": 1}  # "LLC" left out
+    assert rates["salary_min"]["hits"] == rates["salary_period"]["hits"] == 1
+    assert rates["salary_null_where_none"] == {"rate": 0.0, "hits": 0, "total": 1}
+
+
+def test_salary_not_in_this_paste_is_not_scored():
+    posting = Posting("p", "Analyst wanted.", {"title": "Analyst", "company": "", "location": "",
+                                               "salary": (50000.0, 60000.0), "period": "year"},
+                      "indeed")
+    tally = scoring.Tally()
+    scoring.score(posting, job(), tally, {})
+    assert "salary_min" not in tally.rates()
+
+
+@needs_shared_data
+def test_reading_the_shared_evaluation_data():
+    rows = datasets.emscad(DEFAULT_DATA, 500)
     assert len(rows) == 500 and rows[0].text.startswith("Job title:")
     with_salary = [r for r in rows if r.labels["salary"]]
     assert len(with_salary) == 81  # 82 salary_range values, one is the "09-Dec" artefact
-    dev = evaluation.skillspan(evaluation.DEFAULT_DATA, "dev")
+    dev = datasets.skillspan(DEFAULT_DATA, "dev")
     assert len(dev) == 58 and all(p.labels["skills"] for p in dev[:5])
-    assert evaluation.salary_label("50000-65000") == (50000, 65000)
-    assert evaluation.salary_label("09-Dec") is None
+    assert datasets.salary_label("50000-65000") == (50000, 65000)
+    assert datasets.salary_label("09-Dec") is None
+    for variant in datasets.INDEED_VARIANTS:
+        postings = datasets.indeed(DEFAULT_DATA, variant)
+        # 122 labelled rows, some with the same text as an earlier one
+        assert 100 < len(postings) <= 122
+        assert len({p.text for p in postings}) == len(postings)
+    labels = read_records(datasets.INDEED_LABELS)
+    assert len(labels) == 122 and sum(r["salary_min"] is not None for r in labels.values()) == 64
 
 
-async def test_smoke_run_writes_a_report(start_router, tmp_path):
+async def test_smoke_run_writes_a_report(start_router, tmp_path, indeed_data):
     router = await start_router()
-    postings = (evaluation.emscad(evaluation.DEFAULT_DATA, 3)
-                + evaluation.skillspan(evaluation.DEFAULT_DATA, "dev", 2))
+    data, labels = indeed_data
+    postings = (datasets.indeed(data, "text", labels_path=labels)
+                + [Posting("skills-1", "Python developer, Kubernetes and SQL.",
+                           {"skills": ["Python", "SQL"]}, "skillspan")])
     records = tmp_path / "records.jsonl"
-    report = await evaluation.run(router.address, postings, concurrency=2, timeout=120,
-                                  records_path=records)
-    assert report["postings"] == 5 and len(records.read_text().splitlines()) == 5
+    report = await run(router.address, postings, concurrency=2, timeout=120,
+                       records_path=records)
+    assert report["postings"] == 3 and len(records.read_text().splitlines()) == 3
     answered = sum(report["routes"].values())
-    assert answered + len(report["errors"]) == 5
-    assert report["schema_valid_rate"] == answered / 5
+    assert answered + len(report["errors"]) == 3
+    assert report["schema_valid_rate"] == answered / 3
     assert report["local_rate_by_threshold"] == 1.0
-    table = evaluation.markdown({"smoke": report})
-    assert table.count("\n") >= 3 and "| smoke | 5 |" in table
-    json.dumps(report)  # serialisable as written by main()
-    again = await evaluation.run(router.address, postings, concurrency=2, timeout=120,
-                                 records_path=records)
+    assert report["generations_per_posting"] >= 1
+    table = markdown({"smoke": report})
+    assert table.count("\n") >= 3 and "| smoke | 3 |" in table
+    json.dumps(report)  # serialisable as written by the command
+    again = await run(router.address, postings, concurrency=2, timeout=120,
+                      records_path=records)
     assert again["this_run"]["postings"] == 0 and again["fields"] == report["fields"]

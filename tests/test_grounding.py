@@ -8,8 +8,9 @@ from __future__ import annotations
 
 import pytest
 
-from router_svc import prompt
-from router_svc.grounding import check_answer, norm
+from router_svc.answer import check_answer
+from router_svc.errors import InvalidOutput
+from router_svc.grounding import norm
 from router_svc.salary import find_salaries
 from tests.test_router_units import answer
 
@@ -177,12 +178,12 @@ def test_unfound_location_and_skills_are_dropped():
 
 def test_an_unfound_title_is_reasked_then_nulled():
     invented = answer(title="We are looking for a rockstar")
-    with pytest.raises(prompt.InvalidOutput, match="does not appear in the posting"):
+    with pytest.raises(InvalidOutput, match="does not appear in the posting"):
         check_answer(invented, POSTING, final=False)
     checked = check_answer(invented, POSTING, final=True)
     assert checked.job.title is None and checked.job.to_proto().HasField("title") is False
 
 
 def test_a_word_inside_another_word_is_not_found():
-    with pytest.raises(prompt.InvalidOutput):
+    with pytest.raises(InvalidOutput):
         check_answer(answer(title="Data Eng"), POSTING, final=False)

@@ -15,7 +15,7 @@ from grpc_reflection.v1alpha.proto_reflection_descriptor_database import (
 )
 
 from jobextract.proto import extraction_pb2 as pb
-from tests.services import eventually
+from tests.helpers import eventually
 
 USER = [pb.ChatMessage(role="system", content="Answer in JSON."),
         pb.ChatMessage(role="user", content="Senior Python engineer, Berlin, 70k EUR.")]

@@ -12,7 +12,8 @@ from grpc_health.v1 import health_pb2, health_pb2_grpc
 
 from jobextract.proto import extraction_pb2 as pb
 from jobextract.proto import extraction_pb2_grpc as pb_grpc
-from tests.services import eventually, free_port, inference_env, start_inference
+from jobextract_tools.launch import free_port, tiny_inference_env, start_inference
+from tests.helpers import eventually
 from tests.test_inference_generate import long_request
 
 NOT_SERVING = health_pb2.HealthCheckResponse.NOT_SERVING
@@ -33,7 +34,7 @@ async def first_answer(stub_call, timeout: float = 60):
 
 async def test_missing_model_starts_not_serving_with_reason(tiny_models, tmp_path):
     port = free_port()
-    env = inference_env(tiny_models, port, INFERENCE_MODEL_PRIMARY=str(tmp_path / "absent"))
+    env = tiny_inference_env(tiny_models, port, INFERENCE_MODEL_PRIMARY=str(tmp_path / "absent"))
     service = start_inference(env, tmp_path / "inference.log")
     try:
         async with grpc.aio.insecure_channel(service.address) as channel:
@@ -63,7 +64,7 @@ async def test_health_while_loading_and_graceful_sigterm(tiny_models, tmp_path):
     the request in flight finishes within the grace period and the process exits 0."""
     port = free_port()
     # A grace period far longer than the request needs, even on a loaded machine.
-    env = inference_env(tiny_models, port, INFERENCE_SHUTDOWN_GRACE_SECONDS="120")
+    env = tiny_inference_env(tiny_models, port, INFERENCE_SHUTDOWN_GRACE_SECONDS="120")
     service = start_inference(env, tmp_path / "inference.log")
     try:
         async with grpc.aio.insecure_channel(service.address) as channel:

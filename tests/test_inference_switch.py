@@ -15,7 +15,7 @@ import pytest
 from grpc_health.v1 import health_pb2
 
 from jobextract.proto import extraction_pb2 as pb
-from tests.services import eventually
+from tests.helpers import eventually
 from tests.test_inference_generate import collect, engine_idle, long_request, request
 
 INFERENCE = "jobextract.v1.Inference"

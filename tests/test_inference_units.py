@@ -3,6 +3,7 @@
 import pytest
 
 from inference_svc.config import InferenceSettings
+from inference_svc.engine_params import engine_kwargs
 from inference_svc.reasoning import ReasoningFilter
 from inference_svc.registry import build_registry, find_model, tiers_of
 
@@ -55,7 +56,7 @@ def test_swap_space_is_accepted_and_inert(monkeypatch, caplog):
     s = InferenceSettings(_env_file=None)
     s.warn_inert()
     assert "ignored" in caplog.text
-    assert "swap_space" not in build_registry(s, "gpu-16gb")["primary"].engine_kwargs()
+    assert "swap_space" not in engine_kwargs(build_registry(s, "gpu-16gb")["primary"])
 
 
 def test_bad_configuration_is_refused(monkeypatch):

@@ -21,10 +21,11 @@ from grpc_health.v1 import health_pb2
 from jobextract.proto import extraction_pb2 as pb
 from router_svc.tokens import count_tokens
 from tests.conftest import CLOUD_KEY
-from tests.services import ROOT, eventually, free_port
+from jobextract_tools.launch import ROOT, free_port
+from tests.helpers import eventually
 from tests.fault_openai import VALID, FaultServer, Reply
 from tests.test_inference_generate import engine_idle, long_request
-from tests.test_router_units import SAMPLE
+from jobextract_tools.samples import SPEC_SAMPLE
 
 ROUTER = "jobextract.v1.Router"
 
@@ -33,20 +34,20 @@ async def router_status(router) -> int:
     return (await router.health.Check(health_pb2.HealthCheckRequest(service=ROUTER))).status
 
 
-def extract(router, content=SAMPLE, **kw):
+def extract(router, content=SPEC_SAMPLE, **kw):
     return router.stub.Extract(pb.ExtractRequest(content=content), **kw)
 
 
 async def test_extract_local_returns_validated_posting_and_decision(start_router):
     router = await start_router()
     reply = await router.stub.Extract(pb.ExtractRequest(
-        content=SAMPLE, source_url="https://example.com/job", request_id="req-1"))
+        content=SPEC_SAMPLE, source_url="https://example.com/job", request_id="req-1"))
     assert reply.route == pb.ROUTE_LOCAL and reply.attempts == 1 and not reply.fallback_reason
     assert reply.request_id == "req-1"
     assert reply.job.description == "a" and not reply.job.HasField("company")  # the bigram's
     d = reply.decision
     assert (d.token_count, d.threshold, d.use_local, d.tier) == (
-        count_tokens(SAMPLE), 8000, True, pb.TIER_THINKING)
+        count_tokens(SPEC_SAMPLE), 8000, True, pb.TIER_THINKING)
     assert d.model == "tiny-a" and "thinking tier" in d.reasoning
     assert d.model_token_count == reply.usage.prompt_tokens > d.token_count
     assert reply.usage.completion_tokens > 0
@@ -57,7 +58,7 @@ async def test_extract_local_returns_validated_posting_and_decision(start_router
 
 async def test_extract_stream_orders_decision_deltas_result(start_router):
     router = await start_router()
-    events = [e async for e in router.stub.ExtractStream(pb.ExtractRequest(content=SAMPLE))]
+    events = [e async for e in router.stub.ExtractStream(pb.ExtractRequest(content=SPEC_SAMPLE))]
     kinds = [e.WhichOneof("event") for e in events]
     assert kinds[0] == "decision" and kinds[1] == "attempt" and kinds[-1] == "result"
     assert set(kinds[2:-1]) == {"delta"} and len(kinds) > 5
@@ -176,7 +177,7 @@ async def test_posting_over_the_local_context_falls_back_with_the_reason(start_r
                                                                         cloud_server):
     """Within the threshold by tiktoken, but longer than the tiny model's 4096 tokens."""
     router = await start_router(**cloud_settings(cloud_server))
-    content = SAMPLE + " Responsibilities include building" * 100
+    content = SPEC_SAMPLE + " Responsibilities include building" * 100
     assert count_tokens(content) < 8000
     reply = await extract(router, content)
     assert reply.decision.use_local and reply.route == pb.ROUTE_CLOUD
@@ -189,7 +190,7 @@ async def test_invalid_local_output_is_retried_then_falls_back(start_router, clo
     """A 12-token budget cuts every local answer off: three attempts, each fed the error,
     then the cloud answers."""
     router = await start_router(ROUTER_LOCAL_MAX_TOKENS=16, **cloud_settings(cloud_server))
-    events = [e async for e in router.stub.ExtractStream(pb.ExtractRequest(content=SAMPLE))]
+    events = [e async for e in router.stub.ExtractStream(pb.ExtractRequest(content=SPEC_SAMPLE))]
     attempts = [e.attempt for e in events if e.WhichOneof("event") == "attempt"]
     assert [(a.attempt, a.route) for a in attempts] == [
         (1, pb.ROUTE_LOCAL), (2, pb.ROUTE_LOCAL), (3, pb.ROUTE_LOCAL), (4, pb.ROUTE_CLOUD)]

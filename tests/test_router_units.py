@@ -9,24 +9,23 @@ from pathlib import Path
 
 import pytest
 
+from jobextract.contract import RANK
 from jobextract.proto import extraction_pb2 as pb
+from jobextract_tools.samples import SPEC_SAMPLE
 from router_svc import prompt
+from router_svc.answer import decode, validate
 from router_svc.cloud import retry_after_seconds
-from router_svc.routing import RANK, SwitchPolicy, decide
+from router_svc.errors import InvalidOutput
+from router_svc.routing import SwitchPolicy, decide
 from router_svc.schema import JobPosting, generation_schema
 from router_svc.tokens import count_tokens
 
 EVALDATA = Path(__file__).resolve().parents[2] / "shared" / "evaldata"
-SAMPLE = """
-        Software Engineer - Full Stack
-        Company: Tech Innovations Inc
-        Location: San Francisco, CA (Remote OK)
-        Salary: $120,000 - $180,000
 
-        We're looking for a full-stack engineer...
-        Requirements: Python, React, PostgreSQL
-        Benefits: Health insurance, 401k, flexible PTO
-        """
+
+def parse(text: str) -> JobPosting:
+    """A model's answer decoded and validated (no grounding)."""
+    return validate(decode(text))
 
 
 def spec_decide(tokens: int):
@@ -60,7 +59,7 @@ def monkeypatch_module():
 
 
 def parity_texts() -> list[str]:
-    texts = [SAMPLE, "Test content for token counting validation.", "",
+    texts = [SPEC_SAMPLE, "Test content for token counting validation.", "",
              "Ünïcödé — 東京 🚀 naïve café\n\t  spaces", "<|endoftext|> is just text here",
              "Software Engineer position " * 2000]
     csv = EVALDATA / "emscad_fake_job_postings_first500.csv"
@@ -203,12 +202,12 @@ def answer(**changes) -> str:
 
 
 def test_period_and_currency_without_a_figure_are_dropped():
-    job = prompt.parse(answer(salary_period="year", salary_currency="USD"))
+    job = parse(answer(salary_period="year", salary_currency="USD"))
     assert job.salary_period is None and job.salary_currency is None
 
 
 def test_validation_normalises():
-    job = prompt.parse(answer(title="  Engineer ", company="", skills=["Python", " python ", ""],
+    job = parse(answer(title="  Engineer ", company="", skills=["Python", " python ", ""],
                               salary_min=55, salary_max=60, salary_currency="usd",
                               salary_period="hour"))
     assert job.title == "Engineer" and job.company is None
@@ -229,13 +228,13 @@ def test_validation_normalises():
     (answer(skills=["x" * 61]), "skills"),
 ])
 def test_validation_rejects_with_a_reason(text, words):
-    with pytest.raises(prompt.InvalidOutput) as e:
-        prompt.parse(text)
+    with pytest.raises(InvalidOutput) as e:
+        parse(text)
     assert words in str(e.value)
 
 
 def test_worked_example_is_a_valid_answer_to_its_posting():
-    job = prompt.parse(prompt.EXAMPLE_ANSWER)
+    job = parse(prompt.EXAMPLE_ANSWER)
     for value in (job.title, job.company, job.location, *job.requirements, *job.benefits):
         assert value in prompt.EXAMPLE_POSTING  # the example itself invents nothing
     roles = [m["role"] for m in prompt.messages("x")]

@@ -6,7 +6,7 @@
     jobextract analyze FILE|-             the routing decision only
     jobextract stats | health             the router's counters | exit 0 when serving
     jobextract models prepare [--model 1.5b]
-    jobextract eval [...]                 quality on ../shared/evaldata
+    jobextract eval [...]                 quality on ../shared/evaldata (or --data DIR)
 
 Exit codes: 0 done; 1 some batch items failed; 2 bad input or usage; 3 the service is
 unreachable or cannot serve; 4 the extraction failed.
@@ -24,10 +24,10 @@ import time
 from pathlib import Path
 
 import grpc
-from google.protobuf.json_format import MessageToDict
 
 from jobextract.proto import extraction_pb2 as pb
 from jobextract.proto import extraction_pb2_grpc as pb_grpc
+from jobextract_tools.records import append, as_dict, open_for_append, read_records
 
 EXIT_OK, EXIT_PARTIAL, EXIT_INPUT, EXIT_UNAVAILABLE, EXIT_FAILED = 0, 1, 2, 3, 4
 UNAVAILABLE = {grpc.StatusCode.UNAVAILABLE, grpc.StatusCode.FAILED_PRECONDITION,
@@ -38,10 +38,6 @@ class CliError(Exception):
     def __init__(self, message: str, code: int):
         super().__init__(message)
         self.code = code
-
-
-def as_dict(message) -> dict:
-    return MessageToDict(message, preserving_proto_field_name=True)
 
 
 def read_text(source: str) -> str:
@@ -126,26 +122,6 @@ def batch_items(source: Path) -> list[tuple[str, str]]:
     return items
 
 
-def done_ids(out: Path) -> set[str]:
-    if not out.exists():
-        return set()
-    done = set()
-    for line in out.read_text(encoding="utf-8").splitlines():
-        try:
-            done.add(json.loads(line)["id"])
-        except (ValueError, KeyError, TypeError):
-            continue  # a line cut short by an interruption: that item runs again
-    return done
-
-
-def unfinished_last_line(path: Path) -> bool:
-    if not path.exists() or path.stat().st_size == 0:
-        return False
-    with open(path, "rb") as f:
-        f.seek(-1, os.SEEK_END)
-        return f.read(1) != b"\n"
-
-
 def progress_bar(done: int, total: int, ok: int, failed: int, started: float) -> None:
     width = 30
     filled = int(width * done / total) if total else width
@@ -177,20 +153,17 @@ async def run_batch(address: str, todo: list[tuple[str, str]], out: Path, concur
                               "error": {"code": e.code().name, "message": e.details()}}
                     failed += 1
             async with lock:  # one whole line at a time, flushed: safe to interrupt
-                sink.write(json.dumps(record) + "\n")
-                sink.flush()
+                append(sink, record)
                 progress_bar(ok + failed, len(todo), ok, failed, started)
 
-        with open(out, "a", encoding="utf-8") as sink:
-            if unfinished_last_line(out):
-                sink.write("\n")  # end the line an interrupted run left cut short
+        with open_for_append(out) as sink:
             await asyncio.gather(*(one(i, t, sink) for i, t in todo))
     return ok, failed
 
 
 def cmd_batch(args) -> int:
     items = batch_items(args.input)
-    done = done_ids(args.out)
+    done = read_records(args.out)
     todo = [(i, t) for i, t in items if i not in done]
     if len(todo) < len(items):
         print(f"resuming: {len(items) - len(todo)} of {len(items)} already in {args.out}",
@@ -204,16 +177,19 @@ def cmd_batch(args) -> int:
 
 
 def cmd_serve(args) -> int:
-    from jobextract.stack import start_stack
+    from jobextract_tools.launch import LaunchError, start_stack
 
-    stack = start_stack(args.logs, router_port=args.port, inference_port=args.inference_port,
-                        host=args.host)
-    print(f"router at {stack.router_address}, inference at {stack.inference_address}; "
+    try:
+        stack = start_stack(args.logs, router_port=args.port,
+                            inference_port=args.inference_port, host=args.host)
+    except LaunchError as e:
+        raise CliError(str(e), EXIT_UNAVAILABLE) from None
+    print(f"router at {stack.router.address}, inference at {stack.inference.address}; "
           "Ctrl-C stops both", file=sys.stderr)
     stop = {"now": False}
     signal.signal(signal.SIGTERM, lambda *_: stop.update(now=True))
     try:
-        while not stop["now"] and all(p.poll() is None for p in stack.processes):
+        while not stop["now"] and all(s.process.poll() is None for s in stack.services):
             time.sleep(0.5)
     except KeyboardInterrupt:
         pass
@@ -229,7 +205,7 @@ def cmd_models(args) -> int:
 
 
 def cmd_eval(args) -> int:
-    from jobextract.eval import main as eval_main
+    from jobextract_tools.eval.command import main as eval_main
 
     return eval_main(["--address", args.address, *args.rest])
 

@@ -1,0 +1,243 @@
+"""The one way to start the services as their own processes: for `jobextract serve`, the
+demo, the benchmarks and the tests alike.
+
+Each service is a `ServiceProcess` (its process, address and log). `wait_serving` polls
+`grpc.health.v1` until SERVING and raises LaunchError, with the end of the log, when the
+process exits or the time runs out. Library code never exits the interpreter: callers
+decide how to report a LaunchError.
+"""
+
+from __future__ import annotations
+
+import os
+import signal
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import grpc
+
+from jobextract.healthcheck import check
+from jobextract.proto import extraction_pb2 as pb
+from jobextract.proto import extraction_pb2_grpc as pb_grpc
+
+ROOT = Path(__file__).resolve().parent.parent
+INFERENCE = pb.DESCRIPTOR.services_by_name["Inference"].full_name
+ROUTER = pb.DESCRIPTOR.services_by_name["Router"].full_name
+
+Say = Callable[[str], None]
+
+
+def say(message: str) -> None:
+    print(f"[jobextract] {message}", file=sys.stderr, flush=True)
+
+
+def quiet(message: str) -> None:
+    pass
+
+
+class LaunchError(RuntimeError):
+    """A service did not come up; the message ends with the end of its log."""
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+@dataclass
+class ServiceProcess:
+    name: str
+    process: subprocess.Popen
+    address: str
+    log_path: Path
+
+    def log_tail(self, lines: int = 60) -> str:
+        return "\n".join(self.log_path.read_text(errors="replace").splitlines()[-lines:])
+
+    def stop(self, timeout: float = 60) -> int:
+        """SIGTERM (the graceful stop), then SIGKILL after `timeout`; the exit code."""
+        stop([self], timeout)
+        return self.process.returncode
+
+
+def stop(services: list[ServiceProcess], timeout: float = 60) -> None:
+    """Stop several services at once: all get SIGTERM first, then each is waited for."""
+    for service in services:
+        if service.process.poll() is None:
+            service.process.send_signal(signal.SIGTERM)
+    for service in services:
+        try:
+            service.process.wait(timeout=timeout)
+        except subprocess.TimeoutExpired:
+            service.process.kill()
+            service.process.wait()
+
+
+def start_module(name: str, module: str, address: str, env: dict[str, str],
+                 log_path: Path) -> ServiceProcess:
+    """`python -m module` with `env`, its output in `log_path`."""
+    log_path.parent.mkdir(parents=True, exist_ok=True)
+    process = subprocess.Popen([sys.executable, "-m", module], env=env,
+                               stdout=open(log_path, "w"), stderr=subprocess.STDOUT)
+    return ServiceProcess(name, process, address, log_path)
+
+
+def start_inference(env: dict[str, str], log_path: Path) -> ServiceProcess:
+    return start_module("the inference service", "inference_svc",
+                        f"127.0.0.1:{env['INFERENCE_PORT']}", env, log_path)
+
+
+def start_router(env: dict[str, str], log_path: Path) -> ServiceProcess:
+    return start_module("the router", "router_svc", f"127.0.0.1:{env['ROUTER_PORT']}", env,
+                        log_path)
+
+
+def wait_serving(service: ServiceProcess, health_service: str = "", timeout: float = 240,
+                 describe: Callable[[], str] | None = None, report: Say = quiet) -> float:
+    """Wait until `service` reports SERVING (for `health_service`, or overall); the seconds
+    it took. Progress goes to `report` every 10 s, with `describe()` when given."""
+    started = time.monotonic()
+    last_note = 0.0
+    while check(service.address, health_service, timeout=2) != "SERVING":
+        elapsed = time.monotonic() - started
+        if service.process.poll() is not None:
+            raise LaunchError(f"{service.name} exited ({service.process.returncode}); "
+                              f"its log ends:\n{service.log_tail(15)}")
+        if elapsed > timeout:
+            raise LaunchError(f"{service.name} not serving after {timeout:.0f} s; its log "
+                              f"ends:\n{service.log_tail(15)}")
+        if elapsed - last_note >= 10:
+            note = describe() if describe else ""
+            report(f"waiting for {service.name}{': ' + note if note else ''} ({elapsed:.0f} s)")
+            last_note = elapsed
+        time.sleep(0.5)
+    seconds = time.monotonic() - started
+    report(f"{service.name} serving after {seconds:.0f} s")
+    return seconds
+
+
+def model_state(address: str) -> str:
+    """What the inference service says it is doing, in a few words."""
+    try:
+        with grpc.insecure_channel(address) as channel:
+            info = pb_grpc.InferenceStub(channel).GetModelInfo(pb.GetModelInfoRequest(), timeout=2)
+        return info.reason or pb.ModelState.Name(info.state).removeprefix("MODEL_STATE_").lower()
+    except grpc.RpcError:
+        return "starting the process"
+
+
+# ---- both services ---------------------------------------------------------------------
+
+@dataclass
+class Stack:
+    inference: ServiceProcess
+    router: ServiceProcess
+    report: Say = field(default=say)
+
+    @property
+    def services(self) -> list[ServiceProcess]:
+        return [self.inference, self.router]
+
+    def stop(self) -> None:
+        self.report("stopping both services")
+        stop(self.services)
+        self.report("stopped: " + ", ".join(f"exit {s.process.returncode}"
+                                            for s in self.services))
+
+
+def stack_env(inference_port: int, router_port: int, host: str = "127.0.0.1",
+              base: dict[str, str] | None = None) -> dict[str, str]:
+    """Environment for both services on this machine (cpu profile unless configured)."""
+    env = dict(os.environ if base is None else base)
+    env.update(INFERENCE_PROFILE=env.get("INFERENCE_PROFILE", "cpu"),
+               INFERENCE_HOST=host, INFERENCE_PORT=str(inference_port),
+               ROUTER_HOST=host, ROUTER_PORT=str(router_port),
+               ROUTER_INFERENCE_ADDRESS=f"127.0.0.1:{inference_port}")
+    return env
+
+
+def start_stack(logs: Path, router_port: int = 0, inference_port: int = 0,
+                host: str = "127.0.0.1", env: dict[str, str] | None = None,
+                report: Say = say, timeout: float = 600) -> Stack:
+    """Start inference and the router; return once both are serving (LaunchError if not)."""
+    env = stack_env(inference_port or free_port(), router_port or free_port(), host, env)
+    report(f"starting the inference service (logs in {logs}/); the engine takes about a minute")
+    inference = start_inference(env, logs / "inference.log")
+    router = start_router(env, logs / "router.log")
+    stack = Stack(inference, router, report)
+    try:
+        wait_serving(inference, INFERENCE, timeout, lambda: model_state(inference.address), report)
+        wait_serving(router, ROUTER, 60, report=report)
+    except BaseException:
+        stack.stop()
+        raise
+    return stack
+
+
+# ---- test and benchmark set-ups -------------------------------------------------------------
+
+def tiny_inference_env(tiny_models: dict[str, Path], port: int, **extra: str) -> dict[str, str]:
+    """Environment for an inference service on the tiny checkpoints (tiny_model.py).
+
+    thinking and primary share tiny-a; maximum is tiny-b, so a switch is one LoadModel away.
+    """
+    env = dict(os.environ)
+    env.update({
+        "INFERENCE_PROFILE": "cpu",
+        "INFERENCE_HOST": "127.0.0.1",
+        "INFERENCE_PORT": str(port),
+        "INFERENCE_MODEL_THINKING": str(tiny_models["a"]),
+        "INFERENCE_MODEL_PRIMARY": str(tiny_models["a"]),
+        "INFERENCE_MODEL_MAXIMUM": str(tiny_models["b"]),
+        "INFERENCE_INITIAL_TIER": "primary",
+        "VLLM_MAX_MODEL_LEN": "4096",
+        "VLLM_CPU_KVCACHE_SPACE": "1",
+        "INFERENCE_MAX_NUM_SEQS": "8",
+        "INFERENCE_MAX_PENDING": "10",
+        "INFERENCE_SWITCH_GRACE_SECONDS": "5",
+        "INFERENCE_SHUTDOWN_GRACE_SECONDS": "5",
+    })
+    env.update(extra)
+    return env
+
+
+def start_openai_server(model: Path, served_name: str, api_key: str, log_path: Path,
+                        max_model_len: int = 8192, timeout: float = 240,
+                        extra_args: list[str] = ()) -> ServiceProcess:
+    """vLLM's OpenAI-compatible server on loopback; `address` is its base URL (.../v1).
+
+    `vllm serve` itself fails with the vllm-cpu package (it looks up the "vllm"
+    distribution for --version); the entrypoint module is the same server.
+    """
+    port = free_port()
+    env = dict(os.environ)
+    env.setdefault("VLLM_CPU_KVCACHE_SPACE", "1")
+    env.setdefault("VLLM_CPU_OMP_THREADS_BIND",
+                   ",".join(str(c) for c in sorted(os.sched_getaffinity(0))))
+    env.setdefault("VLLM_CPU_NUM_OF_RESERVED_CPU", "0")
+    command = [sys.executable, "-m", "vllm.entrypoints.openai.api_server",
+               "--model", str(model), "--served-model-name", served_name,
+               "--host", "127.0.0.1", "--port", str(port), "--dtype", "float32",
+               "--enforce-eager", "--max-model-len", str(max_model_len), "--api-key", api_key,
+               *extra_args]
+    process = subprocess.Popen(command, env=env, stdout=open(log_path, "w"),
+                               stderr=subprocess.STDOUT)
+    service = ServiceProcess("vLLM's OpenAI server", process, f"http://127.0.0.1:{port}/v1",
+                             log_path)
+    deadline = time.monotonic() + timeout
+    while True:
+        try:
+            urllib.request.urlopen(f"http://127.0.0.1:{port}/health", timeout=2)
+            return service
+        except OSError:
+            if process.poll() is not None or time.monotonic() > deadline:
+                service.stop()
+                raise LaunchError(f"vLLM server did not start:\n{service.log_tail()}")
+            time.sleep(0.5)

@@ -1,0 +1,57 @@
+"""What comes back from a model, turned into a JobPosting the router may return.
+
+`check_answer` is the one entry point for every answer, local or cloud: decode the JSON,
+reconcile the salary with what the posting states, validate with pydantic, then keep only
+strings the posting contains (grounding.py). Any failure is InvalidOutput with a short
+reason that the retry loop feeds back to the model.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass, field
+
+from pydantic import ValidationError
+
+from router_svc.errors import InvalidOutput
+from router_svc.grounding import ground_strings, reconcile_salary
+from router_svc.schema import JobPosting
+
+
+@dataclass
+class Checked:
+    job: JobPosting
+    notes: list[str] = field(default_factory=list)  # what grounding changed, and why
+    salary_dropped: bool = False
+
+
+def decode(text: str):
+    """The answer's JSON value, or InvalidOutput."""
+    text = text.strip()
+    if text.startswith("```"):  # some cloud models fence JSON despite response_format
+        text = text.strip("`").removeprefix("json").strip()
+    try:
+        return json.loads(text, strict=False)  # grammars admit raw control characters
+    except json.JSONDecodeError as e:
+        raise InvalidOutput(f"not valid JSON ({e.msg} at character {e.pos})") from None
+
+
+def validate(data) -> JobPosting:
+    """A decoded answer as a JobPosting, or InvalidOutput naming the first problems."""
+    try:
+        return JobPosting.model_validate(data)
+    except ValidationError as e:
+        problems = "; ".join(f"{'.'.join(map(str, err['loc'])) or 'answer'}: {err['msg']}"
+                             for err in e.errors()[:5])
+        raise InvalidOutput(problems) from None
+
+
+def check_answer(answer: str, text: str, final: bool) -> Checked:
+    """A model's answer as a validated JobPosting grounded in the posting `text`, or
+    InvalidOutput saying why it cannot be used. `final`: no re-ask is left, so an unfound
+    title becomes null instead of a re-ask."""
+    data = decode(answer)
+    notes, dropped = reconcile_salary(data, text)
+    job = validate(data)
+    job, more = ground_strings(job, text, final)
+    return Checked(job, notes + more, dropped)
