@@ -10,16 +10,20 @@ through these checks (answer.check_answer) before it is returned:
   missed from a clearly marked mention; drops figures the text does not state. The source
   is recorded in a note.
 - title, company, location and skills must be found in the posting after normalising case,
-  whitespace and punctuation. An unfound title is re-asked (the failure fed back) while
-  attempts remain, then null; an unfound company, location or skill is dropped.
+  whitespace and punctuation. A title, company or location the model missed or did not
+  take from the posting is taken from what the field readers find stated (fields.py);
+  without one, an unfound title is re-asked (the failure fed back) while attempts remain,
+  then null; an unfound company, location or skill is dropped.
 """
 
 from __future__ import annotations
 
 import math
 import re
+from dataclasses import replace
 
 from router_svc.errors import InvalidOutput
+from router_svc.fields import Found, find_company, find_location, find_title
 from router_svc.salary import SalaryMention, find_salaries, parse_amount, plausible
 from router_svc.schema import JobPosting
 
@@ -39,6 +43,23 @@ def norm(text: str | None) -> str:
 def found_in(value: str, normalised_text: str) -> bool:
     key = norm(value)
     return bool(key) and f" {key} " in f" {normalised_text} "
+
+
+def as_written(value: str, text: str) -> str:
+    """`value` as the posting writes it (its case and punctuation), where the posting
+    contains it; else `value` unchanged. "tech innovations inc." -> "Tech Innovations Inc"."""
+    words = norm(value).split()
+    if not words:
+        return value
+    pattern = r"(?<![^\W_])" + r"[\W_]+".join(map(re.escape, words)) + r"(?![^\W_])"
+    match = re.search(pattern, text, re.I)
+    if match is None:
+        return value
+    end = match.end()
+    for char in re.search(r"[^\w\s]*$", value).group(0):  # "(m/f/d)": its closing mark too
+        if text[end:end + 1] == char:
+            end += 1
+    return text[match.start():end]
 
 
 # Two capitals after a comma that are legal forms, not states or countries.
@@ -73,12 +94,44 @@ def _figure(value) -> float | None:
     return float(value)
 
 
-def _take(data: dict, mention: SalaryMention) -> None:
+def _take(data: dict, mention: SalaryMention) -> str:
+    """Set the answer's salary from `mention`; a note on the period when it is not written."""
     model_period = data.get("salary_period")
-    period = mention.period or (model_period if plausible(mention.low, model_period)
-                                and plausible(mention.high, model_period) else None)
+    period, note = mention.period, ""
+    if mention.period_basis == "inferred":
+        note = f"; period {period!r} inferred from the amount"
+    elif period is None and plausible(mention.low, model_period) \
+            and plausible(mention.high, model_period):
+        period, note = model_period, f"; period {model_period!r} from the model"
     data.update(salary_min=mention.low, salary_max=mention.high,
                 salary_currency=mention.currency, salary_period=period)
+    return note
+
+
+def stated_pay(mentions: list[SalaryMention],
+               anchor: SalaryMention | None = None) -> tuple[SalaryMention | None, int]:
+    """The pay the text states, as one range: the first mention marked as pay (or `anchor`),
+    widened to every pay mention in the same currency and period that overlaps it (ranges
+    by region give the lowest minimum to the highest maximum; a bonus or a later year's
+    figure, which does not overlap, is left out); and how many ranges it spans."""
+    anchor = anchor or next((m for m in mentions if m.strong), None)
+    if anchor is None or anchor.period is None:
+        return anchor, 1 if anchor else 0
+    alike = [m for m in mentions if m.strong and m.currency == anchor.currency
+             and m.period == anchor.period]
+    group, low, high = [anchor], anchor.low, anchor.high
+    grown = True
+    while grown:  # ranges that overlap the pay's range, however they chain
+        more = [m for m in alike if m not in group and m.low <= high and m.high >= low]
+        grown = bool(more)
+        group += more
+        low, high = min(m.low for m in group), max(m.high for m in group)
+    ranges = {(m.low, m.high) for m in group}
+    if (low, high) == (anchor.low, anchor.high):
+        return anchor, len(ranges)
+    return replace(anchor, low=low, high=high,
+                   text=" and ".join(m.text for m in group if m.low == low or m.high == high)
+                   ), len(ranges)
 
 
 def _best_match(figures: list[float], mentions: list[SalaryMention]) -> SalaryMention | None:
@@ -89,9 +142,18 @@ def _best_match(figures: list[float], mentions: list[SalaryMention]) -> SalaryMe
     return best[3] if best and best[0] > 0 else None
 
 
+def _from_text(data: dict, mention: SalaryMention, spans: int, why: str) -> str:
+    widest = "; the widest of the ranges stated" if spans > 1 else ""
+    return f"salary from the posting ({mention.text!r}){widest}{_take(data, mention)}; {why}"
+
+
 def reconcile_salary(data: dict, text: str) -> tuple[list[str], bool]:
     """Set the answer's salary fields from what the text states; notes and whether dropped.
 
+    A salary comes only from an amount the text states with a currency or as pay (the
+    salary reader): the model's figures are confirmed against those mentions, replaced by
+    the stated pay when they match an amount that is not pay, and dropped when they match
+    none (a requisition number or a figure written nowhere is never a salary).
     Works on the decoded answer before validation, so a model's swapped or half-wrong range
     is corrected from the text instead of failing validation."""
     if not isinstance(data, dict):
@@ -99,55 +161,70 @@ def reconcile_salary(data: dict, text: str) -> tuple[list[str], bool]:
     figures = [f for f in (_figure(data.get("salary_min")), _figure(data.get("salary_max")))
                if f is not None]
     mentions = find_salaries(text)
-    pay = next((m for m in mentions if m.strong), None)  # the first amount marked as pay
+    pay, spans = stated_pay(mentions)
     if not figures:
         if pay is None:
             return [], False
-        _take(data, pay)
-        return [f"salary from the posting ({pay.text!r}); the model gave none"], False
+        return [_from_text(data, pay, spans, "the model gave none")], False
     matched = _best_match(figures, mentions)
-    if matched is not None and (matched.strong or pay is None):
-        _take(data, matched)
-        return [f"salary from the posting ({matched.text!r}), confirming the model"], False
+    if matched is not None and matched.strong:
+        pay, spans = stated_pay(mentions, matched)
+        return [_from_text(data, pay, spans, "confirming the model")], False
+    if matched is not None and pay is None:
+        return [_from_text(data, matched, 1, "confirming the model")], False
     if matched is not None:  # an amount not marked as pay, while the pay is stated
-        _take(data, pay)
-        return [f"salary from the posting ({pay.text!r}); the model gave {matched.text!r}, "
-                "an amount not marked as pay"], False
-    numbers = stated_numbers(text)
-    missing = [f for f in figures if not any(close(f, n) for n in numbers)]
-    if not missing:
-        return ["salary from the model (figures stated in the posting, not as pay the "
-                "salary reader recognises)"], False
+        return [_from_text(data, pay, spans,
+                           f"the model gave {matched.text!r}, an amount not marked as pay")], False
     data.update(salary_min=None, salary_max=None, salary_currency=None, salary_period=None)
-    notes = ["salary dropped: " + ", ".join(f"{v:g}" for v in missing)
-             + " not stated in the posting"]
+    notes = ["salary dropped: " + ", ".join(f"{v:g}" for v in figures)
+             + " not stated in the posting as pay"]
     if pay is not None:
-        _take(data, pay)
-        notes.append(f"salary from the posting ({pay.text!r}); the model gave another")
+        notes.append(_from_text(data, pay, spans, "the model gave another"))
     return notes, True
 
 
+def _is_company(value: str, location: str | None, normalised: str) -> bool:
+    return (norm(value) not in NOT_A_COMPANY and norm(value) != norm(location)
+            and not looks_like_a_place(value) and found_in(value, normalised))
+
+
+def _stated(field: str, model: str | None, found: Found | None, why: str,
+            update: dict, notes: list[str]) -> None:
+    """Replace the model's unusable `field` with what a reader found in the text, or null."""
+    if found is not None:
+        update[field] = found.value
+        gave = f"the model gave {model!r}, {why}" if model else "the model gave none"
+        notes.append(f"{field} {found.value!r} from the posting ({found.evidence!r}); {gave}")
+    elif model is not None:
+        update[field] = None
+        notes.append(f"{field} {model!r} dropped: {why}")
+
+
 def ground_strings(job: JobPosting, text: str, final: bool) -> tuple[JobPosting, list[str]]:
-    """Drop company, location and skills not found in the text; re-ask for an unfound title
-    (InvalidOutput) unless this is the last attempt, when the title becomes null."""
+    """Keep the title, company and location the posting contains; where the model's value is
+    missing or not in the posting, take what the field readers find stated (fields.py), or
+    else drop it. An unfound title with nothing to replace it is re-asked (InvalidOutput)
+    unless this is the last attempt, when it becomes null. Skills not in the text are
+    dropped."""
     normalised = norm(text)
     update, notes = {}, []
-    if job.title is not None and not found_in(job.title, normalised):
-        if not final:
+    if job.title is None or not found_in(job.title, normalised):
+        found = find_title(text)
+        if found is None and job.title is not None and not final:
             raise InvalidOutput(
                 f"title {job.title!r} does not appear in the posting: give the job's name "
                 "exactly as the posting writes it, or null if it names none")
-        update["title"] = None
-        notes.append(f"title {job.title!r} dropped: not in the posting")
-    if job.company is not None and (norm(job.company) in NOT_A_COMPANY
-                                    or norm(job.company) == norm(job.location)
-                                    or looks_like_a_place(job.company)
-                                    or not found_in(job.company, normalised)):
-        update["company"] = None
-        notes.append(f"company {job.company!r} dropped: not an organisation named in the posting")
-    if job.location is not None and not found_in(job.location, normalised):
-        update["location"] = None
-        notes.append(f"location {job.location!r} dropped: not in the posting")
+        _stated("title", job.title, found, "not in the posting", update, notes)
+    if job.company is None or not _is_company(job.company, job.location, normalised):
+        _stated("company", job.company, find_company(text),
+                "not an organisation named in the posting", update, notes)
+    if job.location is None or not found_in(job.location, normalised):
+        _stated("location", job.location, find_location(text), "not in the posting",
+                update, notes)
+    for field in ("title", "company", "location"):  # the posting's own spelling
+        value = update.get(field, getattr(job, field))
+        if value is not None and as_written(value, text) != value:
+            update[field] = as_written(value, text)
     skills = [s for s in job.skills if found_in(s, normalised)]
     if len(skills) < len(job.skills):
         update["skills"] = skills

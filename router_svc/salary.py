@@ -7,7 +7,14 @@ salary and refuse what the text does not support (see grounding.py).
 
 A mention is *strong* when the text marks it as pay (a salary word before it or a period
 after it); a bare amount such as "$3250 commission" is *weak*: it can confirm a figure the
-model gave, never supply one.
+model gave, never supply one. Amounts tied to a benefit ("up to $1,670 per month towards
+medical", "tuition reimbursement of $5,250") are not pay and are not mentions at all.
+
+The period is the one written next to the amount, or else the one the same sentence states
+("The annual salary range for this role is ..."); where none is written it is inferred
+from the amount when that is unambiguous for the currency (a USD figure of 20,000 or more
+is yearly, 7 to 200 is hourly) and marked as inferred. A stated period that the amount
+cannot have ("$40,000 per hour") is replaced the same way.
 """
 
 from __future__ import annotations
@@ -36,12 +43,39 @@ _PERIOD_WORDS = [  # (pattern, period), tried right after the amount; text may l
 ]
 _PERIOD_BEFORE = [(r"hourly|per hour", "hour"), (r"daily|day rate", "day"), (r"weekly", "week"),
                   (r"monthly", "month"), (r"annual|yearly|per annum", "year")]
-_PAY_WORDS = re.compile(r"salary|salaries|pay\b|paid|compensation|wage|rate\b|remuneration"
-                        r"|earn|\bote\b|base\b|stipend|income|package", re.I)
+_PAY_WORD_LIST = (r"salary|salaries|pay|paid|compensation|wages?|rate|remuneration"
+                  r"|earn(?:s|ings)?|ote|base|stipend|income|package")
+# A whole word, or one run into the word before it as scraped text does ("teamPay$40,000").
+_PAY_WORDS = re.compile(rf"(?i:\b(?:{_PAY_WORD_LIST})\b)|(?<=[a-z])(?:"
+                        + "|".join(w[:1].upper() + w[1:] for w in _PAY_WORD_LIST.split("|"))
+                        + r")\b")
+# Where a sentence ends, also in scraped text that lost its spaces ("for it.Vacancies").
+_SENTENCE_END = re.compile(r"[.!?]\s|(?<=[a-z])\.(?=[A-Z])")
+# Periods a sentence may state away from the amount ("per year" at its end).
+_PERIOD_IN_SENTENCE = [(r"\b(?:per|an?)\s+hour\b|\bhourly\b|/\s?(?:hr|hour)\b", "hour"),
+                       (r"\bper\s+day\b|\bdaily\b|\bday rate\b", "day"),
+                       (r"\bper\s+week\b|\bweekly\b", "week"),
+                       (r"\bper\s+month\b|\bmonthly\b", "month"),
+                       (r"\b(?:per|a)\s+(?:year|annum)\b|\bannual(?:ly)?\b|\byearly\b"
+                        r"|/\s?(?:yr|year)\b", "year")]
+# What makes an amount a benefit rather than pay: the benefit named right before it, or the
+# amount said to go towards something.
+_BENEFIT_BEFORE = re.compile(r"\b(?:bonus(?:es)?|reimburse\w*|allowance|relocation|tuition"
+                             r"|referral|sign(?:ing|-on)|insurance|coverage|401\s?\(?k\)?)\b[^.$€£\d]{0,25}$", re.I)
+_BENEFIT_AFTER = re.compile(r"^[^.]{0,40}\b(?:towards?|which can be applied|in benefits"
+                            r"|reimburse\w*)\b|^\W{0,3}(?:[a-z]+\s){0,2}(?:insurance|coverage"
+                            r"|policy|bonus|stipend|allowance)\b", re.I)
+# An identifier, not an amount: "Job#: 20-00126", "Req ID 40123".
+_IDENTIFIER_BEFORE = re.compile(r"(?:#|\b(?:id|no|number|req\w*|requisition|code|job|store"
+                                r"|unit|suite|ref\w*))\.?\s*[:#]?\s*$", re.I)
+# Currencies whose salaries this reader may read a period from the amount alone.
+_INFERABLE_CURRENCIES = {"USD", "CAD", "AUD", "NZD", "GBP", "EUR", "CHF", "SGD"}
 
 _CURRENCY = (r"(?P<{n}>" + "|".join(re.escape(s) for s in sorted(_SYMBOLS, key=len, reverse=True))
              + "|" + "|".join(_CODES) + r"|kr\.?|dollars|euros?|pounds)")
-_AMOUNT = r"(?P<{n}>\d{{1,3}}(?:[,.\u00a0 ]\d{{3}})+|\d+(?:\.\d{{1,2}})?)\s?(?P<{n}k>[kK]\b|[mM]\b|million\b|mn\b)?"
+# 95,000 · 95,000.00 · 45.000 · 45.000,50 · 1 500 · 18.50 · 120k
+_AMOUNT = (r"(?P<{n}>\d{{1,3}}(?:[,\u00a0 ]\d{{3}})+(?:\.\d{{1,2}})?|\d{{1,3}}(?:\.\d{{3}})+(?:,\d{{1,2}})?"
+           r"|\d+(?:\.\d{{1,2}})?)\s?(?P<{n}k>[kK]\b|[mM]\b|million\b|mn\b)?")
 _MENTION = re.compile(
     r"(?<![\w.,])"
     + "(?:" + _CURRENCY.format(n="cur1") + r"\s?)?"
@@ -66,13 +100,14 @@ class SalaryMention:
     strong: bool
     text: str
     start: int
+    period_basis: str | None = None   # "stated" or "inferred" (from the amount); None
 
 
 def parse_amount(digits: str, suffix: str | None = None) -> float | None:
     """'120,000' / '120.000' / '1 500' as a number; a k/m/million suffix multiplies it."""
     plain = digits.replace("\u00a0", "").replace(" ", "")
-    if re.fullmatch(r"\d{1,3}(\.\d{3})+", plain):  # 120.000 written the European way
-        plain = plain.replace(".", "")
+    if re.fullmatch(r"\d{1,3}(\.\d{3})+(,\d{1,2})?", plain):  # 120.000,50 the European way
+        plain = plain.replace(".", "").replace(",", ".")
     plain = plain.replace(",", "")
     try:
         value = float(plain)
@@ -111,6 +146,43 @@ def _period_after(text: str, end: int) -> Period | None:
     return None
 
 
+def infer_period(low: float, high: float, currency: str | None) -> Period | None:
+    """The period a salary's size leaves no doubt about, for currencies where it is clear."""
+    if currency not in _INFERABLE_CURRENCIES:
+        return None
+    if 20_000 <= low <= high <= 2_000_000:
+        return "year"
+    if 7 <= low <= high <= 200:
+        return "hour"
+    return None
+
+
+def _period_in_sentence(text: str, start: int, end: int) -> Period | None:
+    """The one period the amount's sentence states, if it states exactly one."""
+    head = text[max(0, start - 120):start]
+    head = re.split(r"[.!?]\s|\n", head)[-1]
+    tail = re.split(r"(?<!\d)[.!?](?:\s|$)|\n", text[end:end + 120])[0]
+    found = {period for pattern, period in _PERIOD_IN_SENTENCE
+             for part in (head, tail) if re.search(pattern, part, re.I)}
+    return found.pop() if len(found) == 1 else None
+
+
+def _resolve_period(text: str, start: int, end: int, low: float, high: float,
+                    currency: str | None) -> tuple[Period | None, str | None]:
+    """(period, basis): written next to the amount, else in its sentence, else inferred."""
+    inferred = infer_period(low, high, currency)
+    near = _period_after(text, end) or _period_before(text, start)
+    if near is not None:
+        if plausible(low, near) and plausible(high, near):
+            return near, "stated"
+        return (inferred, "inferred") if inferred else (near, "stated")  # implausible: dropped
+    sentence = _period_in_sentence(text, start, end)
+    if sentence is not None and plausible(low, sentence) and plausible(high, sentence) \
+            and inferred in (None, sentence):
+        return sentence, "stated"
+    return (inferred, "inferred") if inferred else (None, None)
+
+
 def _period_before(text: str, start: int) -> Period | None:
     head = text[max(0, start - 40):start].lower()
     found = [(head.rfind(m.group(0)), period) for pattern, period in _PERIOD_BEFORE
@@ -135,16 +207,27 @@ def find_salaries(text: str) -> list[SalaryMention]:
             if m["high"] and not m["highk"] and high * 1000 >= low:  # "60k-80" is unusual
                 continue
             low, high = high, low
-        head = text[max(0, m.start() - 30):m.start()]
-        period = _period_after(text, m.end()) or _period_before(text, m.start())
+        head = _SENTENCE_END.split(text[max(0, m.start() - 60):m.start()])[-1]
+        if _BENEFIT_BEFORE.search(head) or _BENEFIT_AFTER.search(text[m.end():m.end() + 60]):
+            continue  # a bonus, a reimbursement, money towards insurance: not the salary
+        period, basis = _resolve_period(text, m.start(), m.end(), low, high, currency)
         pay_word = bool(_PAY_WORDS.search(head)) or bool(
             _PAY_WORDS.search(text[m.end():m.end() + 20]))
         if not has_marker and not pay_word:
             continue  # "2+ years", "24/7", "401k": a number is not a salary by itself
-        if m["low"] == "401" and (m["lowk"] or text[m.end():m.end() + 3] == "(k)"):
+        if _IDENTIFIER_BEFORE.search(text[max(0, m.start() - 24):m.start()]) or any(
+                re.match(r"0\d", d or "") for d in (m["low"], m["high"])):
+            continue  # a job number or code ("Job#: 20-00126")
+        if (m["lowk"] or m["highk"] or "").lower() in ("m", "million", "mn") and not pay_word:
+            continue  # "$2 million annually from donors": revenue, funding, budgets
+        if m["low"] == "401" and (m["lowk"] or text[m.end():m.end() + 3].lower() == "(k)"):
             continue  # the US retirement plan
-        if re.match(r"\s*(?:%|percent|years?|yrs?|months?|hours?|people|employees|staff"
-                    r"|keystrokes|words|miles|sq)", text[m.end():m.end() + 12], re.I) \
+        if m["low"] == "1099" and re.match(r"\s*(?:or|/|,)?\s*(?:w-?2|contract|employee)",
+                                           text[m.end():m.end() + 16], re.I):
+            continue  # the US tax form ("1099 or W2")
+        if re.match(r"\s*(?:%|(?:percent|years?|yrs?|months?|weeks?|days?|hours?|hrs|people"
+                    r"|employees|staff|keystrokes|words|miles|sq|locations|offices|clients"
+                    r"|customers|users)\b)", text[m.end():m.end() + 12], re.I) \
                 and not has_marker:
             continue
         if not (plausible(low, period) and plausible(high, period)):
@@ -157,5 +240,29 @@ def find_salaries(text: str) -> list[SalaryMention]:
         # cost of living)") does not.
         strong = pay_word or _period_after(text, m.end()) is not None
         mentions.append(SalaryMention(low, high, currency, period, strong,
-                                      m.group(0).strip(), m.start()))
-    return mentions
+                                      m.group(0).strip(), m.start(), basis))
+    return _with_labelled_range(text, mentions)
+
+
+# "Min: $70,400 Mid: $81,900 Max: $93,000": a range written as labelled ends.
+_LABELLED_RANGE = re.compile(r"\bmin(?:imum)?\b[:\s]{0,3}(?P<low>\S)"
+                             r".{0,60}?\bmax(?:imum)?\b[:\s]{0,3}(?P<high>\S)",
+                             re.I | re.S)
+
+
+def _with_labelled_range(text: str, mentions: list[SalaryMention]) -> list[SalaryMention]:
+    """Add the range of a "Min ... Max ..." pair of stated amounts as one pay mention."""
+    out = list(mentions)
+    for m in _LABELLED_RANGE.finditer(text):
+        low = next((x for x in mentions if x.start == m.start("low")), None)
+        high = next((x for x in mentions if x.start == m.start("high")), None)
+        if low is None or high is None or low.currency != high.currency \
+                or low.low >= high.high or low.currency is None:
+            continue
+        period, basis = (low.period or high.period, low.period_basis or high.period_basis)
+        if period is None:
+            period = infer_period(low.low, high.high, low.currency)
+            basis = "inferred" if period else None
+        out.append(SalaryMention(low.low, high.high, low.currency, period, True,
+                                 text[m.start():m.end()].strip(), m.start(), basis))
+    return sorted(out, key=lambda x: x.start)

@@ -233,12 +233,21 @@ def test_validation_rejects_with_a_reason(text, words):
     assert words in str(e.value)
 
 
-def test_worked_example_is_a_valid_answer_to_its_posting():
-    job = parse(prompt.EXAMPLE_ANSWER)
-    for value in (job.title, job.company, job.location, *job.requirements, *job.benefits):
-        assert value in prompt.EXAMPLE_POSTING  # the example itself invents nothing
+@pytest.mark.parametrize("posting,example", prompt.EXAMPLES)
+def test_worked_examples_are_valid_answers_to_their_postings(posting, example):
+    job = parse(example)
+    for value in (job.title, job.company, job.location, *job.skills, *job.requirements,
+                  *job.benefits):
+        assert value is None or value in posting  # the examples themselves invent nothing
+
+
+def test_the_examples_share_no_value_and_come_before_the_posting():
+    (_, first), (_, second) = prompt.EXAMPLES
+    a, b = json.loads(first), json.loads(second)
+    shared = {k for k in a if a[k] is not None and a[k] != [] and a[k] == b[k]}
+    assert shared == set()
     roles = [m["role"] for m in prompt.messages("x")]
-    assert roles == ["system", "user", "assistant", "user"]
+    assert roles == ["system", "user", "assistant", "user", "assistant", "user"]
 
 
 def test_posting_cannot_close_its_data_section():
@@ -251,8 +260,9 @@ def test_posting_cannot_close_its_data_section():
 def test_repair_feeds_back_the_rejected_answer_and_the_reason():
     first = prompt.messages("posting")
     again = prompt.repair(first, "x" * 5000, "title: too short")
-    assert again[:4] == first and again[4]["role"] == "assistant"
-    assert len(again[4]["content"]) < 2100 and "title: too short" in again[5]["content"]
+    assert again[:len(first)] == first and again[len(first)]["role"] == "assistant"
+    assert len(again[len(first)]["content"]) < 2100
+    assert "title: too short" in again[len(first) + 1]["content"]
 
 
 # ---- cloud retry timing ------------------------------------------------------------------
