@@ -37,7 +37,7 @@ def micro(texts: list[str], reps: int = 30) -> dict:
         out[f"count_and_decide_{size // 1000}k_ms"] = median_ms(
             lambda: decide(count_tokens(text), 8000, 2000, 5000))
     out["validate_and_ground_ms"] = median_ms(
-        lambda: check_answer(prompt.EXAMPLES[0][1], prompt.EXAMPLES[0][0], final=True))
+        lambda: check_answer(prompt.EXAMPLES[0][1], prompt.EXAMPLES[0][0]))
     return out
 
 

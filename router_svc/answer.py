@@ -46,12 +46,11 @@ def validate(data) -> JobPosting:
         raise InvalidOutput(problems) from None
 
 
-def check_answer(answer: str, text: str, final: bool) -> Checked:
+def check_answer(answer: str, text: str) -> Checked:
     """A model's answer as a validated JobPosting grounded in the posting `text`, or
-    InvalidOutput saying why it cannot be used. `final`: no re-ask is left, so an unfound
-    title becomes null instead of a re-ask."""
+    InvalidOutput saying why it cannot be used."""
     data = decode(answer)
     notes, dropped = reconcile_salary(data, text)
     job = validate(data)
-    job, more = ground_strings(job, text, final)
+    job, more = ground_strings(job, text)
     return Checked(job, notes + more, dropped)

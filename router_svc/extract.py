@@ -255,8 +255,7 @@ class Extractor:
                 if failure is None:
                     validation_started = time.monotonic()
                     try:
-                        checked = check_answer(answer.text, content,
-                                               final=budget.left["invalid"] == 0)
+                        checked = check_answer(answer.text, content)
                         run.job, run.notes = checked.job, checked.notes
                         run.salary_dropped = checked.salary_dropped
                     except InvalidOutput as e:

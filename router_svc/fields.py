@@ -5,7 +5,7 @@ looking for a Senior Data Engineer"), a company's own sentence ("At Northwind, w
 
 A small model misses these or answers with something the posting does not contain; the
 grounding step (grounding.py) keeps the model's value when the posting contains it and
-falls back to what these readers find, noting the source, instead of a null or a re-ask.
+falls back to what these readers find, noting the source, instead of a null.
 Each reader returns a `Found` (the value as written and the phrase it came from) or None.
 """
 

@@ -9,7 +9,6 @@ from __future__ import annotations
 import pytest
 
 from router_svc.answer import check_answer
-from router_svc.errors import InvalidOutput
 from router_svc.grounding import norm
 from router_svc.salary import find_salaries
 from tests.test_router_units import answer
@@ -148,28 +147,28 @@ def test_a_bare_amount_is_weak():
 def test_salary_is_what_the_text_states(text, model, expected, note):
     low, high, currency, period = model
     checked = check_answer(answer(salary_min=low, salary_max=high, salary_currency=currency,
-                                  salary_period=period), f"Engineer\n{text}", final=False)
+                                  salary_period=period), f"Engineer\n{text}")
     assert salary(checked.job) == expected
     assert any(note in n for n in checked.notes)
     assert checked.salary_dropped == (note == "salary dropped")
 
 
 def test_no_salary_anywhere_stays_null_without_a_note():
-    checked = check_answer(answer(), "Engineer wanted. Great team.", final=False)
+    checked = check_answer(answer(), "Engineer wanted. Great team.")
     assert salary(checked.job) == (None, None, None, None) and checked.notes == []
 
 
 def test_a_bare_amount_confirms_but_never_supplies():
     text = "Engineer: a $3250 commission on a good deal"
-    assert salary(check_answer(answer(), text, final=False).job) == (None, None, None, None)
-    kept = check_answer(answer(salary_min=3250, salary_max=3250), text, final=False).job
+    assert salary(check_answer(answer(), text).job) == (None, None, None, None)
+    kept = check_answer(answer(salary_min=3250, salary_max=3250), text).job
     assert (kept.salary_min, kept.salary_currency) == (3250, "USD")
 
 
 def test_an_ambiguous_currency_is_left_null_instead_of_failing():
     # a model's "kr" is not an ISO code; the reader knows "kr" but not which krone
     checked = check_answer(answer(salary_min=45000, salary_max=45000, salary_currency="kr"),
-                           "Engineer. Løn : 45 000 kr . om måneden ( salary )", final=False)
+                           "Engineer. Løn : 45 000 kr . om måneden ( salary )")
     assert salary(checked.job)[:3] == (45000, 45000, None)
 
 
@@ -192,7 +191,7 @@ def test_normalising_folds_case_punctuation_and_spacing():
 def test_grounded_strings_are_kept():
     checked = check_answer(answer(title="Sr. Data Engineer", company="Northwind Traders",
                                   location="US, NY, New York", skills=["python", "DBT"]),
-                           POSTING, final=False)
+                           POSTING)
     job = checked.job
     assert (job.title, job.company, job.location) == ("Sr. Data Engineer", "Northwind Traders",
                                                       "US, NY, New York")
@@ -202,8 +201,7 @@ def test_grounded_strings_are_kept():
 @pytest.mark.parametrize("company", ["Remote", "Acme Corp", "US, NY, New York", "our client",
                                      "US, NY"])
 def test_a_company_not_named_in_the_posting_is_dropped(company):
-    checked = check_answer(answer(company=company, location="US, NY, New York"), POSTING + " Remote",
-                           final=False)
+    checked = check_answer(answer(company=company, location="US, NY, New York"), POSTING + " Remote")
     assert checked.job.company is None
     assert any(n.startswith("company") for n in checked.notes)
 
@@ -221,22 +219,18 @@ PLAIN = "Engineer needed. Northwind Traders builds supply-chain software. We use
 
 
 def test_unfound_location_and_skills_are_dropped():
-    checked = check_answer(answer(location="Berlin", skills=["Python", "Kubernetes"]), PLAIN,
-                           final=False)
+    checked = check_answer(answer(location="Berlin", skills=["Python", "Kubernetes"]), PLAIN)
     assert checked.job.location is None and checked.job.skills == ["Python"]
 
 
-def test_an_unfound_title_is_reasked_then_nulled():
-    invented = answer(title="We are looking for a rockstar")
-    with pytest.raises(InvalidOutput, match="does not appear in the posting"):
-        check_answer(invented, PLAIN, final=False)
-    checked = check_answer(invented, PLAIN, final=True)
+def test_an_unfound_title_is_nulled_without_a_reask():
+    checked = check_answer(answer(title="We are looking for a rockstar"), PLAIN)
     assert checked.job.title is None and checked.job.to_proto().HasField("title") is False
+    assert any("title 'We are looking for a rockstar' dropped" in n for n in checked.notes)
 
 
 def test_a_word_inside_another_word_is_not_found():
-    with pytest.raises(InvalidOutput):
-        check_answer(answer(title="Data Eng"), PLAIN, final=False)
+    assert check_answer(answer(title="Data Eng"), PLAIN).job.title is None
 
 
 # ---- fields the posting states, where the model missed them ------------------------------------
@@ -244,7 +238,7 @@ def test_a_word_inside_another_word_is_not_found():
 def test_what_the_posting_labels_replaces_an_invented_value_without_a_reask():
     # the worked example's values, copied by a small model, are not in this posting
     checked = check_answer(answer(title="Data Analyst (m/f/d)", company="Acme Analytics GmbH",
-                                  location="Berlin, Germany"), POSTING, final=False)
+                                  location="Berlin, Germany"), POSTING)
     job = checked.job
     assert (job.title, job.company, job.location) == (
         "Sr. Data Engineer (m/f/d)", None, "US, NY, New York")
@@ -280,7 +274,7 @@ def test_field_readers_find_what_the_posting_states(text, title, company, locati
 def test_a_missed_field_is_filled_and_noted():
     text = ("At Fabrikam, we build payment tools. We are looking for a Senior Data Engineer "
             "to join us in Austin, TX.")
-    checked = check_answer(answer(title=None, company=None, location=None), text, final=False)
+    checked = check_answer(answer(title=None, company=None, location=None), text)
     job = checked.job
     assert (job.title, job.company, job.location) == ("Senior Data Engineer", "Fabrikam",
                                                       "Austin, TX")
@@ -292,7 +286,7 @@ def test_values_come_back_as_the_posting_writes_them():
     text = "Company: Tech Innovations Inc\nJob title: Sr. Data Engineer (m/f/d)\nIn NEW YORK, NY"
     checked = check_answer(answer(title="sr data engineer (m/f/d)",
                                   company="Tech Innovations Inc.", location="New York, NY"),
-                           text, final=False)
+                           text)
     job = checked.job
     assert (job.title, job.company, job.location) == (
         "Sr. Data Engineer (m/f/d)", "Tech Innovations Inc", "NEW YORK, NY")
