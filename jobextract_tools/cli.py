@@ -243,15 +243,18 @@ def parser() -> argparse.ArgumentParser:
     s.add_argument("--cache-dir", type=Path,
                    default=Path(os.environ.get("MODEL_CACHE_DIR", "models")))
     s.set_defaults(run=cmd_models)
-    s = sub.add_parser("eval", help="quality on the shared evaluation data",
-                       add_help=False)
-    s.add_argument("rest", nargs=argparse.REMAINDER)
-    s.set_defaults(run=cmd_eval)
+    # Its options are the evaluation's own (`jobextract eval --help`), passed through.
+    s = sub.add_parser("eval", help="quality on the shared evaluation data", add_help=False)
+    s.set_defaults(run=cmd_eval, passes_options=True)
     return p
 
 
 def main(argv: list[str] | None = None) -> int:
-    args = parser().parse_args(argv)
+    p = parser()
+    args, rest = p.parse_known_args(argv)
+    if rest and not getattr(args, "passes_options", False):
+        p.error(f"unrecognized arguments: {' '.join(rest)}")
+    args.rest = rest
     try:
         return args.run(args)
     except CliError as e:

@@ -197,7 +197,7 @@ def tiny_inference_env(tiny_models: dict[str, Path], port: int, **extra: str) ->
         "INFERENCE_MODEL_PRIMARY": str(tiny_models["a"]),
         "INFERENCE_MODEL_MAXIMUM": str(tiny_models["b"]),
         "INFERENCE_INITIAL_TIER": "primary",
-        "VLLM_MAX_MODEL_LEN": "4096",
+        "VLLM_MAX_MODEL_LEN": "8192",  # the prompt (byte-level tokens) plus 1536 answer tokens
         "VLLM_CPU_KVCACHE_SPACE": "1",
         "INFERENCE_MAX_NUM_SEQS": "8",
         "INFERENCE_MAX_PENDING": "10",

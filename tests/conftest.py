@@ -26,8 +26,9 @@ from tests.helpers import eventually
 @pytest.fixture(scope="session")
 def tiny_models(tmp_path_factory) -> dict[str, Path]:
     root = tmp_path_factory.mktemp("models")
-    return {"a": build_tiny_qwen3(root / "tiny-a", seed=0),
-            "b": build_tiny_qwen3(root / "tiny-b", seed=1)}
+    # Positions for the cloud server's longer context (below); inference uses 8192.
+    return {"a": build_tiny_qwen3(root / "tiny-a", seed=0, max_position_embeddings=16384),
+            "b": build_tiny_qwen3(root / "tiny-b", seed=1, max_position_embeddings=16384)}
 
 
 @pytest.fixture(scope="session")
@@ -71,7 +72,9 @@ CLOUD_KEY = "sk-test-abcdef0123456789"  # must never show up in a message or a l
 def cloud_server(tiny_models, tmp_path_factory):
     """vLLM's own OpenAI-compatible server on a tiny checkpoint: the real cloud peer."""
     log_path = tmp_path_factory.mktemp("logs") / "vllm-serve.log"
-    service = start_openai_server(tiny_models["a"], "tiny-cloud", CLOUD_KEY, log_path)
+    # A longer context than the local one, so a posting too long locally fits the cloud.
+    service = start_openai_server(tiny_models["a"], "tiny-cloud", CLOUD_KEY, log_path,
+                                  max_model_len=16384)
     try:
         yield service.address
     finally:

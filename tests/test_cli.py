@@ -80,6 +80,21 @@ async def test_batch_input_errors(start_router, tmp_path):
     assert code == 2 and "bad.jsonl:1" in err
 
 
+async def test_eval_reads_any_copy_of_the_data(start_router, tmp_path):
+    from tests.test_eval import write_indeed_fixture
+
+    data, labels = write_indeed_fixture(tmp_path)
+    router = await start_router()
+    code, out, err = await jobextract(
+        router.address, "eval", "--data", str(data), "--emscad", "0", "--skillspan", "none",
+        "--indeed", "text", "--indeed-labels", str(labels), "--out", str(tmp_path / "out"))
+    assert code == 0, err
+    assert "| Indeed text | 2 |" in out
+    assert (tmp_path / "out" / "records-indeed-text.jsonl").exists()
+    code, out, _ = await jobextract(router.address, "eval", "--data", str(tmp_path / "none"))
+    assert code == 2 and "evaluation data not found" in out
+
+
 async def test_serve_runs_both_services_and_stops_them(tiny_models, tmp_path):
     """`jobextract serve` on the tiny checkpoints: both services come up, a posting is
     extracted through them, SIGTERM stops both and the command exits 0."""

@@ -45,15 +45,20 @@ INDEED_LABELS = [
 ]
 
 
-@pytest.fixture
-def indeed_data(tmp_path):
-    with open(tmp_path / datasets.INDEED_CSV, "w", newline="", encoding="utf-8") as f:
+def write_indeed_fixture(folder):
+    """A small copy of the Indeed set in `folder`, and its labels file."""
+    with open(folder / datasets.INDEED_CSV, "w", newline="", encoding="utf-8") as f:
         writer = csv.DictWriter(f, fieldnames=["Title", "Company", "Location", "Text"])
         writer.writeheader()
         writer.writerows(INDEED_ROWS)
-    labels = tmp_path / "labels.jsonl"
+    labels = folder / "labels.jsonl"
     labels.write_text("".join(json.dumps(label) + "\n" for label in INDEED_LABELS))
-    return tmp_path, labels
+    return folder, labels
+
+
+@pytest.fixture
+def indeed_data(tmp_path):
+    return write_indeed_fixture(tmp_path)
 
 
 def test_indeed_pastes_from_labelled_rows(indeed_data):

@@ -176,7 +176,7 @@ BAD_REQUESTS = {
         "context"),
     "prompt plus max_tokens over context": (
         request(messages=[pb.ChatMessage(role="user", content="salary " * 600)],
-                max_tokens=2000), "context"),
+                max_tokens=5000), "context"),
 }
 
 
@@ -209,7 +209,7 @@ async def test_model_info(inference, tiny_models):
     assert info.state == pb.MODEL_STATE_READY
     assert (info.name, info.checkpoint) == ("tiny-a", str(tiny_models["a"]))
     assert list(info.tiers) == [pb.TIER_THINKING, pb.TIER_PRIMARY]
-    assert info.max_model_len == 4096 and info.dtype == "float32" and info.device == "cpu"
+    assert info.max_model_len == 8192 and info.dtype == "float32" and info.device == "cpu"
     assert info.load_seconds > 0 and info.memory_bytes > 100 * 2**20
     assert info.memory_kind == "process_tree_rss" and info.profile == "cpu"
     assert info.requests_served > 0

@@ -175,13 +175,13 @@ async def test_above_threshold_goes_to_the_real_cloud(start_router, cloud_server
 
 async def test_posting_over_the_local_context_falls_back_with_the_reason(start_router,
                                                                         cloud_server):
-    """Within the threshold by tiktoken, but longer than the tiny model's 4096 tokens."""
+    """Within the threshold by tiktoken, but longer than the tiny model's 8192 tokens."""
     router = await start_router(**cloud_settings(cloud_server))
-    content = SPEC_SAMPLE + " Responsibilities include building" * 100
+    content = SPEC_SAMPLE + " Responsibilities include building" * 220
     assert count_tokens(content) < 8000
     reply = await extract(router, content)
     assert reply.decision.use_local and reply.route == pb.ROUTE_CLOUD
-    assert reply.fallback_reason.startswith("context:") and "4096" in reply.fallback_reason
+    assert reply.fallback_reason.startswith("context:") and "8192" in reply.fallback_reason
     stats = await router.stub.GetStats(pb.GetStatsRequest())
     assert dict(stats.fallbacks_by_reason) == {"context": 1}
 

@@ -14,8 +14,8 @@ import json
 from datetime import datetime, timezone
 from pathlib import Path
 
-from jobextract_tools.eval.datasets import (DEFAULT_DATA, INDEED_VARIANTS, emscad, indeed,
-                                            skillspan)
+from jobextract_tools.eval.datasets import (DEFAULT_DATA, INDEED_LABELS, INDEED_VARIANTS,
+                                            emscad, indeed, skillspan)
 from jobextract_tools.eval.report import markdown
 from jobextract_tools.eval.runner import run
 
@@ -33,6 +33,8 @@ def main(argv: list[str] | None = None) -> int:
                         help="Indeed rows with a dollar figure (default: every labelled one)")
     parser.add_argument("--indeed-no-dollar", type=int, default=None,
                         help="Indeed rows without one (default: every labelled one)")
+    parser.add_argument("--indeed-labels", type=Path, default=INDEED_LABELS,
+                        help="salary labels of the Indeed rows (default: the project's)")
     parser.add_argument("--concurrency", type=int, default=4)
     parser.add_argument("--timeout", type=float, default=1800)
     parser.add_argument("--out", type=Path, default=Path("eval-results"))
@@ -50,7 +52,7 @@ def main(argv: list[str] | None = None) -> int:
         () if args.indeed == "none" else (args.indeed,)
     for variant in variants:
         sets[f"Indeed {variant}"] = indeed(args.data, variant, args.indeed_dollar,
-                                           args.indeed_no_dollar)
+                                           args.indeed_no_dollar, args.indeed_labels)
 
     def progress(done: int, total: int) -> None:
         print(f"\r  {done}/{total}", end="" if done < total else "\n", flush=True)
