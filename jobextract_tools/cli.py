@@ -176,20 +176,24 @@ def cmd_batch(args) -> int:
     return EXIT_OK if failed == 0 else EXIT_PARTIAL
 
 
+def _interrupt(*_) -> None:
+    raise KeyboardInterrupt
+
+
 def cmd_serve(args) -> int:
     from jobextract_tools.launch import LaunchError, start_stack
 
+    # SIGTERM stops both services as Ctrl-C does, also while they are starting.
+    signal.signal(signal.SIGTERM, _interrupt)
     try:
         stack = start_stack(args.logs, router_port=args.port,
                             inference_port=args.inference_port, host=args.host)
     except LaunchError as e:
         raise CliError(str(e), EXIT_UNAVAILABLE) from None
-    print(f"router at {stack.router.address}, inference at {stack.inference.address}; "
-          "Ctrl-C stops both", file=sys.stderr)
-    stop = {"now": False}
-    signal.signal(signal.SIGTERM, lambda *_: stop.update(now=True))
-    try:
-        while not stop["now"] and all(s.process.poll() is None for s in stack.services):
+    try:  # from here on, whatever happens, both services are stopped
+        print(f"router at {stack.router.address}, inference at {stack.inference.address}; "
+              "Ctrl-C stops both", file=sys.stderr)
+        while all(s.process.poll() is None for s in stack.services):
             time.sleep(0.5)
     except KeyboardInterrupt:
         pass

@@ -125,3 +125,29 @@ async def test_serve_runs_both_services_and_stops_them(tiny_models, tmp_path):
         _, err = await asyncio.wait_for(process.communicate(), timeout=120)
     assert process.returncode == 0, err.decode()
     assert "stopped: exit 0, exit 0" in err.decode()
+
+
+async def test_serve_stopped_while_starting_leaves_no_service_behind(tiny_models, tmp_path):
+    """SIGTERM while the model is still loading: the command stops both children instead
+    of leaving them running without it."""
+    import signal
+
+    from jobextract.healthcheck import check
+    from jobextract_tools.launch import tiny_inference_env
+
+    router_port, inference_port = free_port(), free_port()
+    process = await asyncio.create_subprocess_exec(
+        sys.executable, "-m", "jobextract_tools.cli", "serve", "--port", str(router_port),
+        "--inference-port", str(inference_port), "--logs", str(tmp_path / "logs"), cwd=ROOT,
+        env=tiny_inference_env(tiny_models, inference_port), stdout=asyncio.subprocess.PIPE,
+        stderr=asyncio.subprocess.PIPE)
+    inference = f"127.0.0.1:{inference_port}"
+    for _ in range(120):  # the inference process answers (NOT_SERVING) while it loads
+        if await asyncio.to_thread(check, inference, "", 1) == "NOT_SERVING":
+            break
+        await asyncio.sleep(0.25)
+    process.send_signal(signal.SIGTERM)
+    _, err = await asyncio.wait_for(process.communicate(), timeout=120)
+    assert process.returncode == 130, err.decode()
+    assert "stopped:" in err.decode()
+    assert await asyncio.to_thread(check, inference, "", 1) == "UNAVAILABLE"
