@@ -22,11 +22,9 @@ import re
 from dataclasses import replace
 
 from router_svc.fields import Found, find_company, find_location, find_title
-from router_svc.salary import SalaryMention, find_salaries, parse_amount, plausible
+from router_svc.salary import SalaryMention, find_salaries, plausible
 from router_svc.schema import JobPosting
 
-# 120,000 · 120000 · 55.50 · 120k · 1.5m (a "k"/"m" right after the number multiplies it)
-NUMBER = re.compile(r"(?<![\w.])(\d{1,3}(?:[,.\u00a0 ]\d{3})+|\d+(?:\.\d+)?)\s?([kKmM])?(?![\w])")
 # Answers that name no organisation, whatever the posting says.
 NOT_A_COMPANY = {"remote", "hybrid", "onsite", "on site", "confidential", "undisclosed",
                  "unknown", "not specified", "n a", "none", "null", "company", "the company",
@@ -70,15 +68,6 @@ def looks_like_a_place(value: str) -> bool:
     parts = [p.strip() for p in value.split(",")]
     return len(parts) >= 2 and any(len(p) == 2 and p.isalpha() and p.isupper()
                                    and p not in _LEGAL_FORMS for p in parts)
-
-
-def stated_numbers(text: str) -> set[float]:
-    """Every number written in `text`, with and without a k/m suffix applied."""
-    numbers = set()
-    for digits, suffix in NUMBER.findall(text):
-        numbers |= {v for v in (parse_amount(digits), parse_amount(digits, suffix) if suffix
-                                else None) if v is not None}
-    return numbers
 
 
 def close(value: float, stated: float) -> bool:

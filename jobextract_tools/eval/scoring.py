@@ -8,6 +8,7 @@ counted for or against the extraction.
 
 from __future__ import annotations
 
+import re
 import statistics
 from dataclasses import dataclass, field
 
@@ -15,8 +16,8 @@ from google.protobuf.json_format import ParseDict
 
 from jobextract.proto import extraction_pb2 as pb
 from jobextract_tools.eval.datasets import Posting
-from router_svc.grounding import close, found_in, norm, stated_numbers
-from router_svc.salary import find_salaries
+from router_svc.grounding import close, found_in, norm
+from router_svc.salary import find_salaries, parse_amount
 
 # Words a listing's company name carries that the text often leaves out ("Acme Inc" is
 # named by "Acme").
@@ -39,6 +40,19 @@ def company_core(name: str) -> str:
     while words and words[0] == "the":
         words.pop(0)
     return " ".join(words)
+
+
+# 120,000 · 120000 · 55.50 · 120k · 1.5m (a "k"/"m" right after the number multiplies it)
+NUMBER = re.compile(r"(?<![\w.])(\d{1,3}(?:[,.\u00a0 ]\d{3})+|\d+(?:\.\d+)?)\s?([kKmM])?(?![\w])")
+
+
+def stated_numbers(text: str) -> set[float]:
+    """Every number written in `text`, with and without a k/m suffix applied."""
+    numbers = set()
+    for digits, suffix in NUMBER.findall(text):
+        numbers |= {v for v in (parse_amount(digits), parse_amount(digits, suffix) if suffix
+                                else None) if v is not None}
+    return numbers
 
 
 def figures_in(text: str) -> set[float]:
