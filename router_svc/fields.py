@@ -116,13 +116,14 @@ def find_title(text: str) -> Found | None:
 _LEGAL = r"(?:,?[ \t](?:Inc|LLC|L\.L\.C|Ltd|Corp|Co|LLP|LP|PLC|GmbH|AG|SA)\.?)?"
 _COMPANY_PATTERNS = [
     # "Northwind Traders, Inc. is an Equal Opportunity Employer"
-    re.compile(rf"(?P<v>{_NAME}){_LEGAL}[ \t]+(?:is|are)[ \t]+(?:an?[ \t]+|proud[ \t]+to[ \t]+be[ \t]+an?[ \t]+)?"
-               r"(?:equal[ \t]+(?:opportunity|employment)|EEO?\b|affirmative[ \t]+action)"),
+    re.compile(rf"(?P<v>{_NAME}){_LEGAL}[ \t]+(?i:is|are)[ \t]+(?i:(?:an?[ \t]+|proud[ \t]+to[ \t]+be"
+               r"[ \t]+an?[ \t]+)?(?:equal[ \t]+(?:opportunity|employment)|EEO?\b|affirmative"
+               r"[ \t]+action))"),
     # "At Northwind, we ..." / "At Northwind our ..."
     re.compile(rf"\bAt[ \t]+(?P<v>{_NAME}){_LEGAL},?[ \t]+(?:we|our|you)\b"),
     # "Northwind is hiring / seeking / looking for"
-    re.compile(rf"(?P<v>{_NAME}){_LEGAL}[ \t]+(?:is|are)[ \t]+(?:currently[ \t]+)?"
-               r"(?:hiring|seeking|looking[ \t]+for|searching[ \t]+for|recruiting)\b"),
+    re.compile(rf"(?P<v>{_NAME}){_LEGAL}[ \t]+(?:is|are)[ \t]+(?i:(?:currently[ \t]+)?"
+               r"(?:hiring|seeking|looking[ \t]+for|searching[ \t]+for|recruiting)\b)"),
     # "About Northwind:" / "About Us Northwind is ..."
     re.compile(rf"\bAbout(?:[ \t]+Us)?[ \t]*:?[ \t]+(?P<v>{_NAME}){_LEGAL}(?:[ \t]*:|[ \t]+(?:is|was|has|helps|builds|provides|offers)\b)"),
     # "Join Northwind" (not "join our team")

@@ -254,6 +254,9 @@ def test_what_the_posting_labels_replaces_an_invented_value_without_a_reask():
      "responsible for our WAN.", "Network Engineer", "Contoso Health", None),
     ("Tailspin Toys is hiring a Warehouse Associate (Night Shift) for its Reno, NV site.",
      "Warehouse Associate (Night Shift)", "Tailspin Toys", "Reno, NV"),
+    # an equal-opportunity statement written in title case, a company's name as one word
+    ("Drive our trucks across the state. Litware Logistics Group Is An Equal Opportunity "
+     "Employer.", None, "Litware Logistics Group", None),
     # a page copied as one line: the title, then where the job is
     ("IT Support Specialist II Denver, CO Our team keeps 300 laptops running.",
      "IT Support Specialist II", None, "Denver, CO"),
