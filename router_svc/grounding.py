@@ -195,8 +195,16 @@ def ground_strings(job: JobPosting, text: str) -> tuple[JobPosting, list[str]]:
     dropped."""
     normalised = norm(text)
     update, notes = {}, []
+    stated_title = find_title(text)
     if job.title is None or not found_in(job.title, normalised):
-        _stated("title", job.title, find_title(text), "not in the posting", update, notes)
+        _stated("title", job.title, stated_title, "not in the posting", update, notes)
+    elif stated_title is not None and norm(stated_title.value) != norm(job.title) \
+            and found_in(job.title, norm(stated_title.value)):
+        # the model shortened the title the posting states ("Data Analyst" of its title
+        # line "Medicaid Data Analyst (Temporary)"): the posting's own, whole
+        update["title"] = stated_title.value
+        notes.append(f"title {stated_title.value!r} from the posting "
+                     f"({stated_title.evidence!r}); the model gave {job.title!r}, a part of it")
     if job.company is None or not _is_company(job.company, job.location, normalised):
         _stated("company", job.company, find_company(text),
                 "not an organisation named in the posting", update, notes)

@@ -189,12 +189,12 @@ def test_normalising_folds_case_punctuation_and_spacing():
 
 
 def test_grounded_strings_are_kept():
-    checked = check_answer(answer(title="Sr. Data Engineer", company="Northwind Traders",
+    checked = check_answer(answer(title="Sr. Data Engineer (m/f/d)", company="Northwind Traders",
                                   location="US, NY, New York", skills=["python", "DBT"]),
                            POSTING)
     job = checked.job
-    assert (job.title, job.company, job.location) == ("Sr. Data Engineer", "Northwind Traders",
-                                                      "US, NY, New York")
+    assert (job.title, job.company, job.location) == ("Sr. Data Engineer (m/f/d)",
+                                                      "Northwind Traders", "US, NY, New York")
     assert job.skills == ["python", "DBT"] and checked.notes == []
 
 
@@ -293,3 +293,14 @@ def test_values_come_back_as_the_posting_writes_them():
     job = checked.job
     assert (job.title, job.company, job.location) == (
         "Sr. Data Engineer (m/f/d)", "Tech Innovations Inc", "NEW YORK, NY")
+
+
+def test_a_shortened_title_becomes_the_one_the_posting_states():
+    text = "Medicaid Data Analyst (Temporary)\nContoso Health\nAustin, TX\n\nAnalyse claims."
+    checked = check_answer(answer(title="Data Analyst"), text)
+    assert checked.job.title == "Medicaid Data Analyst (Temporary)"
+    assert any("a part of it" in n for n in checked.notes)
+    # a different title the posting also names is the model's choice, not widened
+    other = check_answer(answer(title="Claims Specialist"),
+                         "Auto Claims Adjuster\nWe also hire a Claims Specialist.")
+    assert other.job.title == "Claims Specialist"
