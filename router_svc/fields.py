@@ -43,6 +43,7 @@ _GENERIC = {"we", "our", "you", "your", "the", "this", "it", "they", "he", "she"
 class Found:
     value: str
     evidence: str
+    labelled: bool = False  # the posting labels it ("Job Title: ..."): nothing is surer
 
 
 def _clean(value: str) -> str:
@@ -98,7 +99,7 @@ def find_title(text: str) -> Found | None:
     for m in _TITLE_LABEL.finditer(text):
         value = _clean(m["v"])
         if _usable(value):
-            return Found(value, _clean(m.group(0))[:120])
+            return Found(value, _clean(m.group(0))[:120], labelled=True)
     first = next((line.strip() for line in text.splitlines() if line.strip()), "")
     if first != text.strip() and 3 <= len(first) <= 80 and len(first.split()) <= 10 \
             and first[0].isupper() and not re.search(r"[.!?:]$|\b(?:we|our|you)\b", first, re.I):

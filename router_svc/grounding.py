@@ -150,6 +150,9 @@ def reconcile_salary(data: dict, text: str) -> tuple[list[str], bool]:
     mentions = find_salaries(text)
     pay, spans = stated_pay(mentions)
     if not figures:
+        # a currency or period without a figure says nothing (and a model's "IL" would fail
+        # validation for a salary that is not there)
+        data.update(salary_currency=None, salary_period=None)
         if pay is None:
             return [], False
         return [_from_text(data, pay, spans, "the model gave none")], False
@@ -198,13 +201,14 @@ def ground_strings(job: JobPosting, text: str) -> tuple[JobPosting, list[str]]:
     stated_title = find_title(text)
     if job.title is None or not found_in(job.title, normalised):
         _stated("title", job.title, stated_title, "not in the posting", update, notes)
-    elif stated_title is not None and norm(stated_title.value) != norm(job.title) \
-            and found_in(job.title, norm(stated_title.value)):
-        # the model shortened the title the posting states ("Data Analyst" of its title
-        # line "Medicaid Data Analyst (Temporary)"): the posting's own, whole
+    elif stated_title is not None and norm(stated_title.value) != norm(job.title) and (
+            stated_title.labelled or found_in(job.title, norm(stated_title.value))):
+        # the posting labels its title ("Job title: ..."), or the model shortened the one
+        # the posting states ("Data Analyst" of "Medicaid Data Analyst (Temporary)")
+        why = "the posting labels its title" if stated_title.labelled else "a part of it"
         update["title"] = stated_title.value
         notes.append(f"title {stated_title.value!r} from the posting "
-                     f"({stated_title.evidence!r}); the model gave {job.title!r}, a part of it")
+                     f"({stated_title.evidence!r}); the model gave {job.title!r}, {why}")
     if job.company is None or not _is_company(job.company, job.location, normalised):
         _stated("company", job.company, find_company(text),
                 "not an organisation named in the posting", update, notes)

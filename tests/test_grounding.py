@@ -304,3 +304,16 @@ def test_a_shortened_title_becomes_the_one_the_posting_states():
     other = check_answer(answer(title="Claims Specialist"),
                          "Auto Claims Adjuster\nWe also hire a Claims Specialist.")
     assert other.job.title == "Claims Specialist"
+
+
+def test_a_labelled_title_wins_over_another_the_model_chose():
+    text = "Job title:\nMarketing Exec\n\nDescription:\nOur Content Marketeer team grows."
+    checked = check_answer(answer(title="Content Marketeer"), text)
+    assert checked.job.title == "Marketing Exec"
+    assert any("the posting labels its title" in n for n in checked.notes)
+
+
+def test_a_currency_without_a_salary_is_dropped_not_a_validation_failure():
+    checked = check_answer(answer(salary_currency="IL", salary_period="year"),
+                           "Engineer in Tel Aviv, IL. Great team.")
+    assert salary(checked.job) == (None, None, None, None)
