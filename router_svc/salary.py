@@ -208,13 +208,12 @@ def find_salaries(text: str) -> list[SalaryMention]:
                 continue
             low, high = high, low
         head = _SENTENCE_END.split(text[max(0, m.start() - 60):m.start()])[-1]
-        if _BENEFIT_BEFORE.search(head) or _BENEFIT_AFTER.search(text[m.end():m.end() + 60]):
-            continue  # a bonus, a reimbursement, money towards insurance: not the salary
-        period, basis = _resolve_period(text, m.start(), m.end(), low, high, currency)
         pay_word = bool(_PAY_WORDS.search(head)) or bool(
             _PAY_WORDS.search(text[m.end():m.end() + 20]))
         if not has_marker and not pay_word:
             continue  # "2+ years", "24/7", "401k": a number is not a salary by itself
+        if _BENEFIT_BEFORE.search(head) or _BENEFIT_AFTER.search(text[m.end():m.end() + 60]):
+            continue  # a bonus, a reimbursement, money towards insurance: not the salary
         if _IDENTIFIER_BEFORE.search(text[max(0, m.start() - 24):m.start()]) or any(
                 re.match(r"0\d", d or "") for d in (m["low"], m["high"])):
             continue  # a job number or code ("Job#: 20-00126")
@@ -230,6 +229,7 @@ def find_salaries(text: str) -> list[SalaryMention]:
                     r"|customers|users)\b)", text[m.end():m.end() + 12], re.I) \
                 and not has_marker:
             continue
+        period, basis = _resolve_period(text, m.start(), m.end(), low, high, currency)
         if not (plausible(low, period) and plausible(high, period)):
             continue
         if not has_marker and m["high"] is None and 1900 <= low <= 2100 and low == int(low):
