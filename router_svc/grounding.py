@@ -150,10 +150,10 @@ def reconcile_salary(data: dict, text: str) -> tuple[list[str], bool]:
     mentions = find_salaries(text)
     pay, spans = stated_pay(mentions)
     if not figures:
-        # a currency or period without a figure says nothing (and a model's "IL" would fail
-        # validation for a salary that is not there)
-        data.update(salary_currency=None, salary_period=None)
         if pay is None:
+            # a currency or period without a figure says nothing (and a model's "IL" would
+            # fail validation for a salary that is not there)
+            data.update(salary_currency=None, salary_period=None)
             return [], False
         return [_from_text(data, pay, spans, "the model gave none")], False
     matched = _best_match(figures, mentions)

@@ -317,3 +317,9 @@ def test_a_currency_without_a_salary_is_dropped_not_a_validation_failure():
     checked = check_answer(answer(salary_currency="IL", salary_period="year"),
                            "Engineer in Tel Aviv, IL. Great team.")
     assert salary(checked.job) == (None, None, None, None)
+
+
+def test_the_models_period_still_serves_a_stated_salary_that_writes_none():
+    checked = check_answer(answer(salary_period="month"), "Engineer. Salary: €3,000 gross")
+    assert salary(checked.job) == (3000, 3000, "EUR", "month")
+    assert any("period 'month' from the model" in n for n in checked.notes)
