@@ -66,6 +66,23 @@ def _is_place(value: str) -> bool:
         or bool(_US_PLACE.fullmatch(value))
 
 
+# ---- places --------------------------------------------------------------------------------
+
+# A city is one word, with the words place names join to it: "San Luis Obispo",
+# "Walnut Creek", "Salt Lake City" (a title before it, "Data Engineer Denver, CO", is not).
+_CITY_PREFIX = (r"(?:(?:San|Santa|Los|Las|New|North|South|East|West|Fort|Ft\.|Saint|St\.|Salt|Lake"
+                r"|El|La|Mount|Mt\.|Palm|Port|Grand|Long|Baton|Little|Palo|Menlo|Redwood|Luis"
+                r"|Mountain|Culver|Daly|Foster|Rancho|Thousand|Cedar|Sioux|Kansas|Oklahoma"
+                r"|Jersey|Virginia|Beverly|Newport|Del|Des|Coral|Boca|Ann|Bowling|Cape|Glen"
+                r"|Granite|Green|High|Jefferson|Johnson|Overland|Rocky|Round|Sugar|Twin)[ \t])")
+_CITY_WORD = r"[A-Z][a-z][a-zA-Z'’-]*"
+_CITY_SUFFIX = (r"(?:[ \t](?:Creek|City|Beach|Park|Springs|Falls|Heights|Hills|Valley|Grove"
+                r"|Rapids|Harbor|Point|Island|Gardens|Village|Bay|Lake|Rock|Bend|Station))?")
+_CITY = rf"(?<![\w-]){_CITY_PREFIX}{{0,2}}{_CITY_WORD}{_CITY_SUFFIX}"
+_US_PLACE = re.compile(rf"(?!(?:US|USA|United States)\b)(?P<v>{_CITY},[ \t]?(?:{'|'.join(US_STATES)}|{STATE_NAMES}))"
+                       r"(?![A-Za-z])")
+
+
 # ---- title -----------------------------------------------------------------------------------
 
 _TITLE_LABEL = re.compile(r"\b(?:job\s*title|position\s*title|position|title|role)\s*:\s*"
@@ -76,6 +93,9 @@ _TITLE_LABEL = re.compile(r"\b(?:job\s*title|position\s*title|position|title|rol
 _TITLE_WORD = r"(?:[A-Z][\w&'’+#./-]*|I{1,3}|IV|V|[A-Z]{2,}|\d[\w+]*)"
 _TITLE_PHRASE = (rf"{_TITLE_WORD}(?:[ \t](?:(?:of|and|&|for|in|to|/|-|–)[ \t])?{_TITLE_WORD})"
                  r"{0,7}(?:[ \t]\([^)]{1,30}\))?")
+# A page copied as one line starts "Senior Data Engineer Denver, CO ...".
+_TITLE_THEN_PLACE = re.compile(rf"^\s*(?P<v>{_TITLE_PHRASE})[ \t]+"
+                               + _US_PLACE.pattern.replace("(?P<v>", "(?:"))
 _HIRING = re.compile(r"\b(?:looking for|seeking|hiring|searching for|in search of|recruiting"
                      r"|has an opening for|is in need of)\s+(?:an?|the|our|one|two)\s+"
                      r"(?:(?:talented|motivated|experienced|dynamic|skilled|passionate|"
@@ -167,19 +187,6 @@ _LOCATION_LABEL = re.compile(r"(?i:\b(?:job\s*)?location)\s*:\s*(?P<v>[^\n|;•]
                              r"|Type|Department|Company|Title|Position|Schedule|This|The|We)\b)")
 # Not a place: Indeed's count of locations, "On the road".
 _NOT_A_PLACE = re.compile(r"(?:one|multiple|several|\d+|on the road)\b", re.I)
-# A city is one word, with the words place names join to it: "San Luis Obispo",
-# "Walnut Creek", "Salt Lake City" (a title before it, "Data Engineer Denver, CO", is not).
-_CITY_PREFIX = (r"(?:(?:San|Santa|Los|Las|New|North|South|East|West|Fort|Ft\.|Saint|St\.|Salt|Lake"
-                r"|El|La|Mount|Mt\.|Palm|Port|Grand|Long|Baton|Little|Palo|Menlo|Redwood|Luis"
-                r"|Mountain|Culver|Daly|Foster|Rancho|Thousand|Cedar|Sioux|Kansas|Oklahoma"
-                r"|Jersey|Virginia|Beverly|Newport|Del|Des|Coral|Boca|Ann|Bowling|Cape|Glen"
-                r"|Granite|Green|High|Jefferson|Johnson|Overland|Rocky|Round|Sugar|Twin)[ \t])")
-_CITY_WORD = r"[A-Z][a-z][a-zA-Z'’-]*"
-_CITY_SUFFIX = (r"(?:[ \t](?:Creek|City|Beach|Park|Springs|Falls|Heights|Hills|Valley|Grove"
-                r"|Rapids|Harbor|Point|Island|Gardens|Village|Bay|Lake|Rock|Bend|Station))?")
-_CITY = rf"(?<![\w-]){_CITY_PREFIX}{{0,2}}{_CITY_WORD}{_CITY_SUFFIX}"
-_US_PLACE = re.compile(rf"(?!(?:US|USA|United States)\b)(?P<v>{_CITY},[ \t]?(?:{'|'.join(US_STATES)}|{STATE_NAMES}))"
-                       r"(?![A-Za-z])")
 
 
 def find_location(text: str) -> Found | None:
@@ -193,8 +200,3 @@ def find_location(text: str) -> Found | None:
     if m and m["v"].split()[0].lower() not in _GENERIC:
         return Found(_clean(m["v"]), m["v"])
     return None
-
-
-# A page copied as one line starts "Senior Data Engineer Denver, CO ...".
-_TITLE_THEN_PLACE = re.compile(rf"^\s*(?P<v>{_TITLE_PHRASE})[ \t]+"
-                               + _US_PLACE.pattern.replace("(?P<v>", "(?:"))
