@@ -18,14 +18,13 @@ from jobextract.proto import extraction_pb2 as pb
 from jobextract_tools.eval.datasets import Posting
 from router_svc.grounding import close, found_in, norm
 from router_svc.salary import find_salaries, parse_amount
+from router_svc.schema import PERIODS
 
 # Words a listing's company name carries that the text often leaves out ("Acme Inc" is
 # named by "Acme").
 LEGAL_WORDS = {"inc", "incorporated", "llc", "l l c", "corp", "corporation", "co", "company",
                "ltd", "limited", "lp", "llp", "plc", "pllc", "the", "group", "holdings"}
-PERIOD_NAMES = {pb.SALARY_PERIOD_HOUR: "hour", pb.SALARY_PERIOD_DAY: "day",
-                pb.SALARY_PERIOD_WEEK: "week", pb.SALARY_PERIOD_MONTH: "month",
-                pb.SALARY_PERIOD_YEAR: "year"}
+PERIOD_NAMES = {value: name for name, value in PERIODS.items()}
 
 
 def soft_match(a: str, b: str) -> bool:
