@@ -11,17 +11,32 @@ import logging
 from pathlib import Path
 from typing import Literal
 
-from pydantic import Field, field_validator
+from pydantic import Field, SecretStr, field_validator
 
 from jobextract.contract import TIERS
+from jobextract.security import ServerSecurity, read_keys
 from jobextract.settings import ServiceSettings, env
 
 log = logging.getLogger(__name__)
 
 
 class InferenceSettings(ServiceSettings):
-    host: str = Field("0.0.0.0", validation_alias=env("INFERENCE_HOST"))
+    # Loopback by default: another address needs TLS and keys, or INFERENCE_ALLOW_INSECURE.
+    host: str = Field("127.0.0.1", validation_alias=env("INFERENCE_HOST"))
     port: int = Field(50052, ge=0, le=65535, validation_alias=env("INFERENCE_PORT"))
+
+    # Who may call: keys for Generate and GetModelInfo (the router's), admin keys also for
+    # LoadModel; several at once for rotation. TLS, and mTLS with a client CA.
+    api_keys: SecretStr = Field(SecretStr(""), validation_alias=env("INFERENCE_API_KEYS"))
+    api_keys_file: Path | None = Field(None, validation_alias=env("INFERENCE_API_KEYS_FILE"))
+    admin_keys: SecretStr = Field(SecretStr(""), validation_alias=env("INFERENCE_ADMIN_KEYS"))
+    admin_keys_file: Path | None = Field(None, validation_alias=env("INFERENCE_ADMIN_KEYS_FILE"))
+    tls_cert: Path | None = Field(None, validation_alias=env("INFERENCE_TLS_CERT"))
+    tls_key: Path | None = Field(None, validation_alias=env("INFERENCE_TLS_KEY"))
+    tls_client_ca: Path | None = Field(None, validation_alias=env("INFERENCE_TLS_CLIENT_CA"))
+    reflection_needs_key: bool = Field(
+        False, validation_alias=env("INFERENCE_REFLECTION_NEEDS_KEY"))
+    allow_insecure: bool = Field(False, validation_alias=env("INFERENCE_ALLOW_INSECURE"))
 
     # Which model registry to use: cpu (embedded default), gpu-16gb (Qwen3), auto (by device).
     profile: Literal["auto", "cpu", "gpu-16gb"] = Field(
@@ -47,8 +62,9 @@ class InferenceSettings(ServiceSettings):
     swap_space: float | None = Field(None, validation_alias=env("VLLM_SWAP_SPACE"))
     dtype: str | None = Field(None, validation_alias=env("INFERENCE_DTYPE"))
 
-    # Admission: requests queued plus running; past it RESOURCE_EXHAUSTED at once.
-    max_pending: int = Field(64, ge=1, validation_alias=env("INFERENCE_MAX_PENDING"))
+    # Admission: requests queued plus running; past it RESOURCE_EXHAUSTED at once. Empty:
+    # four times what the engine runs at once (max_num_seqs), so the queue is short.
+    max_pending: int | None = Field(None, ge=1, validation_alias=env("INFERENCE_MAX_PENDING"))
     # Sequences the engine runs at once (vLLM max_num_seqs); empty: the profile's value.
     max_num_seqs: int | None = Field(None, ge=1, validation_alias=env("INFERENCE_MAX_NUM_SEQS"))
     default_max_tokens: int = Field(1024, ge=1, validation_alias=env("INFERENCE_DEFAULT_MAX_TOKENS"))
@@ -57,8 +73,9 @@ class InferenceSettings(ServiceSettings):
     # How long in-flight work may finish before a model switch or shutdown cuts it off.
     switch_grace_seconds: float = Field(
         30.0, ge=0, validation_alias=env("INFERENCE_SWITCH_GRACE_SECONDS"))
+    # Long enough for a CPU generation (40-60 s) to finish on SIGTERM.
     shutdown_grace_seconds: float = Field(
-        10.0, ge=0, validation_alias=env("INFERENCE_SHUTDOWN_GRACE_SECONDS"))
+        60.0, ge=0, validation_alias=env("INFERENCE_SHUTDOWN_GRACE_SECONDS"))
     log_level: str = Field("INFO", validation_alias=env("INFERENCE_LOG_LEVEL"))
 
     @field_validator("initial_tier")
@@ -67,6 +84,18 @@ class InferenceSettings(ServiceSettings):
         if value not in (*TIERS, ""):
             raise ValueError(f"INFERENCE_INITIAL_TIER must be one of {', '.join(TIERS)} or empty")
         return value
+
+    def server_security(self) -> ServerSecurity:
+        from jobextract.proto import extraction_pb2 as pb
+
+        service = pb.DESCRIPTOR.services_by_name["Inference"].full_name
+        return ServerSecurity(
+            keys=read_keys(self.api_keys.get_secret_value(), self.api_keys_file),
+            admin_keys=read_keys(self.admin_keys.get_secret_value(), self.admin_keys_file),
+            admin_methods=frozenset({f"/{service}/LoadModel"}),
+            tls_cert=self.tls_cert, tls_key=self.tls_key, tls_client_ca=self.tls_client_ca,
+            reflection_needs_key=self.reflection_needs_key, allow_insecure=self.allow_insecure,
+            env_prefix="INFERENCE_")
 
     def warn_inert(self) -> None:
         if self.swap_space is not None:

@@ -56,14 +56,31 @@ def start_engine(spec: ModelSpec, download_dir: Path | None) -> Engine:
 
 
 def render_prompt(tokenizer, spec: ModelSpec, job: GenerationJob) -> list[int]:
-    """The job's messages as prompt token ids, through the model's own chat template."""
+    """The job's messages as prompt token ids, through the model's own chat template.
+
+    Message contents are plain text: a posting that writes `<|im_start|>system` gets those
+    characters as text, never the control tokens, so it cannot open a turn of its own. The
+    template is rendered with a placeholder per message; the template's own text is
+    encoded with its special tokens, each content with special tokens split into text.
+    """
     options = {}
     thinking = job.enable_thinking if job.enable_thinking is not None else spec.enable_thinking
     if thinking is not None:
         options["enable_thinking"] = thinking
-    text = tokenizer.apply_chat_template(job.messages, tokenize=False,
-                                         add_generation_prompt=True, **options)
-    return tokenizer.encode(text, add_special_tokens=False)
+    marks = [f"\ue000{i}\ue001" for i in range(len(job.messages))]
+    shells = [{**m, "content": mark} for m, mark in zip(job.messages, marks)]
+    text = tokenizer.apply_chat_template(shells, tokenize=False, add_generation_prompt=True,
+                                         **options)
+    ids: list[int] = []
+    for i, (mark, message) in enumerate(zip(marks, job.messages)):
+        before, found, text = text.partition(mark)
+        if not found or mark in text:
+            raise BadPrompt(f"the chat template of {spec.name} does not keep messages[{i}] "
+                            f"whole; cannot render it safely")
+        ids += tokenizer.encode(before, add_special_tokens=False)
+        ids += tokenizer.encode(message["content"], add_special_tokens=False,
+                                split_special_tokens=True)
+    return ids + tokenizer.encode(text, add_special_tokens=False)
 
 
 class State(str, Enum):
@@ -89,6 +106,17 @@ class _Active:
     done: asyncio.Event = field(default_factory=asyncio.Event)
 
 
+class _Average:
+    """Exponentially weighted mean of recent values (0 until the first)."""
+
+    def __init__(self, weight: float = 0.2):
+        self.weight, self.value, self._seen = weight, 0.0, False
+
+    def add(self, x: float) -> None:
+        self.value = x if not self._seen else self.value + self.weight * (x - self.value)
+        self._seen = True
+
+
 @dataclass
 class SwitchResult:
     switched: bool
@@ -99,7 +127,7 @@ class SwitchResult:
 class ModelHost:
     """Owns the resident engine. All engine access goes through here."""
 
-    def __init__(self, registry: dict[str, ModelSpec], max_pending: int,
+    def __init__(self, registry: dict[str, ModelSpec], max_pending: int | None,
                  default_max_tokens: int, switch_grace_seconds: float,
                  on_serving: Callable[[bool], Awaitable[None]],
                  download_dir: Path | None = None):
@@ -117,12 +145,24 @@ class ModelHost:
         self.switches = 0
         self._engine: Engine | None = None
         self._active: dict[str, _Active] = {}
+        self._seconds_per_request = _Average()
         self._switch_lock = asyncio.Lock()
 
     # ---- model lifecycle ---------------------------------------------------------------
 
     async def load(self, spec: ModelSpec, grace_seconds: float | None = None) -> SwitchResult:
-        """Make `spec` resident. Idempotent; serialised with other loads."""
+        """Make `spec` resident. Idempotent; serialised with other loads.
+
+        The switch runs to its end even when the caller goes away (a deadline, a cancelled
+        call): half a switch would leave no engine and a state that says LOADING forever.
+        It ends READY (the new model, or the previous one restored) or FAILED, which the
+        next load retries.
+        """
+        switch = asyncio.ensure_future(self._load(spec, grace_seconds))
+        switch.add_done_callback(_log_unawaited_failure)
+        return await asyncio.shield(switch)
+
+    async def _load(self, spec: ModelSpec, grace_seconds: float | None) -> SwitchResult:
         async with self._switch_lock:
             if self.spec == spec and self.state == State.READY:
                 return SwitchResult(switched=False, seconds=0.0, aborted=0)
@@ -215,7 +255,8 @@ class ModelHost:
 
         await self._ensure_model(job)
         spec, engine = self.spec, self._engine
-        active = self._admit(job.request_id, spec.name)
+        active = self._admit(job, spec)
+        started = time.monotonic()
         try:
             prompt_ids = await asyncio.to_thread(render_prompt, engine.get_tokenizer(), spec, job)
             try:
@@ -238,6 +279,7 @@ class ModelHost:
                     if piece.finish_reason == "abort" and active.abort_reason:
                         raise Aborted(f"request aborted: {active.abort_reason}")
                     self.requests_served += 1
+                    self._seconds_per_request.add(time.monotonic() - started)
                     yield Chunk(text, piece.finish_reason or "stop", len(prompt_ids), completion)
                     return
         finally:
@@ -272,16 +314,36 @@ class ModelHost:
         if self.spec != wanted or self.state != State.READY:
             raise NotReady(f"{wanted.name} was replaced before this request could run; retry")
 
-    def _admit(self, request_id: str, model: str) -> _Active:
+    def pending_limit(self, spec: ModelSpec) -> int:
+        return self.max_pending or 4 * spec.max_num_seqs
+
+    def _admit(self, job: GenerationJob, spec: ModelSpec) -> _Active:
+        """Admit `job` or refuse it at once: not ready, a duplicate id, the queue full, or a
+        queue so long that the job would not start before its caller's deadline."""
         if self.state != State.READY or self._engine is None:
             raise NotReady(f"not accepting requests ({self.state.value}: {self.reason})")
-        if request_id in self._active:
-            raise BadPrompt(f"request_id {request_id!r} is already in flight")
-        if len(self._active) >= self.max_pending:
+        if job.request_id in self._active:
+            raise BadPrompt(f"request_id {job.request_id!r} is already in flight")
+        limit = self.pending_limit(spec)
+        if len(self._active) >= limit:
             raise Overloaded(f"{len(self._active)} requests queued or running, the limit is "
-                             f"{self.max_pending}; retry later")
-        active = self._active[request_id] = _Active(model=model)
+                             f"{limit}; retry later")
+        wait = self.expected_wait(spec)
+        if job.time_left is not None and wait > job.time_left:
+            raise Overloaded(f"{len(self._active)} requests are ahead and the engine runs "
+                             f"{spec.max_num_seqs} at once: this one would start in about "
+                             f"{wait:.0f} s, after its deadline ({job.time_left:.0f} s left)")
+        active = self._active[job.request_id] = _Active(model=spec.name)
         return active
+
+    def expected_wait(self, spec: ModelSpec) -> float:
+        """Seconds until a new request would start running: the rounds of requests ahead
+        of it that must finish first, at the recent time per request."""
+        ahead = len(self._active) - spec.max_num_seqs + 1
+        if ahead <= 0:
+            return 0.0
+        rounds = -(-ahead // spec.max_num_seqs)
+        return rounds * self._seconds_per_request.value
 
     def _max_tokens(self, spec: ModelSpec, job: GenerationJob, prompt_tokens: int) -> int:
         room = spec.max_model_len - prompt_tokens
@@ -308,6 +370,12 @@ class ModelHost:
 
     def engine_unfinished_requests(self) -> int:
         return self._engine.get_num_unfinished_requests() if self._engine is not None else 0
+
+
+def _log_unawaited_failure(task: asyncio.Task) -> None:
+    """A switch whose caller left still reports how it ended (and its exception is read)."""
+    if not task.cancelled() and task.exception() is not None:
+        log.info("model switch ended with: %s", _describe(task.exception()))
 
 
 def _describe(e: BaseException) -> str:

@@ -7,18 +7,23 @@ that names the field; nothing here touches the engine.
 from __future__ import annotations
 
 import json
+import math
 import uuid
 from dataclasses import dataclass, field
 
-from jobextract.contract import TIER_NAME
+from jobextract.contract import REQUEST_ID_RULE, TIER_NAME, valid_request_id
 from jobextract.proto import extraction_pb2 as pb
 from inference_svc.errors import InvalidRequest
 from inference_svc.registry import ModelSpec, find_model
 
 ROLES = ("system", "user", "assistant")
 MAX_SCHEMA_BYTES = 64 * 1024
+MAX_SCHEMA_DEPTH = 32
+MAX_MESSAGES = 64
 MAX_STOP_STRINGS = 16
+MAX_STOP_CHARS = 256
 MAX_STREAM_INTERVAL = 1024
+MAX_GRACE_SECONDS = 3600
 
 
 @dataclass
@@ -40,6 +45,7 @@ class GenerationJob:
     stop: list[str] = field(default_factory=list)
     ignore_eos: bool = False
     stream_interval: int = 1
+    time_left: float | None = None    # seconds to the caller's deadline, if it set one
 
 
 def wanted_model(registry: dict[str, ModelSpec], tier: int, model: str) -> ModelSpec | None:
@@ -48,7 +54,8 @@ def wanted_model(registry: dict[str, ModelSpec], tier: int, model: str) -> Model
         spec = find_model(registry, model)
         if spec is None:
             known = sorted({s.name for s in registry.values()})
-            raise InvalidRequest(f"unknown model {model!r}; registered models: {', '.join(known)}")
+            raise InvalidRequest(f"unknown model {model[:100]!r}; registered models: "
+                                 f"{', '.join(known)}")
         if tier and registry.get(TIER_NAME.get(tier, "")) not in (None, spec):
             raise InvalidRequest(f"model {model!r} does not serve tier {TIER_NAME[tier]}")
         return spec
@@ -70,24 +77,55 @@ def parse_schema(text: str) -> dict | None:
         raise InvalidRequest(f"json_schema is not valid JSON: {e}") from None
     if not isinstance(schema, dict):
         raise InvalidRequest("json_schema must be a JSON object")
+    if _depth(schema) > MAX_SCHEMA_DEPTH:
+        raise InvalidRequest(f"json_schema nests deeper than {MAX_SCHEMA_DEPTH} levels")
     import jsonschema
 
     try:
         jsonschema.validators.validator_for(schema).check_schema(schema)
     except jsonschema.SchemaError as e:
-        raise InvalidRequest(f"json_schema is not a valid JSON Schema: {e.message}") from None
+        raise InvalidRequest(f"json_schema is not a valid JSON Schema: {e.message[:300]}") from None
     return schema
 
 
+def _depth(node) -> int:
+    """How deeply objects and arrays nest in a decoded JSON value (without recursion)."""
+    deepest, stack = 0, [(node, 1)]
+    while stack:
+        node, depth = stack.pop()
+        deepest = max(deepest, depth)
+        children = node.values() if isinstance(node, dict) else node if isinstance(node, list) else ()
+        stack.extend((child, depth + 1) for child in children if isinstance(child, (dict, list)))
+    return deepest
+
+
+def check_grace(request: pb.LoadModelRequest) -> float | None:
+    """LoadModel's grace_seconds: unset (the service default) or finite, 0-3600."""
+    if not request.HasField("grace_seconds"):
+        return None
+    grace = request.grace_seconds
+    if not math.isfinite(grace) or not 0 <= grace <= MAX_GRACE_SECONDS:
+        raise InvalidRequest(f"grace_seconds is {grace}; it must be between 0 and "
+                             f"{MAX_GRACE_SECONDS}")
+    return grace
+
+
 def parse_generate(request: pb.GenerateRequest, registry: dict[str, ModelSpec],
-                   max_context: int) -> GenerationJob:
-    """Check `request`; `max_context` bounds max_tokens (the largest registered context)."""
+                   max_context: int, time_left: float | None = None) -> GenerationJob:
+    """Check `request`; `max_context` bounds max_tokens (the largest registered context),
+    `time_left` is the caller's deadline in seconds, if it set one."""
+    if request.request_id and not valid_request_id(request.request_id):
+        raise InvalidRequest(REQUEST_ID_RULE)
     if not request.messages:
         raise InvalidRequest("messages is empty: send at least one chat message")
+    if len(request.messages) > MAX_MESSAGES:
+        raise InvalidRequest(f"messages has {len(request.messages)} entries; at most "
+                             f"{MAX_MESSAGES}")
     messages = []
     for i, message in enumerate(request.messages):
         if message.role not in ROLES:
-            raise InvalidRequest(f"messages[{i}].role is {message.role!r}; use one of {', '.join(ROLES)}")
+            raise InvalidRequest(f"messages[{i}].role is {message.role[:20]!r}; use one of "
+                                 f"{', '.join(ROLES)}")
         messages.append({"role": message.role, "content": message.content})
     if not any(m["content"].strip() for m in messages):
         raise InvalidRequest("every message is empty")
@@ -106,8 +144,9 @@ def parse_generate(request: pb.GenerateRequest, registry: dict[str, ModelSpec],
     if request.stream_interval > MAX_STREAM_INTERVAL:
         raise InvalidRequest(f"stream_interval is {request.stream_interval}; it must be at most "
                              f"{MAX_STREAM_INTERVAL} tokens")
-    if len(s.stop) > MAX_STOP_STRINGS or any(not stop for stop in s.stop):
-        raise InvalidRequest(f"sampling.stop takes at most {MAX_STOP_STRINGS} non-empty strings")
+    if len(s.stop) > MAX_STOP_STRINGS or any(not 0 < len(stop) <= MAX_STOP_CHARS for stop in s.stop):
+        raise InvalidRequest(f"sampling.stop takes at most {MAX_STOP_STRINGS} non-empty strings "
+                             f"of at most {MAX_STOP_CHARS} characters")
     return GenerationJob(
         request_id=request.request_id or uuid.uuid4().hex,
         messages=messages,
@@ -124,4 +163,5 @@ def parse_generate(request: pb.GenerateRequest, registry: dict[str, ModelSpec],
         stop=list(s.stop),
         ignore_eos=s.ignore_eos,
         stream_interval=max(1, request.stream_interval),
+        time_left=time_left,
     )

@@ -40,7 +40,7 @@ async def serve(settings: InferenceSettings) -> None:
         return [SERVICE]
 
     server, health, port = build_server(f"{settings.host}:{settings.port}", register,
-                                        settings.max_message_bytes)
+                                        settings.max_message_bytes, settings.server_security())
     log.info("inference on %s:%d (profile %s); NOT_SERVING until a model is loaded",
              settings.host, port, profile)
 

@@ -18,7 +18,7 @@ from jobextract.contract import REASON_KEY, TIER_ENUM
 from inference_svc.device import memory_in_use
 from inference_svc.engine import ModelHost, State
 from inference_svc.errors import HostError, InvalidRequest
-from inference_svc.requests import parse_generate, wanted_model
+from inference_svc.requests import check_grace, parse_generate, wanted_model
 
 log = logging.getLogger(__name__)
 
@@ -44,7 +44,8 @@ class InferenceServicer(pb_grpc.InferenceServicer):
     async def Generate(self, request: pb.GenerateRequest, context: grpc.aio.ServicerContext):
         started = time.monotonic()
         try:
-            job = parse_generate(request, self.host.registry, self.max_context)
+            job = parse_generate(request, self.host.registry, self.max_context,
+                                 context.time_remaining())
         except InvalidRequest as e:
             await context.abort(grpc.StatusCode.INVALID_ARGUMENT, str(e))
         first_token_at = None
@@ -80,14 +81,12 @@ class InferenceServicer(pb_grpc.InferenceServicer):
     async def LoadModel(self, request: pb.LoadModelRequest, context: grpc.aio.ServicerContext):
         try:
             spec = wanted_model(self.host.registry, request.tier, request.model)
+            grace = check_grace(request)
         except InvalidRequest as e:
             await context.abort(grpc.StatusCode.INVALID_ARGUMENT, str(e))
         if spec is None:
             await context.abort(grpc.StatusCode.INVALID_ARGUMENT,
                                 "name a tier or a registered model to load")
-        if request.HasField("grace_seconds") and request.grace_seconds < 0:
-            await context.abort(grpc.StatusCode.INVALID_ARGUMENT, "grace_seconds must be >= 0")
-        grace = request.grace_seconds if request.HasField("grace_seconds") else None
         try:
             result = await self.host.load(spec, grace)
         except HostError as e:
@@ -111,7 +110,8 @@ class InferenceServicer(pb_grpc.InferenceServicer):
             memory_bytes=memory, memory_kind=memory_kind, requests_served=host.requests_served,
             switches=host.switches, active_requests=host.active_requests,
             engine_unfinished_requests=host.engine_unfinished_requests(),
-            max_pending=host.max_pending, profile=self.profile, device=_device())
+            max_pending=host.pending_limit(spec) if spec else host.max_pending or 0,
+            profile=self.profile, device=_device())
         if spec is not None:
             info.name, info.checkpoint = spec.name, spec.checkpoint
             info.tiers.extend(TIER_ENUM[t] for t in host.tiers())

@@ -7,6 +7,8 @@ An error status may carry trailing metadata `jobextract-reason` so a client can 
 cause without parsing the message; documented in protos/extraction.proto.
 """
 
+import re
+
 from jobextract.proto import extraction_pb2 as pb
 
 # Model tiers, least to most capable.
@@ -27,3 +29,13 @@ def reason_of(error) -> str:
         if key == REASON_KEY:
             return value
     return ""
+
+
+# Request ids, on both services: they reach logs and the engine, so nothing that could
+# forge a log line (newlines, control characters) and nothing unbounded.
+REQUEST_ID = re.compile(r"[A-Za-z0-9._:\-]{1,128}")
+REQUEST_ID_RULE = "request_id must be 1-128 characters of letters, digits and ._:-"
+
+
+def valid_request_id(value: str) -> bool:
+    return REQUEST_ID.fullmatch(value) is not None

@@ -1,20 +1,29 @@
 """Probe grpc.health.v1 and exit 0 only when SERVING: the containers' health check.
 
     python -m jobextract.healthcheck --address localhost:50052 --service jobextract.v1.Inference
+
+Health needs no key; over TLS give the CA (--tls-ca or JOBEXTRACT_TLS_CA), and with mTLS a
+client certificate (JOBEXTRACT_TLS_CERT / JOBEXTRACT_TLS_KEY).
 """
 
 from __future__ import annotations
 
 import argparse
+import dataclasses
 import sys
+from pathlib import Path
 
 import grpc
 from grpc_health.v1 import health_pb2, health_pb2_grpc
 
+from jobextract.security import ClientSecurity
 
-def check(address: str, service: str = "", timeout: float = 3.0) -> str:
+
+def check(address: str, service: str = "", timeout: float = 3.0,
+          security: ClientSecurity | None = None) -> str:
     """The status name ("SERVING", "NOT_SERVING", ...) or the gRPC error code's name."""
-    with grpc.insecure_channel(address) as channel:
+    security = security or ClientSecurity.from_env()
+    with security.channel(address) as channel:
         try:
             reply = health_pb2_grpc.HealthStub(channel).Check(
                 health_pb2.HealthCheckRequest(service=service), timeout=timeout)
@@ -28,8 +37,14 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--address", default="localhost:50051")
     parser.add_argument("--service", default="", help='service name; "" for the whole server')
     parser.add_argument("--timeout", type=float, default=3.0)
+    parser.add_argument("--tls-ca", type=Path, help="TLS: the CA that signed the server's certificate")
+    parser.add_argument("--tls-server-name", default="", help="TLS: the name the certificate carries")
     args = parser.parse_args(argv)
-    status = check(args.address, args.service, args.timeout)
+    security = ClientSecurity.from_env()
+    if args.tls_ca or args.tls_server_name:
+        security = dataclasses.replace(security, tls_ca=args.tls_ca or security.tls_ca,
+                                       server_name=args.tls_server_name or security.server_name)
+    status = check(args.address, args.service, args.timeout, security)
     print(f"{args.address} {args.service or '(server)'}: {status}")
     return 0 if status == "SERVING" else 1
 

@@ -1,4 +1,5 @@
-"""What every jobextract gRPC server has: health, reflection, and a graceful stop on SIGTERM.
+"""What every jobextract gRPC server has: health, reflection, keys and TLS, keepalive,
+undecodable requests answered as such, and a graceful stop on SIGTERM.
 
 Both services build their server here, so grpcurl and orchestrators see the same things on
 either port: `grpc.health.v1.Health` (overall status under "" and one per service) and
@@ -16,6 +17,8 @@ import grpc
 from grpc_health.v1 import health_pb2, health_pb2_grpc
 from grpc_health.v1._async import HealthServicer
 from grpc_reflection.v1alpha import reflection
+
+from jobextract.security import ServerSecurity
 
 log = logging.getLogger(__name__)
 
@@ -47,22 +50,91 @@ class Health:
         await self._servicer.enter_graceful_shutdown()
 
 
+class _Undecodable:
+    """Stands in for a request whose bytes are not the method's message."""
+
+    def __init__(self, error: Exception):
+        self.error = error
+
+
+class DecodeGuard(grpc.aio.ServerInterceptor):
+    """INVALID_ARGUMENT for a request that does not parse (e.g. invalid UTF-8 in a string
+    field); grpcio itself would answer INTERNAL, which blames the service."""
+
+    async def intercept_service(self, continuation, details):
+        handler = await continuation(details)
+        if handler is None or handler.request_deserializer is None \
+                or not (handler.unary_unary or handler.unary_stream):
+            return handler
+        parse = handler.request_deserializer
+
+        def deserialize(data: bytes):
+            try:
+                return parse(data)
+            except Exception as e:  # noqa: BLE001 - any parse failure is the caller's
+                return _Undecodable(e)
+
+        message = f"the request is not a valid {details.method.rsplit('/', 1)[-1]} request message"
+        if handler.unary_unary:
+            behaviour = handler.unary_unary
+
+            async def unary(request, context):
+                if isinstance(request, _Undecodable):
+                    await context.abort(grpc.StatusCode.INVALID_ARGUMENT, message)
+                return await behaviour(request, context)
+
+            return handler._replace(request_deserializer=deserialize, unary_unary=unary)
+        stream = handler.unary_stream
+
+        async def streaming(request, context):
+            if isinstance(request, _Undecodable):
+                await context.abort(grpc.StatusCode.INVALID_ARGUMENT, message)
+            async for response in stream(request, context):
+                yield response
+
+        return handler._replace(request_deserializer=deserialize, unary_stream=streaming)
+
+
+# Keepalive: pings find a dead peer in a minute instead of never; clients may ping every
+# 10 s, also between calls (the router keeps its inference channel warm this way).
+KEEPALIVE_SERVER = [
+    ("grpc.keepalive_time_ms", 60_000),
+    ("grpc.keepalive_timeout_ms", 20_000),
+    ("grpc.http2.min_ping_interval_without_data_ms", 10_000),
+    ("grpc.keepalive_permit_without_calls", 1),
+]
+KEEPALIVE_CLIENT = [
+    ("grpc.keepalive_time_ms", 30_000),
+    ("grpc.keepalive_timeout_ms", 10_000),
+    ("grpc.keepalive_permit_without_calls", 1),
+    ("grpc.http2.max_pings_without_data", 0),
+    # A restarted peer is found within seconds, not after the default 2-minute backoff.
+    ("grpc.initial_reconnect_backoff_ms", 500),
+    ("grpc.max_reconnect_backoff_ms", 5_000),
+]
+
+
 def build_server(
     bind: str,
     register: Callable[[grpc.aio.Server], list[str]],
     max_message_bytes: int,
+    security: ServerSecurity,
 ) -> tuple[grpc.aio.Server, Health, int]:
-    """A grpc.aio server with the services `register` adds, health and reflection.
+    """A grpc.aio server with the services `register` adds, health and reflection, behind
+    `security` (keys, TLS; raises SecurityError for an unsafe bind).
 
     `register` adds the servicers and returns their full service names. Returns the
     server, its health reporter and the bound port (useful when `bind` asks for port 0).
     """
+    security.check_bind(bind.rsplit(":", 1)[0])
     options = [
         ("grpc.max_receive_message_length", max_message_bytes),
         ("grpc.max_send_message_length", max_message_bytes),
         ("grpc.so_reuseport", 0),
+        *KEEPALIVE_SERVER,
     ]
-    server = grpc.aio.server(options=options)
+    server = grpc.aio.server(options=options,
+                             interceptors=[*security.interceptors(), DecodeGuard()])
     services = register(server)
     health_servicer = HealthServicer()
     health_pb2_grpc.add_HealthServicer_to_server(health_servicer, server)
@@ -71,7 +143,9 @@ def build_server(
          reflection.SERVICE_NAME],
         server,
     )
-    port = server.add_insecure_port(bind)
+    credentials = security.server_credentials()
+    port = (server.add_secure_port(bind, credentials) if credentials is not None
+            else server.add_insecure_port(bind))
     if port == 0:
         raise RuntimeError(f"cannot bind {bind}: address in use or not available")
     return server, Health(health_servicer, services), port

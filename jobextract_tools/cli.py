@@ -25,6 +25,7 @@ from pathlib import Path
 
 import grpc
 
+from jobextract.security import ClientSecurity
 from jobextract.proto import extraction_pb2 as pb
 from jobextract.proto import extraction_pb2_grpc as pb_grpc
 from jobextract_tools.records import append, as_dict, open_for_append, read_records
@@ -60,40 +61,48 @@ def rpc_error(e: grpc.RpcError, address: str) -> CliError:
                     EXIT_UNAVAILABLE if code in UNAVAILABLE else EXIT_FAILED)
 
 
-def call(address: str, method: str, request, timeout: float):
-    with grpc.insecure_channel(address) as channel:
+def security_of(args) -> ClientSecurity:
+    """The key and TLS settings: the options, else JOBEXTRACT_API_KEY / JOBEXTRACT_TLS_*."""
+    env = ClientSecurity.from_env()
+    return ClientSecurity(key=args.key if args.key is not None else env.key,
+                          tls_ca=args.tls_ca or env.tls_ca, tls_cert=args.tls_cert or env.tls_cert,
+                          tls_key=args.tls_key or env.tls_key,
+                          server_name=args.tls_server_name or env.server_name)
+
+
+def call(args, method: str, request):
+    security = security_of(args)
+    with security.channel(args.address) as channel:
         try:
-            return getattr(pb_grpc.RouterStub(channel), method)(request, timeout=timeout)
+            return getattr(pb_grpc.RouterStub(channel), method)(
+                request, timeout=args.timeout, metadata=security.metadata())
         except grpc.RpcError as e:
-            raise rpc_error(e, address) from None
+            raise rpc_error(e, args.address) from None
 
 
 # ---- commands -----------------------------------------------------------------------------
 
 def cmd_extract(args) -> int:
-    reply = call(args.address, "Extract", pb.ExtractRequest(content=read_text(args.file)),
-                 args.timeout)
+    reply = call(args, "Extract", pb.ExtractRequest(content=read_text(args.file)))
     print(json.dumps(as_dict(reply), indent=2))
     return EXIT_OK
 
 
 def cmd_analyze(args) -> int:
-    reply = call(args.address, "Analyze", pb.AnalyzeRequest(content=read_text(args.file)),
-                 args.timeout)
+    reply = call(args, "Analyze", pb.AnalyzeRequest(content=read_text(args.file)))
     print(json.dumps(as_dict(reply), indent=2))
     return EXIT_OK
 
 
 def cmd_stats(args) -> int:
-    print(json.dumps(as_dict(call(args.address, "GetStats", pb.GetStatsRequest(),
-                                  args.timeout)), indent=2))
+    print(json.dumps(as_dict(call(args, "GetStats", pb.GetStatsRequest())), indent=2))
     return EXIT_OK
 
 
 def cmd_health(args) -> int:
     from jobextract.healthcheck import check
 
-    status = check(args.address, args.service, timeout=args.timeout)
+    status = check(args.address, args.service, timeout=args.timeout, security=security_of(args))
     print(f"{args.address} {args.service or '(server)'}: {status}")
     return EXIT_OK if status == "SERVING" else EXIT_UNAVAILABLE
 
@@ -132,20 +141,21 @@ def progress_bar(done: int, total: int, ok: int, failed: int, started: float) ->
 
 
 async def run_batch(address: str, todo: list[tuple[str, str]], out: Path, concurrency: int,
-                    timeout: float) -> tuple[int, int]:
+                    timeout: float, security: ClientSecurity) -> tuple[int, int]:
     ok = failed = 0
     started = time.monotonic()
     semaphore = asyncio.Semaphore(concurrency)
     lock = asyncio.Lock()
     progress_bar(0, len(todo), 0, 0, started)
-    async with grpc.aio.insecure_channel(address) as channel:
+    async with security.aio_channel(address) as channel:
         stub = pb_grpc.RouterStub(channel)
 
         async def one(item_id: str, text: str, sink) -> None:
             nonlocal ok, failed
             async with semaphore:
                 try:
-                    reply = await stub.Extract(pb.ExtractRequest(content=text), timeout=timeout)
+                    reply = await stub.Extract(pb.ExtractRequest(content=text), timeout=timeout,
+                                               metadata=security.metadata())
                     record = {"id": item_id, "ok": True, **as_dict(reply)}
                     ok += 1
                 except grpc.aio.AioRpcError as e:
@@ -171,7 +181,7 @@ def cmd_batch(args) -> int:
     if not todo:
         return EXIT_OK
     ok, failed = asyncio.run(run_batch(args.address, todo, args.out, args.concurrency,
-                                       args.timeout))
+                                       args.timeout, security_of(args)))
     print(f"{ok} extracted, {failed} failed; results in {args.out}", file=sys.stderr)
     return EXIT_OK if failed == 0 else EXIT_PARTIAL
 
@@ -219,6 +229,13 @@ def parser() -> argparse.ArgumentParser:
     p.add_argument("--address", default=os.environ.get("JOBEXTRACT_ADDRESS", "localhost:50051"),
                    help="the router (env JOBEXTRACT_ADDRESS)")
     p.add_argument("--timeout", type=float, default=900, help="seconds per call")
+    p.add_argument("--key", default=None, help="API key (env JOBEXTRACT_API_KEY)")
+    p.add_argument("--tls-ca", type=Path, help="TLS: the CA of the router's certificate "
+                                              "(env JOBEXTRACT_TLS_CA)")
+    p.add_argument("--tls-cert", type=Path, help="mTLS: client certificate (env JOBEXTRACT_TLS_CERT)")
+    p.add_argument("--tls-key", type=Path, help="mTLS: client key (env JOBEXTRACT_TLS_KEY)")
+    p.add_argument("--tls-server-name", default="", help="TLS: the certificate's name, when "
+                                                         "not the address's host")
     sub = p.add_subparsers(dest="command", required=True)
     s = sub.add_parser("extract", help="extract one posting")
     s.add_argument("file", help="a text file, or - for stdin")

@@ -34,6 +34,8 @@ def decode(text: str):
         return json.loads(text, strict=False)  # grammars admit raw control characters
     except json.JSONDecodeError as e:
         raise InvalidOutput(f"not valid JSON ({e.msg} at character {e.pos})") from None
+    except (ValueError, RecursionError):  # an integer of thousands of digits, deep nesting
+        raise InvalidOutput("not usable JSON (a number too long or nesting too deep)") from None
 
 
 def validate(data) -> JobPosting:

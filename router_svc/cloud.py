@@ -2,6 +2,10 @@
 
 Transient failures (429, 5xx, timeouts, dropped connections) are retried with jittered
 exponential backoff that honours Retry-After (capped). Messages never carry the API key.
+
+Spending is bounded: each job may make a fixed number of HTTP calls (retries and re-asks
+together), only so many calls run at once, and consecutive failures open a breaker that
+refuses calls for a while (then lets one call test the API). Tokens and cost are counted.
 """
 
 from __future__ import annotations
@@ -77,6 +81,59 @@ def _describe(e: BaseException) -> str:
     return type(e).__name__
 
 
+@dataclass
+class CloudUsage:
+    calls: int = 0
+    failed_calls: int = 0
+    prompt_tokens: int = 0
+    completion_tokens: int = 0
+    cost: float = 0.0
+    breaker_refusals: int = 0
+    capped: int = 0
+
+
+class Breaker:
+    """Closed until `failures` consecutive calls fail; then open for `seconds`, after which
+    one call at a time may test the API (half-open) until one succeeds."""
+
+    def __init__(self, failures: int, seconds: float, clock=time.monotonic):
+        self.limit, self.seconds, self.clock = failures, seconds, clock
+        self.failures = 0
+        self.open_until = 0.0
+        self._testing = False
+
+    @property
+    def open(self) -> bool:
+        return self.failures >= self.limit
+
+    def refusal(self) -> str | None:
+        """Why a call may not go now, or None (and a half-open test call is taken)."""
+        if not self.open:
+            return None
+        left = self.open_until - self.clock()
+        if left > 0 or self._testing:
+            return (f"the cloud API failed {self.failures} times in a row; calls resume in "
+                    f"{max(left, 0):.0f} s (ROUTER_CLOUD_BREAKER_SECONDS)")
+        self._testing = True
+        return None
+
+    def record(self, ok: bool) -> None:
+        self._testing = False
+        if ok:
+            self.failures = 0
+            return
+        self.failures += 1
+        if self.open:
+            self.open_until = self.clock() + self.seconds
+
+
+class CallBudget:
+    """HTTP calls one job may still make on the cloud route."""
+
+    def __init__(self, calls: int):
+        self.left = calls
+
+
 class CloudClient:
     def __init__(self, settings: RouterSettings):
         self.model = settings.cloud_model
@@ -84,13 +141,23 @@ class CloudClient:
         self.timeout = settings.cloud_timeout_seconds
         self.max_tokens = settings.cloud_max_tokens
         self.max_retry_after = settings.cloud_max_retry_after_seconds
+        self.calls_per_job = settings.cloud_max_calls_per_job
+        self.max_concurrent = settings.cloud_max_concurrent
+        self.prices = (settings.cloud_price_input_per_mtok, settings.cloud_price_output_per_mtok)
+        self.breaker = Breaker(settings.cloud_breaker_failures, settings.cloud_breaker_seconds)
+        self.usage = CloudUsage()
+        self.in_flight = 0
         self._client = openai.AsyncOpenAI(
             api_key=settings.openai_api_key.get_secret_value(),
             base_url=settings.openai_base_url, max_retries=0, timeout=self.timeout)
 
+    def budget(self) -> CallBudget:
+        return CallBudget(self.calls_per_job)
+
     async def complete(self, messages: list[dict[str, str]], schema: dict,
-                       time_left: float | None) -> CloudAnswer:
-        """One validated-schema completion, retried on transient failures within time_left."""
+                       time_left: float | None, budget: CallBudget) -> CloudAnswer:
+        """One validated-schema completion, retried on transient failures within time_left
+        and the job's call budget."""
         stop = stop_after_attempt(self.attempts)
         if time_left is not None:  # the caller's deadline bounds retries and each call
             stop = stop | stop_before_delay(time_left)
@@ -106,7 +173,7 @@ class CloudClient:
                         log.info("cloud retry %d", attempt.retry_state.attempt_number)
                     timeout = self.timeout if time_left is None else min(
                         self.timeout, time_left - (time.monotonic() - started))
-                    return await self._once(messages, schema, timeout)
+                    return await self._guarded(messages, schema, timeout, budget)
         except openai.AuthenticationError:
             raise RouteError("misconfigured", "the cloud API rejected the configured key "
                                               "(HTTP 401)") from None
@@ -116,9 +183,35 @@ class CloudClient:
         except openai.OpenAIError as e:
             raise RouteError("unavailable", f"the cloud API failed: {_describe(e)}") from None
 
-    async def _once(self, messages, schema, timeout: float) -> CloudAnswer:
+    async def _guarded(self, messages, schema, timeout: float,
+                       budget: CallBudget) -> CloudAnswer:
+        """One HTTP call, if the job's budget, the concurrency cap and the breaker allow it."""
         if timeout <= 0:
             raise RouteError("deadline", "no time left for the cloud call")
+        if budget.left <= 0:
+            raise RouteError("exhausted", f"the job has made its {self.calls_per_job} cloud "
+                                          f"calls (ROUTER_CLOUD_MAX_CALLS_PER_JOB)")
+        if self.in_flight >= self.max_concurrent:
+            self.usage.capped += 1
+            raise RouteError("busy", f"{self.in_flight} cloud calls in flight, the limit is "
+                                     f"{self.max_concurrent} (ROUTER_CLOUD_MAX_CONCURRENT)")
+        if (why := self.breaker.refusal()) is not None:
+            self.usage.breaker_refusals += 1
+            raise RouteError("unavailable", why)
+        budget.left -= 1
+        self.in_flight += 1
+        self.usage.calls += 1
+        ok = False
+        try:
+            answer = await self._once(messages, schema, timeout)
+            ok = True
+            return answer
+        finally:
+            self.in_flight -= 1
+            self.breaker.record(ok)
+            self.usage.failed_calls += not ok
+
+    async def _once(self, messages, schema, timeout: float) -> CloudAnswer:
         completion = await self._client.chat.completions.create(
             model=self.model, messages=messages, temperature=0, max_tokens=self.max_tokens,
             response_format={"type": "json_schema", "json_schema": {
@@ -126,10 +219,15 @@ class CloudClient:
             timeout=timeout)
         choice = completion.choices[0]
         usage = completion.usage
-        return CloudAnswer(choice.message.content or "",
-                           usage.prompt_tokens if usage else 0,
-                           usage.completion_tokens if usage else 0,
-                           choice.finish_reason or "")
+        answer = CloudAnswer(choice.message.content or "",
+                             usage.prompt_tokens if usage else 0,
+                             usage.completion_tokens if usage else 0,
+                             choice.finish_reason or "")
+        self.usage.prompt_tokens += answer.prompt_tokens
+        self.usage.completion_tokens += answer.completion_tokens
+        self.usage.cost += (answer.prompt_tokens * self.prices[0]
+                            + answer.completion_tokens * self.prices[1]) / 1e6
+        return answer
 
     async def close(self) -> None:
         await self._client.close()

@@ -12,7 +12,8 @@ class InvalidOutput(ValueError):
 
 class RouteError(Exception):
     """A route (local inference or the cloud) could not serve. `cause` is one of:
-    unavailable, busy, context, deadline, invalid_output, misconfigured, rejected."""
+    unavailable, busy, context, deadline, invalid_output, misconfigured, rejected, and
+    exhausted (the job's cloud call budget is spent)."""
 
     def __init__(self, cause: str, message: str):
         super().__init__(message)

@@ -30,7 +30,7 @@ from router_svc.replies import decision_proto, extract_response
 from router_svc.routing import Choice, Decision, SwitchPolicy, decide
 from router_svc.schema import JobPosting, generation_schema, schema_text
 from router_svc.stats import Stats
-from router_svc.tokens import count_tokens
+from router_svc.tokens import count_tokens_async
 
 log = logging.getLogger(__name__)
 
@@ -71,10 +71,16 @@ class Run:
 
 
 class _AttemptBudget:
-    """tenacity retry predicate: invalid answers and unavailability have separate budgets."""
+    """tenacity retry predicate: invalid answers and unavailability have separate budgets.
 
-    def __init__(self, invalid_retries: int, unavailable_retries: int):
+    Unavailability is retried `unavailable_retries` times, or, with `unavailable_seconds`,
+    for that long (a restarting inference service takes 20-60 s)."""
+
+    def __init__(self, invalid_retries: int, unavailable_retries: int,
+                 unavailable_seconds: float | None = None):
         self.left = {"invalid": invalid_retries, "unavailable": unavailable_retries}
+        self.unavailable_until = (time.monotonic() + unavailable_seconds
+                                  if unavailable_seconds is not None else None)
 
     def __call__(self, retry_state) -> bool:
         error = retry_state.outcome.exception()
@@ -82,6 +88,8 @@ class _AttemptBudget:
             kind = "invalid"
         elif isinstance(error, RouteError) and error.cause == "unavailable":
             kind = "unavailable"
+            if self.unavailable_until is not None:
+                return time.monotonic() < self.unavailable_until
         else:
             return False
         if self.left[kind] <= 0:
@@ -99,10 +107,10 @@ class Extractor:
         self.policy = policy
         self.stats = stats
 
-    def analyze(self, content: str) -> tuple[Decision, Choice | None]:
+    async def analyze(self, content: str) -> tuple[Decision, Choice | None]:
         s = self.settings
-        decision = decide(count_tokens(content), s.token_threshold, s.thinking_below,
-                          s.primary_below)
+        decision = decide(await count_tokens_async(content), s.token_threshold,
+                          s.thinking_below, s.primary_below)
         if not decision.use_local:
             decision.model = self.cloud.model if self.cloud else ""
             if self.cloud is None:
@@ -120,7 +128,7 @@ class Extractor:
         self.stats.requests += 1
         outcome = "failed"
         try:
-            run.decision, choice = self.analyze(content)
+            run.decision, choice = await self.analyze(content)
             run.timings["decision_ms"] = run.elapsed_ms()
             yield pb.ExtractEvent(decision=decision_proto(run.decision))
             if choice is not None:
@@ -161,11 +169,13 @@ class Extractor:
     async def _local_or_fallback(self, run: Run, content: str, choice: Choice,
                                  time_left: TimeLeft) -> AsyncIterator[pb.ExtractEvent]:
         s = self.settings
+        # With a cloud to fall back on, a few quick retries; without, wait for inference.
+        wait = None if self.cloud is not None else s.local_unavailable_wait_seconds
         self.policy.started()
         try:
             async for event in self._attempts(
                     run, pb.ROUTE_LOCAL, content, self._local_generator(run, choice, time_left),
-                    s.local_attempts, s.local_unavailable_retries, time_left):
+                    s.local_attempts, s.local_unavailable_retries, time_left, wait):
                 yield event
         except RouteError as e:
             if e.cause == "deadline" or self.cloud is None:
@@ -204,9 +214,10 @@ class Extractor:
     async def _cloud(self, run: Run, content: str,
                      time_left: TimeLeft) -> AsyncIterator[pb.ExtractEvent]:
         schema = generation_schema(portable=True)
+        budget = self.cloud.budget()  # every call of this job, retries and re-asks together
 
         async def generate(messages, answer: _Answer) -> AsyncIterator[str]:
-            reply = await self.cloud.complete(messages, schema, time_left())
+            reply = await self.cloud.complete(messages, schema, time_left(), budget)
             answer.text, answer.finish_reason = reply.text, reply.finish_reason
             run.prompt_tokens += reply.prompt_tokens
             run.completion_tokens += reply.completion_tokens
@@ -221,12 +232,13 @@ class Extractor:
 
     async def _attempts(self, run: Run, route: int, content: str, generate,
                         invalid_attempts: int, unavailable_retries: int,
-                        time_left: TimeLeft) -> AsyncIterator[pb.ExtractEvent]:
+                        time_left: TimeLeft, unavailable_seconds: float | None = None,
+                        ) -> AsyncIterator[pb.ExtractEvent]:
         """Generate until an answer validates and is grounded in `content`; every try is
         announced as an attempt."""
         messages = prompt.messages(content)
         left = time_left()
-        budget = _AttemptBudget(invalid_attempts - 1, unavailable_retries)
+        budget = _AttemptBudget(invalid_attempts - 1, unavailable_retries, unavailable_seconds)
         retrying = AsyncRetrying(
             retry=budget,
             stop=stop_before_delay(left) if left is not None else stop_never,
@@ -284,4 +296,6 @@ class Extractor:
         if info.state == pb.MODEL_STATE_READY:
             self.policy.observe(info.name, tiers_of(info))
             return True
+        if info.state == pb.MODEL_STATE_FAILED:
+            self.policy.forget()  # the next job asks for a load, which retries it
         return False

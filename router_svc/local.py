@@ -13,6 +13,8 @@ import grpc
 from jobextract.contract import CONTEXT_EXCEEDED, TIER_ENUM, TIER_NAME, reason_of
 from jobextract.proto import extraction_pb2 as pb
 from jobextract.proto import extraction_pb2_grpc as pb_grpc
+from jobextract.security import ClientSecurity
+from jobextract.serving import KEEPALIVE_CLIENT
 from router_svc.errors import RouteError
 
 
@@ -22,6 +24,9 @@ _CAUSES = {
     grpc.StatusCode.FAILED_PRECONDITION: "unavailable",   # another model resident / failed
     grpc.StatusCode.DEADLINE_EXCEEDED: "deadline",
     grpc.StatusCode.CANCELLED: "unavailable",
+    # The router's own key or certificate refused: its configuration, not the caller's.
+    grpc.StatusCode.UNAUTHENTICATED: "misconfigured",
+    grpc.StatusCode.PERMISSION_DENIED: "misconfigured",
 }
 
 
@@ -33,16 +38,22 @@ def local_error(e: grpc.aio.AioRpcError) -> RouteError:
 
 
 class InferenceClient:
-    def __init__(self, address: str, max_message_bytes: int):
+    """One channel to inference (TLS and a key when configured, keepalive so a half-open
+    connection is found in under a minute)."""
+
+    def __init__(self, address: str, max_message_bytes: int,
+                 security: ClientSecurity = ClientSecurity()):
         self.address = address
-        self._channel = grpc.aio.insecure_channel(address, options=[
+        self._metadata = security.metadata()
+        self._channel = security.aio_channel(address, [
             ("grpc.max_receive_message_length", max_message_bytes),
-            ("grpc.max_send_message_length", max_message_bytes)])
+            ("grpc.max_send_message_length", max_message_bytes), *KEEPALIVE_CLIENT])
         self._stub = pb_grpc.InferenceStub(self._channel)
 
     async def model_info(self, timeout: float = 2.0) -> pb.ModelInfo:
         try:
-            return await self._stub.GetModelInfo(pb.GetModelInfoRequest(), timeout=timeout)
+            return await self._stub.GetModelInfo(pb.GetModelInfoRequest(), timeout=timeout,
+                                                 metadata=self._metadata)
         except grpc.aio.AioRpcError as e:
             raise local_error(e) from None
 
@@ -54,7 +65,7 @@ class InferenceClient:
             request_id=request_id, tier=TIER_ENUM[tier], allow_switch=allow_switch,
             json_schema=json_schema, max_tokens=max_tokens, stream_interval=stream_interval,
             messages=[pb.ChatMessage(**m) for m in messages])
-        call = self._stub.Generate(request, timeout=timeout)
+        call = self._stub.Generate(request, timeout=timeout, metadata=self._metadata)
         try:
             async for response in call:
                 yield response

@@ -75,6 +75,10 @@ class SwitchPolicy:
             self.resident_model = model
             self.resident_tiers = frozenset(tiers)
 
+    def forget(self) -> None:
+        """Nothing is known to be resident (inference reported FAILED)."""
+        self.resident_tiers = frozenset()
+
     def choose(self, wanted: str) -> Choice:
         if not self.resident_tiers:
             return Choice(wanted, True, "no model known to be resident")

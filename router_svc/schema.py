@@ -37,8 +37,8 @@ class JobPosting(BaseModel):
                                 description="The hiring organisation's name, or null if not named.")
     location: str | None = Field(max_length=200,
                                  description="Where the job is, e.g. 'Berlin, Germany' or 'Remote'; null if not stated.")
-    salary_min: float | None = Field(ge=0, description="Lowest pay stated, as a plain number; null if none.")
-    salary_max: float | None = Field(ge=0, description="Highest pay stated (the same as salary_min for one figure); null if none.")
+    salary_min: float | None = Field(ge=0, allow_inf_nan=False, description="Lowest pay stated, as a plain number; null if none.")
+    salary_max: float | None = Field(ge=0, allow_inf_nan=False, description="Highest pay stated (the same as salary_min for one figure); null if none.")
     salary_currency: str | None = Field(max_length=3, description="ISO 4217 code such as USD, EUR, GBP; null if no salary.")
     salary_period: Period | None = Field(description="What the salary figures are per; null if no salary.")
     skills: list[Skill] = Field(max_length=20, description="Skills and technologies asked for, a few words each.")

@@ -37,7 +37,8 @@ async def watch_routes(extractor: Extractor, health, poll_seconds: float) -> Non
 
 
 def build_extractor(settings: RouterSettings) -> Extractor:
-    inference = InferenceClient(settings.inference_address, settings.max_message_bytes)
+    inference = InferenceClient(settings.inference_address, settings.max_message_bytes,
+                                settings.inference_security())
     cloud = CloudClient(settings) if settings.cloud_configured else None
     return Extractor(settings, inference, cloud,
                      SwitchPolicy(settings.switch_down_idle_seconds), Stats())
@@ -54,7 +55,7 @@ def build_router(settings: RouterSettings):
         return [SERVICE]
 
     server, health, port = build_server(f"{settings.host}:{settings.port}", register,
-                                        settings.max_message_bytes)
+                                        settings.max_message_bytes, settings.server_security())
     return server, health, port, extractor
 
 

@@ -5,12 +5,14 @@ This is the one place where the router's error causes become gRPC status codes.
 
 from __future__ import annotations
 
-import re
+import time
 import uuid
+from contextlib import contextmanager
 from urllib.parse import urlsplit
 
 import grpc
 
+from jobextract.contract import REQUEST_ID_RULE, valid_request_id
 from jobextract.proto import extraction_pb2 as pb
 from jobextract.proto import extraction_pb2_grpc as pb_grpc
 from router_svc.errors import ExtractionFailed
@@ -27,10 +29,8 @@ STATUS = {
     "misconfigured": grpc.StatusCode.FAILED_PRECONDITION,
     "cloud_not_configured": grpc.StatusCode.FAILED_PRECONDITION,
     "rejected": grpc.StatusCode.INTERNAL,
+    "exhausted": grpc.StatusCode.RESOURCE_EXHAUSTED,
 }
-
-REQUEST_ID = re.compile(r"[A-Za-z0-9._:\-]{1,128}")
-
 
 class BadInput(ValueError):
     pass
@@ -45,23 +45,66 @@ def check_content(content: str, max_bytes: int) -> None:
                        f"(ROUTER_MAX_CONTENT_BYTES)")
 
 
+def _http_url(url: str) -> bool:
+    if len(url) > 2048 or any(c.isspace() or not c.isprintable() for c in url):
+        return False
+    try:
+        parts = urlsplit(url)
+        return parts.scheme in ("http", "https") and bool(parts.hostname) and (
+            parts.port is None or parts.port > 0)
+    except ValueError:  # e.g. 'http://[::1' or a port out of range
+        return False
+
+
 def check_request(request: pb.ExtractRequest, max_bytes: int) -> str:
     """Raise BadInput for a malformed request; return its request id."""
     check_content(request.content, max_bytes)
-    if request.source_url:
-        url = request.source_url
-        parts = urlsplit(url) if len(url) <= 2048 and not any(c.isspace() for c in url) else None
-        if parts is None or parts.scheme not in ("http", "https") or not parts.hostname:
-            raise BadInput(f"source_url must be an http(s) URL, got {url[:100]!r}")
-    if request.request_id and not REQUEST_ID.fullmatch(request.request_id):
-        raise BadInput("request_id must be 1-128 characters of letters, digits and ._:-")
+    if request.source_url and not _http_url(request.source_url):
+        raise BadInput(f"source_url must be an http(s) URL of at most 2048 characters, got "
+                       f"{request.source_url[:100]!r}")
+    if request.request_id and not valid_request_id(request.request_id):
+        raise BadInput(REQUEST_ID_RULE)
     return request.request_id or uuid.uuid4().hex
 
 
+class Overloaded(Exception):
+    pass
+
+
 class RouterServicer(pb_grpc.RouterServicer):
+    """Every call is checked, counted against the concurrency bound (refused at once past
+    it) and bounded in time (the caller's deadline, and never more than max_call_seconds)."""
+
     def __init__(self, extractor: Extractor):
         self.extractor = extractor
-        self.max_bytes = extractor.settings.max_content_bytes
+        settings = extractor.settings
+        self.max_bytes = settings.max_content_bytes
+        self.max_concurrent = settings.max_concurrent
+        self.max_call_seconds = settings.max_call_seconds
+        self.in_progress = 0
+
+    @contextmanager
+    def _slot(self):
+        if self.in_progress >= self.max_concurrent:
+            self.extractor.stats.rejected += 1
+            raise Overloaded(f"{self.in_progress} calls in progress, the limit is "
+                             f"{self.max_concurrent} (ROUTER_MAX_CONCURRENT); retry later")
+        self.in_progress += 1
+        try:
+            yield
+        finally:
+            self.in_progress -= 1
+
+    def _time_left(self, context):
+        """Seconds left for this call: the caller's deadline or the service's maximum."""
+        ends = time.monotonic() + self.max_call_seconds
+
+        def left() -> float:
+            own = ends - time.monotonic()
+            caller = context.time_remaining()
+            return own if caller is None else min(caller, own)
+
+        return left
 
     async def _events(self, request: pb.ExtractRequest, context):
         try:
@@ -69,9 +112,12 @@ class RouterServicer(pb_grpc.RouterServicer):
         except BadInput as e:
             await context.abort(grpc.StatusCode.INVALID_ARGUMENT, str(e))
         try:
-            async for event in self.extractor.extract(request.content, request_id,
-                                                      context.time_remaining):
-                yield event
+            with self._slot():
+                async for event in self.extractor.extract(request.content, request_id,
+                                                          self._time_left(context)):
+                    yield event
+        except Overloaded as e:
+            await context.abort(grpc.StatusCode.RESOURCE_EXHAUSTED, str(e))
         except ExtractionFailed as e:
             await context.abort(STATUS[e.cause], e.message)
 
@@ -88,10 +134,13 @@ class RouterServicer(pb_grpc.RouterServicer):
     async def Analyze(self, request: pb.AnalyzeRequest, context):
         try:
             check_content(request.content, self.max_bytes)
+            with self._slot():
+                decision, _ = await self.extractor.analyze(request.content)
         except BadInput as e:
             await context.abort(grpc.StatusCode.INVALID_ARGUMENT, str(e))
-        decision, _ = self.extractor.analyze(request.content)
+        except Overloaded as e:
+            await context.abort(grpc.StatusCode.RESOURCE_EXHAUSTED, str(e))
         return decision_proto(decision)
 
     async def GetStats(self, request, context):
-        return self.extractor.stats.to_proto(self.extractor.policy.switches)
+        return self.extractor.stats.to_proto(self.extractor.policy.switches, self.extractor.cloud)

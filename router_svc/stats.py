@@ -27,6 +27,7 @@ class Stats:
         self.local = self.cloud = 0
         self.validation_retries = 0
         self.salaries_dropped = 0  # figures the posting does not state (grounding)
+        self.rejected = 0          # calls refused at the concurrency bound
         self.tiers: Counter[str] = Counter()
         self.fallbacks: Counter[str] = Counter()
         self.latencies_ms: deque[float] = deque(maxlen=LATENCY_WINDOW)
@@ -40,7 +41,8 @@ class Stats:
         self.tiers[tier or "cloud"] += 1
         self.latencies_ms.append(latency_ms)
 
-    def to_proto(self, switches: int) -> pb.Stats:
+    def to_proto(self, switches: int, cloud=None) -> pb.Stats:
+        """`cloud`: the CloudClient, whose usage and breaker are reported, if configured."""
         ordered = sorted(self.latencies_ms)
         return pb.Stats(
             requests=self.requests, succeeded=self.succeeded, failed=self.failed,
@@ -51,4 +53,7 @@ class Stats:
             latency=pb.LatencySummary(count=len(ordered), p50_ms=percentile(ordered, 0.5),
                                       p90_ms=percentile(ordered, 0.9),
                                       p99_ms=percentile(ordered, 0.99)),
-            uptime_seconds=self.clock() - self.started, salaries_dropped=self.salaries_dropped)
+            uptime_seconds=self.clock() - self.started, salaries_dropped=self.salaries_dropped,
+            rejected_busy=self.rejected,
+            cloud_usage=pb.CloudUsage(**vars(cloud.usage), breaker_open=cloud.breaker.open)
+            if cloud is not None else None)

@@ -87,6 +87,7 @@ class RouterHandle:
     health: object
     extractor: object
     address: str
+    channel: object
 
 
 @pytest.fixture
@@ -98,21 +99,25 @@ async def start_router(inference_service):
 
     started = []
 
-    async def start(**overrides) -> RouterHandle:
+    async def start(client_security=None, **overrides) -> RouterHandle:
+        """A router with these settings; `client_security` (a ClientSecurity) is how the
+        handle's channel reaches it (TLS), plaintext without one."""
         values = {"ROUTER_HOST": "127.0.0.1", "ROUTER_PORT": 0,
                   "ROUTER_INFERENCE_ADDRESS": inference_service.address,
                   "ROUTER_HEALTH_POLL_SECONDS": 0.2, "OPENAI_API_KEY": None}
         values.update(overrides)
         settings = RouterSettings(_env_file=None, **values)
+        watch_poll = values["ROUTER_HEALTH_POLL_SECONDS"]
         server, health, port, extractor = build_router(settings)
         await health.start()
         await server.start()
-        watcher = asyncio.create_task(watch_routes(extractor, health, 0.2))
-        channel = grpc.aio.insecure_channel(f"127.0.0.1:{port}")
+        watcher = asyncio.create_task(watch_routes(extractor, health, watch_poll))
+        channel = (client_security.aio_channel(f"127.0.0.1:{port}") if client_security
+                   else grpc.aio.insecure_channel(f"127.0.0.1:{port}"))
         started.append((server, watcher, channel, extractor))
         handle = RouterHandle(extraction_pb2_grpc.RouterStub(channel),
                               health_pb2_grpc.HealthStub(channel), extractor,
-                              f"127.0.0.1:{port}")
+                              f"127.0.0.1:{port}", channel)
         if values["ROUTER_INFERENCE_ADDRESS"] == inference_service.address:
             async def resident_known():  # the router has seen the resident model
                 return bool(extractor.policy.resident_model)

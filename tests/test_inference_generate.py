@@ -159,39 +159,6 @@ async def test_admission_bound_rejects_at_once(inference):
     assert (await collect(inference, request(max_tokens=4)))[-1].finish_reason
 
 
-BAD_REQUESTS = {
-    "no messages": (pb.GenerateRequest(), "messages is empty"),
-    "bad role": (request(messages=[pb.ChatMessage(role="robot", content="x")]), "role"),
-    "unknown tier": (request(tier=7), "unknown tier"),
-    "unknown model": (request(model="gpt-17"), "unknown model"),
-    "schema not JSON": (request(json_schema="{not json"), "not valid JSON"),
-    "schema not object": (request(json_schema="[1, 2]"), "must be a JSON object"),
-    "schema invalid": (request(json_schema='{"type": "nonsense"}'), "not a valid JSON Schema"),
-    "max_tokens negative": (request(max_tokens=-1), "max_tokens"),
-    "max_tokens too large": (request(max_tokens=10**6), "max_tokens"),
-    "stream_interval too large": (request(stream_interval=10**5), "stream_interval"),
-    "temperature": (request(sampling=pb.SamplingOptions(temperature=9)), "temperature"),
-    "prompt over context": (
-        request(messages=[pb.ChatMessage(role="user", content="salary benefits " * 3000)]),
-        "context"),
-    "prompt plus max_tokens over context": (
-        request(messages=[pb.ChatMessage(role="user", content="salary " * 600)],
-                max_tokens=5000), "context"),
-}
-
-
-@pytest.mark.parametrize("name", BAD_REQUESTS)
-async def test_bad_input_is_invalid_argument_and_service_stays_serving(inference, health, name):
-    req, words = BAD_REQUESTS[name]
-    with pytest.raises(grpc.aio.AioRpcError) as e:
-        await collect(inference, req)
-    assert e.value.code() == grpc.StatusCode.INVALID_ARGUMENT
-    assert words in e.value.details()
-    reply = await health.Check(health_pb2.HealthCheckRequest(service="jobextract.v1.Inference"))
-    assert reply.status == health_pb2.HealthCheckResponse.SERVING
-    assert await engine_idle(inference)
-
-
 async def test_other_tier_is_failed_precondition_naming_the_resident(inference):
     with pytest.raises(grpc.aio.AioRpcError) as e:
         await collect(inference, request(tier=pb.TIER_MAXIMUM, max_tokens=4))

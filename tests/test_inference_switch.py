@@ -34,17 +34,6 @@ async def test_load_resident_model_is_idempotent(inference):
     assert reply.info.switches == before.switches
 
 
-async def test_load_model_bad_input(inference):
-    for req, words in [(pb.LoadModelRequest(), "name a tier"),
-                       (pb.LoadModelRequest(tier=9), "unknown tier"),
-                       (pb.LoadModelRequest(model="nope"), "unknown model"),
-                       (pb.LoadModelRequest(tier=pb.TIER_MAXIMUM, grace_seconds=-1), "grace")]:
-        with pytest.raises(grpc.aio.AioRpcError) as e:
-            await inference.LoadModel(req)
-        assert e.value.code() == grpc.StatusCode.INVALID_ARGUMENT
-        assert words in e.value.details()
-
-
 async def rest(call, received: list) -> list[pb.GenerateResponse]:
     """The rest of a stream already read from with `call.read()` (grpc.aio forbids mixing
     read() with iteration)."""

@@ -205,7 +205,7 @@ class LatencySummary(_message.Message):
     def __init__(self, count: _Optional[int] = ..., p50_ms: _Optional[float] = ..., p90_ms: _Optional[float] = ..., p99_ms: _Optional[float] = ...) -> None: ...
 
 class Stats(_message.Message):
-    __slots__ = ("requests", "succeeded", "failed", "local", "cloud", "local_processing_rate", "tier_counts", "fallbacks_by_reason", "model_switches", "validation_retries", "latency", "uptime_seconds", "salaries_dropped")
+    __slots__ = ("requests", "succeeded", "failed", "local", "cloud", "local_processing_rate", "tier_counts", "fallbacks_by_reason", "model_switches", "validation_retries", "latency", "uptime_seconds", "salaries_dropped", "rejected_busy", "cloud_usage")
     class TierCountsEntry(_message.Message):
         __slots__ = ("key", "value")
         KEY_FIELD_NUMBER: _ClassVar[int]
@@ -233,6 +233,8 @@ class Stats(_message.Message):
     LATENCY_FIELD_NUMBER: _ClassVar[int]
     UPTIME_SECONDS_FIELD_NUMBER: _ClassVar[int]
     SALARIES_DROPPED_FIELD_NUMBER: _ClassVar[int]
+    REJECTED_BUSY_FIELD_NUMBER: _ClassVar[int]
+    CLOUD_USAGE_FIELD_NUMBER: _ClassVar[int]
     requests: int
     succeeded: int
     failed: int
@@ -246,7 +248,29 @@ class Stats(_message.Message):
     latency: LatencySummary
     uptime_seconds: float
     salaries_dropped: int
-    def __init__(self, requests: _Optional[int] = ..., succeeded: _Optional[int] = ..., failed: _Optional[int] = ..., local: _Optional[int] = ..., cloud: _Optional[int] = ..., local_processing_rate: _Optional[float] = ..., tier_counts: _Optional[_Mapping[str, int]] = ..., fallbacks_by_reason: _Optional[_Mapping[str, int]] = ..., model_switches: _Optional[int] = ..., validation_retries: _Optional[int] = ..., latency: _Optional[_Union[LatencySummary, _Mapping]] = ..., uptime_seconds: _Optional[float] = ..., salaries_dropped: _Optional[int] = ...) -> None: ...
+    rejected_busy: int
+    cloud_usage: CloudUsage
+    def __init__(self, requests: _Optional[int] = ..., succeeded: _Optional[int] = ..., failed: _Optional[int] = ..., local: _Optional[int] = ..., cloud: _Optional[int] = ..., local_processing_rate: _Optional[float] = ..., tier_counts: _Optional[_Mapping[str, int]] = ..., fallbacks_by_reason: _Optional[_Mapping[str, int]] = ..., model_switches: _Optional[int] = ..., validation_retries: _Optional[int] = ..., latency: _Optional[_Union[LatencySummary, _Mapping]] = ..., uptime_seconds: _Optional[float] = ..., salaries_dropped: _Optional[int] = ..., rejected_busy: _Optional[int] = ..., cloud_usage: _Optional[_Union[CloudUsage, _Mapping]] = ...) -> None: ...
+
+class CloudUsage(_message.Message):
+    __slots__ = ("calls", "failed_calls", "prompt_tokens", "completion_tokens", "cost", "breaker_open", "breaker_refusals", "capped")
+    CALLS_FIELD_NUMBER: _ClassVar[int]
+    FAILED_CALLS_FIELD_NUMBER: _ClassVar[int]
+    PROMPT_TOKENS_FIELD_NUMBER: _ClassVar[int]
+    COMPLETION_TOKENS_FIELD_NUMBER: _ClassVar[int]
+    COST_FIELD_NUMBER: _ClassVar[int]
+    BREAKER_OPEN_FIELD_NUMBER: _ClassVar[int]
+    BREAKER_REFUSALS_FIELD_NUMBER: _ClassVar[int]
+    CAPPED_FIELD_NUMBER: _ClassVar[int]
+    calls: int
+    failed_calls: int
+    prompt_tokens: int
+    completion_tokens: int
+    cost: float
+    breaker_open: bool
+    breaker_refusals: int
+    capped: int
+    def __init__(self, calls: _Optional[int] = ..., failed_calls: _Optional[int] = ..., prompt_tokens: _Optional[int] = ..., completion_tokens: _Optional[int] = ..., cost: _Optional[float] = ..., breaker_open: _Optional[bool] = ..., breaker_refusals: _Optional[int] = ..., capped: _Optional[int] = ...) -> None: ...
 
 class ChatMessage(_message.Message):
     __slots__ = ("role", "content")

@@ -8,6 +8,7 @@ from pathlib import Path
 
 import grpc
 
+from jobextract.security import ClientSecurity
 from jobextract.proto import extraction_pb2 as pb
 from jobextract.proto import extraction_pb2_grpc as pb_grpc
 from jobextract_tools.eval.datasets import Posting
@@ -24,18 +25,22 @@ async def run(address: str, postings: list[Posting], concurrency: int,
     semaphore = asyncio.Semaphore(concurrency)
     sink = open_for_append(records_path) if records_path else None
     started = time.monotonic()
+    security = ClientSecurity.from_env()  # JOBEXTRACT_API_KEY, JOBEXTRACT_TLS_*
+    metadata = security.metadata()
     try:
-        async with grpc.aio.insecure_channel(address) as channel:
+        async with security.aio_channel(address) as channel:
             stub = pb_grpc.RouterStub(channel)
 
             async def one(posting: Posting) -> None:
-                decision = await stub.Analyze(pb.AnalyzeRequest(content=posting.text))
+                decision = await stub.Analyze(pb.AnalyzeRequest(content=posting.text),
+                                              metadata=metadata)
                 record = {"id": posting.id, "use_local": decision.use_local}
                 async with semaphore:
                     t = time.monotonic()
                     try:
                         reply = await stub.Extract(pb.ExtractRequest(
-                            content=posting.text, request_id=posting.id), timeout=timeout)
+                            content=posting.text, request_id=posting.id), timeout=timeout,
+                            metadata=metadata)
                         record.update(ok=True, route=pb.Route.Name(reply.route),
                                       attempts=reply.attempts, job=as_dict(reply.job),
                                       reasoning=reply.decision.reasoning)

@@ -1,0 +1,245 @@
+"""Who may call a service and over what: bearer keys, TLS/mTLS, and the bind check.
+
+Both services take the same shape of settings (`ServerSecurity`, built by each service's
+config from its own environment names) and get the same behaviour from here:
+
+- keys: `authorization: Bearer <key>` on every call except health (and reflection unless
+  configured otherwise); several keys at once so they can be rotated; compared in constant
+  time; never logged. Admin methods need an admin key.
+- TLS: a server certificate, optionally requiring client certificates from a CA (mTLS).
+- Plaintext or keyless serving is for loopback: on any other address the service refuses
+  to start unless `allow_insecure` says this network is trusted (e.g. compose's private one).
+"""
+
+from __future__ import annotations
+
+import hmac
+import ipaddress
+import logging
+import os
+from dataclasses import dataclass
+from pathlib import Path
+
+import grpc
+
+log = logging.getLogger(__name__)
+
+HEALTH_PREFIX = "/grpc.health.v1.Health/"
+REFLECTION_PREFIXES = ("/grpc.reflection.v1alpha.ServerReflection/",
+                       "/grpc.reflection.v1.ServerReflection/")
+
+
+class SecurityError(ValueError):
+    """The security settings are unusable; the message says which and why."""
+
+
+def read_keys(inline: str, path: Path | None) -> tuple[str, ...]:
+    """Keys from a comma-separated setting and/or a file (one key a line, # comments)."""
+    keys = [k.strip() for k in inline.split(",")]
+    if path is not None:
+        try:
+            lines = Path(path).read_text().splitlines()
+        except OSError as e:
+            raise SecurityError(f"cannot read the key file {path}: {e.strerror}") from None
+        keys += [line.strip() for line in lines if not line.strip().startswith("#")]
+    keys = [k for k in keys if k]
+    for key in keys:
+        if len(key) < 16 or any(c.isspace() or not c.isprintable() for c in key):
+            raise SecurityError("every API key must be at least 16 printable characters "
+                                "without spaces")
+    return tuple(dict.fromkeys(keys))
+
+
+def _read(path: Path | None, what: str) -> bytes | None:
+    if path is None:
+        return None
+    try:
+        return Path(path).read_bytes()
+    except OSError as e:
+        raise SecurityError(f"cannot read the {what} {path}: {e.strerror}") from None
+
+
+def is_loopback(host: str) -> bool:
+    host = host.strip("[]")
+    if host == "localhost":
+        return True
+    try:
+        return ipaddress.ip_address(host).is_loopback
+    except ValueError:
+        return False
+
+
+@dataclass(frozen=True)
+class ServerSecurity:
+    keys: tuple[str, ...] = ()          # any of these may call
+    admin_keys: tuple[str, ...] = ()    # these may also call the admin methods
+    admin_methods: frozenset[str] = frozenset()
+    tls_cert: Path | None = None
+    tls_key: Path | None = None
+    tls_client_ca: Path | None = None   # set: clients must present a certificate it signed
+    reflection_needs_key: bool = False
+    allow_insecure: bool = False        # plaintext / no keys on a non-loopback address
+    env_prefix: str = ""                # for messages: which variables to set
+
+    @property
+    def auth_on(self) -> bool:
+        return bool(self.keys or self.admin_keys)
+
+    @property
+    def tls_on(self) -> bool:
+        return self.tls_cert is not None
+
+    def check_bind(self, host: str) -> None:
+        """Refuse plaintext or keyless serving beyond loopback unless explicitly allowed."""
+        if (self.tls_cert is None) != (self.tls_key is None):
+            raise SecurityError(f"set both {self.env_prefix}TLS_CERT and {self.env_prefix}TLS_KEY")
+        if self.tls_client_ca is not None and not self.tls_on:
+            raise SecurityError(f"{self.env_prefix}TLS_CLIENT_CA needs {self.env_prefix}TLS_CERT "
+                                f"and {self.env_prefix}TLS_KEY")
+        if is_loopback(host) or self.allow_insecure:
+            return
+        missing = [what for what, on in (("TLS", self.tls_on), ("API keys", self.auth_on))
+                   if not on]
+        if missing:
+            raise SecurityError(
+                f"refusing to serve on {host} without {' and '.join(missing)}: set "
+                f"{self.env_prefix}TLS_CERT/{self.env_prefix}TLS_KEY and "
+                f"{self.env_prefix}API_KEYS, bind 127.0.0.1, or set "
+                f"{self.env_prefix}ALLOW_INSECURE=true on a network you trust")
+
+    def server_credentials(self) -> grpc.ServerCredentials | None:
+        if not self.tls_on:
+            return None
+        client_ca = _read(self.tls_client_ca, "TLS client CA")
+        return grpc.ssl_server_credentials(
+            [(_read(self.tls_key, "TLS key"), _read(self.tls_cert, "TLS certificate"))],
+            root_certificates=client_ca, require_client_auth=client_ca is not None)
+
+    def interceptors(self) -> list[grpc.aio.ServerInterceptor]:
+        return [BearerAuth(self)] if self.auth_on else []
+
+
+def bearer(metadata) -> str | None:
+    for key, value in metadata or ():
+        if key == "authorization":
+            scheme, _, token = value.partition(" ")
+            return token.strip() if scheme.lower() == "bearer" else ""
+    return None
+
+
+def _matches(token: str, keys: tuple[str, ...]) -> bool:
+    """Constant-time over every key, so timing says neither which key nor how much matched."""
+    found = False
+    for key in keys:
+        found |= hmac.compare_digest(token.encode(), key.encode())
+    return found
+
+
+def _refusal(handler: grpc.RpcMethodHandler, code: grpc.StatusCode, message: str):
+    """A handler of `handler`'s kind that answers every call with `code`."""
+    async def unary(request, context):
+        await context.abort(code, message)
+
+    async def streaming(request, context):
+        await context.abort(code, message)
+        yield  # pragma: no cover - makes this an async generator
+
+    if handler.unary_unary:
+        return grpc.unary_unary_rpc_method_handler(
+            unary, handler.request_deserializer, handler.response_serializer)
+    if handler.unary_stream:
+        return grpc.unary_stream_rpc_method_handler(
+            streaming, handler.request_deserializer, handler.response_serializer)
+    if handler.stream_unary:
+        return grpc.stream_unary_rpc_method_handler(
+            lambda it, ctx: unary(None, ctx), handler.request_deserializer,
+            handler.response_serializer)
+    return grpc.stream_stream_rpc_method_handler(
+        lambda it, ctx: streaming(None, ctx), handler.request_deserializer,
+        handler.response_serializer)
+
+
+class BearerAuth(grpc.aio.ServerInterceptor):
+    """UNAUTHENTICATED without a known key, PERMISSION_DENIED for an admin method without
+    an admin key. Health (and reflection unless configured) needs no key."""
+
+    def __init__(self, security: ServerSecurity):
+        self.security = security
+        self.callers = security.keys + security.admin_keys
+        open_prefixes = [HEALTH_PREFIX]
+        if not security.reflection_needs_key:
+            open_prefixes += REFLECTION_PREFIXES
+        self.open_prefixes = tuple(open_prefixes)
+
+    async def intercept_service(self, continuation, details):
+        handler = await continuation(details)
+        if handler is None or details.method.startswith(self.open_prefixes):
+            return handler
+        token = bearer(details.invocation_metadata)
+        if not token:
+            return _refusal(handler, grpc.StatusCode.UNAUTHENTICATED,
+                            "missing API key: send metadata 'authorization: Bearer <key>'")
+        if not _matches(token, self.callers):
+            return _refusal(handler, grpc.StatusCode.UNAUTHENTICATED, "unknown API key")
+        if details.method in self.security.admin_methods and \
+                not _matches(token, self.security.admin_keys):
+            return _refusal(handler, grpc.StatusCode.PERMISSION_DENIED,
+                            f"{details.method.rsplit('/', 1)[-1]} needs an admin key")
+        return handler
+
+
+# ---- the client side: how the router (and the tools) reach a service ----------------------
+
+@dataclass(frozen=True)
+class ClientSecurity:
+    key: str = ""                      # sent as 'authorization: Bearer <key>'
+    tls_ca: Path | None = None         # set: TLS, verifying the server against this CA
+    tls_cert: Path | None = None       # with tls_key: a client certificate (mTLS)
+    tls_key: Path | None = None
+    server_name: str = ""              # the name the certificate must carry, when not the host
+    tls: bool = False                  # TLS with the system's roots (no tls_ca)
+
+    @classmethod
+    def from_env(cls, environ=os.environ) -> "ClientSecurity":
+        """The tools' settings: JOBEXTRACT_API_KEY, JOBEXTRACT_TLS_CA, JOBEXTRACT_TLS_CERT,
+        JOBEXTRACT_TLS_KEY, JOBEXTRACT_TLS_SERVER_NAME."""
+        def path(name: str) -> Path | None:
+            return Path(environ[name]) if environ.get(name) else None
+
+        return cls(key=environ.get("JOBEXTRACT_API_KEY", ""), tls_ca=path("JOBEXTRACT_TLS_CA"),
+                   tls_cert=path("JOBEXTRACT_TLS_CERT"), tls_key=path("JOBEXTRACT_TLS_KEY"),
+                   server_name=environ.get("JOBEXTRACT_TLS_SERVER_NAME", ""))
+
+    @property
+    def tls_on(self) -> bool:
+        return self.tls or self.tls_ca is not None
+
+    def metadata(self) -> tuple[tuple[str, str], ...]:
+        return (("authorization", f"Bearer {self.key}"),) if self.key else ()
+
+    def channel_credentials(self) -> grpc.ChannelCredentials:
+        if (self.tls_cert is None) != (self.tls_key is None):
+            raise SecurityError("a client certificate needs both its certificate and its key")
+        return grpc.ssl_channel_credentials(
+            root_certificates=_read(self.tls_ca, "TLS CA"),
+            private_key=_read(self.tls_key, "TLS client key"),
+            certificate_chain=_read(self.tls_cert, "TLS client certificate"))
+
+    def _options(self, options: list | None) -> list:
+        options = list(options or [])
+        if self.tls_on and self.server_name:
+            options.append(("grpc.ssl_target_name_override", self.server_name))
+        return options
+
+    def aio_channel(self, address: str, options: list | None = None) -> grpc.aio.Channel:
+        if not self.tls_on:
+            return grpc.aio.insecure_channel(address, options=self._options(options))
+        return grpc.aio.secure_channel(address, self.channel_credentials(),
+                                       options=self._options(options))
+
+    def channel(self, address: str, options: list | None = None) -> grpc.Channel:
+        """A blocking channel (the health probe, scripts)."""
+        if not self.tls_on:
+            return grpc.insecure_channel(address, options=self._options(options))
+        return grpc.secure_channel(address, self.channel_credentials(),
+                                   options=self._options(options))
