@@ -307,6 +307,8 @@ class ModelHost:
                 raise NotReady(f"no model is ready ({self.state.value}: {self.reason})")
             return
         if not job.allow_switch:
+            if self.state != State.READY:  # loading or failed: a retry may find it ready
+                raise NotReady(f"{wanted.name} is not ready ({self.state.value}: {self.reason})")
             resident = self.spec.name if self.spec else "none"
             raise WrongModel(f"{wanted.name} is not resident (resident model: {resident}, "
                              f"{self.state.value}); set allow_switch or call LoadModel")

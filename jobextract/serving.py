@@ -9,6 +9,7 @@ server reflection.
 from __future__ import annotations
 
 import asyncio
+import inspect
 import logging
 import signal
 from collections.abc import Awaitable, Callable
@@ -85,6 +86,13 @@ class DecodeGuard(grpc.aio.ServerInterceptor):
 
             return handler._replace(request_deserializer=deserialize, unary_unary=unary)
         stream = handler.unary_stream
+        if not inspect.isasyncgenfunction(stream):  # writes with context.write (health Watch)
+            async def writing(request, context):
+                if isinstance(request, _Undecodable):
+                    await context.abort(grpc.StatusCode.INVALID_ARGUMENT, message)
+                return await stream(request, context)
+
+            return handler._replace(request_deserializer=deserialize, unary_stream=writing)
 
         async def streaming(request, context):
             if isinstance(request, _Undecodable):

@@ -23,6 +23,7 @@ from pathlib import Path
 import grpc
 
 from jobextract.healthcheck import check
+from jobextract.security import ClientSecurity
 from jobextract.proto import extraction_pb2 as pb
 from jobextract.proto import extraction_pb2_grpc as pb_grpc
 
@@ -66,6 +67,15 @@ class ServiceProcess:
         stop([self], timeout)
         return self.process.returncode
 
+    def kill(self) -> None:
+        """SIGKILL the service and every process it started (the engine's workers): a
+        crash, not a stop."""
+        try:
+            os.killpg(self.process.pid, signal.SIGKILL)
+        except ProcessLookupError:
+            pass
+        self.process.wait()
+
 
 def stop(services: list[ServiceProcess], timeout: float = 60) -> None:
     """Stop several services at once: all get SIGTERM first, then each is waited for."""
@@ -82,10 +92,12 @@ def stop(services: list[ServiceProcess], timeout: float = 60) -> None:
 
 def start_module(name: str, module: str, address: str, env: dict[str, str],
                  log_path: Path) -> ServiceProcess:
-    """`python -m module` with `env`, its output in `log_path`."""
+    """`python -m module` with `env`, its output in `log_path`; in a process group of its
+    own, so `kill` reaches the engine processes it starts."""
     log_path.parent.mkdir(parents=True, exist_ok=True)
     process = subprocess.Popen([sys.executable, "-m", module], env=env,
-                               stdout=open(log_path, "w"), stderr=subprocess.STDOUT)
+                               stdout=open(log_path, "w"), stderr=subprocess.STDOUT,
+                               start_new_session=True)
     return ServiceProcess(name, process, address, log_path)
 
 
@@ -100,12 +112,14 @@ def start_router(env: dict[str, str], log_path: Path) -> ServiceProcess:
 
 
 def wait_serving(service: ServiceProcess, health_service: str = "", timeout: float = 240,
-                 describe: Callable[[], str] | None = None, report: Say = quiet) -> float:
+                 describe: Callable[[], str] | None = None, report: Say = quiet,
+                 security: ClientSecurity | None = None) -> float:
     """Wait until `service` reports SERVING (for `health_service`, or overall); the seconds
-    it took. Progress goes to `report` every 10 s, with `describe()` when given."""
+    it took. Progress goes to `report` every 10 s, with `describe()` when given; `security`
+    is how to reach it (TLS), JOBEXTRACT_TLS_* from the environment without one."""
     started = time.monotonic()
     last_note = 0.0
-    while check(service.address, health_service, timeout=2) != "SERVING":
+    while check(service.address, health_service, timeout=2, security=security) != "SERVING":
         elapsed = time.monotonic() - started
         if service.process.poll() is not None:
             raise LaunchError(f"{service.name} exited ({service.process.returncode}); "
