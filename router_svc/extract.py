@@ -144,6 +144,8 @@ class Extractor:
                     yield event
             for note in run.notes:
                 run.decision.reasoning += f"; {note}"
+            if self.settings.log_content and run.notes:  # debug only: notes quote the posting
+                log.info("extract %s grounding: %s", request_id, "; ".join(run.notes))
             self.stats.salaries_dropped += run.salary_dropped
             self.stats.succeed(run.route == pb.ROUTE_LOCAL,
                                run.decision.tier if run.route == pb.ROUTE_LOCAL else None,

@@ -147,3 +147,25 @@ async def test_generate_with_allow_switch_switches_back(inference):
     assert responses[-1].model == "tiny-a"
     after = await info(inference)
     assert after.name == "tiny-a" and after.switches == before.switches + 1
+
+
+async def test_a_switch_whose_caller_gives_up_still_ends_serving(inference, health):
+    """LoadModel, or Generate with allow_switch, cancelled by a short deadline: the switch
+    runs to its end (tiny-b, then tiny-a again) instead of stopping half-way with no engine."""
+    async def resident(name: str) -> bool:
+        current = await info(inference)
+        return current.name == name and current.state == pb.MODEL_STATE_READY
+
+    with pytest.raises(grpc.aio.AioRpcError) as e:
+        await inference.LoadModel(pb.LoadModelRequest(tier=pb.TIER_MAXIMUM), timeout=0.3)
+    assert e.value.code() == grpc.StatusCode.DEADLINE_EXCEEDED
+    assert await eventually(lambda: resident("tiny-b"), timeout=120)
+
+    with pytest.raises(grpc.aio.AioRpcError) as e:
+        await collect(inference, request(tier=pb.TIER_PRIMARY, allow_switch=True, max_tokens=4),
+                      timeout=0.3)
+    assert e.value.code() == grpc.StatusCode.DEADLINE_EXCEEDED
+    assert await eventually(lambda: resident("tiny-a"), timeout=120)
+    reply = await health.Check(health_pb2.HealthCheckRequest(service=INFERENCE))
+    assert reply.status == SERVING
+    assert (await collect(inference, request(max_tokens=4)))[-1].model == "tiny-a"

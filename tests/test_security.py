@@ -12,6 +12,7 @@ import asyncio
 import json
 import logging
 import os
+import signal
 import subprocess
 import sys
 
@@ -29,6 +30,8 @@ from jobextract_tools.launch import (INFERENCE, ROOT, free_port, start_inference
 from jobextract_tools.samples import SPEC_SAMPLE
 from tests.helpers import eventually
 from tests.test_clients import NODE_CLIENT, run
+from tests.test_inference_generate import long_request
+from tests.test_inference_switch import rest
 
 ROUTER_KEY = "router-key-0123456789abcdef"       # the router's key to inference
 ADMIN_KEY = "admin-key-0123456789abcdef"         # may also LoadModel
@@ -46,7 +49,7 @@ def secured_env(tiny_models, authority):
     return tiny_inference_env(
         tiny_models, free_port(), INFERENCE_API_KEYS=ROUTER_KEY, INFERENCE_ADMIN_KEYS=ADMIN_KEY,
         INFERENCE_TLS_CERT=str(authority.server.cert), INFERENCE_TLS_KEY=str(authority.server.key),
-        INFERENCE_TLS_CLIENT_CA=str(authority.ca))
+        INFERENCE_TLS_CLIENT_CA=str(authority.ca), INFERENCE_SHUTDOWN_GRACE_SECONDS="60")
 
 
 def router_side(authority) -> ClientSecurity:
@@ -258,5 +261,16 @@ async def test_router_survives_inference_killed_mid_stream_and_restarted(
         reply = await router.stub.Extract(pb.ExtractRequest(content=SPEC_SAMPLE),
                                           metadata=key(CALLER_KEYS[0]), timeout=120)
         assert reply.attempts == 1
+
+        # SIGTERM drains: a generation in flight finishes before the service exits.
+        async with router_side(authority).aio_channel(restarted.address) as channel:
+            call = pb_grpc.InferenceStub(channel).Generate(
+                long_request(max_tokens=300), metadata=key(ROUTER_KEY), timeout=120)
+            first = await call.read()
+            restarted.process.send_signal(signal.SIGTERM)
+            responses = await rest(call, [first])
+        assert responses[-1].finish_reason == pb.FINISH_REASON_LENGTH
+        assert responses[-1].usage.completion_tokens == 300
+        assert await asyncio.to_thread(restarted.process.wait, 60) == 0
     finally:
         restarted.kill()

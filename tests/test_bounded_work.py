@@ -1,0 +1,184 @@
+"""Bounded work: the router's concurrency bound under load, time limits on every call, token
+counting that leaves health checks alone, deadline-aware admission, and the cloud's spend
+bounds (calls per job, calls at once, the breaker) with its cost counted."""
+
+from __future__ import annotations
+
+import asyncio
+import time
+
+import grpc
+import pytest
+from grpc_health.v1 import health_pb2
+
+from inference_svc.engine import ModelHost, State
+from inference_svc.errors import Overloaded
+from inference_svc.registry import ModelSpec
+from inference_svc.requests import GenerationJob
+from jobextract.proto import extraction_pb2 as pb
+from jobextract_tools.launch import free_port
+from jobextract_tools.samples import SPEC_SAMPLE
+from tests.conftest import CLOUD_KEY
+from tests.fault_openai import FaultServer, Reply
+
+
+def cloud_settings(base_url: str) -> dict:
+    return {"OPENAI_API_KEY": CLOUD_KEY, "OPENAI_BASE_URL": base_url,
+            "ROUTER_CLOUD_MODEL": "fault-model", "TOKEN_THRESHOLD": 10}
+
+
+@pytest.fixture
+async def faults():
+    server = await FaultServer().start()
+    yield server
+    await server.stop()
+
+
+async def outcome(call) -> tuple[grpc.StatusCode, str, float]:
+    """Status, details and seconds of one call."""
+    started = time.monotonic()
+    try:
+        await call
+        code, details = grpc.StatusCode.OK, ""
+    except grpc.aio.AioRpcError as e:
+        code, details = e.code(), e.details() or ""
+    return code, details, time.monotonic() - started
+
+
+# ---- the router's bound ---------------------------------------------------------------------
+
+async def test_200_concurrent_calls_against_a_bound_of_8(start_router):
+    """8 run to the end, 192 are refused at once (before any accepted call finishes), none
+    hangs."""
+    router = await start_router(ROUTER_MAX_CONCURRENT=8)
+    finished_at: dict[int, float] = {}
+
+    async def one(i: int):
+        result = await outcome(router.stub.Extract(pb.ExtractRequest(content=SPEC_SAMPLE),
+                                                   timeout=300))
+        finished_at[i] = time.monotonic()
+        return result
+
+    results = await asyncio.wait_for(asyncio.gather(*(one(i) for i in range(200))), timeout=320)
+    codes = [code for code, _, _ in results]
+    accepted = [i for i, code in enumerate(codes) if code == grpc.StatusCode.OK]
+    rejected = [i for i, code in enumerate(codes) if code == grpc.StatusCode.RESOURCE_EXHAUSTED]
+    assert len(accepted) == 8 and len(rejected) == 192, codes
+    assert all("limit is 8 (ROUTER_MAX_CONCURRENT)" in results[i][1] for i in rejected)
+    first_accepted_done = min(finished_at[i] for i in accepted)
+    assert all(finished_at[i] < first_accepted_done for i in rejected), \
+        "a rejection waited for capacity"
+    waits = sorted(results[i][2] for i in rejected)
+    print(f"\nrejections: {len(waits)}, p50 {waits[len(waits) // 2] * 1000:.1f} ms, "
+          f"p99 {waits[int(len(waits) * 0.99)] * 1000:.1f} ms")
+    stats = await router.stub.GetStats(pb.GetStatsRequest())
+    assert stats.rejected_busy == 192 and stats.succeeded == 8
+    # The bound is free again.
+    assert (await router.stub.Extract(pb.ExtractRequest(content=SPEC_SAMPLE),
+                                      timeout=120)).job.description
+
+
+async def test_a_call_without_a_deadline_still_ends(start_router):
+    """No caller deadline and inference down, no cloud: the router would wait for inference
+    to come back; ROUTER_MAX_CALL_SECONDS ends the call."""
+    router = await start_router(ROUTER_INFERENCE_ADDRESS=f"127.0.0.1:{free_port()}",
+                                ROUTER_MAX_CALL_SECONDS=2)
+    code, details, seconds = await outcome(router.stub.Extract(pb.ExtractRequest(content="Cook")))
+    assert code == grpc.StatusCode.DEADLINE_EXCEEDED or code == grpc.StatusCode.UNAVAILABLE, details
+    assert seconds < 10  # without the bound: ROUTER_LOCAL_UNAVAILABLE_WAIT_SECONDS (90 s)
+
+
+async def test_health_answers_while_megabyte_postings_are_counted(start_router):
+    """Ten 1 MiB postings of one repeated character (~0.5 s of counting each) do not stall
+    the health check a probe makes with a 2 s timeout."""
+    router = await start_router()
+    big = pb.AnalyzeRequest(content="a" * (1024 * 1024))
+    analyses = [asyncio.ensure_future(router.stub.Analyze(big, timeout=120)) for _ in range(10)]
+    await asyncio.sleep(0.2)
+    reply = await router.health.Check(health_pb2.HealthCheckRequest(), timeout=2)
+    assert reply.status == health_pb2.HealthCheckResponse.SERVING
+    assert not all(a.done() for a in analyses), "the counts finished before the probe"
+    decisions = await asyncio.gather(*analyses)
+    assert all(d.token_count > 8000 and not d.use_local for d in decisions)
+
+
+# ---- inference admission ---------------------------------------------------------------------
+
+def test_admission_refuses_a_request_that_would_start_after_its_deadline():
+    spec = ModelSpec(name="m", checkpoint="m", max_num_seqs=2)
+
+    async def ignore(serving: bool) -> None:
+        pass
+
+    host = ModelHost({"primary": spec}, max_pending=None, default_max_tokens=16,
+                     switch_grace_seconds=1, on_serving=ignore)
+    host.spec, host.state, host._engine = spec, State.READY, object()
+    host._seconds_per_request.add(10.0)
+    assert host.pending_limit(spec) == 8  # four times the engine's parallelism
+
+    def job(i: int, time_left: float | None) -> GenerationJob:
+        return GenerationJob(f"r{i}", [], None, False, None, None, None, time_left=time_left)
+
+    host._admit(job(0, 1.0), spec)            # runs at once
+    host._admit(job(1, 1.0), spec)            # runs at once
+    host._admit(job(2, None), spec)           # no deadline: queued
+    with pytest.raises(Overloaded, match="would start in about 10 s, after its deadline"):
+        host._admit(job(3, 5.0), spec)
+    host._admit(job(3, 30.0), spec)           # its deadline leaves room
+    for i in range(4, 8):
+        host._admit(job(i, None), spec)
+    with pytest.raises(Overloaded, match="the limit is 8"):
+        host._admit(job(8, None), spec)
+
+
+# ---- the cloud's spend bounds ----------------------------------------------------------------
+
+async def test_breaker_opens_refuses_without_calling_then_recovers(start_router, faults):
+    router = await start_router(ROUTER_CLOUD_ATTEMPTS=1, ROUTER_CLOUD_BREAKER_FAILURES=2,
+                                ROUTER_CLOUD_BREAKER_SECONDS=1.5,
+                                ROUTER_CLOUD_PRICE_INPUT_PER_MTOK=2.0,
+                                ROUTER_CLOUD_PRICE_OUTPUT_PER_MTOK=4.0,
+                                **cloud_settings(faults.base_url))
+    faults.script = [Reply(500), Reply(500)]
+    request = pb.ExtractRequest(content=SPEC_SAMPLE)
+    for _ in range(2):
+        code, details, _ = await outcome(router.stub.Extract(request))
+        assert code == grpc.StatusCode.UNAVAILABLE and "HTTP 500" in details
+    code, details, _ = await outcome(router.stub.Extract(request))
+    assert code == grpc.StatusCode.UNAVAILABLE and "calls resume in" in details
+    assert len(faults.requests) == 2  # the open breaker made no call
+    usage = (await router.stub.GetStats(pb.GetStatsRequest())).cloud_usage
+    assert (usage.calls, usage.failed_calls, usage.breaker_open, usage.breaker_refusals) == (
+        2, 2, True, 1)
+
+    await asyncio.sleep(1.6)  # half-open: one call tests the API, and it answers
+    reply = await router.stub.Extract(request)
+    assert reply.route == pb.ROUTE_CLOUD
+    usage = (await router.stub.GetStats(pb.GetStatsRequest())).cloud_usage
+    assert (usage.calls, usage.breaker_open) == (3, False)
+    assert (usage.prompt_tokens, usage.completion_tokens) == (11, 7)  # the fault server's
+    assert usage.cost == pytest.approx((11 * 2.0 + 7 * 4.0) / 1e6)
+
+
+async def test_a_job_makes_at_most_its_cloud_calls(start_router, faults):
+    router = await start_router(ROUTER_CLOUD_ATTEMPTS=4, ROUTER_CLOUD_MAX_CALLS_PER_JOB=2,
+                                **cloud_settings(faults.base_url))
+    faults.script = [Reply(500)] * 4
+    code, details, _ = await outcome(router.stub.Extract(pb.ExtractRequest(content=SPEC_SAMPLE)))
+    assert code == grpc.StatusCode.RESOURCE_EXHAUSTED
+    assert "made its 2 cloud calls (ROUTER_CLOUD_MAX_CALLS_PER_JOB)" in details
+    assert len(faults.requests) == 2
+
+
+async def test_cloud_calls_at_once_are_capped(start_router, faults):
+    router = await start_router(ROUTER_CLOUD_MAX_CONCURRENT=1, **cloud_settings(faults.base_url))
+    faults.script = [Reply(delay=1.0)]
+    request = pb.ExtractRequest(content=SPEC_SAMPLE)
+    slow = asyncio.ensure_future(outcome(router.stub.Extract(request)))
+    while not faults.requests:
+        await asyncio.sleep(0.02)
+    code, details, _ = await outcome(router.stub.Extract(request))
+    assert code == grpc.StatusCode.RESOURCE_EXHAUSTED
+    assert "limit is 1 (ROUTER_CLOUD_MAX_CONCURRENT)" in details
+    assert (await slow)[0] == grpc.StatusCode.OK
+    assert (await router.stub.GetStats(pb.GetStatsRequest())).cloud_usage.capped == 1
