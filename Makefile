@@ -31,10 +31,12 @@ test: install
 	$(PY) -m pytest -q --durations=15
 
 # The pair against the engine and against vLLM's own server (bench/pipeline.py): the quick
-# version, under 10 minutes here. Results in bench/results/<date>-<host>.{json,md}.
+# version, under 10 minutes here. Results in bench/results/<date>-<host>.{json,md}. Then
+# what keys and TLS cost per call and how the router's bound refuses (bench/security.py).
 bench: install
 	$(PY) -m inference_svc.prepare
 	$(PY) -m bench.pipeline
+	$(PY) -m bench.security
 
 # The spec's GPU checks (load, memory, a typical job, repeated switches); says so and exits
 # 3 where there is no GPU.
