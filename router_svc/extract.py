@@ -192,6 +192,10 @@ class Extractor:
 
     def _local_generator(self, run: Run, choice: Choice, time_left: TimeLeft):
         async def generate(messages, answer: _Answer) -> AsyncIterator[str]:
+            nonlocal choice
+            if run.attempts > 1:  # a retry: inference may have switched or restarted since
+                await self.refresh_resident()
+                choice = self.policy.choose(run.decision.tier)
             stream = self.inference.generate(
                 f"{run.request_id}-{uuid.uuid4().hex[:8]}", messages, choice.tier,
                 choice.allow_switch, schema_text(), self.settings.local_max_tokens, time_left(),

@@ -89,7 +89,7 @@ async def test_above_threshold_without_cloud_is_failed_precondition(start_router
 
 async def test_inference_unreachable_without_cloud(start_router):
     router = await start_router(ROUTER_INFERENCE_ADDRESS=f"127.0.0.1:{free_port()}",
-                                ROUTER_LOCAL_UNAVAILABLE_RETRIES=1)
+                                ROUTER_LOCAL_UNAVAILABLE_WAIT_SECONDS=1)
     await asyncio.sleep(0.5)
     assert await router_status(router) == health_pb2.HealthCheckResponse.NOT_SERVING
     with pytest.raises(grpc.aio.AioRpcError) as e:

@@ -173,6 +173,17 @@ def test_switch_down_only_when_idle():
     assert policy.switches == 1
 
 
+def test_a_failed_inference_makes_the_next_job_ask_for_a_load():
+    """Inference reported FAILED: nothing is known resident, so the next job allows a
+    switch, and the inference service retries the load instead of refusing forever."""
+    policy = SwitchPolicy(idle_seconds=300)
+    policy.observe("small", ["thinking", "primary"])
+    assert not policy.choose("thinking").allow_switch
+    policy.forget()
+    choice = policy.choose("thinking")
+    assert choice.allow_switch and choice.note == "no model known to be resident"
+
+
 # ---- schema and validation ---------------------------------------------------------------
 
 def test_pydantic_model_and_proto_message_agree():
