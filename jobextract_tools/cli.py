@@ -28,7 +28,7 @@ import grpc
 from jobextract.security import ClientSecurity
 from jobextract.proto import extraction_pb2 as pb
 from jobextract.proto import extraction_pb2_grpc as pb_grpc
-from jobextract_tools.records import append, as_dict, open_for_append, read_records
+from jobextract_tools.records import as_dict
 
 EXIT_OK, EXIT_PARTIAL, EXIT_INPUT, EXIT_UNAVAILABLE, EXIT_FAILED = 0, 1, 2, 3, 4
 UNAVAILABLE = {grpc.StatusCode.UNAVAILABLE, grpc.StatusCode.FAILED_PRECONDITION,
@@ -107,83 +107,21 @@ def cmd_health(args) -> int:
     return EXIT_OK if status == "SERVING" else EXIT_UNAVAILABLE
 
 
-def batch_items(source: Path) -> list[tuple[str, str]]:
-    """(id, text) pairs from a JSONL file ({"id", "content"|"text"}) or a folder of .txt."""
-    if source.is_dir():
-        return [(p.stem, p.read_text(encoding="utf-8")) for p in sorted(source.glob("*.txt"))]
-    items = []
-    try:
-        lines = source.read_text(encoding="utf-8").splitlines()
-    except OSError as e:
-        raise CliError(f"cannot read {source}: {e.strerror}", EXIT_INPUT) from None
-    for number, line in enumerate(lines, start=1):
-        if not line.strip():
-            continue
-        try:
-            row = json.loads(line)
-            text = row.get("content", row.get("text"))
-            if not isinstance(text, str):
-                raise ValueError
-        except (ValueError, AttributeError):
-            raise CliError(f"{source}:{number}: expected a JSON object with \"content\" "
-                           "(or \"text\") and an optional \"id\"", EXIT_INPUT) from None
-        items.append((str(row.get("id", number)), text))
-    return items
-
-
-def progress_bar(done: int, total: int, ok: int, failed: int, started: float) -> None:
-    width = 30
-    filled = int(width * done / total) if total else width
-    rate = done / (time.monotonic() - started) if done else 0.0
-    eta = f", ~{(total - done) / rate:.0f} s left" if rate and done < total else ""
-    print(f"\r[{'#' * filled}{'-' * (width - filled)}] {done}/{total} ok {ok} failed {failed}"
-          f"{eta}   ", end="" if done < total else "\n", file=sys.stderr, flush=True)
-
-
-async def run_batch(address: str, todo: list[tuple[str, str]], out: Path, concurrency: int,
-                    timeout: float, security: ClientSecurity) -> tuple[int, int]:
-    ok = failed = 0
-    started = time.monotonic()
-    semaphore = asyncio.Semaphore(concurrency)
-    lock = asyncio.Lock()
-    progress_bar(0, len(todo), 0, 0, started)
-    async with security.aio_channel(address) as channel:
-        stub = pb_grpc.RouterStub(channel)
-
-        async def one(item_id: str, text: str, sink) -> None:
-            nonlocal ok, failed
-            async with semaphore:
-                try:
-                    reply = await stub.Extract(pb.ExtractRequest(content=text), timeout=timeout,
-                                               metadata=security.metadata())
-                    record = {"id": item_id, "ok": True, **as_dict(reply)}
-                    ok += 1
-                except grpc.aio.AioRpcError as e:
-                    record = {"id": item_id, "ok": False,
-                              "error": {"code": e.code().name, "message": e.details()}}
-                    failed += 1
-            async with lock:  # one whole line at a time, flushed: safe to interrupt
-                append(sink, record)
-                progress_bar(ok + failed, len(todo), ok, failed, started)
-
-        with open_for_append(out) as sink:
-            await asyncio.gather(*(one(i, t, sink) for i, t in todo))
-    return ok, failed
-
-
 def cmd_batch(args) -> int:
-    items = batch_items(args.input)
-    done = read_records(args.out)
-    todo = [(i, t) for i, t in items if i not in done]
-    if len(todo) < len(items):
-        print(f"resuming: {len(items) - len(todo)} of {len(items)} already in {args.out}",
-              file=sys.stderr)
-    if not todo:
+    from jobextract_tools.batch import BatchInputError, run_batch
+
+    if args.concurrency < 1:
+        raise CliError("--concurrency must be at least 1", EXIT_INPUT)
+    try:
+        progress = asyncio.run(run_batch(args.address, args.input, args.out, args.concurrency,
+                                         args.timeout, security_of(args)))
+    except BatchInputError as e:
+        raise CliError(str(e), EXIT_INPUT) from None
+    if progress.total == progress.skipped:
         return EXIT_OK
-    ok, failed = asyncio.run(run_batch(args.address, todo, args.out, args.concurrency,
-                                       args.timeout, security_of(args)))
-    print(f"{ok} extracted, {failed} failed; results in {args.out}", file=sys.stderr)
-    return EXIT_OK if failed == 0 else EXIT_PARTIAL
+    print(f"{progress.ok} extracted, {progress.failed} failed; results in {args.out}",
+          file=sys.stderr)
+    return EXIT_OK if progress.failed == 0 else EXIT_PARTIAL
 
 
 def _interrupt(*_) -> None:

@@ -29,6 +29,21 @@ def read_records(path: Path | None) -> dict[str, dict]:
     return records
 
 
+def read_ids(path: Path) -> set[str]:
+    """The ids of every complete line of `path`, reading one line at a time (a batch of a
+    million results resumes without holding them)."""
+    ids: set[str] = set()
+    if not path.exists():
+        return ids
+    with open(path, encoding="utf-8") as lines:
+        for line in lines:
+            try:
+                ids.add(json.loads(line)["id"])
+            except (ValueError, KeyError, TypeError):
+                continue
+    return ids
+
+
 def open_for_append(path: Path):
     """`path` opened for appending whole lines, after ending a line an interrupted run cut."""
     cut = path.exists() and path.stat().st_size > 0 and _last_byte(path) != b"\n"

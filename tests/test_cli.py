@@ -6,6 +6,7 @@ import asyncio
 import json
 import sys
 
+from jobextract.proto import extraction_pb2 as pb
 from jobextract_tools.launch import ROOT, free_port
 from jobextract_tools.samples import SPEC_SAMPLE
 
@@ -69,6 +70,21 @@ async def test_batch_records_failures_and_resumes(start_router, tmp_path):
     ids = [json.loads(line)["id"] for line in out.read_text().splitlines()
            if line.endswith("}")]
     assert sorted(ids) == ["a", "c", "d", "empty"]
+
+
+async def test_batch_keeps_at_most_its_concurrency_in_flight(start_router, tmp_path):
+    """A router that refuses a third call at once: a batch at --concurrency 2 never gets
+    refused, because it never has more than two calls in flight."""
+    router = await start_router(ROUTER_MAX_CONCURRENT=2)
+    source = tmp_path / "postings.jsonl"
+    source.write_text("".join(json.dumps({"id": f"p{i}", "content": f"Cook number {i}, Lisbon"})
+                              + "\n" for i in range(12)))
+    out = tmp_path / "results.jsonl"
+    code, _, err = await jobextract(router.address, "batch", str(source), "--out", str(out),
+                                    "--concurrency", "2")
+    assert code == 0, err
+    assert "12 extracted, 0 failed" in err and "/min" in err
+    assert (await router.stub.GetStats(pb.GetStatsRequest())).rejected_busy == 0
 
 
 async def test_batch_input_errors(start_router, tmp_path):
