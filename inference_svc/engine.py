@@ -97,6 +97,7 @@ class Chunk:
     finish_reason: str | None = None
     prompt_tokens: int = 0
     completion_tokens: int = 0
+    cached_prompt_tokens: int = 0     # prefix-cache hits (the fixed prompt, computed once)
 
 
 @dataclass
@@ -280,7 +281,8 @@ class ModelHost:
                         raise Aborted(f"request aborted: {active.abort_reason}")
                     self.requests_served += 1
                     self._seconds_per_request.add(time.monotonic() - started)
-                    yield Chunk(text, piece.finish_reason or "stop", len(prompt_ids), completion)
+                    yield Chunk(text, piece.finish_reason or "stop", len(prompt_ids), completion,
+                                out.num_cached_tokens or 0)
                     return
         finally:
             active.done.set()

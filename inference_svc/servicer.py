@@ -65,6 +65,7 @@ class InferenceServicer(pb_grpc.InferenceServicer):
                                                             pb.FINISH_REASON_STOP)
                         response.usage.prompt_tokens = chunk.prompt_tokens
                         response.usage.completion_tokens = chunk.completion_tokens
+                        response.usage.cached_prompt_tokens = chunk.cached_prompt_tokens
                         last = chunk
                     yield response
         except HostError as e:
@@ -73,9 +74,10 @@ class InferenceServicer(pb_grpc.InferenceServicer):
                                 trailing_metadata=((REASON_KEY, e.reason),) if e.reason else ())
         if last is not None:
             now = time.monotonic()
-            log.info("generate %s model=%s prompt_tokens=%d completion_tokens=%d finish=%s "
-                     "ttft_ms=%.0f total_ms=%.0f", job.request_id, self.host.spec.name,
-                     last.prompt_tokens, last.completion_tokens, last.finish_reason,
+            log.info("generate %s model=%s prompt_tokens=%d cached=%d completion_tokens=%d "
+                     "finish=%s ttft_ms=%.0f total_ms=%.0f", job.request_id, self.host.spec.name,
+                     last.prompt_tokens, last.cached_prompt_tokens, last.completion_tokens,
+                     last.finish_reason,
                      (first_token_at - started) * 1000, (now - started) * 1000)
 
     async def LoadModel(self, request: pb.LoadModelRequest, context: grpc.aio.ServicerContext):

@@ -15,7 +15,7 @@ from pydantic import ValidationError
 
 from router_svc.errors import InvalidOutput
 from router_svc.grounding import ground_strings, reconcile_salary
-from router_svc.schema import JobPosting
+from router_svc.schema import SALARY, JobPosting, masked
 
 
 @dataclass
@@ -48,11 +48,13 @@ def validate(data) -> JobPosting:
         raise InvalidOutput(problems) from None
 
 
-def check_answer(answer: str, text: str) -> Checked:
+def check_answer(answer: str, text: str, wanted: frozenset[str] | None = None) -> Checked:
     """A model's answer as a validated JobPosting grounded in the posting `text`, or
-    InvalidOutput saying why it cannot be used."""
+    InvalidOutput saying why it cannot be used. Fields not `wanted` (None: all) come back
+    empty and are not grounded."""
     data = decode(answer)
-    notes, dropped = reconcile_salary(data, text)
+    notes, dropped = reconcile_salary(data, text) if wanted is None or SALARY[0] in wanted \
+        else ([], False)
     job = validate(data)
-    job, more = ground_strings(job, text)
-    return Checked(job, notes + more, dropped)
+    job, more = ground_strings(job, text, wanted)
+    return Checked(masked(job, wanted), notes + more, dropped)

@@ -53,6 +53,7 @@ class Run:
 
     request_id: str
     started: float
+    wanted: frozenset[str] | None = None   # the fields asked for; None: all
     decision: Decision | None = None
     route: int = pb.ROUTE_UNSPECIFIED
     attempts: int = 0
@@ -62,6 +63,7 @@ class Run:
     salary_dropped: bool = False
     prompt_tokens: int = 0
     completion_tokens: int = 0
+    cached_prompt_tokens: int = 0
     model_token_count: int | None = None
     timings: dict[str, float] = field(default_factory=lambda: {
         "decision_ms": 0.0, "first_token_ms": 0.0, "generation_ms": 0.0, "validation_ms": 0.0})
@@ -122,9 +124,11 @@ class Extractor:
         decision.reasoning += f"; {choice.note}"
         return decision, choice
 
-    async def extract(self, content: str, request_id: str,
-                      time_left: TimeLeft) -> AsyncIterator[pb.ExtractEvent]:
-        run = Run(request_id=request_id, started=time.monotonic())
+    async def extract(self, content: str, request_id: str, time_left: TimeLeft,
+                      wanted: frozenset[str] | None = None) -> AsyncIterator[pb.ExtractEvent]:
+        """`wanted`: the fields to extract (None: all); the rest come back empty and cost
+        the local model a few tokens each instead of a generation."""
+        run = Run(request_id=request_id, started=time.monotonic(), wanted=wanted)
         self.stats.requests += 1
         outcome = "failed"
         try:
@@ -198,7 +202,8 @@ class Extractor:
                 choice = self.policy.choose(run.decision.tier)
             stream = self.inference.generate(
                 f"{run.request_id}-{uuid.uuid4().hex[:8]}", messages, choice.tier,
-                choice.allow_switch, schema_text(), self.settings.local_max_tokens, time_left(),
+                choice.allow_switch, schema_text(wanted=run.wanted),
+                self.settings.local_max_tokens, time_left(),
                 self.settings.stream_interval)
             async for response in stream:
                 if response.model:
@@ -210,6 +215,7 @@ class Extractor:
                     answer.finish_reason = pb.FinishReason.Name(response.finish_reason)
                     run.prompt_tokens += response.usage.prompt_tokens
                     run.completion_tokens += response.usage.completion_tokens
+                    run.cached_prompt_tokens += response.usage.cached_prompt_tokens
                     run.model_token_count = response.usage.prompt_tokens
             if answer.model and answer.model != self.policy.resident_model:
                 await self.refresh_resident()
@@ -273,7 +279,7 @@ class Extractor:
                 if failure is None:
                     validation_started = time.monotonic()
                     try:
-                        checked = check_answer(answer.text, content)
+                        checked = check_answer(answer.text, content, run.wanted)
                         run.job, run.notes = checked.job, checked.notes
                         run.salary_dropped = checked.salary_dropped
                     except InvalidOutput as e:

@@ -190,16 +190,20 @@ def _stated(field: str, model: str | None, found: Found | None, why: str,
         notes.append(f"{field} {model!r} dropped: {why}")
 
 
-def ground_strings(job: JobPosting, text: str) -> tuple[JobPosting, list[str]]:
+def ground_strings(job: JobPosting, text: str,
+                   wanted: frozenset[str] | None = None) -> tuple[JobPosting, list[str]]:
     """Keep the title, company and location the posting contains; where the model's value is
     missing or not in the posting, take what the field readers find stated (fields.py), or
     else drop it (no re-ask: on real postings a second generation seldom found the title,
     measured 2 of 15 times, at the cost of a whole generation). Skills not in the text are
-    dropped."""
+    dropped. Only `wanted` fields (None: all) are looked at."""
+    def asked(field: str) -> bool:
+        return wanted is None or field in wanted
+
     normalised = norm(text)
     update, notes = {}, []
-    stated_title = find_title(text)
-    if job.title is None or not found_in(job.title, normalised):
+    stated_title = find_title(text) if asked("title") else None
+    if asked("title") and (job.title is None or not found_in(job.title, normalised)):
         _stated("title", job.title, stated_title, "not in the posting", update, notes)
     elif stated_title is not None and norm(stated_title.value) != norm(job.title) and (
             stated_title.labelled or found_in(job.title, norm(stated_title.value))):
@@ -209,15 +213,16 @@ def ground_strings(job: JobPosting, text: str) -> tuple[JobPosting, list[str]]:
         update["title"] = stated_title.value
         notes.append(f"title {stated_title.value!r} from the posting "
                      f"({stated_title.evidence!r}); the model gave {job.title!r}, {why}")
-    if job.company is None or not _is_company(job.company, job.location, normalised):
+    if asked("company") and (job.company is None
+                             or not _is_company(job.company, job.location, normalised)):
         _stated("company", job.company, find_company(text),
                 "not an organisation named in the posting", update, notes)
-    if job.location is None or not found_in(job.location, normalised):
+    if asked("location") and (job.location is None or not found_in(job.location, normalised)):
         _stated("location", job.location, find_location(text), "not in the posting",
                 update, notes)
     for field in ("title", "company", "location"):  # the posting's own spelling
         value = update.get(field, getattr(job, field))
-        if value is not None and as_written(value, text) != value:
+        if asked(field) and value is not None and as_written(value, text) != value:
             update[field] = as_written(value, text)
     skills = [s for s in job.skills if found_in(s, normalised)]
     if len(skills) < len(job.skills):

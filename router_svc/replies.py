@@ -30,7 +30,8 @@ def extract_response(run: Run, cloud_model: str | None) -> pb.ExtractResponse:
         route=run.route, attempts=run.attempts, fallback_reason=run.fallback_reason,
         request_id=run.request_id,
         usage=pb.Usage(prompt_tokens=run.prompt_tokens,
-                       completion_tokens=run.completion_tokens),
+                       completion_tokens=run.completion_tokens,
+                       cached_prompt_tokens=run.cached_prompt_tokens),
         timings=pb.Timings(total_ms=run.elapsed_ms(), **run.timings))
     if cloud_model is not None:
         response.decision.model = cloud_model

@@ -96,6 +96,54 @@ class JobPosting(BaseModel):
         return message
 
 
+# ---- field masks: callers who want some fields do not pay for generating the rest ----------
+
+FIELDS = tuple(JobPosting.model_fields)
+SALARY = ("salary_min", "salary_max", "salary_currency", "salary_period")
+GROUPS = {"salary": SALARY}  # one name for the four salary fields
+
+
+def wanted_fields(names) -> frozenset[str] | None:
+    """The fields a request asks for (JobPosting names, or "salary" for its four); None for
+    all. ValueError names the first unknown one. Salary fields come as a group: a range
+    without its currency or period is not a fact."""
+    if not names:
+        return None
+    wanted: set[str] = set()
+    for name in names:
+        if name in GROUPS:
+            wanted.update(GROUPS[name])
+        elif name in FIELDS:
+            wanted.update(SALARY if name in SALARY else (name,))
+        else:
+            raise ValueError(f"unknown field {name[:60]!r}; use {', '.join(FIELDS)} or salary")
+    return None if wanted == set(FIELDS) else frozenset(wanted)
+
+
+def masked(job: JobPosting, wanted: frozenset[str] | None) -> JobPosting:
+    """`job` with every field not wanted empty (null, [] or "")."""
+    if wanted is None:
+        return job
+    empty = {name: ([] if isinstance(getattr(job, name), list) else
+                    "" if name == "description" else None)
+             for name in FIELDS if name not in wanted}
+    return job.model_copy(update=empty)
+
+
+def _mask_schema(schema: dict, wanted: frozenset[str]) -> dict:
+    """The local schema with unwanted fields pinned to null, [] or "": a few tokens each."""
+    for name, node in schema["properties"].items():
+        if name in wanted:
+            continue
+        if node.get("type") == "array":
+            schema["properties"][name] = {"type": "array", "maxItems": 0}
+        elif node.get("type") == "string":
+            schema["properties"][name] = {"type": "string", "maxLength": 0}
+        else:
+            schema["properties"][name] = {"type": "null"}
+    return schema
+
+
 # Keywords the strictest cloud structured-output modes reject; local grammars enforce them.
 _BOUNDS = ("maxLength", "minLength", "maxItems", "minItems", "minimum", "maximum",
            "exclusiveMinimum", "exclusiveMaximum")
@@ -113,13 +161,15 @@ def _strip(node, keys: tuple[str, ...]):
 
 
 @cache
-def _schema_text(portable: bool) -> str:
+def _schema_text(portable: bool, wanted: frozenset[str] | None = None) -> str:
     schema = JobPosting.model_json_schema()
     schema = _strip(schema, ("title", "default"))
     schema["required"] = list(schema["properties"])  # every field present; null when absent
     schema["additionalProperties"] = False
     if portable:
         schema = _strip(schema, _BOUNDS)
+    elif wanted is not None:
+        schema = _mask_schema(schema, wanted)
     return json.dumps(schema)
 
 
@@ -133,5 +183,7 @@ def generation_schema(portable: bool = False) -> dict:
     return copy.deepcopy(json.loads(_schema_text(portable)))
 
 
-def schema_text(portable: bool = False) -> str:
-    return _schema_text(portable)
+def schema_text(portable: bool = False, wanted: frozenset[str] | None = None) -> str:
+    """The schema as text; locally, fields not `wanted` are pinned empty (the cloud's
+    schema stays whole: its answer is masked after)."""
+    return _schema_text(portable, None if portable else wanted)

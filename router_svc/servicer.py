@@ -18,6 +18,7 @@ from jobextract.proto import extraction_pb2_grpc as pb_grpc
 from router_svc.errors import ExtractionFailed
 from router_svc.extract import Extractor
 from router_svc.replies import decision_proto
+from router_svc.schema import wanted_fields
 
 # How an extraction's failure reaches the caller (ExtractionFailed.cause).
 STATUS = {
@@ -56,15 +57,20 @@ def _http_url(url: str) -> bool:
         return False
 
 
-def check_request(request: pb.ExtractRequest, max_bytes: int) -> str:
-    """Raise BadInput for a malformed request; return its request id."""
+def check_request(request: pb.ExtractRequest, max_bytes: int
+                  ) -> tuple[str, frozenset[str] | None]:
+    """Raise BadInput for a malformed request; return its request id and wanted fields."""
     check_content(request.content, max_bytes)
     if request.source_url and not _http_url(request.source_url):
         raise BadInput(f"source_url must be an http(s) URL of at most 2048 characters, got "
                        f"{request.source_url[:100]!r}")
     if request.request_id and not valid_request_id(request.request_id):
         raise BadInput(REQUEST_ID_RULE)
-    return request.request_id or uuid.uuid4().hex
+    try:
+        wanted = wanted_fields(request.fields)
+    except ValueError as e:
+        raise BadInput(f"fields: {e}") from None
+    return request.request_id or uuid.uuid4().hex, wanted
 
 
 class Overloaded(Exception):
@@ -108,13 +114,13 @@ class RouterServicer(pb_grpc.RouterServicer):
 
     async def _events(self, request: pb.ExtractRequest, context):
         try:
-            request_id = check_request(request, self.max_bytes)
+            request_id, wanted = check_request(request, self.max_bytes)
         except BadInput as e:
             await context.abort(grpc.StatusCode.INVALID_ARGUMENT, str(e))
         try:
             with self._slot():
                 async for event in self.extractor.extract(request.content, request_id,
-                                                          self._time_left(context)):
+                                                          self._time_left(context), wanted):
                     yield event
         except Overloaded as e:
             await context.abort(grpc.StatusCode.RESOURCE_EXHAUSTED, str(e))

@@ -114,6 +114,8 @@ EXTRACT = {
                             "request_id"),
     "request id not ASCII": (pb.ExtractRequest(content="job", request_id="añb"), INVALID,
                              "request_id"),
+    "unknown field": (pb.ExtractRequest(content="job", fields=["title", "wage"]), INVALID,
+                      "fields: unknown field 'wage'"),
 }
 
 ANALYZE = {

@@ -66,6 +66,17 @@ async def test_extract_stream_orders_decision_deltas_result(start_router):
     assert json.loads(text)["description"] == events[-1].result.job.description
 
 
+async def test_a_field_mask_costs_fewer_tokens_and_the_fixed_prompt_is_cached(start_router):
+    router = await start_router()
+    full = await extract(router)
+    some = await router.stub.Extract(pb.ExtractRequest(content=SPEC_SAMPLE,
+                                                       fields=["title", "salary"]))
+    assert some.usage.completion_tokens < full.usage.completion_tokens
+    assert not some.job.skills and not some.job.HasField("location")
+    # The system prompt and examples are the same every time: served from the prefix cache.
+    assert some.usage.cached_prompt_tokens >= 0.5 * some.usage.prompt_tokens
+
+
 async def test_analyze_and_stats(start_router):
     router = await start_router()
     big = " hello" * 9000

@@ -12,8 +12,9 @@ import pytest
 from jobextract.contract import RANK
 from jobextract.proto import extraction_pb2 as pb
 from jobextract_tools.samples import SPEC_SAMPLE
+from tests.fault_openai import VALID
 from router_svc import prompt
-from router_svc.answer import decode, validate
+from router_svc.answer import check_answer, decode, validate
 from router_svc.cloud import retry_after_seconds
 from router_svc.errors import InvalidOutput
 from router_svc.routing import SwitchPolicy, decide
@@ -185,6 +186,29 @@ def test_a_failed_inference_makes_the_next_job_ask_for_a_load():
 
 
 # ---- schema and validation ---------------------------------------------------------------
+
+def test_field_masks_pin_unwanted_fields_and_empty_them_after():
+    from router_svc.schema import FIELDS, SALARY, schema_text, wanted_fields
+
+    assert wanted_fields([]) is None and wanted_fields(list(FIELDS)) is None
+    assert wanted_fields(["title", "salary_max"]) == {"title", *SALARY}
+    assert wanted_fields(["salary"]) == set(SALARY)
+    with pytest.raises(ValueError, match="unknown field 'wage'"):
+        wanted_fields(["title", "wage"])
+    wanted = wanted_fields(["title", "company", "salary"])
+    schema = json.loads(schema_text(wanted=wanted))["properties"]
+    assert schema["skills"] == {"type": "array", "maxItems": 0}
+    assert schema["description"] == {"type": "string", "maxLength": 0}
+    assert schema["location"] == {"type": "null"}
+    assert schema["title"] == json.loads(schema_text())["properties"]["title"]
+    assert json.loads(schema_text(portable=True, wanted=wanted)) == \
+        json.loads(schema_text(portable=True))  # the cloud's answer is masked after
+    checked = check_answer(json.dumps(VALID), SPEC_SAMPLE, wanted)
+    job = checked.job
+    assert (job.title, job.company, job.salary_min) == (VALID["title"], VALID["company"], 120000)
+    assert (job.location, job.skills, job.description) == (None, [], "")
+
+
 
 def test_pydantic_model_and_proto_message_agree():
     proto_fields = [f.name for f in pb.JobPosting.DESCRIPTOR.fields]

@@ -91,22 +91,26 @@ class JobPosting(_message.Message):
     def __init__(self, title: _Optional[str] = ..., company: _Optional[str] = ..., location: _Optional[str] = ..., salary_min: _Optional[float] = ..., salary_max: _Optional[float] = ..., salary_currency: _Optional[str] = ..., salary_period: _Optional[_Union[SalaryPeriod, str]] = ..., description: _Optional[str] = ..., requirements: _Optional[_Iterable[str]] = ..., benefits: _Optional[_Iterable[str]] = ..., skills: _Optional[_Iterable[str]] = ...) -> None: ...
 
 class Usage(_message.Message):
-    __slots__ = ("prompt_tokens", "completion_tokens")
+    __slots__ = ("prompt_tokens", "completion_tokens", "cached_prompt_tokens")
     PROMPT_TOKENS_FIELD_NUMBER: _ClassVar[int]
     COMPLETION_TOKENS_FIELD_NUMBER: _ClassVar[int]
+    CACHED_PROMPT_TOKENS_FIELD_NUMBER: _ClassVar[int]
     prompt_tokens: int
     completion_tokens: int
-    def __init__(self, prompt_tokens: _Optional[int] = ..., completion_tokens: _Optional[int] = ...) -> None: ...
+    cached_prompt_tokens: int
+    def __init__(self, prompt_tokens: _Optional[int] = ..., completion_tokens: _Optional[int] = ..., cached_prompt_tokens: _Optional[int] = ...) -> None: ...
 
 class ExtractRequest(_message.Message):
-    __slots__ = ("content", "source_url", "request_id")
+    __slots__ = ("content", "source_url", "request_id", "fields")
     CONTENT_FIELD_NUMBER: _ClassVar[int]
     SOURCE_URL_FIELD_NUMBER: _ClassVar[int]
     REQUEST_ID_FIELD_NUMBER: _ClassVar[int]
+    FIELDS_FIELD_NUMBER: _ClassVar[int]
     content: str
     source_url: str
     request_id: str
-    def __init__(self, content: _Optional[str] = ..., source_url: _Optional[str] = ..., request_id: _Optional[str] = ...) -> None: ...
+    fields: _containers.RepeatedScalarFieldContainer[str]
+    def __init__(self, content: _Optional[str] = ..., source_url: _Optional[str] = ..., request_id: _Optional[str] = ..., fields: _Optional[_Iterable[str]] = ...) -> None: ...
 
 class AnalyzeRequest(_message.Message):
     __slots__ = ("content",)
