@@ -120,8 +120,9 @@ def _duration(seconds: float) -> str:
 
 
 async def run_batch(address: str, source: Path, out: Path, concurrency: int, timeout: float,
-                    security: ClientSecurity) -> Progress:
-    """Extract every item of `source` not already in `out`; the counts at the end."""
+                    security: ClientSecurity, fields: list[str] = ()) -> Progress:
+    """Extract every item of `source` not already in `out` (only `fields`, when given); the
+    counts at the end."""
     done = read_ids(out)
     progress = Progress(*scan(source, done))
     if progress.skipped:
@@ -147,8 +148,8 @@ async def run_batch(address: str, source: Path, out: Path, concurrency: int, tim
             while (item := await queue.get()) is not None:
                 item_id, text = item
                 try:
-                    reply = await stub.Extract(pb.ExtractRequest(content=text), timeout=timeout,
-                                               metadata=metadata)
+                    reply = await stub.Extract(pb.ExtractRequest(content=text, fields=fields),
+                                               timeout=timeout, metadata=metadata)
                     record = {"id": item_id, "ok": True, **as_dict(reply)}
                     progress.ok += 1
                 except grpc.aio.AioRpcError as e:

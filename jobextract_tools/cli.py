@@ -83,7 +83,8 @@ def call(args, method: str, request):
 # ---- commands -----------------------------------------------------------------------------
 
 def cmd_extract(args) -> int:
-    reply = call(args, "Extract", pb.ExtractRequest(content=read_text(args.file)))
+    reply = call(args, "Extract", pb.ExtractRequest(content=read_text(args.file),
+                                                    fields=args.fields))
     print(json.dumps(as_dict(reply), indent=2))
     return EXIT_OK
 
@@ -114,7 +115,7 @@ def cmd_batch(args) -> int:
         raise CliError("--concurrency must be at least 1", EXIT_INPUT)
     try:
         progress = asyncio.run(run_batch(args.address, args.input, args.out, args.concurrency,
-                                         args.timeout, security_of(args)))
+                                         args.timeout, security_of(args), args.fields))
     except BatchInputError as e:
         raise CliError(str(e), EXIT_INPUT) from None
     if progress.total == progress.skipped:
@@ -175,8 +176,11 @@ def parser() -> argparse.ArgumentParser:
     p.add_argument("--tls-server-name", default="", help="TLS: the certificate's name, when "
                                                          "not the address's host")
     sub = p.add_subparsers(dest="command", required=True)
+    fields = dict(type=lambda v: [f.strip() for f in v.split(",") if f.strip()], default=[],
+                  help="only these fields, comma-separated (e.g. title,company,salary)")
     s = sub.add_parser("extract", help="extract one posting")
     s.add_argument("file", help="a text file, or - for stdin")
+    s.add_argument("--fields", **fields)
     s.set_defaults(run=cmd_extract)
     s = sub.add_parser("analyze", help="the routing decision only")
     s.add_argument("file")
@@ -185,6 +189,7 @@ def parser() -> argparse.ArgumentParser:
     s.add_argument("input", type=Path, help="JSONL ({id, content}) or a folder of .txt files")
     s.add_argument("--out", type=Path, required=True)
     s.add_argument("--concurrency", type=int, default=4)
+    s.add_argument("--fields", **fields)
     s.set_defaults(run=cmd_batch)
     sub.add_parser("stats", help="the router's counters").set_defaults(run=cmd_stats)
     s = sub.add_parser("health", help="exit 0 when serving")

@@ -2,7 +2,7 @@
 
 `check_answer` is the one entry point for every answer, local or cloud: decode the JSON,
 reconcile the salary with what the posting states, validate with pydantic, then keep only
-strings the posting contains (grounding.py). Any failure is InvalidOutput with a short
+strings the posting contains and nothing copied from the prompt's examples (grounding.py). Any failure is InvalidOutput with a short
 reason that the retry loop feeds back to the model.
 """
 
@@ -14,7 +14,8 @@ from dataclasses import dataclass, field
 from pydantic import ValidationError
 
 from router_svc.errors import InvalidOutput
-from router_svc.grounding import ground_strings, reconcile_salary
+from router_svc.grounding import drop_example_copies, ground_strings, reconcile_salary
+from router_svc.prompt import EXAMPLE_VALUES
 from router_svc.schema import SALARY, JobPosting, masked
 
 
@@ -57,4 +58,5 @@ def check_answer(answer: str, text: str, wanted: frozenset[str] | None = None) -
         else ([], False)
     job = validate(data)
     job, more = ground_strings(job, text, wanted)
-    return Checked(masked(job, wanted), notes + more, dropped)
+    job, copies = drop_example_copies(job, text, EXAMPLE_VALUES)
+    return Checked(masked(job, wanted), notes + more + copies, dropped)

@@ -10,7 +10,10 @@ through these checks (answer.check_answer) before it is returned:
   missed from a clearly marked mention; drops figures the text does not state. The source
   is recorded in a note.
 - title, company, location and skills must be found in the posting after normalising case,
-  whitespace and punctuation. A title, company or location the model missed or did not
+  whitespace and punctuation.
+- nothing is copied from the prompt's worked examples: a description, requirement, benefit
+  or skill that is an example's value and not in the posting is dropped (measured on the
+  embedded model: 85 of 120 Indeed descriptions were an example's, word for word). A title, company or location the model missed or did not
   take from the posting is taken from what the field readers find stated (fields.py);
   without one it is dropped, as is a skill not in the posting.
 """
@@ -228,4 +231,28 @@ def ground_strings(job: JobPosting, text: str,
     if len(skills) < len(job.skills):
         update["skills"] = skills
         notes.append(f"{len(job.skills) - len(skills)} skill(s) dropped: not in the posting")
+    return (job.model_copy(update=update) if update else job), notes
+
+
+def drop_example_copies(job: JobPosting, text: str,
+                        examples: dict[str, frozenset[str]]) -> tuple[JobPosting, list[str]]:
+    """Remove values copied from the prompt's examples (`examples`: field -> normalised
+    example values) that the posting itself does not contain."""
+    normalised = norm(text)
+
+    def copied(field: str, value: str) -> bool:
+        key = norm(value)
+        return key in examples.get(field, ()) and not found_in(value, normalised)
+
+    update, notes = {}, []
+    if job.description and copied("description", job.description):
+        update["description"] = ""
+        notes.append("description dropped: copied from the prompt's example")
+    for field in ("skills", "requirements", "benefits"):
+        items = getattr(job, field)
+        kept = [item for item in items if not copied(field, item)]
+        if len(kept) < len(items):
+            update[field] = kept
+            notes.append(f"{len(items) - len(kept)} {field} item(s) dropped: copied from the "
+                         f"prompt's example")
     return (job.model_copy(update=update) if update else job), notes

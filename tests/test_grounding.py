@@ -6,6 +6,8 @@ SkillSpan's spaced tokens, common UK/EU/US formats), not copied from any held-ou
 
 from __future__ import annotations
 
+import json
+
 import pytest
 
 from router_svc.answer import check_answer
@@ -323,3 +325,24 @@ def test_the_models_period_still_serves_a_stated_salary_that_writes_none():
     checked = check_answer(answer(salary_period="month"), "Engineer. Salary: €3,000 gross")
     assert salary(checked.job) == (3000, 3000, "EUR", "month")
     assert any("period 'month' from the model" in n for n in checked.notes)
+
+
+def test_values_copied_from_the_prompt_examples_are_dropped():
+    """The small model copies the worked examples' description and list items into real
+    answers; what the posting itself does not say is removed, what it says is kept."""
+    from router_svc import prompt
+
+    example = json.loads(prompt.EXAMPLES[1][1])
+    text = ("Warehouse Associate at Northwind Freight, Reno, NV. Load trucks and scan "
+            "parcels. We offer paid time off.")
+    answer = {"title": "Warehouse Associate", "company": "Northwind Freight",
+              "location": "Reno, NV", "salary_min": None, "salary_max": None,
+              "salary_currency": None, "salary_period": None,
+              "skills": ["HTML", "scan parcels"], "requirements": example["requirements"],
+              "benefits": ["dental plan", "paid time off"],
+              "description": example["description"]}
+    checked = check_answer(json.dumps(answer), text)
+    job = checked.job
+    assert job.description == "" and job.requirements == []
+    assert job.benefits == ["paid time off"] and job.skills == ["scan parcels"]
+    assert "description dropped: copied from the prompt's example" in checked.notes
