@@ -32,10 +32,12 @@ test: install
 
 # The pair against the engine and against vLLM's own server (bench/pipeline.py): the quick
 # version, under 10 minutes here. Results in bench/results/<date>-<host>.{json,md}. Then
-# what keys and TLS cost per call and how the router's bound refuses (bench/security.py).
+# where a real extraction's time goes on the embedded model (bench/profile.py), what keys
+# and TLS cost per call and how the router's bound refuses (bench/security.py).
 bench: install
 	$(PY) -m inference_svc.prepare
 	$(PY) -m bench.pipeline
+	$(PY) -m bench.profile
 	$(PY) -m bench.security
 
 # The spec's GPU checks (load, memory, a typical job, repeated switches); says so and exits

@@ -67,6 +67,9 @@ class InferenceSettings(ServiceSettings):
     max_pending: int | None = Field(None, ge=1, validation_alias=env("INFERENCE_MAX_PENDING"))
     # Sequences the engine runs at once (vLLM max_num_seqs); empty: the profile's value.
     max_num_seqs: int | None = Field(None, ge=1, validation_alias=env("INFERENCE_MAX_NUM_SEQS"))
+    # n-gram speculative decoding, tokens proposed per step (0: off); empty: the profile's.
+    speculative_tokens: int | None = Field(
+        None, ge=0, le=16, validation_alias=env("INFERENCE_SPECULATIVE_TOKENS"))
     default_max_tokens: int = Field(1024, ge=1, validation_alias=env("INFERENCE_DEFAULT_MAX_TOKENS"))
     max_message_bytes: int = Field(
         8 * 1024 * 1024, ge=1024, validation_alias=env("INFERENCE_MAX_MESSAGE_BYTES"))

@@ -27,6 +27,9 @@ def engine_kwargs(spec: ModelSpec, download_dir: Path | None = None) -> dict:
         max_num_seqs=spec.max_num_seqs,
         trust_remote_code=spec.trust_remote_code,
         disable_log_stats=True,
+        speculative_config=({"method": "ngram", "num_speculative_tokens": spec.speculative_tokens,
+                             "prompt_lookup_min": 2, "prompt_lookup_max": 5}
+                            if spec.speculative_tokens else None),
         # Compact JSON: no runaway whitespace between fields, fewer tokens.
         structured_outputs_config=StructuredOutputsConfig(
             backend="xgrammar",

@@ -21,6 +21,9 @@ def test_gpu_profile_uses_corrected_qwen3_references():
     assert (primary.checkpoint, primary.quantization) == ("Qwen/Qwen3-8B-AWQ", "awq")
     assert (maximum.checkpoint, maximum.quantization) == ("Qwen/Qwen3-14B-AWQ", "awq")
     assert primary.enable_thinking is False and maximum.enable_thinking is False
+    # Prompt lookup for the instruct tiers, whose answers copy the posting; not for thinking.
+    assert (thinking.speculative_tokens, primary.speculative_tokens,
+            maximum.speculative_tokens) == (0, 4, 4)
     for spec in registry.values():
         assert spec.gpu_memory_utilization == 0.85
         assert 8000 < spec.max_model_len <= 16384  # the threshold fits; not 131072
@@ -49,6 +52,16 @@ def test_overrides_from_the_spec_environment_names(monkeypatch):
     assert registry["maximum"].checkpoint == "/models/my-14b"
     assert find_model(registry, "my-14b") is registry["maximum"]
     assert find_model(registry, "/models/my-14b") is registry["maximum"]
+
+
+def test_speculation_is_off_unless_configured(monkeypatch):
+    spec = build_registry(InferenceSettings(_env_file=None), "cpu")["primary"]
+    assert engine_kwargs(spec)["speculative_config"] is None
+    monkeypatch.setenv("INFERENCE_SPECULATIVE_TOKENS", "4")
+    spec = build_registry(InferenceSettings(_env_file=None), "cpu")["primary"]
+    assert engine_kwargs(spec)["speculative_config"] == {
+        "method": "ngram", "num_speculative_tokens": 4, "prompt_lookup_min": 2,
+        "prompt_lookup_max": 5}
 
 
 def test_swap_space_is_accepted_and_inert(monkeypatch, caplog):
