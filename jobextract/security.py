@@ -197,7 +197,6 @@ class ClientSecurity:
     tls_cert: Path | None = None       # with tls_key: a client certificate (mTLS)
     tls_key: Path | None = None
     server_name: str = ""              # the name the certificate must carry, when not the host
-    tls: bool = False                  # TLS with the system's roots (no tls_ca)
 
     @classmethod
     def from_env(cls, environ=os.environ) -> "ClientSecurity":
@@ -212,7 +211,7 @@ class ClientSecurity:
 
     @property
     def tls_on(self) -> bool:
-        return self.tls or self.tls_ca is not None
+        return self.tls_ca is not None
 
     def metadata(self) -> tuple[tuple[str, str], ...]:
         return (("authorization", f"Bearer {self.key}"),) if self.key else ()
