@@ -55,14 +55,16 @@ def wanted_model(registry: dict[str, ModelSpec], tier: int, model: str) -> Model
         if spec is None:
             known = sorted({s.name for s in registry.values()})
             raise InvalidRequest(f"unknown model {model[:100]!r}; registered models: "
-                                 f"{', '.join(known)}")
+                                 f"{', '.join(known)}", "model")
         if tier and registry.get(TIER_NAME.get(tier, "")) not in (None, spec):
-            raise InvalidRequest(f"model {model!r} does not serve tier {TIER_NAME[tier]}")
+            raise InvalidRequest(f"model {model!r} does not serve tier {TIER_NAME[tier]}",
+                                 "tier")
         return spec
     if tier == pb.TIER_UNSPECIFIED:
         return None
     if tier not in TIER_NAME:
-        raise InvalidRequest(f"unknown tier {tier}; use TIER_THINKING, TIER_PRIMARY or TIER_MAXIMUM")
+        raise InvalidRequest(f"unknown tier {tier}; use TIER_THINKING, TIER_PRIMARY or "
+                             f"TIER_MAXIMUM", "tier")
     return registry[TIER_NAME[tier]]
 
 
@@ -115,7 +117,7 @@ def parse_generate(request: pb.GenerateRequest, registry: dict[str, ModelSpec],
     """Check `request`; `max_context` bounds max_tokens (the largest registered context),
     `time_left` is the caller's deadline in seconds, if it set one."""
     if request.request_id and not valid_request_id(request.request_id):
-        raise InvalidRequest(REQUEST_ID_RULE)
+        raise InvalidRequest(REQUEST_ID_RULE, "request_id")
     if not request.messages:
         raise InvalidRequest("messages is empty: send at least one chat message")
     if len(request.messages) > MAX_MESSAGES:
@@ -128,7 +130,7 @@ def parse_generate(request: pb.GenerateRequest, registry: dict[str, ModelSpec],
                                  f"{', '.join(ROLES)}")
         messages.append({"role": message.role, "content": message.content})
     if not any(m["content"].strip() for m in messages):
-        raise InvalidRequest("every message is empty")
+        raise InvalidRequest("every message is empty", "messages")
     if request.max_tokens < 0 or request.max_tokens > max_context:
         raise InvalidRequest(f"max_tokens is {request.max_tokens}; it must be between 1 and "
                              f"{max_context} (0 for the service default)")

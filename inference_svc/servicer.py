@@ -14,7 +14,8 @@ import grpc
 
 from jobextract.proto import extraction_pb2 as pb
 from jobextract.proto import extraction_pb2_grpc as pb_grpc
-from jobextract.contract import REASON_KEY, TIER_ENUM
+from jobextract.contract import CONTEXT_EXCEEDED, REASON_KEY, TIER_ENUM
+from jobextract.status import abort
 from inference_svc.device import memory_in_use
 from inference_svc.engine import ModelHost, State
 from inference_svc.errors import HostError, InvalidRequest
@@ -47,7 +48,8 @@ class InferenceServicer(pb_grpc.InferenceServicer):
             job = parse_generate(request, self.host.registry, self.max_context,
                                  context.time_remaining())
         except InvalidRequest as e:
-            await context.abort(grpc.StatusCode.INVALID_ARGUMENT, str(e))
+            await abort(context, grpc.StatusCode.INVALID_ARGUMENT, str(e), "INVALID_FIELD",
+                        e.field)
         first_token_at = None
         last = None
         try:
@@ -70,8 +72,7 @@ class InferenceServicer(pb_grpc.InferenceServicer):
                     yield response
         except HostError as e:
             log.info("generate %s rejected: %s", job.request_id, e.message)
-            await context.abort(STATUS[e.kind], e.message,
-                                trailing_metadata=((REASON_KEY, e.reason),) if e.reason else ())
+            await abort_host_error(context, e)
         if last is not None:
             now = time.monotonic()
             log.info("generate %s model=%s prompt_tokens=%d cached=%d completion_tokens=%d "
@@ -85,14 +86,15 @@ class InferenceServicer(pb_grpc.InferenceServicer):
             spec = wanted_model(self.host.registry, request.tier, request.model)
             grace = check_grace(request)
         except InvalidRequest as e:
-            await context.abort(grpc.StatusCode.INVALID_ARGUMENT, str(e))
+            await abort(context, grpc.StatusCode.INVALID_ARGUMENT, str(e), "INVALID_FIELD",
+                        e.field)
         if spec is None:
-            await context.abort(grpc.StatusCode.INVALID_ARGUMENT,
-                                "name a tier or a registered model to load")
+            await abort(context, grpc.StatusCode.INVALID_ARGUMENT,
+                        "name a tier or a registered model to load", "INVALID_FIELD", "tier")
         try:
             result = await self.host.load(spec, grace)
         except HostError as e:
-            await context.abort(STATUS[e.kind], e.message)
+            await abort_host_error(context, e)
         return pb.LoadModelResponse(info=self._info(), switched=result.switched,
                                     switch_seconds=result.seconds,
                                     aborted_requests=result.aborted)
@@ -120,6 +122,13 @@ class InferenceServicer(pb_grpc.InferenceServicer):
             info.max_model_len, info.dtype = spec.max_model_len, spec.dtype
             info.quantization = spec.quantization or ""
         return info
+
+
+async def abort_host_error(context, e: HostError):
+    """The host's refusal as a status with its reason (and the older reason trailer)."""
+    reason = "CONTEXT_EXCEEDED" if e.reason == CONTEXT_EXCEEDED else e.error_reason
+    await abort(context, STATUS[e.kind], e.message, reason,
+                extra=((REASON_KEY, e.reason),) if e.reason else ())
 
 
 def _device() -> str:

@@ -22,6 +22,8 @@ from pathlib import Path
 
 import grpc
 
+from jobextract.status import abort
+
 log = logging.getLogger(__name__)
 
 HEALTH_PREFIX = "/grpc.health.v1.Health/"
@@ -135,13 +137,14 @@ def _matches(token: str, keys: tuple[str, ...]) -> bool:
     return found
 
 
-def _refusal(handler: grpc.RpcMethodHandler, code: grpc.StatusCode, message: str):
+def _refusal(handler: grpc.RpcMethodHandler, code: grpc.StatusCode, message: str,
+             reason: str):
     """A handler of `handler`'s kind that answers every call with `code`."""
     async def unary(request, context):
-        await context.abort(code, message)
+        await abort(context, code, message, reason)
 
     async def streaming(request, context):
-        await context.abort(code, message)
+        await abort(context, code, message, reason)
         yield  # pragma: no cover - makes this an async generator
 
     if handler.unary_unary:
@@ -178,13 +181,16 @@ class BearerAuth(grpc.aio.ServerInterceptor):
         token = bearer(details.invocation_metadata)
         if not token:
             return _refusal(handler, grpc.StatusCode.UNAUTHENTICATED,
-                            "missing API key: send metadata 'authorization: Bearer <key>'")
+                            "missing API key: send metadata 'authorization: Bearer <key>'",
+                            "API_KEY_MISSING")
         if not _matches(token, self.callers):
-            return _refusal(handler, grpc.StatusCode.UNAUTHENTICATED, "unknown API key")
+            return _refusal(handler, grpc.StatusCode.UNAUTHENTICATED, "unknown API key",
+                            "API_KEY_INVALID")
         if details.method in self.security.admin_methods and \
                 not _matches(token, self.security.admin_keys):
             return _refusal(handler, grpc.StatusCode.PERMISSION_DENIED,
-                            f"{details.method.rsplit('/', 1)[-1]} needs an admin key")
+                            f"{details.method.rsplit('/', 1)[-1]} needs an admin key",
+                            "ADMIN_KEY_REQUIRED")
         return handler
 
 

@@ -20,6 +20,7 @@ from grpc_health.v1._async import HealthServicer
 from grpc_reflection.v1alpha import reflection
 
 from jobextract.security import ServerSecurity
+from jobextract.status import abort
 
 log = logging.getLogger(__name__)
 
@@ -76,27 +77,30 @@ class DecodeGuard(grpc.aio.ServerInterceptor):
                 return _Undecodable(e)
 
         message = f"the request is not a valid {details.method.rsplit('/', 1)[-1]} request message"
+
+        async def refuse_undecodable(request, context) -> None:
+            if isinstance(request, _Undecodable):
+                await abort(context, grpc.StatusCode.INVALID_ARGUMENT, message,
+                            "UNDECODABLE_REQUEST")
+
         if handler.unary_unary:
             behaviour = handler.unary_unary
 
             async def unary(request, context):
-                if isinstance(request, _Undecodable):
-                    await context.abort(grpc.StatusCode.INVALID_ARGUMENT, message)
+                await refuse_undecodable(request, context)
                 return await behaviour(request, context)
 
             return handler._replace(request_deserializer=deserialize, unary_unary=unary)
         stream = handler.unary_stream
         if not inspect.isasyncgenfunction(stream):  # writes with context.write (health Watch)
             async def writing(request, context):
-                if isinstance(request, _Undecodable):
-                    await context.abort(grpc.StatusCode.INVALID_ARGUMENT, message)
+                await refuse_undecodable(request, context)
                 return await stream(request, context)
 
             return handler._replace(request_deserializer=deserialize, unary_stream=writing)
 
         async def streaming(request, context):
-            if isinstance(request, _Undecodable):
-                await context.abort(grpc.StatusCode.INVALID_ARGUMENT, message)
+            await refuse_undecodable(request, context)
             async for response in stream(request, context):
                 yield response
 

@@ -26,6 +26,7 @@ from pathlib import Path
 import grpc
 
 from jobextract.security import ClientSecurity
+from jobextract.status import details_of
 from jobextract.proto import extraction_pb2 as pb
 from jobextract.proto import extraction_pb2_grpc as pb_grpc
 from jobextract_tools.records import as_dict
@@ -52,6 +53,10 @@ def read_text(source: str) -> str:
 
 def rpc_error(e: grpc.RpcError, address: str) -> CliError:
     code, details = e.code(), e.details()
+    why = details_of(e)
+    if why.get("reason"):  # the machine-readable reason, and when to retry
+        retry = f", retry in {why['retry_seconds']:g} s" if "retry_seconds" in why else ""
+        details = f"{details} [{why['reason']}{retry}]"
     if code == grpc.StatusCode.UNAVAILABLE and "connect" in (details or ""):
         return CliError(f"cannot reach the router at {address}: is it running? "
                         "(`jobextract serve` starts both services)", EXIT_UNAVAILABLE)

@@ -15,35 +15,41 @@ import grpc
 from jobextract.contract import REQUEST_ID_RULE, valid_request_id
 from jobextract.proto import extraction_pb2 as pb
 from jobextract.proto import extraction_pb2_grpc as pb_grpc
+from jobextract.status import abort
 from router_svc.errors import ExtractionFailed
 from router_svc.extract import Extractor
 from router_svc.replies import decision_proto
 from router_svc.schema import wanted_fields
 
-# How an extraction's failure reaches the caller (ExtractionFailed.cause).
+# How an extraction's failure reaches the caller (ExtractionFailed.cause): status, reason.
 STATUS = {
-    "unavailable": grpc.StatusCode.UNAVAILABLE,
-    "busy": grpc.StatusCode.RESOURCE_EXHAUSTED,
-    "context": grpc.StatusCode.FAILED_PRECONDITION,
-    "deadline": grpc.StatusCode.DEADLINE_EXCEEDED,
-    "invalid_output": grpc.StatusCode.INTERNAL,
-    "misconfigured": grpc.StatusCode.FAILED_PRECONDITION,
-    "cloud_not_configured": grpc.StatusCode.FAILED_PRECONDITION,
-    "rejected": grpc.StatusCode.INTERNAL,
-    "exhausted": grpc.StatusCode.RESOURCE_EXHAUSTED,
+    "unavailable": (grpc.StatusCode.UNAVAILABLE, "ROUTE_UNAVAILABLE"),
+    "busy": (grpc.StatusCode.RESOURCE_EXHAUSTED, "BACKEND_BUSY"),
+    "context": (grpc.StatusCode.FAILED_PRECONDITION, "CONTEXT_EXCEEDED"),
+    "deadline": (grpc.StatusCode.DEADLINE_EXCEEDED, "DEADLINE_EXCEEDED"),
+    "invalid_output": (grpc.StatusCode.INTERNAL, "NO_VALID_ANSWER"),
+    "misconfigured": (grpc.StatusCode.FAILED_PRECONDITION, "MISCONFIGURED"),
+    "cloud_not_configured": (grpc.StatusCode.FAILED_PRECONDITION, "CLOUD_NOT_CONFIGURED"),
+    "rejected": (grpc.StatusCode.INTERNAL, "INFERENCE_REJECTED"),
+    "exhausted": (grpc.StatusCode.RESOURCE_EXHAUSTED, "CLOUD_CALL_BUDGET_SPENT"),
 }
 
+
 class BadInput(ValueError):
-    pass
+    """A malformed request field; `field` names it."""
+
+    def __init__(self, message: str, field: str):
+        super().__init__(message)
+        self.field = field
 
 
 def check_content(content: str, max_bytes: int) -> None:
     if not content.strip():
-        raise BadInput("content is empty: send the posting's text")
+        raise BadInput("content is empty: send the posting's text", "content")
     size = len(content.encode())
     if size > max_bytes:
         raise BadInput(f"content is {size} bytes; the limit is {max_bytes} "
-                       f"(ROUTER_MAX_CONTENT_BYTES)")
+                       f"(ROUTER_MAX_CONTENT_BYTES)", "content")
 
 
 def _http_url(url: str) -> bool:
@@ -63,13 +69,13 @@ def check_request(request: pb.ExtractRequest, max_bytes: int
     check_content(request.content, max_bytes)
     if request.source_url and not _http_url(request.source_url):
         raise BadInput(f"source_url must be an http(s) URL of at most 2048 characters, got "
-                       f"{request.source_url[:100]!r}")
+                       f"{request.source_url[:100]!r}", "source_url")
     if request.request_id and not valid_request_id(request.request_id):
-        raise BadInput(REQUEST_ID_RULE)
+        raise BadInput(REQUEST_ID_RULE, "request_id")
     try:
         wanted = wanted_fields(request.fields)
     except ValueError as e:
-        raise BadInput(f"fields: {e}") from None
+        raise BadInput(f"fields: {e}", "fields") from None
     return request.request_id or uuid.uuid4().hex, wanted
 
 
@@ -116,16 +122,18 @@ class RouterServicer(pb_grpc.RouterServicer):
         try:
             request_id, wanted = check_request(request, self.max_bytes)
         except BadInput as e:
-            await context.abort(grpc.StatusCode.INVALID_ARGUMENT, str(e))
+            await abort(context, grpc.StatusCode.INVALID_ARGUMENT, str(e), "INVALID_FIELD",
+                        e.field)
         try:
             with self._slot():
                 async for event in self.extractor.extract(request.content, request_id,
                                                           self._time_left(context), wanted):
                     yield event
         except Overloaded as e:
-            await context.abort(grpc.StatusCode.RESOURCE_EXHAUSTED, str(e))
+            await abort(context, grpc.StatusCode.RESOURCE_EXHAUSTED, str(e), "ROUTER_BUSY")
         except ExtractionFailed as e:
-            await context.abort(STATUS[e.cause], e.message)
+            code, reason = STATUS[e.cause]
+            await abort(context, code, e.message, reason)
 
     async def Extract(self, request, context):
         last = None
@@ -143,9 +151,10 @@ class RouterServicer(pb_grpc.RouterServicer):
             with self._slot():
                 decision, _ = await self.extractor.analyze(request.content)
         except BadInput as e:
-            await context.abort(grpc.StatusCode.INVALID_ARGUMENT, str(e))
+            await abort(context, grpc.StatusCode.INVALID_ARGUMENT, str(e), "INVALID_FIELD",
+                        e.field)
         except Overloaded as e:
-            await context.abort(grpc.StatusCode.RESOURCE_EXHAUSTED, str(e))
+            await abort(context, grpc.StatusCode.RESOURCE_EXHAUSTED, str(e), "ROUTER_BUSY")
         return decision_proto(decision)
 
     async def GetStats(self, request, context):

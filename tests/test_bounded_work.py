@@ -16,6 +16,7 @@ from inference_svc.errors import Overloaded
 from inference_svc.registry import ModelSpec
 from inference_svc.requests import GenerationJob
 from jobextract.proto import extraction_pb2 as pb
+from jobextract.status import details_of
 from jobextract_tools.launch import free_port
 from jobextract_tools.samples import SPEC_SAMPLE
 from tests.conftest import CLOUD_KEY
@@ -34,15 +35,15 @@ async def faults():
     await server.stop()
 
 
-async def outcome(call) -> tuple[grpc.StatusCode, str, float]:
-    """Status, details and seconds of one call."""
+async def outcome(call) -> tuple[grpc.StatusCode, str, float, dict]:
+    """Status, message, seconds and error details (reason, retry) of one call."""
     started = time.monotonic()
     try:
         await call
-        code, details = grpc.StatusCode.OK, ""
+        code, message, why = grpc.StatusCode.OK, "", {}
     except grpc.aio.AioRpcError as e:
-        code, details = e.code(), e.details() or ""
-    return code, details, time.monotonic() - started
+        code, message, why = e.code(), e.details() or "", details_of(e)
+    return code, message, time.monotonic() - started, why
 
 
 # ---- the router's bound ---------------------------------------------------------------------
@@ -60,11 +61,13 @@ async def test_200_concurrent_calls_against_a_bound_of_8(start_router):
         return result
 
     results = await asyncio.wait_for(asyncio.gather(*(one(i) for i in range(200))), timeout=320)
-    codes = [code for code, _, _ in results]
+    codes = [result[0] for result in results]
     accepted = [i for i, code in enumerate(codes) if code == grpc.StatusCode.OK]
     rejected = [i for i, code in enumerate(codes) if code == grpc.StatusCode.RESOURCE_EXHAUSTED]
     assert len(accepted) == 8 and len(rejected) == 192, codes
     assert all("limit is 8 (ROUTER_MAX_CONCURRENT)" in results[i][1] for i in rejected)
+    assert all(results[i][3] == {"reason": "ROUTER_BUSY", "domain": "jobextract.v1",
+                                 "retry_seconds": 1.0} for i in rejected)
     first_accepted_done = min(finished_at[i] for i in accepted)
     assert all(finished_at[i] < first_accepted_done for i in rejected), \
         "a rejection waited for capacity"
@@ -83,7 +86,7 @@ async def test_a_call_without_a_deadline_still_ends(start_router):
     to come back; ROUTER_MAX_CALL_SECONDS ends the call."""
     router = await start_router(ROUTER_INFERENCE_ADDRESS=f"127.0.0.1:{free_port()}",
                                 ROUTER_MAX_CALL_SECONDS=2)
-    code, details, seconds = await outcome(router.stub.Extract(pb.ExtractRequest(content="Cook")))
+    code, details, seconds, _ = await outcome(router.stub.Extract(pb.ExtractRequest(content="Cook")))
     assert code == grpc.StatusCode.DEADLINE_EXCEEDED or code == grpc.StatusCode.UNAVAILABLE, details
     assert seconds < 10  # without the bound: ROUTER_LOCAL_UNAVAILABLE_WAIT_SECONDS (90 s)
 
@@ -142,10 +145,11 @@ async def test_breaker_opens_refuses_without_calling_then_recovers(start_router,
     faults.script = [Reply(500), Reply(500)]
     request = pb.ExtractRequest(content=SPEC_SAMPLE)
     for _ in range(2):
-        code, details, _ = await outcome(router.stub.Extract(request))
+        code, details, _, _ = await outcome(router.stub.Extract(request))
         assert code == grpc.StatusCode.UNAVAILABLE and "HTTP 500" in details
-    code, details, _ = await outcome(router.stub.Extract(request))
+    code, details, _, why = await outcome(router.stub.Extract(request))
     assert code == grpc.StatusCode.UNAVAILABLE and "calls resume in" in details
+    assert why["reason"] == "ROUTE_UNAVAILABLE"
     assert len(faults.requests) == 2  # the open breaker made no call
     usage = (await router.stub.GetStats(pb.GetStatsRequest())).cloud_usage
     assert (usage.calls, usage.failed_calls, usage.breaker_open, usage.breaker_refusals) == (
@@ -164,8 +168,9 @@ async def test_a_job_makes_at_most_its_cloud_calls(start_router, faults):
     router = await start_router(ROUTER_CLOUD_ATTEMPTS=4, ROUTER_CLOUD_MAX_CALLS_PER_JOB=2,
                                 **cloud_settings(faults.base_url))
     faults.script = [Reply(500)] * 4
-    code, details, _ = await outcome(router.stub.Extract(pb.ExtractRequest(content=SPEC_SAMPLE)))
-    assert code == grpc.StatusCode.RESOURCE_EXHAUSTED
+    code, details, _, why = await outcome(
+        router.stub.Extract(pb.ExtractRequest(content=SPEC_SAMPLE)))
+    assert code == grpc.StatusCode.RESOURCE_EXHAUSTED and why["reason"] == "CLOUD_CALL_BUDGET_SPENT"
     assert "made its 2 cloud calls (ROUTER_CLOUD_MAX_CALLS_PER_JOB)" in details
     assert len(faults.requests) == 2
 
@@ -177,8 +182,8 @@ async def test_cloud_calls_at_once_are_capped(start_router, faults):
     slow = asyncio.ensure_future(outcome(router.stub.Extract(request)))
     while not faults.requests:
         await asyncio.sleep(0.02)
-    code, details, _ = await outcome(router.stub.Extract(request))
-    assert code == grpc.StatusCode.RESOURCE_EXHAUSTED
+    code, details, _, why = await outcome(router.stub.Extract(request))
+    assert code == grpc.StatusCode.RESOURCE_EXHAUSTED and why["reason"] == "BACKEND_BUSY"
     assert "limit is 1 (ROUTER_CLOUD_MAX_CONCURRENT)" in details
     assert (await slow)[0] == grpc.StatusCode.OK
     assert (await router.stub.GetStats(pb.GetStatsRequest())).cloud_usage.capped == 1

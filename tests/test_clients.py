@@ -48,6 +48,7 @@ async def test_grpcurl_lists_describes_extracts_and_checks_health(start_router,
     code, _, err = await grpcurl("-d", '{"content": ""}', router.address,
                                  "jobextract.v1.Router/Extract")
     assert code != 0 and "InvalidArgument" in err and "content is empty" in err
+    assert '"reason":"INVALID_FIELD"' in err and '"field":"content"' in err  # the details
 
 
 async def test_node_client_extracts(start_router, tmp_path):
@@ -67,3 +68,4 @@ async def test_node_client_extracts(start_router, tmp_path):
     code, _, err = await run("node", str(NODE_CLIENT / "extract.js"), router.address,
                              str(posting))
     assert code == 2 and "INVALID_ARGUMENT: content is empty" in err
+    assert err.strip().endswith("[INVALID_FIELD, field content]")  # the status details

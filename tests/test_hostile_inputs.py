@@ -15,6 +15,7 @@ import pytest
 from grpc_health.v1 import health_pb2
 
 from jobextract.proto import extraction_pb2 as pb
+from jobextract.status import REASONS, details_of
 from router_svc.answer import check_answer
 from tests.test_inference_generate import collect, engine_idle, request
 
@@ -135,8 +136,9 @@ RAW = {
 }
 
 
-async def status_of(call) -> tuple[grpc.StatusCode, str]:
-    """Run a unary or streaming call to its end; its status code and details."""
+async def status_of(call) -> tuple[grpc.StatusCode, str, dict]:
+    """Run a unary or streaming call to its end; its status code, message and the
+    machine-readable details (jobextract.status.details_of)."""
     try:
         result = call()
         if hasattr(result, "__aiter__"):
@@ -144,8 +146,8 @@ async def status_of(call) -> tuple[grpc.StatusCode, str]:
         else:
             await result
     except grpc.aio.AioRpcError as e:
-        return e.code(), e.details() or ""
-    return grpc.StatusCode.OK, ""
+        return e.code(), e.details() or "", details_of(e)
+    return grpc.StatusCode.OK, "", {}
 
 
 def cases(table: dict, method):
@@ -177,9 +179,12 @@ async def test_every_malformed_request_gets_a_precise_status(router, inference, 
     assert len({name for name, *_ in table}) >= 40
     wrong = []
     for name, call, code, words in table:
-        got, details = await status_of(call)
-        if got != code or words not in details:
-            wrong.append(f"{name}: {got.name} {details!r}, expected {code.name} with {words!r}")
+        got, message, details = await status_of(call)
+        if got != code or words not in message:
+            wrong.append(f"{name}: {got.name} {message!r}, expected {code.name} with {words!r}")
+        elif code == INVALID and (details.get("reason") not in REASONS or (
+                details["reason"] == "INVALID_FIELD" and not details.get("field"))):
+            wrong.append(f"{name}: details {details}, expected a reason (and the field)")
     assert not wrong, "\n".join(wrong)
 
     for stub_health, service in ((health, "jobextract.v1.Inference"),

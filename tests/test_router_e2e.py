@@ -19,6 +19,7 @@ import pytest
 from grpc_health.v1 import health_pb2
 
 from jobextract.proto import extraction_pb2 as pb
+from jobextract.status import details_of
 from router_svc.tokens import count_tokens
 from tests.conftest import CLOUD_KEY
 from jobextract_tools.launch import ROOT, free_port
@@ -96,6 +97,7 @@ async def test_above_threshold_without_cloud_is_failed_precondition(start_router
         await extract(router)
     assert e.value.code() == grpc.StatusCode.FAILED_PRECONDITION
     assert "OPENAI_API_KEY" in e.value.details() and "10-token" in e.value.details()
+    assert details_of(e.value) == {"reason": "CLOUD_NOT_CONFIGURED", "domain": "jobextract.v1"}
 
 
 async def test_inference_unreachable_without_cloud(start_router):
@@ -107,6 +109,8 @@ async def test_inference_unreachable_without_cloud(start_router):
         await extract(router, timeout=30)
     assert e.value.code() == grpc.StatusCode.UNAVAILABLE
     assert "inference UNAVAILABLE" in e.value.details()
+    assert details_of(e.value) == {"reason": "ROUTE_UNAVAILABLE", "domain": "jobextract.v1",
+                                   "retry_seconds": 5.0}
 
 
 async def test_deadline_exceeded_leaves_no_generation_running(start_router, inference):

