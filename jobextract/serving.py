@@ -9,16 +9,17 @@ server reflection.
 from __future__ import annotations
 
 import asyncio
-import inspect
 import logging
 import signal
 from collections.abc import Awaitable, Callable
+from contextlib import asynccontextmanager
 
 import grpc
 from grpc_health.v1 import health_pb2, health_pb2_grpc
 from grpc_health.v1._async import HealthServicer
 from grpc_reflection.v1alpha import reflection
 
+from jobextract.handlers import wrap
 from jobextract.security import ServerSecurity
 from jobextract.status import abort
 
@@ -78,33 +79,14 @@ class DecodeGuard(grpc.aio.ServerInterceptor):
 
         message = f"the request is not a valid {details.method.rsplit('/', 1)[-1]} request message"
 
-        async def refuse_undecodable(request, context) -> None:
+        @asynccontextmanager
+        async def refuse_undecodable(request, context):
             if isinstance(request, _Undecodable):
                 await abort(context, grpc.StatusCode.INVALID_ARGUMENT, message,
                             "UNDECODABLE_REQUEST")
+            yield
 
-        if handler.unary_unary:
-            behaviour = handler.unary_unary
-
-            async def unary(request, context):
-                await refuse_undecodable(request, context)
-                return await behaviour(request, context)
-
-            return handler._replace(request_deserializer=deserialize, unary_unary=unary)
-        stream = handler.unary_stream
-        if not inspect.isasyncgenfunction(stream):  # writes with context.write (health Watch)
-            async def writing(request, context):
-                await refuse_undecodable(request, context)
-                return await stream(request, context)
-
-            return handler._replace(request_deserializer=deserialize, unary_stream=writing)
-
-        async def streaming(request, context):
-            await refuse_undecodable(request, context)
-            async for response in stream(request, context):
-                yield response
-
-        return handler._replace(request_deserializer=deserialize, unary_stream=streaming)
+        return wrap(handler, refuse_undecodable, request_deserializer=deserialize)
 
 
 # Keepalive: pings find a dead peer in a minute instead of never; clients may ping every

@@ -99,6 +99,8 @@ async def test_structured_output_is_schema_valid(inference, seed):
 
 async def test_concurrent_generates_overlap(inference):
     """Eight calls at once all complete and run at the same time (continuous batching)."""
+    # All eight of the engine's slots free, or one would wait for a leftover to finish.
+    assert await eventually(lambda: engine_idle(inference), timeout=30)
 
     async def timed(i):
         started = time.monotonic()

@@ -1,0 +1,90 @@
+"""Prometheus metrics on both services, scraped over HTTP during real calls: the gRPC server
+set, our own counters and vLLM's engine metrics move with the work done."""
+
+from __future__ import annotations
+
+import asyncio
+import re
+import urllib.request
+
+import grpc
+import pytest
+
+from jobextract.metrics import serve_metrics
+from jobextract.proto import extraction_pb2 as pb
+from jobextract_tools.launch import free_port
+from jobextract_tools.samples import SPEC_SAMPLE
+from tests.test_inference_generate import collect, long_request
+
+
+async def scrape(url: str) -> dict[str, float]:
+    """`name{labels}` -> value for every sample at `url`."""
+    text = await asyncio.to_thread(
+        lambda: urllib.request.urlopen(url, timeout=10).read().decode())
+    samples = {}
+    for line in text.splitlines():
+        if line and not line.startswith("#"):
+            key, _, value = line.rpartition(" ")
+            samples[key] = float(value)
+    return samples
+
+
+def value(samples: dict[str, float], name: str, **labels: str) -> float:
+    """The sum of `name`'s samples whose labels include `labels`."""
+    total = 0.0
+    for key, sample in samples.items():
+        metric, _, rest = key.partition("{")
+        found = dict(re.findall(r'(\w+)="([^"]*)"', rest))
+        if metric == name and all(found.get(k) == v for k, v in labels.items()):
+            total += sample
+    return total
+
+
+@pytest.fixture(scope="module")
+def router_metrics_url():
+    """This process's metrics endpoint: the in-process routers' counters."""
+    port = serve_metrics("127.0.0.1", free_port())
+    return f"http://127.0.0.1:{port}/metrics"
+
+
+async def test_router_metrics_move_with_calls(start_router, router_metrics_url):
+    router = await start_router()
+    before = await scrape(router_metrics_url)
+    await router.stub.Extract(pb.ExtractRequest(content=SPEC_SAMPLE), timeout=120)
+    with pytest.raises(grpc.aio.AioRpcError):
+        await router.stub.Extract(pb.ExtractRequest(content=" "))
+    after = await scrape(router_metrics_url)
+
+    def moved(name, **labels):
+        return value(after, name, **labels) - value(before, name, **labels)
+
+    extract = dict(grpc_service="jobextract.v1.Router", grpc_method="Extract")
+    assert moved("grpc_server_started_total", **extract) == 2
+    assert moved("grpc_server_handled_total", grpc_code="OK", **extract) == 1
+    assert moved("grpc_server_handled_total", grpc_code="INVALID_ARGUMENT", **extract) == 1
+    assert moved("grpc_server_handling_seconds_count", **extract) == 2
+    assert moved("jobextract_extractions_total", route="local", tier="thinking") == 1
+
+
+async def test_inference_metrics_include_the_engine(inference, inference_service):
+    url = f"http://127.0.0.1:{inference_service.metrics_port}/metrics"
+    before = await scrape(url)
+    call = inference.Generate(long_request(max_tokens=200))
+    await call.read()
+    during = await scrape(url)
+    assert value(during, "vllm:num_requests_running") >= 1
+    assert value(during, "jobextract_requests_active") >= 1
+    [_ async for _ in call]
+    assert (await collect(inference, long_request(max_tokens=4)))[-1].finish_reason
+
+    async def after():
+        return await scrape(url)
+
+    samples = await after()
+    generate = dict(grpc_service="jobextract.v1.Inference", grpc_method="Generate",
+                    grpc_code="OK")
+    assert value(samples, "grpc_server_handled_total", **generate) \
+        - value(before, "grpc_server_handled_total", **generate) == 2
+    assert value(samples, "vllm:generation_tokens_total") \
+        - value(before, "vllm:generation_tokens_total") >= 200
+    assert value(samples, "jobextract_model_ready", model="tiny-a") == 1
