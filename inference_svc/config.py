@@ -79,6 +79,8 @@ class InferenceSettings(ServiceSettings):
     # Long enough for a CPU generation (40-60 s) to finish on SIGTERM.
     shutdown_grace_seconds: float = Field(
         60.0, ge=0, validation_alias=env("INFERENCE_SHUTDOWN_GRACE_SECONDS"))
+    # Prometheus metrics (ours, gRPC's and vLLM's) over HTTP on this port (0: off).
+    metrics_port: int = Field(0, ge=0, le=65535, validation_alias=env("INFERENCE_METRICS_PORT"))
     log_level: str = Field("INFO", validation_alias=env("INFERENCE_LOG_LEVEL"))
 
     @field_validator("initial_tier")

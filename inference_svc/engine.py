@@ -23,6 +23,7 @@ from typing import Any, Protocol
 from jobextract.contract import CONTEXT_EXCEEDED
 from inference_svc.device import free_device_memory
 from inference_svc.engine_params import engine_kwargs, sampling_params
+from inference_svc.metrics import ADMISSION_REFUSED, SWITCH_SECONDS
 from inference_svc.errors import Aborted, BadPrompt, LoadFailed, NotReady, Overloaded, WrongModel
 from inference_svc.reasoning import ReasoningFilter
 from inference_svc.registry import ModelSpec, check_checkpoint, tiers_of
@@ -198,6 +199,7 @@ class ModelHost:
             if previous is not None:
                 self.switches += 1
             seconds = time.monotonic() - started
+            SWITCH_SECONDS.observe(seconds)
             log.info("model %s resident after %.1f s (engine start %.1f s, %d aborted)",
                      spec.name, seconds, self.load_seconds, aborted)
             return SwitchResult(switched=True, seconds=seconds, aborted=aborted)
@@ -330,10 +332,12 @@ class ModelHost:
             raise BadPrompt(f"request_id {job.request_id!r} is already in flight")
         limit = self.pending_limit(spec)
         if len(self._active) >= limit:
+            ADMISSION_REFUSED.labels("full").inc()
             raise Overloaded(f"{len(self._active)} requests queued or running, the limit is "
                              f"{limit}; retry later")
         wait = self.expected_wait(spec)
         if job.time_left is not None and wait > job.time_left:
+            ADMISSION_REFUSED.labels("deadline").inc()
             raise Overloaded(f"{len(self._active)} requests are ahead and the engine runs "
                              f"{spec.max_num_seqs} at once: this one would start in about "
                              f"{wait:.0f} s, after its deadline ({job.time_left:.0f} s left)")

@@ -26,7 +26,7 @@ def engine_kwargs(spec: ModelSpec, download_dir: Path | None = None) -> dict:
         enforce_eager=spec.enforce_eager,
         max_num_seqs=spec.max_num_seqs,
         trust_remote_code=spec.trust_remote_code,
-        disable_log_stats=True,
+        disable_log_stats=False,  # vLLM's own metrics (vllm:*) for /metrics, and a stats line
         speculative_config=({"method": "ngram", "num_speculative_tokens": spec.speculative_tokens,
                              "prompt_lookup_min": 2, "prompt_lookup_max": 5}
                             if spec.speculative_tokens else None),

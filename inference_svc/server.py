@@ -6,7 +6,9 @@ import logging
 
 from jobextract.proto import extraction_pb2 as pb
 from jobextract.proto import extraction_pb2_grpc as pb_grpc
+from jobextract.metrics import serve_metrics
 from jobextract.serving import build_server, run_until_stopped
+from inference_svc import metrics
 from inference_svc.config import InferenceSettings
 from inference_svc.engine import ModelHost
 from inference_svc.errors import HostError
@@ -34,6 +36,7 @@ async def serve(settings: InferenceSettings) -> None:
                      switch_grace_seconds=settings.switch_grace_seconds, on_serving=on_serving,
                      download_dir=settings.model_cache_dir)
     servicer = InferenceServicer(host, profile)
+    metrics.watch(host)
 
     def register(server) -> list[str]:
         pb_grpc.add_InferenceServicer_to_server(servicer, server)
@@ -43,6 +46,7 @@ async def serve(settings: InferenceSettings) -> None:
                                         settings.max_message_bytes, settings.server_security())
     log.info("inference on %s:%d (profile %s); NOT_SERVING until a model is loaded",
              settings.host, port, profile)
+    serve_metrics(settings.host, settings.metrics_port)
 
     async def startup() -> None:
         if settings.initial_tier:

@@ -20,6 +20,7 @@ from grpc_health.v1._async import HealthServicer
 from grpc_reflection.v1alpha import reflection
 
 from jobextract.handlers import wrap
+from jobextract.metrics import GrpcMetrics
 from jobextract.security import ServerSecurity
 from jobextract.status import abort
 
@@ -127,8 +128,9 @@ def build_server(
         ("grpc.so_reuseport", 0),
         *KEEPALIVE_SERVER,
     ]
-    server = grpc.aio.server(options=options,
-                             interceptors=[*security.interceptors(), DecodeGuard()])
+    # Metrics outermost, so refusals by the key check are counted too.
+    server = grpc.aio.server(options=options, interceptors=[
+        GrpcMetrics(), *security.interceptors(), DecodeGuard()])
     services = register(server)
     health_servicer = HealthServicer()
     health_pb2_grpc.add_HealthServicer_to_server(health_servicer, server)

@@ -98,6 +98,8 @@ class RouterSettings(ServiceSettings):
 
     max_message_bytes: int = Field(4 * 1024 * 1024, ge=1024,
                                    validation_alias=env("ROUTER_MAX_MESSAGE_BYTES"))
+    # Prometheus metrics over HTTP on this port, same host as the gRPC port (0: off).
+    metrics_port: int = Field(0, ge=0, le=65535, validation_alias=env("ROUTER_METRICS_PORT"))
     health_poll_seconds: float = Field(2.0, gt=0,
                                        validation_alias=env("ROUTER_HEALTH_POLL_SECONDS"))
     # Long enough for a CPU extraction (40-60 s) to finish on SIGTERM.

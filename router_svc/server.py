@@ -7,7 +7,9 @@ import logging
 
 from jobextract.proto import extraction_pb2 as pb
 from jobextract.proto import extraction_pb2_grpc as pb_grpc
+from jobextract.metrics import serve_metrics
 from jobextract.serving import build_server, run_until_stopped
+from router_svc import metrics
 from router_svc.cloud import CloudClient
 from router_svc.config import RouterSettings
 from router_svc.extract import Extractor
@@ -49,6 +51,7 @@ def build_router(settings: RouterSettings):
     count_tokens("")  # load the encoding now, not on the first request
     extractor = build_extractor(settings)
     servicer = RouterServicer(extractor)
+    metrics.watch(servicer)
 
     def register(server) -> list[str]:
         pb_grpc.add_RouterServicer_to_server(servicer, server)
@@ -67,6 +70,7 @@ async def close_extractor(extractor: Extractor) -> None:
 
 async def serve(settings: RouterSettings) -> None:
     server, health, port, extractor = build_router(settings)
+    serve_metrics(settings.host, settings.metrics_port)
     log.info("router on %s:%d -> inference %s; threshold %d tokens; cloud %s",
              settings.host, port, settings.inference_address, settings.token_threshold,
              settings.cloud_model if extractor.cloud else "not configured")

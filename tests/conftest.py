@@ -32,10 +32,16 @@ def tiny_models(tmp_path_factory) -> dict[str, Path]:
 
 
 @pytest.fixture(scope="session")
-def inference_service(tiny_models, tmp_path_factory):
+def inference_metrics_port() -> int:
+    return free_port()
+
+
+@pytest.fixture(scope="session")
+def inference_service(tiny_models, tmp_path_factory, inference_metrics_port):
     port = free_port()
     log_path = tmp_path_factory.mktemp("logs") / "inference.log"
-    service = start_inference(tiny_inference_env(tiny_models, port), log_path)
+    service = start_inference(tiny_inference_env(
+        tiny_models, port, INFERENCE_METRICS_PORT=str(inference_metrics_port)), log_path)
     started = time.monotonic()
     try:
         wait_serving(service)

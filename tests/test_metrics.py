@@ -15,6 +15,7 @@ from jobextract.proto import extraction_pb2 as pb
 from jobextract_tools.launch import free_port
 from jobextract_tools.samples import SPEC_SAMPLE
 from tests.test_inference_generate import collect, long_request
+from tests.test_inference_switch import rest
 
 
 async def scrape(url: str) -> dict[str, float]:
@@ -66,21 +67,18 @@ async def test_router_metrics_move_with_calls(start_router, router_metrics_url):
     assert moved("jobextract_extractions_total", route="local", tier="thinking") == 1
 
 
-async def test_inference_metrics_include_the_engine(inference, inference_service):
-    url = f"http://127.0.0.1:{inference_service.metrics_port}/metrics"
+async def test_inference_metrics_include_the_engine(inference, inference_metrics_port):
+    url = f"http://127.0.0.1:{inference_metrics_port}/metrics"
     before = await scrape(url)
     call = inference.Generate(long_request(max_tokens=200))
     await call.read()
     during = await scrape(url)
     assert value(during, "vllm:num_requests_running") >= 1
     assert value(during, "jobextract_requests_active") >= 1
-    [_ async for _ in call]
+    await rest(call, [])
     assert (await collect(inference, long_request(max_tokens=4)))[-1].finish_reason
 
-    async def after():
-        return await scrape(url)
-
-    samples = await after()
+    samples = await scrape(url)
     generate = dict(grpc_service="jobextract.v1.Inference", grpc_method="Generate",
                     grpc_code="OK")
     assert value(samples, "grpc_server_handled_total", **generate) \
