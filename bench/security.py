@@ -1,13 +1,14 @@
-"""What keys and TLS cost per call, side by side with plaintext, and how fast the router's
-concurrency bound refuses.
+"""What keys, TLS and metrics cost per call, side by side with plaintext, and how fast the
+router's concurrency bound refuses.
 
     python -m bench.security [--calls 400] [--rounds 5]
 
-Four routers in this process (plaintext; keys; TLS; TLS + keys), no inference needed:
-Router.Analyze on the spec's sample posting, the same calls interleaved round by round on
-warm channels, so machine noise falls on all four alike. Reported: p50/p90 per call, the
-ratio to plaintext and the added microseconds, a new TLS connection's set-up; and the
-bound: 200 concurrent Extract calls against a router process with ROUTER_MAX_CONCURRENT=8.
+Five routers in this process (plaintext; keys; TLS; TLS + keys; gRPC metrics), no inference
+needed: Router.Analyze on the spec's sample posting, the same calls interleaved round by
+round on warm channels, so machine noise falls on all alike. Reported: p50/p90 per call,
+the ratio to plaintext and the added microseconds, a new TLS connection's set-up, the time
+to build one error's details; and the bound: 200 concurrent Extract calls against a router
+process with ROUTER_MAX_CONCURRENT=8.
 """
 
 from __future__ import annotations
@@ -28,6 +29,7 @@ import grpc
 from jobextract.proto import extraction_pb2 as pb
 from jobextract.proto import extraction_pb2_grpc as pb_grpc
 from jobextract.security import ClientSecurity
+from jobextract.status import details
 from jobextract_tools.certs import make_authority
 from jobextract_tools.launch import free_port, start_router
 from jobextract_tools.samples import SPEC_SAMPLE
@@ -57,7 +59,9 @@ async def per_call(calls: int, rounds: int, pki) -> dict:
     setups = {"plaintext": ({}, ClientSecurity()),
               "keys": ({"ROUTER_API_KEYS": KEY}, ClientSecurity(key=KEY)),
               "tls": (tls, ClientSecurity(tls_ca=pki.ca)),
-              "tls+keys": ({**tls, "ROUTER_API_KEYS": KEY}, ClientSecurity(key=KEY, tls_ca=pki.ca))}
+              "tls+keys": ({**tls, "ROUTER_API_KEYS": KEY}, ClientSecurity(key=KEY, tls_ca=pki.ca)),
+              # gRPC server metrics counted on every call (the HTTP endpoint is not started)
+              "metrics": ({"ROUTER_METRICS_PORT": free_port()}, ClientSecurity())}
     running = {}
     for name, (settings, client) in setups.items():
         server, extractor, address = await start(settings)
@@ -148,6 +152,15 @@ async def bound(concurrency: int = 200, limit: int = 8) -> dict:
             "same_burst_of_GetStats_p99_ms": percentile(trivial, 0.99)}
 
 
+def error_details_us(reps: int = 20_000) -> float:
+    """Building one error's google.rpc.Status (ErrorInfo and BadRequest): what every
+    INVALID_ARGUMENT now costs on top of the error itself; successes pay nothing."""
+    started = time.perf_counter()
+    for _ in range(reps):
+        details(grpc.StatusCode.INVALID_ARGUMENT, "content is empty", "INVALID_FIELD", "content")
+    return (time.perf_counter() - started) / reps * 1e6
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--calls", type=int, default=400, help="calls per router")
@@ -156,6 +169,7 @@ def main(argv: list[str] | None = None) -> int:
     with tempfile.TemporaryDirectory() as folder:
         pki = make_authority(Path(folder))
         out = asyncio.run(per_call(args.calls, args.rounds, pki))
+    out["error_details_us"] = error_details_us()
     out["bound"] = asyncio.run(bound())
     for name, row in out["per_call"].items():
         print(f"{name:10s} p50 {row['p50_us']:7.0f} us  p90 {row['p90_us']:7.0f} us  "

@@ -43,7 +43,8 @@ async def serve(settings: InferenceSettings) -> None:
         return [SERVICE]
 
     server, health, port = build_server(f"{settings.host}:{settings.port}", register,
-                                        settings.max_message_bytes, settings.server_security())
+                                        settings.max_message_bytes, settings.server_security(),
+                                        metrics=settings.metrics_port > 0)
     log.info("inference on %s:%d (profile %s); NOT_SERVING until a model is loaded",
              settings.host, port, profile)
     serve_metrics(settings.host, settings.metrics_port)

@@ -114,10 +114,12 @@ def build_server(
     register: Callable[[grpc.aio.Server], list[str]],
     max_message_bytes: int,
     security: ServerSecurity,
+    metrics: bool = False,
 ) -> tuple[grpc.aio.Server, Health, int]:
     """A grpc.aio server with the services `register` adds, health and reflection, behind
     `security` (keys, TLS; raises SecurityError for an unsafe bind).
 
+    `metrics`: count every call for Prometheus (jobextract/metrics.py).
     `register` adds the servicers and returns their full service names. Returns the
     server, its health reporter and the bound port (useful when `bind` asks for port 0).
     """
@@ -130,7 +132,7 @@ def build_server(
     ]
     # Metrics outermost, so refusals by the key check are counted too.
     server = grpc.aio.server(options=options, interceptors=[
-        GrpcMetrics(), *security.interceptors(), DecodeGuard()])
+        *([GrpcMetrics()] if metrics else []), *security.interceptors(), DecodeGuard()])
     services = register(server)
     health_servicer = HealthServicer()
     health_pb2_grpc.add_HealthServicer_to_server(health_servicer, server)

@@ -31,7 +31,8 @@ class RouterCollector:
                                                             "invalid answer.")
         dropped = _counter("jobextract_salaries_dropped", "Salary figures removed by grounding: "
                                                           "not stated in the posting.")
-        switches = _counter("jobextract_model_switches", "Model changes seen on inference.")
+        switches = _counter("jobextract_model_switches_seen", "Model changes the router saw on "
+                                                              "inference.")
         rejected = _counter("jobextract_rejected", "Calls refused at ROUTER_MAX_CONCURRENT.")
         in_progress = GaugeMetricFamily("jobextract_calls_in_progress", "Calls in progress.")
         cloud_calls = _counter("jobextract_cloud_calls", "Cloud HTTP calls, by outcome.",

@@ -58,7 +58,8 @@ def build_router(settings: RouterSettings):
         return [SERVICE]
 
     server, health, port = build_server(f"{settings.host}:{settings.port}", register,
-                                        settings.max_message_bytes, settings.server_security())
+                                        settings.max_message_bytes, settings.server_security(),
+                                        metrics=settings.metrics_port > 0)
     return server, health, port, extractor
 
 

@@ -49,7 +49,7 @@ def router_metrics_url():
 
 
 async def test_router_metrics_move_with_calls(start_router, router_metrics_url):
-    router = await start_router()
+    router = await start_router(ROUTER_METRICS_PORT=free_port())  # counts its calls
     before = await scrape(router_metrics_url)
     await router.stub.Extract(pb.ExtractRequest(content=SPEC_SAMPLE), timeout=120)
     with pytest.raises(grpc.aio.AioRpcError):
