@@ -14,6 +14,7 @@ from jobextract.metrics import serve_metrics
 from jobextract.proto import extraction_pb2 as pb
 from jobextract_tools.launch import free_port
 from jobextract_tools.samples import SPEC_SAMPLE
+from tests.helpers import eventually
 from tests.test_inference_generate import collect, long_request
 from tests.test_inference_switch import rest
 
@@ -70,12 +71,18 @@ async def test_router_metrics_move_with_calls(start_router, router_metrics_url):
 async def test_inference_metrics_include_the_engine(inference, inference_metrics_port):
     url = f"http://127.0.0.1:{inference_metrics_port}/metrics"
     before = await scrape(url)
-    call = inference.Generate(long_request(max_tokens=200))
+    call = inference.Generate(long_request(max_tokens=600))
     await call.read()
-    during = await scrape(url)
-    assert value(during, "vllm:num_requests_running") >= 1
-    assert value(during, "jobextract_requests_active") >= 1
-    await rest(call, [])
+
+    async def running_shown() -> bool:
+        # vLLM sets its gauge from the engine's per-step stats, a step behind the token
+        during = await scrape(url)
+        return value(during, "vllm:num_requests_running") >= 1 \
+            and value(during, "jobextract_requests_active") >= 1
+
+    assert await eventually(running_shown, timeout=10)
+    responses = await rest(call, [])
+    assert responses[-1].usage.completion_tokens == 600  # it was running all the while
     assert (await collect(inference, long_request(max_tokens=4)))[-1].finish_reason
 
     samples = await scrape(url)
