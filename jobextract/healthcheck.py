@@ -9,7 +9,6 @@ client certificate (JOBEXTRACT_TLS_CERT / JOBEXTRACT_TLS_KEY).
 from __future__ import annotations
 
 import argparse
-import dataclasses
 import sys
 from pathlib import Path
 
@@ -38,12 +37,10 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--service", default="", help='service name; "" for the whole server')
     parser.add_argument("--timeout", type=float, default=3.0)
     parser.add_argument("--tls-ca", type=Path, help="TLS: the CA that signed the server's certificate")
-    parser.add_argument("--tls-server-name", default="", help="TLS: the name the certificate carries")
+    parser.add_argument("--tls-server-name", help="TLS: the name the certificate carries")
     args = parser.parse_args(argv)
-    security = ClientSecurity.from_env()
-    if args.tls_ca or args.tls_server_name:
-        security = dataclasses.replace(security, tls_ca=args.tls_ca or security.tls_ca,
-                                       server_name=args.tls_server_name or security.server_name)
+    security = ClientSecurity.from_env().overridden(tls_ca=args.tls_ca,
+                                                    server_name=args.tls_server_name)
     status = check(args.address, args.service, args.timeout, security)
     print(f"{args.address} {args.service or '(server)'}: {status}")
     return 0 if status == "SERVING" else 1

@@ -13,6 +13,7 @@ config from its own environment names) and get the same behaviour from here:
 
 from __future__ import annotations
 
+import dataclasses
 import hmac
 import ipaddress
 import logging
@@ -214,6 +215,11 @@ class ClientSecurity:
         return cls(key=environ.get("JOBEXTRACT_API_KEY", ""), tls_ca=path("JOBEXTRACT_TLS_CA"),
                    tls_cert=path("JOBEXTRACT_TLS_CERT"), tls_key=path("JOBEXTRACT_TLS_KEY"),
                    server_name=environ.get("JOBEXTRACT_TLS_SERVER_NAME", ""))
+
+    def overridden(self, **values) -> "ClientSecurity":
+        """These settings with the given values (a tool's options) in place of the ones
+        that are not None (options left unset keep the environment's)."""
+        return dataclasses.replace(self, **{k: v for k, v in values.items() if v is not None})
 
     @property
     def tls_on(self) -> bool:

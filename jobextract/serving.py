@@ -54,11 +54,8 @@ class Health:
         await self._servicer.enter_graceful_shutdown()
 
 
-class _Undecodable:
-    """Stands in for a request whose bytes are not the method's message."""
-
-    def __init__(self, error: Exception):
-        self.error = error
+# Stands in for a request whose bytes are not the method's message.
+_UNDECODABLE = object()
 
 
 class DecodeGuard(grpc.aio.ServerInterceptor):
@@ -75,14 +72,14 @@ class DecodeGuard(grpc.aio.ServerInterceptor):
         def deserialize(data: bytes):
             try:
                 return parse(data)
-            except Exception as e:  # noqa: BLE001 - any parse failure is the caller's
-                return _Undecodable(e)
+            except Exception:  # noqa: BLE001 - any parse failure is the caller's
+                return _UNDECODABLE
 
         message = f"the request is not a valid {details.method.rsplit('/', 1)[-1]} request message"
 
         @asynccontextmanager
         async def refuse_undecodable(request, context):
-            if isinstance(request, _Undecodable):
+            if request is _UNDECODABLE:
                 await abort(context, grpc.StatusCode.INVALID_ARGUMENT, message,
                             "UNDECODABLE_REQUEST")
             yield

@@ -68,11 +68,9 @@ def rpc_error(e: grpc.RpcError, address: str) -> CliError:
 
 def security_of(args) -> ClientSecurity:
     """The key and TLS settings: the options, else JOBEXTRACT_API_KEY / JOBEXTRACT_TLS_*."""
-    env = ClientSecurity.from_env()
-    return ClientSecurity(key=args.key if args.key is not None else env.key,
-                          tls_ca=args.tls_ca or env.tls_ca, tls_cert=args.tls_cert or env.tls_cert,
-                          tls_key=args.tls_key or env.tls_key,
-                          server_name=args.tls_server_name or env.server_name)
+    return ClientSecurity.from_env().overridden(
+        key=args.key, tls_ca=args.tls_ca, tls_cert=args.tls_cert, tls_key=args.tls_key,
+        server_name=args.tls_server_name)
 
 
 def call(args, method: str, request):
@@ -178,8 +176,8 @@ def parser() -> argparse.ArgumentParser:
                                               "(env JOBEXTRACT_TLS_CA)")
     p.add_argument("--tls-cert", type=Path, help="mTLS: client certificate (env JOBEXTRACT_TLS_CERT)")
     p.add_argument("--tls-key", type=Path, help="mTLS: client key (env JOBEXTRACT_TLS_KEY)")
-    p.add_argument("--tls-server-name", default="", help="TLS: the certificate's name, when "
-                                                         "not the address's host")
+    p.add_argument("--tls-server-name", help="TLS: the certificate's name, when not the "
+                                             "address's host")
     sub = p.add_subparsers(dest="command", required=True)
     fields = dict(type=lambda v: [f.strip() for f in v.split(",") if f.strip()], default=[],
                   help="only these fields, comma-separated (e.g. title,company,salary)")

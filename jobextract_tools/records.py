@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import os
+from collections.abc import Iterator
 from pathlib import Path
 
 from google.protobuf.json_format import MessageToDict
@@ -14,34 +15,29 @@ def as_dict(message) -> dict:
     return MessageToDict(message, preserving_proto_field_name=True)
 
 
-def read_records(path: Path | None) -> dict[str, dict]:
-    """id -> record for every complete line of `path` (a line cut short by an interruption
-    is skipped, so its item runs again)."""
-    records: dict[str, dict] = {}
+def _complete(path: Path | None) -> Iterator[tuple[str, dict]]:
+    """(id, record) for every complete line of `path`, one line at a time (a line cut
+    short by an interruption is skipped, so its item runs again)."""
     if path is None or not path.exists():
-        return records
-    for line in path.read_text(encoding="utf-8").splitlines():
-        try:
-            record = json.loads(line)
-            records[record["id"]] = record
-        except (ValueError, KeyError, TypeError):
-            continue
-    return records
-
-
-def read_ids(path: Path) -> set[str]:
-    """The ids of every complete line of `path`, reading one line at a time (a batch of a
-    million results resumes without holding them)."""
-    ids: set[str] = set()
-    if not path.exists():
-        return ids
+        return
     with open(path, encoding="utf-8") as lines:
         for line in lines:
             try:
-                ids.add(json.loads(line)["id"])
+                record = json.loads(line)
+                yield record["id"], record
             except (ValueError, KeyError, TypeError):
                 continue
-    return ids
+
+
+def read_records(path: Path | None) -> dict[str, dict]:
+    """id -> record for every complete line of `path`."""
+    return dict(_complete(path))
+
+
+def read_ids(path: Path) -> set[str]:
+    """The ids of every complete line of `path` (a batch of a million results resumes
+    without holding them)."""
+    return {record_id for record_id, _ in _complete(path)}
 
 
 def open_for_append(path: Path):

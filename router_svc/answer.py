@@ -2,8 +2,9 @@
 
 `check_answer` is the one entry point for every answer, local or cloud: decode the JSON,
 reconcile the salary with what the posting states, validate with pydantic, then keep only
-strings the posting contains and nothing copied from the prompt's examples (grounding.py). Any failure is InvalidOutput with a short
-reason that the retry loop feeds back to the model.
+strings the posting contains and nothing copied from the prompt's examples (grounding.py).
+Any failure is InvalidOutput with a short reason that the retry loop feeds back to the
+model.
 """
 
 from __future__ import annotations

@@ -10,12 +10,12 @@ through these checks (answer.check_answer) before it is returned:
   missed from a clearly marked mention; drops figures the text does not state. The source
   is recorded in a note.
 - title, company, location and skills must be found in the posting after normalising case,
-  whitespace and punctuation.
-- nothing is copied from the prompt's worked examples: a description, requirement, benefit
-  or skill that is an example's value and not in the posting is dropped (measured on the
-  embedded model: 85 of 120 Indeed descriptions were an example's, word for word). A title, company or location the model missed or did not
+  whitespace and punctuation. A title, company or location the model missed or did not
   take from the posting is taken from what the field readers find stated (fields.py);
   without one it is dropped, as is a skill not in the posting.
+- nothing is copied from the prompt's worked examples: a description, requirement, benefit
+  or skill that is an example's value and not in the posting is dropped (measured on the
+  embedded model: 85 of 120 Indeed descriptions were an example's, word for word).
 """
 
 from __future__ import annotations

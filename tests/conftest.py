@@ -87,6 +87,16 @@ def cloud_server(tiny_models, tmp_path_factory):
         service.stop()
 
 
+@pytest.fixture
+async def faults():
+    """The loopback fault server (tests/fault_openai.py), for faults no real peer makes."""
+    from tests.fault_openai import FaultServer
+
+    server = await FaultServer().start()
+    yield server
+    await server.stop()
+
+
 @dataclass
 class RouterHandle:
     stub: object

@@ -4,6 +4,11 @@ from __future__ import annotations
 
 import asyncio
 import time
+from typing import NamedTuple
+
+import grpc
+
+from jobextract.status import details_of
 
 
 async def eventually(check, timeout: float = 10.0, interval: float = 0.1):
@@ -14,3 +19,26 @@ async def eventually(check, timeout: float = 10.0, interval: float = 0.1):
         if value or time.monotonic() > deadline:
             return value
         await asyncio.sleep(interval)
+
+
+class Outcome(NamedTuple):
+    code: grpc.StatusCode
+    message: str
+    seconds: float
+    details: dict  # jobextract.status.details_of: reason, retry_seconds, field
+
+
+async def outcome(call) -> Outcome:
+    """Run a call to its end: an awaitable, a streaming call, or a function returning
+    either. Its status code, message, seconds and error details (empty when OK)."""
+    started = time.monotonic()
+    try:
+        result = call() if callable(call) else call
+        if hasattr(result, "__aiter__"):
+            [_ async for _ in result]
+        else:
+            await result
+        code, message, details = grpc.StatusCode.OK, "", {}
+    except grpc.aio.AioRpcError as e:
+        code, message, details = e.code(), e.details() or "", details_of(e)
+    return Outcome(code, message, time.monotonic() - started, details)

@@ -16,34 +16,16 @@ from inference_svc.errors import Overloaded
 from inference_svc.registry import ModelSpec
 from inference_svc.requests import GenerationJob
 from jobextract.proto import extraction_pb2 as pb
-from jobextract.status import details_of
 from jobextract_tools.launch import free_port
 from jobextract_tools.samples import SPEC_SAMPLE
-from tests.conftest import CLOUD_KEY
-from tests.fault_openai import FaultServer, Reply
+from tests.fault_openai import Reply
+from tests.helpers import outcome
+from tests.test_router_e2e import cloud_settings as e2e_cloud_settings
 
 
 def cloud_settings(base_url: str) -> dict:
-    return {"OPENAI_API_KEY": CLOUD_KEY, "OPENAI_BASE_URL": base_url,
-            "ROUTER_CLOUD_MODEL": "fault-model", "TOKEN_THRESHOLD": 10}
-
-
-@pytest.fixture
-async def faults():
-    server = await FaultServer().start()
-    yield server
-    await server.stop()
-
-
-async def outcome(call) -> tuple[grpc.StatusCode, str, float, dict]:
-    """Status, message, seconds and error details (reason, retry) of one call."""
-    started = time.monotonic()
-    try:
-        await call
-        code, message, why = grpc.StatusCode.OK, "", {}
-    except grpc.aio.AioRpcError as e:
-        code, message, why = e.code(), e.details() or "", details_of(e)
-    return code, message, time.monotonic() - started, why
+    """Every posting to the cloud at `base_url` (the fault server)."""
+    return e2e_cloud_settings(base_url, TOKEN_THRESHOLD=10)
 
 
 # ---- the router's bound ---------------------------------------------------------------------

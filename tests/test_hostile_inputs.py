@@ -15,8 +15,9 @@ import pytest
 from grpc_health.v1 import health_pb2
 
 from jobextract.proto import extraction_pb2 as pb
-from jobextract.status import REASONS, details_of
+from jobextract.status import REASONS
 from router_svc.answer import check_answer
+from tests.helpers import outcome
 from tests.test_inference_generate import collect, engine_idle, request
 
 INVALID = grpc.StatusCode.INVALID_ARGUMENT
@@ -136,20 +137,6 @@ RAW = {
 }
 
 
-async def status_of(call) -> tuple[grpc.StatusCode, str, dict]:
-    """Run a unary or streaming call to its end; its status code, message and the
-    machine-readable details (jobextract.status.details_of)."""
-    try:
-        result = call()
-        if hasattr(result, "__aiter__"):
-            [_ async for _ in result]
-        else:
-            await result
-    except grpc.aio.AioRpcError as e:
-        return e.code(), e.details() or "", details_of(e)
-    return grpc.StatusCode.OK, "", {}
-
-
 def cases(table: dict, method):
     return [(name, lambda r=req: method(r), code, words)
             for name, (req, code, words) in table.items()]
@@ -179,7 +166,7 @@ async def test_every_malformed_request_gets_a_precise_status(router, inference, 
     assert len({name for name, *_ in table}) >= 40
     wrong = []
     for name, call, code, words in table:
-        got, message, details = await status_of(call)
+        got, message, _, details = await outcome(call)
         if got != code or words not in message:
             wrong.append(f"{name}: {got.name} {message!r}, expected {code.name} with {words!r}")
         elif code == INVALID and (details.get("reason") not in REASONS or (

@@ -24,7 +24,7 @@ from router_svc.tokens import count_tokens
 from tests.conftest import CLOUD_KEY
 from jobextract_tools.launch import ROOT, free_port
 from tests.helpers import eventually
-from tests.fault_openai import VALID, FaultServer, Reply
+from tests.fault_openai import VALID, Reply
 from tests.test_inference_generate import engine_idle, long_request
 from jobextract_tools.samples import SPEC_SAMPLE
 
@@ -196,13 +196,6 @@ async def test_invalid_local_output_without_cloud_is_the_local_error(start_route
     assert e.value.code() == grpc.StatusCode.INTERNAL
     assert "no valid answer after 3 attempt(s)" in e.value.details()
     assert "OPENAI_API_KEY" in e.value.details()
-
-
-@pytest.fixture
-async def faults():
-    server = await FaultServer().start()
-    yield server
-    await server.stop()
 
 
 async def test_cloud_429_honours_retry_after(start_router, faults):

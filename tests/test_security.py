@@ -29,7 +29,7 @@ from jobextract_tools.certs import make_authority
 from jobextract_tools.launch import (INFERENCE, ROOT, free_port, start_inference,
                                      tiny_inference_env, wait_serving)
 from jobextract_tools.samples import SPEC_SAMPLE
-from tests.helpers import eventually
+from tests.helpers import eventually, outcome
 from tests.test_clients import NODE_CLIENT, run
 from tests.test_inference_generate import long_request
 from tests.test_inference_switch import rest
@@ -71,11 +71,8 @@ def secured_inference(secured_env, authority, tmp_path_factory):
 
 
 async def status(call) -> tuple[grpc.StatusCode, str]:
-    try:
-        await call
-    except grpc.aio.AioRpcError as e:
-        return e.code(), e.details() or ""
-    return grpc.StatusCode.OK, ""
+    code, message, _, _ = await outcome(call)
+    return code, message
 
 
 def key(value: str) -> tuple[tuple[str, str], ...]:
