@@ -47,18 +47,19 @@ class EnginePath:
     def __init__(self, env: dict[str, str]):
         os.environ.update(env)
         from inference_svc.config import InferenceSettings
-        from inference_svc.registry import apply_cpu_environment, build_registry
+        from inference_svc.environment import apply_environment
+        from inference_svc.registry import build_registry
 
-        apply_cpu_environment()
         settings = InferenceSettings()
         self.registry = build_registry(settings, "cpu")
+        apply_environment(settings.model_cache_dir, self.registry, "cpu")
         self.spec = self.registry[settings.initial_tier]
         self.engine = None
 
     async def start(self) -> None:
         from inference_svc.engine import start_engine
 
-        self.engine = await asyncio.to_thread(start_engine, self.spec, None)
+        self.engine = await asyncio.to_thread(start_engine, self.spec, False)
 
     async def __call__(self, text: str) -> Sample:
         from vllm.inputs import TokensPrompt
@@ -72,7 +73,8 @@ class EnginePath:
         ids = await asyncio.to_thread(render_prompt, self.engine.get_tokenizer(), self.spec, job)
         first, tokens = None, 0
         async for out in self.engine.generate(TokensPrompt(prompt_token_ids=ids),
-                                              sampling_params(job, MAX_TOKENS), uuid.uuid4().hex):
+                                              sampling_params(job, self.spec, MAX_TOKENS),
+                                              uuid.uuid4().hex):
             tokens += len(out.outputs[0].token_ids)
             if first is None and out.outputs[0].text:
                 first = time.perf_counter() - started

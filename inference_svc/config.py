@@ -48,6 +48,22 @@ class InferenceSettings(ServiceSettings):
     model_primary: str = Field("", validation_alias=env("INFERENCE_MODEL_PRIMARY"))
     model_maximum: str = Field("", validation_alias=env("INFERENCE_MODEL_MAXIMUM"))
 
+    # The gpu profile's small tier: Qwen3-4B-Instruct-2507 (answers at once), or
+    # Qwen3-4B-Thinking-2507 (reasons first, within INFERENCE_THINKING_BUDGET tokens). With
+    # INFERENCE_MODEL_THINKING set, `thinking` says that checkpoint reasons (any profile).
+    small_model: Literal["instruct", "thinking"] = Field(
+        "instruct", validation_alias=env("INFERENCE_SMALL_MODEL"))
+    thinking_budget: int = Field(1024, ge=1, le=32768,
+                                 validation_alias=env("INFERENCE_THINKING_BUDGET"))
+    # How a model switch is made: reload (shut the engine down, start the next) or sleep
+    # (vLLM sleep mode: the previous model's weights wait in host memory, a switch back is
+    # a wake-up of seconds). auto: sleep on CUDA, reload elsewhere (sleep needs CUDA).
+    switch_mode: Literal["auto", "reload", "sleep"] = Field(
+        "auto", validation_alias=env("INFERENCE_SWITCH_MODE"))
+    # Host memory that sleeping models must leave free; past it the oldest sleeper is shut down.
+    sleep_host_reserve_gb: float = Field(
+        4.0, ge=0, validation_alias=env("INFERENCE_SLEEP_HOST_RESERVE_GB"))
+
     # The cpu profile's model: the embedded 0.5B, or its more accurate, slower 1.5B sibling.
     embedded_model: Literal["0.5b", "1.5b"] = Field(
         "0.5b", validation_alias=env("INFERENCE_EMBEDDED_MODEL"))

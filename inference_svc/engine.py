@@ -2,32 +2,38 @@
 
 AsyncLLM (not the blocking `LLM.generate`) batches concurrent requests continuously and
 streams; a cancelled caller aborts its engine request. A switch stops admitting, lets
-in-flight work finish within a grace period (then aborts it), shuts the engine down (its
-worker processes exit, freeing their memory) and starts the next one. If the new model
-fails to start, the previous one is started again; if that fails too, the host is FAILED
-with the reason visible in `info()`.
+in-flight work finish within a grace period (then aborts it), puts the engine away and
+brings the next one up. Away is a shutdown (reload mode: its worker processes exit and the
+service waits until their memory is free) or vLLM's level-1 sleep (sleep mode, GPU: the
+weights wait in host memory and a switch back is a wake-up, checked by a one-token
+generation). If the new model fails to start, the previous one is brought back; if that
+fails too, the host is FAILED with the reason visible in `info()`.
 """
 
 from __future__ import annotations
 
 import asyncio
 import logging
+import re
 import time
+import uuid
 from contextlib import aclosing
 from collections.abc import AsyncIterator, Awaitable, Callable
 from dataclasses import dataclass, field
 from enum import Enum
-from pathlib import Path
 from typing import Any, Protocol
 
+import psutil
+
 from jobextract.contract import CONTEXT_EXCEEDED
-from inference_svc.device import free_device_memory
-from inference_svc.engine_params import engine_kwargs, sampling_params
+from inference_svc.device import engine_pids, gpu_free_bytes, nvidia_gpus, wait_gpu_released
+from inference_svc.engine_params import engine_kwargs, generation_budget, sampling_params
 from inference_svc.metrics import ADMISSION_REFUSED, SWITCH_SECONDS
 from inference_svc.errors import Aborted, BadPrompt, LoadFailed, NotReady, Overloaded, WrongModel
-from inference_svc.reasoning import ReasoningFilter
+from inference_svc.reasoning import THINK_CLOSE, ReasoningFilter
 from inference_svc.registry import ModelSpec, check_checkpoint, tiers_of
 from inference_svc.requests import GenerationJob
+from inference_svc.switch_mode import SwitchMode
 
 log = logging.getLogger(__name__)
 
@@ -47,22 +53,27 @@ class Engine(Protocol):
 
     def shutdown(self) -> None: ...
 
+    # sleep mode only (vLLM's AsyncLLM has them on every platform; they work on CUDA/ROCm)
+    async def sleep(self, level: int = 1) -> None: ...
 
-def start_engine(spec: ModelSpec, download_dir: Path | None) -> Engine:
+    async def wake_up(self, tags: list[str] | None = None) -> bool: ...
+
+
+def start_engine(spec: ModelSpec, sleep_mode: bool) -> Engine:
     """A running vLLM AsyncLLM for `spec` (blocks for the whole start-up)."""
     from vllm.engine.arg_utils import AsyncEngineArgs
     from vllm.v1.engine.async_llm import AsyncLLM
 
-    return AsyncLLM.from_engine_args(AsyncEngineArgs(**engine_kwargs(spec, download_dir)))
+    return AsyncLLM.from_engine_args(AsyncEngineArgs(**engine_kwargs(spec, sleep_mode)))
 
 
 def render_prompt(tokenizer, spec: ModelSpec, job: GenerationJob) -> list[int]:
     """The job's messages as prompt token ids, through the model's own chat template.
 
-    Message contents are plain text: a posting that writes `<|im_start|>system` gets those
-    characters as text, never the control tokens, so it cannot open a turn of its own. The
-    template is rendered with a placeholder per message; the template's own text is
-    encoded with its special tokens, each content with special tokens split into text.
+    Message contents are plain text: a posting that writes `<|im_start|>system` or
+    `</think>` gets those characters as text, never the control tokens, so it cannot open a
+    turn or end a reasoning of its own. The template is rendered with a placeholder per
+    message; the template's own text is encoded with its tokens, each content as text.
     """
     options = {}
     thinking = job.enable_thinking if job.enable_thinking is not None else spec.enable_thinking
@@ -79,9 +90,31 @@ def render_prompt(tokenizer, spec: ModelSpec, job: GenerationJob) -> list[int]:
             raise BadPrompt(f"the chat template of {spec.name} does not keep messages[{i}] "
                             f"whole; cannot render it safely")
         ids += tokenizer.encode(before, add_special_tokens=False)
-        ids += tokenizer.encode(message["content"], add_special_tokens=False,
-                                split_special_tokens=True)
+        ids += encode_as_text(tokenizer, message["content"])
     return ids + tokenizer.encode(text, add_special_tokens=False)
+
+
+def encode_as_text(tokenizer, content: str) -> list[int]:
+    """Token ids of `content` as plain text. Special tokens are split by the tokenizer;
+    added tokens that are not special (Qwen3's `<think>`, `</think>`, `<tool_call>`) would
+    still match, so each occurrence is encoded in two pieces that cannot form it."""
+    added = [t for t in tokenizer.get_added_vocab() if t and t in content]
+    if not added:
+        return tokenizer.encode(content, add_special_tokens=False, split_special_tokens=True)
+    pattern = re.compile("|".join(re.escape(t) for t in sorted(added, key=len, reverse=True)))
+    ids: list[int] = []
+    start = 0
+    for match in pattern.finditer(content):
+        pieces = (content[start:match.start()], match.group()[:1], match.group()[1:])
+        for piece in pieces:
+            if piece:
+                ids += tokenizer.encode(piece, add_special_tokens=False,
+                                        split_special_tokens=True)
+        start = match.end()
+    if content[start:]:
+        ids += tokenizer.encode(content[start:], add_special_tokens=False,
+                                split_special_tokens=True)
+    return ids
 
 
 class State(str, Enum):
@@ -99,6 +132,7 @@ class Chunk:
     prompt_tokens: int = 0
     completion_tokens: int = 0
     cached_prompt_tokens: int = 0     # prefix-cache hits (the fixed prompt, computed once)
+    reasoning_tokens: int = 0         # of completion_tokens, the thinking before the answer
 
 
 @dataclass
@@ -124,6 +158,10 @@ class SwitchResult:
     switched: bool
     seconds: float
     aborted: int
+    woke: bool = False                # sleep mode: the model was woken, not loaded
+
+
+RELOAD = SwitchMode("reload", "")
 
 
 class ModelHost:
@@ -132,9 +170,10 @@ class ModelHost:
     def __init__(self, registry: dict[str, ModelSpec], max_pending: int | None,
                  default_max_tokens: int, switch_grace_seconds: float,
                  on_serving: Callable[[bool], Awaitable[None]],
-                 download_dir: Path | None = None):
+                 switch_mode: SwitchMode = RELOAD, sleep_host_reserve_bytes: int = 0):
         self.registry = registry
-        self.download_dir = download_dir
+        self.switch_mode = switch_mode
+        self.sleep_host_reserve_bytes = sleep_host_reserve_bytes
         self.max_pending = max_pending
         self.default_max_tokens = default_max_tokens
         self.switch_grace_seconds = switch_grace_seconds
@@ -146,6 +185,9 @@ class ModelHost:
         self.requests_served = 0
         self.switches = 0
         self._engine: Engine | None = None
+        # Sleep mode: engines asleep with their weights in host memory, oldest first.
+        self._asleep: dict[ModelSpec, Engine] = {}
+        self._pids: dict[int, set[int]] = {}   # id(engine) -> its processes
         self._active: dict[str, _Active] = {}
         self._seconds_per_request = _Average()
         self._switch_lock = asyncio.Lock()
@@ -179,15 +221,15 @@ class ModelHost:
             await self._set_state(State.LOADING, f"loading {spec.name}")
             aborted = await self._drain(self.switch_grace_seconds if grace_seconds is None
                                         else grace_seconds, reason=f"switching to {spec.name}")
-            await self._stop_engine()
+            await self._put_away()
             try:
-                await self._start_engine(spec)
+                woke = await self._bring_up(spec)
             except Exception as e:  # noqa: BLE001 - any start failure is reported, not raised raw
                 reason = f"loading {spec.name} failed: {_describe(e)}"
                 log.error(reason)
                 if previous is not None:
                     try:
-                        await self._start_engine(previous)
+                        await self._bring_up(previous)
                     except Exception as e2:  # noqa: BLE001
                         reason += f"; restoring {previous.name} failed too: {_describe(e2)}"
                         await self._set_state(State.FAILED, reason)
@@ -200,24 +242,89 @@ class ModelHost:
                 self.switches += 1
             seconds = time.monotonic() - started
             SWITCH_SECONDS.observe(seconds)
-            log.info("model %s resident after %.1f s (engine start %.1f s, %d aborted)",
-                     spec.name, seconds, self.load_seconds, aborted)
-            return SwitchResult(switched=True, seconds=seconds, aborted=aborted)
+            log.info("model %s resident after %.1f s (%s %.1f s, %d aborted)", spec.name,
+                     seconds, "woken from sleep" if woke else "engine start",
+                     self.load_seconds, aborted)
+            return SwitchResult(switched=True, seconds=seconds, aborted=aborted, woke=woke)
 
-    async def _start_engine(self, spec: ModelSpec) -> None:
+    async def _bring_up(self, spec: ModelSpec) -> bool:
+        """Make `spec` the resident engine: wake it if it sleeps, else start it. True when
+        it was woken."""
+        engine = self._asleep.pop(spec, None)
+        if engine is not None:
+            started = time.monotonic()
+            try:
+                await engine.wake_up()
+                await _one_token(engine)  # a wake is only trusted once it has generated
+            except Exception as e:  # noqa: BLE001 - a failed wake falls back to a load
+                log.warning("waking %s failed (%s): loading it again", spec.name, _describe(e))
+                await self._shut_down(engine)
+            else:
+                self._engine, self.spec = engine, spec
+                self.load_seconds = time.monotonic() - started
+                await self._set_state(State.READY, "")
+                return True
+        await self._make_room(spec)
         started = time.monotonic()
+        before = engine_pids()
         # Engine start blocks for tens of seconds: keep the event loop (health, info) live.
-        self._engine = await asyncio.to_thread(start_engine, spec, self.download_dir)
-        self.spec = spec
+        engine = await asyncio.to_thread(start_engine, spec, self.switch_mode.mode == "sleep")
+        self._pids[id(engine)] = engine_pids() - before
+        self._engine, self.spec = engine, spec
         self.load_seconds = time.monotonic() - started
         await self._set_state(State.READY, "")
+        return False
 
-    async def _stop_engine(self) -> None:
-        engine, self._engine = self._engine, None
-        if engine is not None:
-            await asyncio.to_thread(engine.shutdown)
-            del engine
-            free_device_memory()
+    async def _put_away(self) -> None:
+        """The resident engine leaves: asleep (sleep mode) or shut down."""
+        engine, spec, self._engine = self._engine, self.spec, None
+        if engine is None:
+            return
+        if self.switch_mode.mode == "sleep" and spec is not None:
+            try:
+                await engine.sleep(level=1)
+            except Exception as e:  # noqa: BLE001 - a model that cannot sleep is shut down
+                log.warning("putting %s to sleep failed (%s): shutting it down",
+                            spec.name, _describe(e))
+            else:
+                self._asleep[spec] = engine
+                await self._trim_sleepers()
+                return
+        await self._shut_down(engine)
+
+    async def _shut_down(self, engine: Engine) -> None:
+        """Shut `engine` down and wait until its processes hold no GPU memory."""
+        pids = self._pids.pop(id(engine), set())
+        await asyncio.to_thread(engine.shutdown)
+        if not await asyncio.to_thread(wait_gpu_released, pids):
+            log.warning("GPU memory of the engine's processes %s not released after 30 s",
+                        sorted(pids))
+
+    async def _trim_sleepers(self) -> None:
+        """Sleeping weights live in host memory: shut the oldest sleepers down while less
+        than the reserve is left."""
+        while self._asleep and psutil.virtual_memory().available < self.sleep_host_reserve_bytes:
+            spec, engine = next(iter(self._asleep.items()))
+            del self._asleep[spec]
+            log.info("host memory low: shutting sleeping %s down", spec.name)
+            await self._shut_down(engine)
+
+    async def _make_room(self, spec: ModelSpec) -> None:
+        """Before a new engine starts: the GPU memory it will claim must be free; sleepers
+        (which keep their CUDA contexts) are shut down, oldest first, until it is."""
+        gpus = nvidia_gpus()
+        if not gpus:
+            return
+        needed = spec.gpu_memory_utilization * gpus[0].total_bytes
+        while self._asleep and (gpu_free_bytes() or 0) < needed:
+            old, engine = next(iter(self._asleep.items()))
+            del self._asleep[old]
+            log.info("shutting sleeping %s down to make room for %s", old.name, spec.name)
+            await self._shut_down(engine)
+
+    @property
+    def sleeping_models(self) -> list[str]:
+        return [spec.name for spec in self._asleep]
 
     async def _drain(self, grace_seconds: float, reason: str) -> int:
         """Wait for in-flight requests up to `grace_seconds`, then abort the rest.
@@ -243,7 +350,10 @@ class ModelHost:
         async with self._switch_lock:
             await self._set_state(State.LOADING, "shutting down")
             await self._drain(grace_seconds, reason="service shutting down")
-            await self._stop_engine()
+            engine, self._engine = self._engine, None
+            for sleeper in [*self._asleep.values(), *([engine] if engine else [])]:
+                await self._shut_down(sleeper)
+            self._asleep.clear()
 
     async def _set_state(self, state: State, reason: str) -> None:
         self.state, self.reason = state, reason
@@ -263,10 +373,11 @@ class ModelHost:
         try:
             prompt_ids = await asyncio.to_thread(render_prompt, engine.get_tokenizer(), spec, job)
             try:
-                params = sampling_params(job, self._max_tokens(spec, job, len(prompt_ids)))
+                params = sampling_params(job, spec, self._max_tokens(spec, job, len(prompt_ids)))
             except (ValueError, VLLMClientError) as e:
                 raise BadPrompt(f"invalid sampling options: {_describe(e)}") from None
-            reasoning = ReasoningFilter() if spec.reasoning_parser else None
+            reasoning = (ReasoningFilter(_token_id(engine.get_tokenizer(), THINK_CLOSE))
+                         if spec.reasoning_parser else None)
             completion = 0
             stream = engine.generate(TokensPrompt(prompt_token_ids=prompt_ids), params,
                                      job.request_id)
@@ -274,7 +385,7 @@ class ModelHost:
                 async for out in self._engine_errors(stream):
                     piece = out.outputs[0]
                     completion += len(piece.token_ids)
-                    text = reasoning.feed(piece.text) if reasoning else piece.text
+                    text = reasoning.feed(piece.text, piece.token_ids) if reasoning else piece.text
                     if not out.finished:
                         if text:
                             yield Chunk(text)
@@ -284,7 +395,8 @@ class ModelHost:
                     self.requests_served += 1
                     self._seconds_per_request.add(time.monotonic() - started)
                     yield Chunk(text, piece.finish_reason or "stop", len(prompt_ids), completion,
-                                out.num_cached_tokens or 0)
+                                out.num_cached_tokens or 0,
+                                reasoning.reasoning_tokens if reasoning else 0)
                     return
         finally:
             active.done.set()
@@ -354,15 +466,19 @@ class ModelHost:
         return rounds * self._seconds_per_request.value
 
     def _max_tokens(self, spec: ModelSpec, job: GenerationJob, prompt_tokens: int) -> int:
-        room = spec.max_model_len - prompt_tokens
+        """The answer's token budget (a thinking model's reasoning has its own on top)."""
+        reserved = generation_budget(spec, prompt_tokens)  # prompt + thinking budget
+        room = spec.max_model_len - reserved
+        thinking = (f" plus a {reserved - prompt_tokens}-token thinking budget"
+                    if reserved > prompt_tokens else "")
         if job.max_tokens is None:
             if room < 1:
-                raise BadPrompt(f"the prompt is {prompt_tokens} tokens: it does not fit the "
-                                f"{spec.max_model_len}-token context of {spec.name}",
+                raise BadPrompt(f"the prompt is {prompt_tokens} tokens{thinking}: it does not "
+                                f"fit the {spec.max_model_len}-token context of {spec.name}",
                                 reason=CONTEXT_EXCEEDED)
             return min(self.default_max_tokens, room)
         if job.max_tokens > room:
-            raise BadPrompt(f"the prompt is {prompt_tokens} tokens and max_tokens is "
+            raise BadPrompt(f"the prompt is {prompt_tokens} tokens{thinking} and max_tokens is "
                             f"{job.max_tokens}: together more than the {spec.max_model_len}-token "
                             f"context of {spec.name}", reason=CONTEXT_EXCEEDED)
         return job.max_tokens
@@ -378,6 +494,23 @@ class ModelHost:
 
     def engine_unfinished_requests(self) -> int:
         return self._engine.get_num_unfinished_requests() if self._engine is not None else 0
+
+
+async def _one_token(engine: Engine) -> None:
+    """Generate one greedy token: proof that a woken engine computes."""
+    from vllm import SamplingParams
+    from vllm.inputs import TokensPrompt
+
+    ids = engine.get_tokenizer().encode("ok", add_special_tokens=False) or [0]
+    async for _ in engine.generate(TokensPrompt(prompt_token_ids=ids),
+                                   SamplingParams(max_tokens=1, temperature=0.0),
+                                   f"wake-check-{uuid.uuid4().hex}"):
+        pass
+
+
+def _token_id(tokenizer, token: str) -> int | None:
+    ids = tokenizer.encode(token, add_special_tokens=False)
+    return ids[0] if len(ids) == 1 else None
 
 
 def _log_unawaited_failure(task: asyncio.Task) -> None:

@@ -5,19 +5,20 @@ The two places that speak vLLM's parameter language, side by side.
 
 from __future__ import annotations
 
-from pathlib import Path
-
 from inference_svc.registry import ModelSpec
 from inference_svc.requests import GenerationJob
 
+# The end of thinking is forced as `</think>` (one token for Qwen3), then the answer starts.
+THINKING_END_ROOM = 8
 
-def engine_kwargs(spec: ModelSpec, download_dir: Path | None = None) -> dict:
-    """Keyword arguments for vLLM's AsyncEngineArgs (hub downloads go to download_dir)."""
+
+def engine_kwargs(spec: ModelSpec, sleep_mode: bool = False) -> dict:
+    """Keyword arguments for vLLM's AsyncEngineArgs. Hub checkpoints resolve through
+    HF_HOME (environment.py), which holds weights, config and tokenizer together."""
     from vllm.config import StructuredOutputsConfig
 
     return dict(
         model=spec.checkpoint,
-        download_dir=str(download_dir) if download_dir else None,
         served_model_name=spec.name,
         dtype=spec.dtype,
         quantization=spec.quantization,
@@ -26,6 +27,10 @@ def engine_kwargs(spec: ModelSpec, download_dir: Path | None = None) -> dict:
         enforce_eager=spec.enforce_eager,
         max_num_seqs=spec.max_num_seqs,
         trust_remote_code=spec.trust_remote_code,
+        enable_sleep_mode=sleep_mode,
+        # As the engine's own argument (not only for structured outputs): it also enables
+        # the reasoning config that SamplingParams.thinking_token_budget needs.
+        reasoning_parser=spec.reasoning_parser or "",
         disable_log_stats=False,  # vLLM's own metrics (vllm:*) for /metrics, and a stats line
         speculative_config=({"method": "ngram", "num_speculative_tokens": spec.speculative_tokens,
                              "prompt_lookup_min": 2, "prompt_lookup_max": 5}
@@ -34,21 +39,29 @@ def engine_kwargs(spec: ModelSpec, download_dir: Path | None = None) -> dict:
         structured_outputs_config=StructuredOutputsConfig(
             backend="xgrammar",
             disable_any_whitespace=True,
-            reasoning_parser=spec.reasoning_parser or "",
         ),
     )
 
 
-def sampling_params(job: GenerationJob, max_tokens: int):
-    """vLLM SamplingParams for `job`: streamed as deltas, JSON-constrained when asked."""
+def generation_budget(spec: ModelSpec, answer_tokens: int) -> int:
+    """Tokens the engine may generate: the answer's, plus a thinking model's reasoning."""
+    return answer_tokens + (spec.thinking_budget + THINKING_END_ROOM
+                            if spec.reasoning_parser else 0)
+
+
+def sampling_params(job: GenerationJob, spec: ModelSpec, answer_tokens: int):
+    """vLLM SamplingParams for `job` on `spec`: streamed as deltas, JSON-constrained when
+    asked; sampling the request leaves unset is the model's (a thinking model's card)."""
     from vllm import SamplingParams
     from vllm.sampling_params import RequestOutputKind, StructuredOutputsParams
 
+    default = spec.sampling
     return SamplingParams(
-        max_tokens=max_tokens,
-        temperature=job.temperature,
-        top_p=job.top_p,
-        top_k=job.top_k,
+        max_tokens=generation_budget(spec, answer_tokens),
+        thinking_token_budget=spec.thinking_budget if spec.reasoning_parser else None,
+        temperature=default.temperature if job.temperature is None else job.temperature,
+        top_p=default.top_p if job.top_p is None else job.top_p,
+        top_k=default.top_k if job.top_k is None else job.top_k,
         seed=job.seed,
         repetition_penalty=job.repetition_penalty,
         stop=job.stop or None,

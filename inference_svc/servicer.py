@@ -16,7 +16,7 @@ from jobextract.proto import extraction_pb2 as pb
 from jobextract.proto import extraction_pb2_grpc as pb_grpc
 from jobextract.contract import CONTEXT_EXCEEDED, REASON_KEY, TIER_ENUM
 from jobextract.status import abort
-from inference_svc.device import memory_in_use
+from inference_svc.device import memory_in_use, nvidia_gpus
 from inference_svc.engine import ModelHost, State
 from inference_svc.errors import HostError, InvalidRequest
 from inference_svc.requests import check_grace, parse_generate, wanted_model
@@ -68,6 +68,7 @@ class InferenceServicer(pb_grpc.InferenceServicer):
                         response.usage.prompt_tokens = chunk.prompt_tokens
                         response.usage.completion_tokens = chunk.completion_tokens
                         response.usage.cached_prompt_tokens = chunk.cached_prompt_tokens
+                        response.usage.reasoning_tokens = chunk.reasoning_tokens
                         last = chunk
                     yield response
         except HostError as e:
@@ -76,9 +77,9 @@ class InferenceServicer(pb_grpc.InferenceServicer):
         if last is not None:
             now = time.monotonic()
             log.info("generate %s model=%s prompt_tokens=%d cached=%d completion_tokens=%d "
-                     "finish=%s ttft_ms=%.0f total_ms=%.0f", job.request_id, self.host.spec.name,
-                     last.prompt_tokens, last.cached_prompt_tokens, last.completion_tokens,
-                     last.finish_reason,
+                     "reasoning_tokens=%d finish=%s ttft_ms=%.0f total_ms=%.0f", job.request_id,
+                     self.host.spec.name, last.prompt_tokens, last.cached_prompt_tokens,
+                     last.completion_tokens, last.reasoning_tokens, last.finish_reason,
                      (first_token_at - started) * 1000, (now - started) * 1000)
 
     async def LoadModel(self, request: pb.LoadModelRequest, context: grpc.aio.ServicerContext):
@@ -115,12 +116,15 @@ class InferenceServicer(pb_grpc.InferenceServicer):
             switches=host.switches, active_requests=host.active_requests,
             engine_unfinished_requests=host.engine_unfinished_requests(),
             max_pending=host.pending_limit(spec) if spec else host.max_pending or 0,
-            profile=self.profile, device=_device())
+            profile=self.profile, device="cuda" if nvidia_gpus() else "cpu",
+            switch_mode=host.switch_mode.mode, switch_mode_note=host.switch_mode.note,
+            sleeping_models=len(host.sleeping_models))
         if spec is not None:
             info.name, info.checkpoint = spec.name, spec.checkpoint
             info.tiers.extend(TIER_ENUM[t] for t in host.tiers())
             info.max_model_len, info.dtype = spec.max_model_len, spec.dtype
             info.quantization = spec.quantization or ""
+            info.thinking_budget = spec.thinking_budget if spec.reasoning_parser else 0
         return info
 
 
@@ -130,8 +134,3 @@ async def abort_host_error(context, e: HostError):
     await abort(context, STATUS[e.kind], e.message, reason,
                 extra=((REASON_KEY, e.reason),) if e.reason else ())
 
-
-def _device() -> str:
-    import torch
-
-    return "cuda" if torch.cuda.is_available() else "cpu"

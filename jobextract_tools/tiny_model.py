@@ -3,10 +3,15 @@
 The checkpoint is a real `Qwen3ForCausalLM` (head_dim 64: vLLM's CPU attention rejects 16)
 with a small byte-level BPE tokenizer and a Qwen-style chat template that honours
 `enable_thinking`. Its weights make it a bigram model (see `_FIRST`): greedy output under a
-JSON schema is small and valid, sampled output is random. Its shapes, template and special tokens are what the services
-handle in production.
+JSON schema is small and valid, sampled output is random. Its shapes, template and special
+tokens are what the services handle in production.
 
-    python -m tests.tiny_model OUT_DIR [--seed N]
+The thinking variant (`thinking=True`) has Qwen3-4B-Thinking-2507's template shape: the
+generation prompt opens `<think>`, so the model reasons first and never closes the reasoning
+on its own (no weight prefers `</think>`): vLLM's thinking budget must end it, then the JSON
+grammar applies. That is the whole thinking path of the service on a checkpoint of a few MB.
+
+    python -m jobextract_tools.tiny_model OUT_DIR [--seed N] [--thinking]
 """
 
 from __future__ import annotations
@@ -15,7 +20,10 @@ import argparse
 import json
 from pathlib import Path
 
-SPECIAL_TOKENS = ["<|endoftext|>", "<|im_start|>", "<|im_end|>", "<think>", "</think>"]
+SPECIAL_TOKENS = ["<|endoftext|>", "<|im_start|>", "<|im_end|>"]
+# As in Qwen3's tokenizer: added tokens that are not special, so decoded text keeps them
+# (vLLM skips special tokens when it detokenizes).
+THINK_TOKENS = ["<think>", "</think>"]
 
 # Same shape as Qwen3's own template, reduced to what the services use.
 CHAT_TEMPLATE = (
@@ -30,6 +38,16 @@ CHAT_TEMPLATE = (
     "{%- endif %}"
 )
 
+# Qwen3-4B-Thinking-2507's shape: the generation prompt opens the reasoning itself.
+THINKING_CHAT_TEMPLATE = (
+    "{%- for message in messages %}"
+    "{{- '<|im_start|>' + message['role'] + '\\n' + message['content'] + '<|im_end|>\\n' }}"
+    "{%- endfor %}"
+    "{%- if add_generation_prompt %}"
+    "{{- '<|im_start|>assistant\\n<think>\\n' }}"
+    "{%- endif %}"
+)
+
 # Token ids in this order, specials last. The checkpoint is a bigram model (see
 # `_make_bigram`): every logit is 0 except a few preferred successors, so greedy decoding
 # takes the preferred token when the grammar allows it, else the lowest allowed id. Under
@@ -41,8 +59,8 @@ _PREFERRED = {":": "null", '"': "a", "[": "]"}  # after this token, prefer that 
 _PREFERENCE = 5.0
 
 
-def build_tokenizer(out: Path):
-    from tokenizers import Tokenizer, decoders, models, pre_tokenizers
+def build_tokenizer(out: Path, chat_template: str = CHAT_TEMPLATE):
+    from tokenizers import AddedToken, Tokenizer, decoders, models, pre_tokenizers
     from transformers import PreTrainedTokenizerFast
 
     vocab: dict[str, int] = {}
@@ -60,19 +78,20 @@ def build_tokenizer(out: Path):
         add(char)
     for left, right in merges:
         add(left + right)
-    for special in SPECIAL_TOKENS:
-        add(special)
+    for added in SPECIAL_TOKENS + THINK_TOKENS:
+        add(added)
     tok = Tokenizer(models.BPE(vocab=vocab, merges=merges))
     tok.pre_tokenizer = pre_tokenizers.ByteLevel(add_prefix_space=False)
     tok.decoder = decoders.ByteLevel()
     tok.add_special_tokens(SPECIAL_TOKENS)
+    tok.add_tokens([AddedToken(t, special=False, normalized=False) for t in THINK_TOKENS])
     fast = PreTrainedTokenizerFast(
         tokenizer_object=tok,
         eos_token="<|im_end|>",
         pad_token="<|endoftext|>",
         additional_special_tokens=SPECIAL_TOKENS[1:],
     )
-    fast.chat_template = CHAT_TEMPLATE
+    fast.chat_template = chat_template
     fast.save_pretrained(out)
     return fast
 
@@ -103,7 +122,8 @@ def _make_bigram(model, tokenizer) -> None:
                  tokenizer.convert_tokens_to_ids(before)] = _PREFERENCE
 
 
-def build_tiny_qwen3(out: Path, seed: int = 0, max_position_embeddings: int = 8192) -> Path:
+def build_tiny_qwen3(out: Path, seed: int = 0, max_position_embeddings: int = 8192,
+                     thinking: bool = False) -> Path:
     """Write a tiny Qwen3 checkpoint to `out` (idempotent) and return it.
 
     `seed` only varies the attention and MLP input weights, whose outputs are zeroed: two
@@ -116,7 +136,7 @@ def build_tiny_qwen3(out: Path, seed: int = 0, max_position_embeddings: int = 81
     if (out / "config.json").exists() and (out / "model.safetensors").exists():
         return out
     out.mkdir(parents=True, exist_ok=True)
-    tokenizer = build_tokenizer(out)
+    tokenizer = build_tokenizer(out, THINKING_CHAT_TEMPLATE if thinking else CHAT_TEMPLATE)
     vocab = len(tokenizer)
     heads = -(-vocab // 64)  # hidden >= vocab, so every token has its own dimension
     torch.manual_seed(seed)
@@ -147,8 +167,10 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("out", type=Path)
     parser.add_argument("--seed", type=int, default=0)
+    parser.add_argument("--thinking", action="store_true",
+                        help="a generation prompt that opens <think> (Qwen3-4B-Thinking-2507)")
     args = parser.parse_args()
-    print(build_tiny_qwen3(args.out, seed=args.seed))
+    print(build_tiny_qwen3(args.out, seed=args.seed, thinking=args.thinking))
 
 
 if __name__ == "__main__":

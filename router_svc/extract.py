@@ -64,6 +64,7 @@ class Run:
     prompt_tokens: int = 0
     completion_tokens: int = 0
     cached_prompt_tokens: int = 0
+    reasoning_tokens: int = 0
     model_token_count: int | None = None
     timings: dict[str, float] = field(default_factory=lambda: {
         "decision_ms": 0.0, "first_token_ms": 0.0, "generation_ms": 0.0, "validation_ms": 0.0})
@@ -216,6 +217,7 @@ class Extractor:
                     run.prompt_tokens += response.usage.prompt_tokens
                     run.completion_tokens += response.usage.completion_tokens
                     run.cached_prompt_tokens += response.usage.cached_prompt_tokens
+                    run.reasoning_tokens += response.usage.reasoning_tokens
                     run.model_token_count = response.usage.prompt_tokens
             if answer.model and answer.model != self.policy.resident_model:
                 await self.refresh_resident()

@@ -31,7 +31,8 @@ def extract_response(run: Run, cloud_model: str | None) -> pb.ExtractResponse:
         request_id=run.request_id,
         usage=pb.Usage(prompt_tokens=run.prompt_tokens,
                        completion_tokens=run.completion_tokens,
-                       cached_prompt_tokens=run.cached_prompt_tokens),
+                       cached_prompt_tokens=run.cached_prompt_tokens,
+                       reasoning_tokens=run.reasoning_tokens),
         timings=pb.Timings(total_ms=run.elapsed_ms(), **run.timings))
     if cloud_model is not None:
         response.decision.model = cloud_model

@@ -1,11 +1,18 @@
 """Pieces of the inference service that need no engine: registry, configuration, filters."""
 
+import os
+from pathlib import Path
+
 import pytest
 
 from inference_svc.config import InferenceSettings
-from inference_svc.engine_params import engine_kwargs
+from inference_svc.device import dtype_for
+from inference_svc.engine_params import THINKING_END_ROOM, engine_kwargs, generation_budget
+from inference_svc.environment import (apply_environment, cache_layout, hub_checkpoints,
+                                       missing_from_cache)
 from inference_svc.reasoning import ReasoningFilter
-from inference_svc.registry import build_registry, find_model, tiers_of
+from inference_svc.registry import GREEDY, Sampling, build_registry, find_model, tiers_of
+from inference_svc.switch_mode import choose_switch_mode, sleep_mode_available
 
 
 def settings(**env) -> InferenceSettings:
@@ -13,21 +20,117 @@ def settings(**env) -> InferenceSettings:
 
 
 def test_gpu_profile_uses_corrected_qwen3_references():
-    registry = build_registry(settings(), "gpu-16gb")
-    thinking, primary, maximum = (registry[t] for t in ("thinking", "primary", "maximum"))
-    assert thinking.checkpoint == "Qwen/Qwen3-4B-Thinking-2507"
-    assert thinking.quantization is None and thinking.reasoning_parser == "qwen3"
+    registry = build_registry(settings(), "gpu-16gb", capability=(8, 9))
+    small, primary, maximum = (registry[t] for t in ("thinking", "primary", "maximum"))
+    # The small tier answers at once by default (a thinking budget cannot fit 5 s).
+    assert small.checkpoint == "Qwen/Qwen3-4B-Instruct-2507"
+    assert small.quantization is None and small.reasoning_parser is None
     # AWQ only on the AWQ checkpoints; the bf16 8B/14B repos are not AWQ and do not fit.
     assert (primary.checkpoint, primary.quantization) == ("Qwen/Qwen3-8B-AWQ", "awq")
     assert (maximum.checkpoint, maximum.quantization) == ("Qwen/Qwen3-14B-AWQ", "awq")
     assert primary.enable_thinking is False and maximum.enable_thinking is False
-    # Prompt lookup for the instruct tiers, whose answers copy the posting; not for thinking.
-    assert (thinking.speculative_tokens, primary.speculative_tokens,
-            maximum.speculative_tokens) == (0, 4, 4)
+    # Prompt lookup for the instruct tiers, whose answers copy the posting.
+    assert {spec.speculative_tokens for spec in registry.values()} == {4}
     for spec in registry.values():
         assert spec.gpu_memory_utilization == 0.85
         assert 8000 < spec.max_model_len <= 16384  # the threshold fits; not 131072
+        assert spec.sampling == GREEDY
     assert len({spec.name for spec in registry.values()}) == 3
+
+
+def test_the_thinking_model_reasons_within_a_budget_with_its_cards_sampling():
+    registry = build_registry(settings(INFERENCE_SMALL_MODEL="thinking",
+                                       INFERENCE_THINKING_BUDGET="512"), "gpu-16gb", (8, 0))
+    thinking = registry["thinking"]
+    assert thinking.checkpoint == "Qwen/Qwen3-4B-Thinking-2507"
+    assert (thinking.reasoning_parser, thinking.thinking_budget) == ("qwen3", 512)
+    assert thinking.sampling == Sampling(temperature=0.6, top_p=0.95, top_k=20)
+    assert thinking.speculative_tokens == 0
+    # The parser is the engine's own argument, which enables thinking_token_budget.
+    assert engine_kwargs(thinking)["reasoning_parser"] == "qwen3"
+    assert engine_kwargs(registry["primary"])["reasoning_parser"] == ""
+    # The request's max_tokens is the answer's; the engine gets the thinking budget on top.
+    assert generation_budget(thinking, 1536) == 1536 + 512 + THINKING_END_ROOM
+    assert generation_budget(registry["primary"], 1536) == 1536
+
+
+def test_a_thinking_override_needs_a_thinking_checkpoint_on_the_cpu_profile(tmp_path):
+    with pytest.raises(ValueError, match="INFERENCE_MODEL_THINKING"):
+        build_registry(settings(INFERENCE_SMALL_MODEL="thinking"), "cpu")
+    registry = build_registry(settings(INFERENCE_SMALL_MODEL="thinking",
+                                       INFERENCE_MODEL_THINKING=str(tmp_path / "think")), "cpu")
+    assert registry["thinking"].reasoning_parser == "qwen3"
+    assert registry["primary"].reasoning_parser is None
+
+
+@pytest.mark.parametrize("capability, dtype", [
+    ((7, 5), "float16"),    # T4: bf16 is refused at start
+    ((7, 0), "float16"),    # V100
+    ((8, 0), "bfloat16"),   # A100
+    ((8, 6), "bfloat16"),   # A4000, RTX 30xx
+    ((8, 9), "bfloat16"),   # L4, RTX 40xx
+    ((12, 0), "bfloat16"),  # RTX 50xx
+    (None, "float32"),      # no GPU
+])
+def test_dtype_follows_the_compute_capability(capability, dtype):
+    assert dtype_for(capability) == dtype
+    if capability is not None:
+        registry = build_registry(settings(), "gpu-16gb", capability)
+        assert registry["thinking"].dtype == dtype
+        assert registry["primary"].dtype == "float16"  # AWQ runs float16 from 7.5 up
+        overridden = build_registry(settings(INFERENCE_DTYPE="float32"), "gpu-16gb", capability)
+        assert overridden["thinking"].dtype == "float32"
+
+
+def test_switch_mode_is_sleep_only_where_the_platform_has_it():
+    assert choose_switch_mode("auto", sleep_available=True).mode == "sleep"
+    cpu = choose_switch_mode("auto", sleep_available=False)
+    assert cpu.mode == "reload" and "CUDA" in cpu.note
+    assert choose_switch_mode("reload", sleep_available=True).mode == "reload"
+    assert choose_switch_mode("sleep", sleep_available=True).mode == "sleep"
+    with pytest.raises(ValueError, match="sleep mode"):
+        choose_switch_mode("sleep", sleep_available=False)
+    # This machine's vLLM build (CPU) says it has no sleep mode: auto keeps reload.
+    assert sleep_mode_available() is False
+
+
+def test_hub_state_lives_under_the_model_cache(tmp_path, monkeypatch):
+    for name in ("HF_HOME", "VLLM_CACHE_ROOT", "HF_HUB_OFFLINE"):
+        monkeypatch.delenv(name, raising=False)
+    layout = cache_layout(tmp_path)
+    assert layout == {"HF_HOME": str(tmp_path.resolve() / "hf"),
+                      "VLLM_CACHE_ROOT": str(tmp_path.resolve() / "vllm")}
+    registry = build_registry(settings(MODEL_CACHE_DIR=str(tmp_path)), "gpu-16gb", (8, 0))
+    hub = hub_checkpoints(registry)
+    assert hub == ["Qwen/Qwen3-14B-AWQ", "Qwen/Qwen3-4B-Instruct-2507", "Qwen/Qwen3-8B-AWQ"]
+    # Nothing cached yet: every tier is missing and the service may still reach the hub.
+    assert missing_from_cache(hub, layout["HF_HOME"]) == hub
+    placed = apply_environment(tmp_path, registry, "gpu-16gb")
+    assert placed["missing_from_cache"] == hub and not placed["offline"]
+    assert os.environ["VLLM_WORKER_MULTIPROC_METHOD"] == "spawn"
+    # The hub cache's own layout, as huggingface_hub writes it: cached tiers are found.
+    for repo in hub[:2]:
+        _fake_snapshot(Path(layout["HF_HOME"]) / "hub", repo)
+    assert missing_from_cache(hub, layout["HF_HOME"]) == hub[2:]
+    _fake_snapshot(Path(layout["HF_HOME"]) / "hub", hub[2])
+    monkeypatch.delenv("HF_HUB_OFFLINE", raising=False)
+    assert apply_environment(tmp_path, registry, "gpu-16gb")["offline"] is True
+    assert os.environ["HF_HUB_OFFLINE"] == "1"
+
+
+def _fake_snapshot(hub: Path, repo: str) -> None:
+    """A snapshot in huggingface_hub's cache layout (blobs, refs, snapshots)."""
+    folder = hub / f"models--{repo.replace('/', '--')}"
+    revision = "0" * 40
+    (folder / "refs").mkdir(parents=True)
+    (folder / "refs" / "main").write_text(revision)
+    (folder / "blobs").mkdir()
+    snapshot = folder / "snapshots" / revision
+    snapshot.mkdir(parents=True)
+    for name, data in (("config.json", b"{}"), ("model.safetensors", b"weights")):
+        blob = folder / "blobs" / name.replace(".", "-")
+        blob.write_bytes(data)
+        (snapshot / name).symlink_to(os.path.relpath(blob, snapshot))
 
 
 def test_cpu_profile_serves_every_tier_with_the_embedded_model(tmp_path):
@@ -93,3 +196,13 @@ def test_reasoning_never_reaches_the_answer(pieces):
 def test_unfinished_reasoning_returns_nothing():
     f = ReasoningFilter()
     assert f.feed("I am still thinking about {") == "" and not f.reasoning_ended
+
+
+def test_reasoning_tokens_are_counted_to_the_end_of_thinking():
+    end = 99
+    f = ReasoningFilter(end_token_id=end)
+    assert f.feed("let me", [1, 2]) == ""
+    # The delta that closes the reasoning also starts the answer: 2 + 2 reasoning tokens.
+    assert f.feed(" see</think>{", [3, end, 7]) == "{"
+    assert f.feed('"a":1}', [8, 9]) == '"a":1}'
+    assert f.reasoning_tokens == 4

@@ -91,14 +91,16 @@ class JobPosting(_message.Message):
     def __init__(self, title: _Optional[str] = ..., company: _Optional[str] = ..., location: _Optional[str] = ..., salary_min: _Optional[float] = ..., salary_max: _Optional[float] = ..., salary_currency: _Optional[str] = ..., salary_period: _Optional[_Union[SalaryPeriod, str]] = ..., description: _Optional[str] = ..., requirements: _Optional[_Iterable[str]] = ..., benefits: _Optional[_Iterable[str]] = ..., skills: _Optional[_Iterable[str]] = ...) -> None: ...
 
 class Usage(_message.Message):
-    __slots__ = ("prompt_tokens", "completion_tokens", "cached_prompt_tokens")
+    __slots__ = ("prompt_tokens", "completion_tokens", "cached_prompt_tokens", "reasoning_tokens")
     PROMPT_TOKENS_FIELD_NUMBER: _ClassVar[int]
     COMPLETION_TOKENS_FIELD_NUMBER: _ClassVar[int]
     CACHED_PROMPT_TOKENS_FIELD_NUMBER: _ClassVar[int]
+    REASONING_TOKENS_FIELD_NUMBER: _ClassVar[int]
     prompt_tokens: int
     completion_tokens: int
     cached_prompt_tokens: int
-    def __init__(self, prompt_tokens: _Optional[int] = ..., completion_tokens: _Optional[int] = ..., cached_prompt_tokens: _Optional[int] = ...) -> None: ...
+    reasoning_tokens: int
+    def __init__(self, prompt_tokens: _Optional[int] = ..., completion_tokens: _Optional[int] = ..., cached_prompt_tokens: _Optional[int] = ..., reasoning_tokens: _Optional[int] = ...) -> None: ...
 
 class ExtractRequest(_message.Message):
     __slots__ = ("content", "source_url", "request_id", "fields")
@@ -369,7 +371,7 @@ class GetModelInfoRequest(_message.Message):
     def __init__(self) -> None: ...
 
 class ModelInfo(_message.Message):
-    __slots__ = ("name", "checkpoint", "tiers", "state", "reason", "load_seconds", "max_model_len", "dtype", "quantization", "device", "memory_bytes", "memory_kind", "requests_served", "switches", "active_requests", "engine_unfinished_requests", "max_pending", "profile")
+    __slots__ = ("name", "checkpoint", "tiers", "state", "reason", "load_seconds", "max_model_len", "dtype", "quantization", "device", "memory_bytes", "memory_kind", "requests_served", "switches", "active_requests", "engine_unfinished_requests", "max_pending", "profile", "thinking_budget", "switch_mode", "switch_mode_note", "sleeping_models")
     NAME_FIELD_NUMBER: _ClassVar[int]
     CHECKPOINT_FIELD_NUMBER: _ClassVar[int]
     TIERS_FIELD_NUMBER: _ClassVar[int]
@@ -388,6 +390,10 @@ class ModelInfo(_message.Message):
     ENGINE_UNFINISHED_REQUESTS_FIELD_NUMBER: _ClassVar[int]
     MAX_PENDING_FIELD_NUMBER: _ClassVar[int]
     PROFILE_FIELD_NUMBER: _ClassVar[int]
+    THINKING_BUDGET_FIELD_NUMBER: _ClassVar[int]
+    SWITCH_MODE_FIELD_NUMBER: _ClassVar[int]
+    SWITCH_MODE_NOTE_FIELD_NUMBER: _ClassVar[int]
+    SLEEPING_MODELS_FIELD_NUMBER: _ClassVar[int]
     name: str
     checkpoint: str
     tiers: _containers.RepeatedScalarFieldContainer[Tier]
@@ -406,4 +412,8 @@ class ModelInfo(_message.Message):
     engine_unfinished_requests: int
     max_pending: int
     profile: str
-    def __init__(self, name: _Optional[str] = ..., checkpoint: _Optional[str] = ..., tiers: _Optional[_Iterable[_Union[Tier, str]]] = ..., state: _Optional[_Union[ModelState, str]] = ..., reason: _Optional[str] = ..., load_seconds: _Optional[float] = ..., max_model_len: _Optional[int] = ..., dtype: _Optional[str] = ..., quantization: _Optional[str] = ..., device: _Optional[str] = ..., memory_bytes: _Optional[int] = ..., memory_kind: _Optional[str] = ..., requests_served: _Optional[int] = ..., switches: _Optional[int] = ..., active_requests: _Optional[int] = ..., engine_unfinished_requests: _Optional[int] = ..., max_pending: _Optional[int] = ..., profile: _Optional[str] = ...) -> None: ...
+    thinking_budget: int
+    switch_mode: str
+    switch_mode_note: str
+    sleeping_models: int
+    def __init__(self, name: _Optional[str] = ..., checkpoint: _Optional[str] = ..., tiers: _Optional[_Iterable[_Union[Tier, str]]] = ..., state: _Optional[_Union[ModelState, str]] = ..., reason: _Optional[str] = ..., load_seconds: _Optional[float] = ..., max_model_len: _Optional[int] = ..., dtype: _Optional[str] = ..., quantization: _Optional[str] = ..., device: _Optional[str] = ..., memory_bytes: _Optional[int] = ..., memory_kind: _Optional[str] = ..., requests_served: _Optional[int] = ..., switches: _Optional[int] = ..., active_requests: _Optional[int] = ..., engine_unfinished_requests: _Optional[int] = ..., max_pending: _Optional[int] = ..., profile: _Optional[str] = ..., thinking_budget: _Optional[int] = ..., switch_mode: _Optional[str] = ..., switch_mode_note: _Optional[str] = ..., sleeping_models: _Optional[int] = ...) -> None: ...
