@@ -221,7 +221,7 @@ class ModelHost:
             await self._set_state(State.LOADING, f"loading {spec.name}")
             aborted = await self._drain(self.switch_grace_seconds if grace_seconds is None
                                         else grace_seconds, reason=f"switching to {spec.name}")
-            await self._put_away()
+            await self._put_away(coming=spec)
             try:
                 woke = await self._bring_up(spec)
             except Exception as e:  # noqa: BLE001 - any start failure is reported, not raised raw
@@ -275,8 +275,9 @@ class ModelHost:
         await self._set_state(State.READY, "")
         return False
 
-    async def _put_away(self) -> None:
-        """The resident engine leaves: asleep (sleep mode) or shut down."""
+    async def _put_away(self, coming: ModelSpec) -> None:
+        """The resident engine leaves: asleep (sleep mode) or shut down. `coming` is the
+        model about to be brought up (a sleeper that is not trimmed away)."""
         engine, spec, self._engine = self._engine, self.spec, None
         if engine is None:
             return
@@ -288,7 +289,7 @@ class ModelHost:
                             spec.name, _describe(e))
             else:
                 self._asleep[spec] = engine
-                await self._trim_sleepers()
+                await self._trim_sleepers(keep=coming)
                 return
         await self._shut_down(engine)
 
@@ -300,12 +301,14 @@ class ModelHost:
             log.warning("GPU memory of the engine's processes %s not released after 30 s",
                         sorted(pids))
 
-    async def _trim_sleepers(self) -> None:
+    async def _trim_sleepers(self, keep: ModelSpec) -> None:
         """Sleeping weights live in host memory: shut the oldest sleepers down while less
-        than the reserve is left."""
-        while self._asleep and psutil.virtual_memory().available < self.sleep_host_reserve_bytes:
-            spec, engine = next(iter(self._asleep.items()))
-            del self._asleep[spec]
+        than the reserve is left (not `keep`, which is about to wake and leave host memory)."""
+        while psutil.virtual_memory().available < self.sleep_host_reserve_bytes:
+            spec = next((s for s in self._asleep if s != keep), None)
+            if spec is None:
+                return
+            engine = self._asleep.pop(spec)
             log.info("host memory low: shutting sleeping %s down", spec.name)
             await self._shut_down(engine)
 

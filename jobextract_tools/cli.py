@@ -5,7 +5,7 @@
     jobextract batch IN.jsonl|DIR --out results.jsonl [--concurrency N]
     jobextract analyze FILE|-             the routing decision only
     jobextract stats | health             the router's counters | exit 0 when serving
-    jobextract models prepare [--model 1.5b]
+    jobextract models prepare [--model 1.5b] | --profile gpu-16gb
     jobextract eval [...]                 quality on ../shared/evaldata (or --data DIR)
 
 Exit codes: 0 done; 1 some batch items failed; 2 bad input or usage; 3 the service is
@@ -157,7 +157,8 @@ def cmd_serve(args) -> int:
 def cmd_models(args) -> int:
     from inference_svc.prepare import main as prepare_main
 
-    return prepare_main(["--model", args.model, "--cache-dir", str(args.cache_dir)])
+    return prepare_main(["--model", args.model, "--profile", args.profile,
+                         "--cache-dir", str(args.cache_dir)])
 
 
 def cmd_eval(args) -> int:
@@ -207,6 +208,8 @@ def parser() -> argparse.ArgumentParser:
     s = sub.add_parser("models", help="model files")
     s.add_argument("action", choices=["prepare"])
     s.add_argument("--model", choices=["0.5b", "1.5b"], default="0.5b")
+    s.add_argument("--profile", choices=["cpu", "gpu-16gb"], default="cpu",
+                   help="gpu-16gb: fetch every GPU tier from the hub once (then offline)")
     s.add_argument("--cache-dir", type=Path,
                    default=Path(os.environ.get("MODEL_CACHE_DIR", "models")))
     s.set_defaults(run=cmd_models)

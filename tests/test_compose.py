@@ -91,3 +91,22 @@ def test_health_probe_against_a_live_service_and_a_dead_port(inference_service):
     dead = subprocess.run(probe + ["--address", f"127.0.0.1:{free_port()}", "--timeout", "1"],
                           cwd=ROOT, capture_output=True, text=True, timeout=30)
     assert dead.returncode == 1 and "UNAVAILABLE" in dead.stdout
+
+
+def test_images_are_built_from_the_source_alone_with_the_listed_dependencies():
+    ignored = {line.strip() for line in (ROOT / ".dockerignore").read_text().splitlines()
+               if line.strip() and not line.startswith("#")}
+    assert {"models/", ".venv/", ".git/"} <= ignored  # tens of GB never sent as context
+    for dockerfile in ("inference_svc/Dockerfile", "router_svc/Dockerfile"):
+        text = (ROOT / dockerfile).read_text()
+        # pyproject.toml is the one dependency list: no image keeps its own copy.
+        assert "--no-deps" not in text and re.search(r"pip install --no-cache-dir \"?\.", text)
+
+
+def test_prepare_fills_the_volume_the_inference_service_reads():
+    prepare, inference = SERVICES["prepare"], SERVICES["inference"]
+    assert prepare["profiles"] == ["prepare"]  # run on demand, not with `up`
+    assert prepare["entrypoint"][1:] == ["-m", "inference_svc.prepare", "--profile", "gpu-16gb"]
+    assert prepare["volumes"] == inference["volumes"]
+    assert prepare["environment"]["MODEL_CACHE_DIR"] == inference["environment"]["MODEL_CACHE_DIR"]
+    assert set(prepare["environment"]) <= env_names(InferenceSettings) | set(LIBRARY_VARIABLES)

@@ -206,3 +206,123 @@ def test_reasoning_tokens_are_counted_to_the_end_of_thinking():
     assert f.feed(" see</think>{", [3, end, 7]) == "{"
     assert f.feed('"a":1}', [8, 9]) == '"a":1}'
     assert f.reasoning_tokens == 4
+
+
+class StandInEngine:
+    """Only for the sleep-mode bookkeeping, which needs CUDA and cannot run on this build:
+    records what ModelHost asks of an engine (vLLM's sleep itself is measured by
+    bench/gpu_checks.py on a GPU)."""
+
+    def __init__(self, name: str, calls: list, wake_fails: set[str]):
+        self.name, self.calls, self.wake_fails = name, calls, wake_fails
+
+    async def generate(self, prompt, params, request_id):
+        self.calls.append(("generate", self.name))
+        yield None
+
+    def get_tokenizer(self):
+        class Tokenizer:
+            def encode(self, text, add_special_tokens=False):
+                return [1]
+        return Tokenizer()
+
+    def get_num_unfinished_requests(self):
+        return 0
+
+    async def abort(self, request_id):
+        pass
+
+    def shutdown(self):
+        self.calls.append(("shutdown", self.name))
+
+    async def sleep(self, level=1):
+        self.calls.append(("sleep", self.name, level))
+
+    async def wake_up(self, tags=None):
+        self.calls.append(("wake_up", self.name))
+        if self.name in self.wake_fails:
+            raise RuntimeError("cuMemCreate failed")
+        return True
+
+
+async def test_sleep_mode_wakes_a_model_it_has_seen_and_starts_one_it_has_not(monkeypatch):
+    from inference_svc import engine as engine_module
+    from inference_svc.engine import ModelHost
+    from inference_svc.registry import ModelSpec
+    from inference_svc.switch_mode import SwitchMode
+
+    calls: list = []
+    wake_fails: set[str] = set()
+
+    def start(spec, sleep_mode):
+        assert sleep_mode is True  # engines are created able to sleep
+        calls.append(("start", spec.name))
+        return StandInEngine(spec.name, calls, wake_fails)
+
+    monkeypatch.setattr(engine_module, "start_engine", start)
+
+    async def on_serving(serving):
+        pass
+
+    a, b, c = (ModelSpec(name=n, checkpoint=n) for n in "abc")
+    host = ModelHost({"thinking": a, "primary": b, "maximum": c}, None, 16, 0, on_serving,
+                     switch_mode=SwitchMode("sleep", "test"))
+    assert (await host.load(a)).woke is False
+    await host.load(b)
+    assert calls == [("start", "a"), ("sleep", "a", 1), ("start", "b")]
+    assert host.sleeping_models == ["a"]
+
+    calls.clear()
+    back = await host.load(a)  # a wake, checked by a one-token generation; no start
+    assert back.switched and back.woke and host.spec is a and host.state.value == "ready"
+    assert calls == [("sleep", "b", 1), ("wake_up", "a"), ("generate", "a")]
+    assert host.sleeping_models == ["b"] and host.switches == 2
+
+    calls.clear()
+    wake_fails.add("b")  # a wake that fails falls back to a fresh start of the model
+    result = await host.load(b)
+    assert not result.woke and host.spec is b and host.state.value == "ready"
+    assert calls == [("sleep", "a", 1), ("wake_up", "b"), ("shutdown", "b"), ("start", "b")]
+
+    calls.clear()
+    await host.load(c)
+    assert host.sleeping_models == ["a", "b"]
+    # Host memory below the reserve: sleepers are shut down oldest first, except the one
+    # about to wake.
+    host.sleep_host_reserve_bytes = 1 << 60
+    calls.clear()
+    await host.load(b)
+    assert calls == [("sleep", "c", 1), ("shutdown", "a"), ("shutdown", "c"),
+                     ("wake_up", "b"), ("shutdown", "b"), ("start", "b")]
+    assert host.sleeping_models == []
+    await host.shutdown(0)
+    assert calls[-1] == ("shutdown", "b")
+
+
+def test_models_prepare_for_the_gpu_profile_fills_the_hub_cache_once(tmp_path):
+    """Unreachable hub: a plain error naming the checkpoint. Cached tiers: nothing to do,
+    no hub call (the service then starts offline)."""
+    import subprocess
+    import sys
+
+    from jobextract_tools.launch import ROOT, free_port
+
+    env = {k: v for k, v in os.environ.items()
+           if not k.startswith(("HF_", "INFERENCE_", "VLLM_", "MODEL_CACHE"))}
+    env["HF_ENDPOINT"] = f"http://127.0.0.1:{free_port()}"  # nothing listens there
+
+    def prepare():
+        return subprocess.run([sys.executable, "-m", "jobextract_tools.cli", "models", "prepare",
+                               "--profile", "gpu-16gb", "--cache-dir", str(tmp_path)],
+                              cwd=ROOT, env=env, capture_output=True, text=True, timeout=120)
+
+    failed = prepare()
+    assert failed.returncode == 1, failed.stderr
+    assert "could not fetch Qwen/Qwen3-14B-AWQ from the hub" in failed.stderr
+    assert "Traceback" not in failed.stderr
+    hub = Path(cache_layout(tmp_path)["HF_HOME"]) / "hub"
+    for repo in ("Qwen/Qwen3-14B-AWQ", "Qwen/Qwen3-4B-Instruct-2507", "Qwen/Qwen3-8B-AWQ"):
+        _fake_snapshot(hub, repo)
+    done = prepare()
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.count("nothing to do") + done.stderr.count("nothing to do") == 3
