@@ -28,10 +28,14 @@ log = logging.getLogger(__name__)
 
 SERVING = health_pb2.HealthCheckResponse.SERVING
 NOT_SERVING = health_pb2.HealthCheckResponse.NOT_SERVING
+# A health entry that is SERVING while the server answers at all, whatever its services
+# can do: what a liveness probe asks (readiness asks for a service by name).
+LIVENESS = "liveness"
 
 
 class Health:
-    """Per-service health: the overall status ("") is SERVING only when every service is."""
+    """Per-service health: the overall status ("") is SERVING only when every service is;
+    LIVENESS is SERVING from the start (a loading model is alive, not ready)."""
 
     def __init__(self, servicer: HealthServicer, services: list[str]):
         self._servicer = servicer
@@ -42,6 +46,7 @@ class Health:
         for service in self._status:
             await self._servicer.set(service, NOT_SERVING)
         await self._servicer.set("", NOT_SERVING)
+        await self._servicer.set(LIVENESS, SERVING)
 
     async def set(self, service: str, serving: bool) -> None:
         self._status[service] = SERVING if serving else NOT_SERVING

@@ -18,6 +18,8 @@ class RouterSettings(ServiceSettings):
     # Loopback by default: another address needs TLS and keys, or ROUTER_ALLOW_INSECURE.
     host: str = Field("127.0.0.1", validation_alias=env("ROUTER_HOST"))
     port: int = Field(50051, ge=0, le=65535, validation_alias=env("ROUTER_PORT"))
+    # One inference replica, several (comma-separated), or dns:///name:port resolving to
+    # several (a headless Service); jobs go to a replica holding their tier.
     inference_address: str = Field("localhost:50052",
                                    validation_alias=env("ROUTER_INFERENCE_ADDRESS"))
 
@@ -114,6 +116,9 @@ class RouterSettings(ServiceSettings):
     def _tiers_ordered(self) -> "RouterSettings":
         if not self.thinking_below <= self.primary_below:
             raise ValueError("ROUTER_THINKING_BELOW must not exceed ROUTER_PRIMARY_BELOW")
+        from router_svc.replicas import parse_targets
+
+        parse_targets(self.inference_address)  # host:port[,...] or dns:///name:port
         return self
 
     def server_security(self) -> ServerSecurity:

@@ -25,9 +25,9 @@ from router_svc.answer import check_answer
 from router_svc.cloud import CloudClient
 from router_svc.config import RouterSettings
 from router_svc.errors import ExtractionFailed, InvalidOutput, RouteError
-from router_svc.local import InferenceClient, tiers_of
+from router_svc.replicas import Placement, Replicas
 from router_svc.replies import decision_proto, extract_response
-from router_svc.routing import Choice, Decision, SwitchPolicy, decide
+from router_svc.routing import Decision, decide
 from router_svc.schema import JobPosting, generation_schema, schema_text
 from router_svc.stats import Stats
 from router_svc.tokens import count_tokens_async
@@ -102,15 +102,14 @@ class _AttemptBudget:
 
 
 class Extractor:
-    def __init__(self, settings: RouterSettings, inference: InferenceClient,
-                 cloud: CloudClient | None, policy: SwitchPolicy, stats: Stats):
+    def __init__(self, settings: RouterSettings, replicas: Replicas,
+                 cloud: CloudClient | None, stats: Stats):
         self.settings = settings
-        self.inference = inference
+        self.replicas = replicas
         self.cloud = cloud
-        self.policy = policy
         self.stats = stats
 
-    async def analyze(self, content: str) -> tuple[Decision, Choice | None]:
+    async def analyze(self, content: str) -> tuple[Decision, Placement | None]:
         s = self.settings
         decision = decide(await count_tokens_async(content), s.token_threshold,
                           s.thinking_below, s.primary_below)
@@ -119,11 +118,12 @@ class Extractor:
             if self.cloud is None:
                 decision.reasoning += f"; {NO_CLOUD}"
             return decision, None
-        choice = self.policy.choose(decision.tier)
-        decision.model = (self.policy.resident_model if not choice.allow_switch
+        placement = self.replicas.place(decision.tier)
+        choice = placement.choice
+        decision.model = (placement.replica.policy.resident_model if not choice.allow_switch
                           else f"the {choice.tier} tier's model")
         decision.reasoning += f"; {choice.note}"
-        return decision, choice
+        return decision, placement
 
     async def extract(self, content: str, request_id: str, time_left: TimeLeft,
                       wanted: frozenset[str] | None = None) -> AsyncIterator[pb.ExtractEvent]:
@@ -133,11 +133,11 @@ class Extractor:
         self.stats.requests += 1
         outcome = "failed"
         try:
-            run.decision, choice = await self.analyze(content)
+            run.decision, placement = await self.analyze(content)
             run.timings["decision_ms"] = run.elapsed_ms()
             yield pb.ExtractEvent(decision=decision_proto(run.decision))
-            if choice is not None:
-                async for event in self._local_or_fallback(run, content, choice, time_left):
+            if placement is not None:
+                async for event in self._local_or_fallback(run, content, placement, time_left):
                     yield event
             if run.job is None:
                 if self.cloud is None:
@@ -173,15 +173,15 @@ class Extractor:
 
     # ---- routes ------------------------------------------------------------------------
 
-    async def _local_or_fallback(self, run: Run, content: str, choice: Choice,
+    async def _local_or_fallback(self, run: Run, content: str, placement: Placement,
                                  time_left: TimeLeft) -> AsyncIterator[pb.ExtractEvent]:
         s = self.settings
         # With a cloud to fall back on, a few quick retries; without, wait for inference.
         wait = None if self.cloud is not None else s.local_unavailable_wait_seconds
-        self.policy.started()
         try:
             async for event in self._attempts(
-                    run, pb.ROUTE_LOCAL, content, self._local_generator(run, choice, time_left),
+                    run, pb.ROUTE_LOCAL, content,
+                    self._local_generator(run, placement, time_left),
                     s.local_attempts, s.local_unavailable_retries, time_left, wait):
                 yield event
         except RouteError as e:
@@ -192,35 +192,42 @@ class Extractor:
             self.stats.fallbacks[e.cause] += 1
             log.info("extract %s falls back to the cloud: %s", run.request_id,
                      run.fallback_reason)
-        finally:
-            self.policy.finished()
 
-    def _local_generator(self, run: Run, choice: Choice, time_left: TimeLeft):
+    def _local_generator(self, run: Run, placement: Placement, time_left: TimeLeft):
         async def generate(messages, answer: _Answer) -> AsyncIterator[str]:
-            nonlocal choice
-            if run.attempts > 1:  # a retry: inference may have switched or restarted since
-                await self.refresh_resident()
-                choice = self.policy.choose(run.decision.tier)
-            stream = self.inference.generate(
-                f"{run.request_id}-{uuid.uuid4().hex[:8]}", messages, choice.tier,
-                choice.allow_switch, schema_text(wanted=run.wanted),
-                self.settings.local_max_tokens, time_left(),
-                self.settings.stream_interval)
-            async for response in stream:
-                if response.model:
-                    answer.model = response.model
-                if response.delta:
-                    answer.text += response.delta
-                    yield response.delta
-                if response.finish_reason:
-                    answer.finish_reason = pb.FinishReason.Name(response.finish_reason)
-                    run.prompt_tokens += response.usage.prompt_tokens
-                    run.completion_tokens += response.usage.completion_tokens
-                    run.cached_prompt_tokens += response.usage.cached_prompt_tokens
-                    run.reasoning_tokens += response.usage.reasoning_tokens
-                    run.model_token_count = response.usage.prompt_tokens
-            if answer.model and answer.model != self.policy.resident_model:
-                await self.refresh_resident()
+            nonlocal placement
+            if run.attempts > 1:  # a retry: a replica may have switched, restarted or died
+                await self.replicas.refresh()
+                placement = self.replicas.place(run.decision.tier)
+            replica, choice = placement.replica, placement.choice
+            replica.policy.started()
+            try:
+                stream = replica.client.generate(
+                    f"{run.request_id}-{uuid.uuid4().hex[:8]}", messages, choice.tier,
+                    choice.allow_switch, schema_text(wanted=run.wanted),
+                    self.settings.local_max_tokens, time_left(),
+                    self.settings.stream_interval)
+                async for response in stream:
+                    if response.model:
+                        answer.model = response.model
+                    if response.delta:
+                        answer.text += response.delta
+                        yield response.delta
+                    if response.finish_reason:
+                        answer.finish_reason = pb.FinishReason.Name(response.finish_reason)
+                        run.prompt_tokens += response.usage.prompt_tokens
+                        run.completion_tokens += response.usage.completion_tokens
+                        run.cached_prompt_tokens += response.usage.cached_prompt_tokens
+                        run.reasoning_tokens += response.usage.reasoning_tokens
+                        run.model_token_count = response.usage.prompt_tokens
+            except RouteError as e:
+                if e.cause == "unavailable":  # try another replica until a refresh says ok
+                    self.replicas.mark_failed(replica)
+                raise
+            finally:
+                replica.policy.finished()
+            if answer.model and answer.model != replica.policy.resident_model:
+                await self.replicas.refresh_one(replica)
             run.decision.model = answer.model or run.decision.model
 
         return generate
@@ -302,14 +309,5 @@ class Extractor:
     # ---- resident model ----------------------------------------------------------------
 
     async def refresh_resident(self) -> bool:
-        """Ask inference what is resident; True when a model is ready."""
-        try:
-            info = await self.inference.model_info()
-        except RouteError:
-            return False
-        if info.state == pb.MODEL_STATE_READY:
-            self.policy.observe(info.name, tiers_of(info))
-            return True
-        if info.state == pb.MODEL_STATE_FAILED:
-            self.policy.forget()  # the next job asks for a load, which retries it
-        return False
+        """Ask every replica what it holds; True when one has a model ready."""
+        return await self.replicas.refresh()

@@ -56,7 +56,7 @@ class RouterCollector:
             add(("failures",), stats.failed)
             add(("retries",), stats.validation_retries)
             add(("dropped",), stats.salaries_dropped)
-            add(("switches",), servicer.extractor.policy.switches)
+            add(("switches",), servicer.extractor.replicas.switches)
             add(("rejected",), stats.rejected)
             add(("in_progress",), servicer.in_progress)
             if cloud is not None:

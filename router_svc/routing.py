@@ -79,7 +79,13 @@ class SwitchPolicy:
         """Nothing is known to be resident (inference reported FAILED)."""
         self.resident_tiers = frozenset()
 
-    def choose(self, wanted: str) -> Choice:
+    @property
+    def in_flight(self) -> int:
+        return self._in_flight
+
+    def choose(self, wanted: str, may_switch_down: bool = True) -> Choice:
+        """`may_switch_down`: an idle, more capable model may be switched down (one
+        replica; with several, a capable replica keeps serving)."""
         if not self.resident_tiers:
             return Choice(wanted, True, "no model known to be resident")
         if wanted in self.resident_tiers:
@@ -89,7 +95,7 @@ class SwitchPolicy:
             return Choice(wanted, True, f"switching up from {self.resident_model} ({top}) "
                                         f"to the {wanted} tier")
         idle = self.clock() - self._last_active
-        if self._in_flight == 0 and idle >= self.idle_seconds:
+        if may_switch_down and self._in_flight == 0 and idle >= self.idle_seconds:
             return Choice(wanted, True, f"switching down to the {wanted} tier after "
                                         f"{idle:.0f} s idle")
         return Choice(top, False, f"resident {self.resident_model} ({top}) is at least as "

@@ -14,7 +14,7 @@ from router_svc.cloud import CloudClient
 from router_svc.config import RouterSettings
 from router_svc.extract import Extractor
 from router_svc.local import InferenceClient
-from router_svc.routing import SwitchPolicy
+from router_svc.replicas import Replicas
 from router_svc.servicer import RouterServicer
 from router_svc.stats import Stats
 from router_svc.tokens import count_tokens
@@ -39,11 +39,13 @@ async def watch_routes(extractor: Extractor, health, poll_seconds: float) -> Non
 
 
 def build_extractor(settings: RouterSettings) -> Extractor:
-    inference = InferenceClient(settings.inference_address, settings.max_message_bytes,
-                                settings.inference_security())
+    security = settings.inference_security()
+    replicas = Replicas(settings.inference_address,
+                        lambda address: InferenceClient(address, settings.max_message_bytes,
+                                                        security),
+                        settings.switch_down_idle_seconds)
     cloud = CloudClient(settings) if settings.cloud_configured else None
-    return Extractor(settings, inference, cloud,
-                     SwitchPolicy(settings.switch_down_idle_seconds), Stats())
+    return Extractor(settings, replicas, cloud, Stats())
 
 
 def build_router(settings: RouterSettings):
@@ -64,7 +66,7 @@ def build_router(settings: RouterSettings):
 
 
 async def close_extractor(extractor: Extractor) -> None:
-    await extractor.inference.close()
+    await extractor.replicas.close()
     if extractor.cloud:
         await extractor.cloud.close()
 

@@ -158,4 +158,5 @@ class RouterServicer(pb_grpc.RouterServicer):
         return decision_proto(decision)
 
     async def GetStats(self, request, context):
-        return self.extractor.stats.to_proto(self.extractor.policy.switches, self.extractor.cloud)
+        return self.extractor.stats.to_proto(self.extractor.replicas.switches,
+                                             self.extractor.cloud)

@@ -10,6 +10,7 @@ import grpc
 import pytest
 from grpc_health.v1 import health_pb2, health_pb2_grpc
 
+from jobextract.serving import LIVENESS
 from jobextract.proto import extraction_pb2 as pb
 from jobextract.proto import extraction_pb2_grpc as pb_grpc
 from jobextract_tools.launch import free_port, tiny_inference_env, start_inference
@@ -74,6 +75,9 @@ async def test_health_while_loading_and_graceful_sigterm(tiny_models, tmp_path):
             assert info.state == pb.MODEL_STATE_LOADING, "engine start takes seconds"
             reply = await health.Check(health_pb2.HealthCheckRequest())
             assert reply.status == NOT_SERVING
+            # Alive while loading: a liveness probe must not restart a loading pod.
+            alive = await health.Check(health_pb2.HealthCheckRequest(service=LIVENESS))
+            assert alive.status == SERVING
 
             deadline = time.monotonic() + 240
             while (await health.Check(health_pb2.HealthCheckRequest())).status != SERVING:
