@@ -41,6 +41,11 @@ class RouterCollector:
         cloud_cost = _counter("jobextract_cloud_cost", "Cloud cost at the configured prices.")
         breaker = GaugeMetricFamily("jobextract_cloud_breaker_open",
                                     "1 while the cloud breaker refuses calls.")
+        replicas = GaugeMetricFamily("jobextract_replica_ready", "1 while an inference replica "
+                                     "answers with a model ready, by replica and model.",
+                                     labels=["replica", "model"])
+        replica_jobs = GaugeMetricFamily("jobextract_replica_in_flight", "Generations in flight "
+                                         "on each inference replica.", labels=["replica"])
         totals: dict = {}
 
         def add(key, value):
@@ -57,6 +62,10 @@ class RouterCollector:
             add(("retries",), stats.validation_retries)
             add(("dropped",), stats.salaries_dropped)
             add(("switches",), servicer.extractor.replicas.switches)
+            for replica in servicer.extractor.replicas.all:
+                replicas.add_metric([replica.address, replica.policy.resident_model],
+                                    int(replica.usable))
+                replica_jobs.add_metric([replica.address], replica.policy.in_flight)
             add(("rejected",), stats.rejected)
             add(("in_progress",), servicer.in_progress)
             if cloud is not None:
@@ -75,6 +84,7 @@ class RouterCollector:
         for (name, *labels), value in totals.items():
             families[name].add_metric(labels, value)
         yield from families.values()
+        yield from (replicas, replica_jobs)
 
 
 REGISTRY.register(RouterCollector())

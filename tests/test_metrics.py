@@ -66,12 +66,16 @@ async def test_router_metrics_move_with_calls(start_router, router_metrics_url):
     assert moved("grpc_server_handled_total", grpc_code="INVALID_ARGUMENT", **extract) == 1
     assert moved("grpc_server_handling_seconds_count", **extract) == 2
     assert moved("jobextract_extractions_total", route="local", tier="thinking") == 1
+    # Each inference replica: whether it serves, with the model it holds.
+    (replica,) = router.extractor.replicas.all
+    assert value(after, "jobextract_replica_ready", replica=replica.address, model="tiny-a") >= 1
 
 
 async def test_inference_metrics_include_the_engine(inference, inference_metrics_port):
     url = f"http://127.0.0.1:{inference_metrics_port}/metrics"
     before = await scrape(url)
-    call = inference.Generate(long_request(max_tokens=600))
+    # Long enough to be seen running on a loaded machine (the gauge trails by a step).
+    call = inference.Generate(long_request(max_tokens=2000))
     await call.read()
 
     async def running_shown() -> bool:
@@ -80,9 +84,9 @@ async def test_inference_metrics_include_the_engine(inference, inference_metrics
         return value(during, "vllm:num_requests_running") >= 1 \
             and value(during, "jobextract_requests_active") >= 1
 
-    assert await eventually(running_shown, timeout=10)
+    assert await eventually(running_shown, timeout=30)
     responses = await rest(call, [])
-    assert responses[-1].usage.completion_tokens == 600  # it was running all the while
+    assert responses[-1].usage.completion_tokens == 2000  # it was running all the while
     assert (await collect(inference, long_request(max_tokens=4)))[-1].finish_reason
 
     samples = await scrape(url)
