@@ -1,7 +1,10 @@
 """Deterministic readers for the title, company and location a posting states in a form
 that leaves no doubt: a labelled line ("Job Title: ..."), a hiring sentence ("We are
 looking for a Senior Data Engineer"), a company's own sentence ("At Northwind, we ...",
-"Northwind is an equal opportunity employer"), a US "City, ST".
+"Northwind is an equal opportunity employer", or a name the text keeps using as the
+organisation: "Northwind's", "When Northwind started", "at Northwind"), a US "City, ST".
+Text flattened from a page glues headings to the words around them ("Company
+DescriptionNorthwind builds", "Payroll ClerkReports to:"): the readers see them apart.
 
 A small model misses these or answers with something the posting does not contain; the
 grounding step (grounding.py) keeps the model's value when the posting contains it and
@@ -37,6 +40,23 @@ _GENERIC = {"we", "our", "you", "your", "the", "this", "it", "they", "he", "she"
             "eoe", "e", "note", "please", "apply", "if", "as", "in", "at", "for", "and",
             "a", "an", "more", "other", "additional", "any", "no", "yes", "must", "will",
             "client", "department", "one", "multiple", "on"}
+
+
+# Headings that flattened text glues to the word before them ("ClerkReports to:"), and
+# the long ones it glues to the word after them ("DescriptionNorthwind builds"). A whole
+# heading word is needed, so "PayPal" or "YouTube" stay whole.
+_HEADINGS = ("Reports|Location|Company|Description|Overview|Summary|Responsibilities|"
+             "Requirements|Qualifications|Benefits|About|Salary|Compensation|Pay|Job|Position|"
+             "Title|Department|Schedule|Duties|Opportunity|The|We|Our|You|Your|Who|What")
+_GLUED_AFTER = re.compile(rf"(?<=[a-z)])(?=(?:{_HEADINGS})\b)")
+_GLUED_BEFORE = re.compile(r"\b(Description|Overview|Summary|Responsibilities|Requirements|"
+                           r"Qualifications|Benefits|Opportunity|Compensation)(?=[A-Z][a-z])")
+
+
+def unglue(text: str) -> str:
+    """Flattened page text with its headings set apart: "ClerkReports to:" ->
+    "Clerk Reports to:", "DescriptionNorthwind builds" -> "Description Northwind builds"."""
+    return _GLUED_BEFORE.sub(r"\1 ", _GLUED_AFTER.sub(" ", text))
 
 
 @dataclass(frozen=True)
@@ -116,6 +136,7 @@ def find_title(text: str) -> Found | None:
     """A title the posting states: a labelled line; its first line (a short line without
     sentence punctuation, as a page copy starts) or, in text copied as one line, the words
     before the job's "City, ST"; a hiring sentence ("looking for a ..."); "The ... will"."""
+    text = unglue(text)
     for m in _TITLE_LABEL.finditer(text):
         value = _clean(m["v"])
         if _usable(value):
@@ -151,7 +172,24 @@ _COMPANY_PATTERNS = [
     re.compile(rf"\b[Jj]oin(?:ing)?[ \t]+(?P<v>{_NAME})"),
 ]
 # "Northwind is a/an/the ..." at a sentence start: only for a name the text repeats.
-_COMPANY_IS = re.compile(rf"(?:^|[.!?][ \t]+|\n)(?P<v>{_NAME}){_LEGAL}[ \t]+is[ \t]+(?:a|an|the|one)\b")
+_COMPANY_IS = re.compile(rf"(?:^\s*|[.!?][ \t]+|\n)(?P<v>{_NAME}){_LEGAL}[ \t]+is[ \t]+(?:a|an|the|one)\b")
+# Where a text speaks of the organisation: its possessive, a sentence it begins with what an
+# organisation does, "at / join / about" it, "for" it at a clause's end. A name met there
+# twice or more is the one the posting is about.
+_ORG_VERBS = ("is|was|has|have|builds|makes|made|provides|offers|helps|brings|believes|serves|"
+              "creates|delivers|develops|started|empowers|enables|connects|partners|operates|"
+              "employs|values|invests|supports|strives|aims|began|specializes|specialises")
+_ORG_CONTEXTS = [
+    re.compile(rf"(?P<v>{_NAME})['’]s\b"),
+    re.compile(rf"(?:^\s*|[.!?:;][ \t]+|\n|\b(?:When|Since then|Today|Here at)[ \t]+)"
+               rf"(?!(?:When|Since|Today|Here|Then)\b)(?P<v>{_NAME}){_LEGAL}[ \t]+"
+               rf"(?:{_ORG_VERBS})\b"),
+    re.compile(rf"\b(?:[Aa]t|[Jj]oin|[Jj]oining|[Aa]bout)[ \t]+(?P<v>{_NAME})"),
+    re.compile(rf"\bfor[ \t]+(?P<v>{_NAME})(?=[.;,!?])"),
+]
+# Capitalised words these contexts meet that are never the organisation ("Bachelor's").
+_NOT_ORGANISATIONS = {"let", "bachelor", "master", "associate", "doctor", "today", "here",
+                      "there", "what", "that", "everyone", "employee", "employees"}
 
 
 def _company_name(value: str) -> str:
@@ -168,6 +206,7 @@ def _usable_company(value: str) -> bool:
 
 def find_company(text: str) -> Found | None:
     """The hiring organisation a posting names in its own sentences."""
+    text = unglue(text)
     for pattern in _COMPANY_PATTERNS:
         for m in pattern.finditer(text):
             value = _company_name(m["v"])
@@ -177,7 +216,23 @@ def find_company(text: str) -> Found | None:
         value = _company_name(m["v"])
         if _usable_company(value) and len(re.findall(rf"\b{re.escape(value)}\b", text)) >= 2:
             return Found(value, _clean(m.group(0))[:120])
-    return None
+    return _recurring_organisation(text)
+
+
+def _recurring_organisation(text: str) -> Found | None:
+    """The name the text most often uses as an organisation, if twice or more."""
+    seen: dict[str, list[str]] = {}
+    for pattern in _ORG_CONTEXTS:
+        for m in pattern.finditer(text):
+            value = _company_name(m["v"])
+            if _usable_company(value) and value.split()[0].lower() not in _NOT_ORGANISATIONS:
+                seen.setdefault(value, []).append(_clean(m.group(0))[:60])
+    if not seen:
+        return None
+    best = max(seen, key=lambda v: len(seen[v]))  # the first met wins a tie
+    if len(seen[best]) < 2:
+        return None
+    return Found(best, " ... ".join(seen[best][:2]))
 
 
 # ---- location --------------------------------------------------------------------------------
@@ -191,6 +246,7 @@ _NOT_A_PLACE = re.compile(r"(?:one|multiple|several|\d+|on the road)\b", re.I)
 
 def find_location(text: str) -> Found | None:
     """Where the job is: a labelled location, else the first US "City, ST" the text gives."""
+    text = unglue(text)
     for m in _LOCATION_LABEL.finditer(text):
         value = _clean(m["v"])
         if value and value[0].isupper() and not _NOT_A_PLACE.match(value) \

@@ -10,7 +10,7 @@ through these checks (answer.check_answer) before it is returned:
   missed from a clearly marked mention; drops figures the text does not state. The source
   is recorded in a note.
 - title, company, location and skills must be found in the posting after normalising case,
-  whitespace and punctuation. A title, company or location the model missed or did not
+  whitespace and punctuation; a title must not be a sentence of it. A title, company or location the model missed or did not
   take from the posting is taken from what the field readers find stated (fields.py);
   without one it is dropped, as is a skill not in the posting.
 - nothing is copied from the prompt's worked examples: a description, requirement, benefit
@@ -24,7 +24,7 @@ import math
 import re
 from dataclasses import replace
 
-from router_svc.fields import Found, find_company, find_location, find_title
+from router_svc.fields import Found, find_company, find_location, find_title, unglue
 from router_svc.salary import SalaryMention, find_salaries, plausible
 from router_svc.schema import JobPosting
 
@@ -176,6 +176,18 @@ def reconcile_salary(data: dict, text: str) -> tuple[list[str], bool]:
     return notes, True
 
 
+# A title names a job; these words make a clause of it ("Dialpad is the most modern ...").
+_CLAUSE_WORDS = {"is", "are", "was", "we", "our", "you", "your", "will", "can", "must"}
+MAX_TITLE_WORDS = 12
+
+
+def reads_as_a_sentence(title: str) -> bool:
+    """A sentence of the posting given as its title: a clause (its verbs and pronouns in
+    lower case: "IS Manager" is a title), or longer than any title."""
+    words = re.findall(r"[\w']+", title)
+    return len(words) > MAX_TITLE_WORDS or bool(_CLAUSE_WORDS & set(words))
+
+
 def _is_company(value: str, location: str | None, normalised: str) -> bool:
     return (norm(value) not in NOT_A_COMPANY and norm(value) != norm(location)
             and not looks_like_a_place(value) and found_in(value, normalised))
@@ -203,11 +215,13 @@ def ground_strings(job: JobPosting, text: str,
     def asked(field: str) -> bool:
         return wanted is None or field in wanted
 
-    normalised = norm(text)
+    normalised = norm(unglue(text))
     update, notes = {}, []
     stated_title = find_title(text) if asked("title") else None
     if asked("title") and (job.title is None or not found_in(job.title, normalised)):
         _stated("title", job.title, stated_title, "not in the posting", update, notes)
+    elif asked("title") and reads_as_a_sentence(job.title):
+        _stated("title", job.title, stated_title, "a sentence, not a title", update, notes)
     elif stated_title is not None and norm(stated_title.value) != norm(job.title) and (
             stated_title.labelled or found_in(job.title, norm(stated_title.value))):
         # the posting labels its title ("Job title: ..."), or the model shortened the one

@@ -346,3 +346,40 @@ def test_values_copied_from_the_prompt_examples_are_dropped():
     assert job.description == "" and job.requirements == []
     assert job.benefits == ["paid time off"] and job.skills == ["scan parcels"]
     assert "description dropped: copied from the prompt's example" in checked.notes
+
+
+# ---- flattened text, organisations named by use, sentences given as titles -------------------
+
+@pytest.mark.parametrize("text,title,company", [
+    # headings glued to their neighbours when a page is flattened to one line
+    ("Position Title: Payroll ClerkReports to: Controller Location: Reno, NV",
+     "Payroll Clerk", None),
+    ("Company DescriptionLitware builds scheduling tools for clinics. When Litware started, "
+     "clinics used paper. Litware's team is small.", None, "Litware"),
+    # the organisation the text keeps speaking of, in sentences of its own
+    ("Fabrikam Health is a digital clinic. Patients benefit from Fabrikam Health's fast "
+     "booking. Fabrikam Health is headquartered in Denver.", None, "Fabrikam Health"),
+    ("Take on full-cycle recruiting for Tailspin; build pipelines for Tailspin. You will own "
+     "offers.", None, "Tailspin"),
+    # possessives that are not organisations, and a name met once, are not enough
+    ("A Bachelor's degree is required. Let's talk. Contoso's office is in Austin.", None, None),
+])
+def test_readers_on_flattened_text_and_organisations_named_by_use(text, title, company):
+    from router_svc.fields import find_company, find_title
+
+    assert [f.value if f else None for f in (find_title(text), find_company(text))] == \
+        [title, company]
+
+
+@pytest.mark.parametrize("model_title, expected", [
+    ("Northwind is the most modern payments company in the industry", "Payments Analyst"),
+    ("Develop and implement strategies to support business stakeholders in reaching "
+     "their goals with data", "Payments Analyst"),
+    ("IS Manager", "IS Manager"),  # upper-case IS: information systems, a title
+])
+def test_a_sentence_of_the_posting_is_not_its_title(model_title, expected):
+    text = (f"{model_title}. We are looking for a Payments Analyst to join us in Austin, TX.")
+    checked = check_answer(answer(title=model_title), text)
+    assert checked.job.title == expected
+    if expected != model_title:
+        assert any("a sentence, not a title" in n for n in checked.notes)
