@@ -30,14 +30,20 @@ demo: install
 test: install
 	$(PY) -m pytest -q --durations=15
 
-# The pair against the engine and against vLLM's own server (bench/pipeline.py): the quick
-# version, under 10 minutes here. Results in bench/results/<date>-<host>.{json,md}. Then
-# where a real extraction's time goes on the embedded model (bench/profile.py), what keys
-# and TLS cost per call and how the router's bound refuses (bench/security.py).
+# The pair against the engine and against vLLM's own server (bench/pipeline.py, under 10
+# minutes here; results in bench/results/<date>-<host>.{json,md}); where a real extraction's
+# time goes on the embedded model, full answer vs core fields (bench/profile.py); n-gram
+# speculation on/off at c1 on the same postings (bench/ab.py); `jobextract batch` memory on
+# 10,000 vs 100,000 lines (bench/batch_memory.py); Analyze calls/s on one core and Extract
+# at c64 (bench/router_scale.py); what keys, TLS and metrics cost per call and how the
+# router's bound refuses (bench/security.py). About 45 minutes in all.
 bench: install
 	$(PY) -m inference_svc.prepare
 	$(PY) -m bench.pipeline
 	$(PY) -m bench.profile
+	$(PY) -m bench.ab --b INFERENCE_SPECULATIVE_TOKENS=4 --same
+	$(PY) -m bench.batch_memory
+	$(PY) -m bench.router_scale
 	$(PY) -m bench.security
 
 # The spec's GPU checks (load, memory, a typical job, repeated switches); says so and exits
