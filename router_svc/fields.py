@@ -256,3 +256,35 @@ def find_location(text: str) -> Found | None:
     if m and m["v"].split()[0].lower() not in _GENERIC:
         return Found(_clean(m["v"]), m["v"])
     return None
+
+
+# ---- description -----------------------------------------------------------------------------
+
+# A sentence about the job itself, not the company or the benefits.
+_ROLE_WORDS = re.compile(r"\b(?:you will|you'll|responsible for|this role|the role|this position"
+                         r"|the position|looking for|seeking|hiring|will be|duties|you are)\b",
+                         re.I)
+_SENTENCE = re.compile(r"[^.!?\n]*[A-Za-z][^.!?\n]*[.!?](?=\s|$)")
+MAX_SUMMARY_CHARS = 400
+
+
+def find_summary(text: str, title: str | None = None) -> Found | None:
+    """One to three of the posting's own sentences about the role: from the first that names
+    the title or speaks of the role ("you will", "responsible for", "looking for"), else from
+    its first sentence; whole sentences of six words or more, at most 400 characters."""
+    sentences = [s.strip() for s in _SENTENCE.findall(unglue(text))
+                 if len(s.split()) >= 6 and not s.strip().isupper()]
+    if not sentences:
+        return None
+    key = title.casefold() if title else None
+    start = next((i for i, s in enumerate(sentences)
+                  if (key and key in s.casefold()) or _ROLE_WORDS.search(s)), 0)
+    chosen: list[str] = []
+    for sentence in sentences[start:start + 3]:
+        if len(" ".join([*chosen, sentence])) > MAX_SUMMARY_CHARS:
+            break
+        chosen.append(sentence)
+    if not chosen:  # one sentence longer than the bound: not a summary
+        return None
+    summary = " ".join(chosen)
+    return Found(summary, summary[:60])

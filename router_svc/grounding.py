@@ -13,9 +13,10 @@ through these checks (answer.check_answer) before it is returned:
   whitespace and punctuation; a title must not be a sentence of it. A title, company or location the model missed or did not
   take from the posting is taken from what the field readers find stated (fields.py);
   without one it is dropped, as is a skill not in the posting.
-- nothing is copied from the prompt's worked examples: a description, requirement, benefit
-  or skill that is an example's value and not in the posting is dropped (measured on the
-  embedded model: 85 of 120 Indeed descriptions were an example's, word for word).
+- nothing is copied from the prompt's worked examples: a requirement, benefit or skill that
+  is an example's value and not in the posting is dropped, a copied description is replaced
+  by the posting's own sentences about the role (measured on the embedded model: 85 of 120
+  Indeed descriptions were an example's, word for word).
 """
 
 from __future__ import annotations
@@ -24,7 +25,8 @@ import math
 import re
 from dataclasses import replace
 
-from router_svc.fields import Found, find_company, find_location, find_title, unglue
+from router_svc.fields import (Found, find_company, find_location, find_summary,
+                               find_title, unglue)
 from router_svc.salary import SalaryMention, find_salaries, plausible
 from router_svc.schema import JobPosting
 
@@ -251,7 +253,9 @@ def ground_strings(job: JobPosting, text: str,
 def drop_example_copies(job: JobPosting, text: str,
                         examples: dict[str, frozenset[str]]) -> tuple[JobPosting, list[str]]:
     """Remove values copied from the prompt's examples (`examples`: field -> normalised
-    example values) that the posting itself does not contain."""
+    example values) that the posting itself does not contain; a copied description becomes
+    the posting's own sentences about the role (fields.find_summary), never empty when the
+    posting has some."""
     normalised = norm(text)
 
     def copied(field: str, value: str) -> bool:
@@ -260,8 +264,11 @@ def drop_example_copies(job: JobPosting, text: str,
 
     update, notes = {}, []
     if job.description and copied("description", job.description):
-        update["description"] = ""
-        notes.append("description dropped: copied from the prompt's example")
+        summary = find_summary(text, job.title)
+        update["description"] = summary.value if summary else ""
+        notes.append("description from the posting's own sentences: the model's was copied "
+                     "from the prompt's example" if summary else
+                     "description dropped: copied from the prompt's example")
     for field in ("skills", "requirements", "benefits"):
         items = getattr(job, field)
         kept = [item for item in items if not copied(field, item)]

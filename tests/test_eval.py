@@ -101,6 +101,14 @@ def test_salary_not_in_this_paste_is_not_scored():
     assert "salary_min" not in tally.rates()
 
 
+def test_a_value_copied_from_glued_text_is_not_counted_as_invented():
+    posting = Posting("p", "Position Title: Payroll ClerkReports to: Controller", {}, "indeed")
+    tally = scoring.Tally()
+    scoring.score_grounding(posting, pb.JobPosting(title="Payroll Clerk"), tally)
+    scoring.score_grounding(posting, pb.JobPosting(title="Payroll Manager"), tally)
+    assert tally.rates()["strings_in_text"] == {"hits": 1, "total": 2, "rate": 0.5}
+
+
 @needs_shared_data
 def test_reading_the_shared_evaluation_data():
     rows = datasets.emscad(DEFAULT_DATA, 500)

@@ -343,9 +343,36 @@ def test_values_copied_from_the_prompt_examples_are_dropped():
               "description": example["description"]}
     checked = check_answer(json.dumps(answer), text)
     job = checked.job
-    assert job.description == "" and job.requirements == []
+    assert job.requirements == []
     assert job.benefits == ["paid time off"] and job.skills == ["scan parcels"]
-    assert "description dropped: copied from the prompt's example" in checked.notes
+    # the description is the posting's own words about the job instead
+    assert job.description == "Warehouse Associate at Northwind Freight, Reno, NV."
+    assert any(n.startswith("description from the posting's own sentences")
+               for n in checked.notes)
+    # a posting with no sentence to summarise leaves it empty
+    bare = check_answer(json.dumps({**answer, "description": example["description"]}),
+                        "Warehouse Associate\nNorthwind Freight\nReno, NV")
+    assert bare.job.description == ""
+    assert "description dropped: copied from the prompt's example" in bare.notes
+
+
+@pytest.mark.parametrize("text, title, summary", [
+    # the first sentence about the role, not the company's introduction
+    ("Northwind builds payment tools for 4,000 stores across the country. We are looking for "
+     "a Data Engineer to own our pipelines. You will model sales data in SQL every day. "
+     "Benefits include dental cover and a pension.", "Data Engineer",
+     "We are looking for a Data Engineer to own our pipelines. You will model sales data in "
+     "SQL every day. Benefits include dental cover and a pension."),
+    # flattened headings do not glue into a sentence; no role sentence: from the start
+    ("OverviewContoso Health runs forty clinics in three states today. Nurses rotate "
+     "between sites every month.", None,
+     "Overview Contoso Health runs forty clinics in three states today. Nurses rotate "
+     "between sites every month."),
+])
+def test_a_summary_is_the_postings_own_sentences_about_the_role(text, title, summary):
+    from router_svc.fields import find_summary
+
+    assert find_summary(text, title).value == summary
 
 
 # ---- flattened text, organisations named by use, sentences given as titles -------------------

@@ -72,12 +72,21 @@ class Tally:
                 for name, (hits, total) in self.counts.items()}
 
 
+def letters(text: str) -> str:
+    """Only the letters and digits, case folded: text flattened from a page glues words
+    ("Payroll ClerkReports to"), and a value copied from it is still in it."""
+    return re.sub(r"[\W_]+", "", text.casefold())
+
+
 def score_grounding(posting: Posting, job: pb.JobPosting, tally: Tally) -> None:
-    """Label-free: what came back is in the text (nothing invented)."""
-    text = norm(posting.text)
+    """Label-free: what came back is in the text (nothing invented): as words, or as the
+    same letters where the text glues words together."""
+    text, glued = norm(posting.text), letters(posting.text)
     for name in ("title", "company", "location"):
         if job.HasField(name):
-            tally.add("strings_in_text", found_in(getattr(job, name), text))
+            value = getattr(job, name)
+            tally.add("strings_in_text", found_in(value, text) or
+                      bool(letters(value)) and letters(value) in glued)
     if job.HasField("salary_min") or job.HasField("salary_max"):
         numbers = figures_in(posting.text)
         tally.add("salary_figures_in_text", all(
