@@ -114,8 +114,10 @@ async def test_inference_unreachable_without_cloud(start_router):
 
 
 async def test_deadline_exceeded_leaves_no_generation_running(start_router, inference):
-    """The engine is kept busy so the router's generation waits; the caller's deadline
-    expires, and the router's request is gone from the engine right after."""
+    """The engine is kept busy so the router's generation would wait; the caller's deadline
+    expires (or inference refuses it at once, having measured that it would start after
+    that deadline: which one depends on how long earlier requests took), and no request of
+    the router's is left in the engine."""
     router = await start_router()
     info = await inference.GetModelInfo(pb.GetModelInfoRequest())
     fill = [inference.Generate(long_request(max_tokens=1900)) for _ in range(8)]
@@ -127,7 +129,9 @@ async def test_deadline_exceeded_leaves_no_generation_running(start_router, infe
         assert await eventually(engine_full, timeout=10)
         with pytest.raises(grpc.aio.AioRpcError) as e:
             await extract(router, timeout=1.5)
-        assert e.value.code() == grpc.StatusCode.DEADLINE_EXCEEDED
+        assert e.value.code() == grpc.StatusCode.DEADLINE_EXCEEDED or (
+            e.value.code() == grpc.StatusCode.RESOURCE_EXHAUSTED
+            and "after its deadline" in e.value.details()), e.value
 
         async def only_fill_left():
             current = await inference.GetModelInfo(pb.GetModelInfoRequest())
