@@ -36,7 +36,7 @@ test: install
 # speculation on/off at c1 on the same postings (bench/ab.py); `jobextract batch` memory on
 # 10,000 vs 100,000 lines (bench/batch_memory.py); Analyze calls/s on one core and Extract
 # at c64 (bench/router_scale.py); what keys, TLS and metrics cost per call and how the
-# router's bound refuses (bench/security.py). About 45 minutes in all.
+# router's bound refuses (bench/security.py). About 30 minutes in all.
 bench: install
 	$(PY) -m inference_svc.prepare
 	$(PY) -m bench.pipeline
