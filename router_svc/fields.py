@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from functools import lru_cache
 
 US_STATES = ("AL AK AZ AR CA CO CT DE DC FL GA HI ID IL IN IA KS KY LA ME MD MA MI MN MS MO MT "
              "NE NV NH NJ NM NY NC ND OH OK OR PA RI SC SD TN TX UT VT VA WA WV WI WY").split()
@@ -53,6 +54,7 @@ _GLUED_BEFORE = re.compile(r"\b(Description|Overview|Summary|Responsibilities|Re
                            r"Qualifications|Benefits|Opportunity|Compensation)(?=[A-Z][a-z])")
 
 
+@lru_cache(maxsize=16)  # every reader of one answer's check reads the same text
 def unglue(text: str) -> str:
     """Flattened page text with its headings set apart: "ClerkReports to:" ->
     "Clerk Reports to:", "DescriptionNorthwind builds" -> "Description Northwind builds"."""
@@ -264,7 +266,9 @@ def find_location(text: str) -> Found | None:
 _ROLE_WORDS = re.compile(r"\b(?:you will|you'll|responsible for|this role|the role|this position"
                          r"|the position|looking for|seeking|hiring|will be|duties|you are)\b",
                          re.I)
-_SENTENCE = re.compile(r"[^.!?\n]*[A-Za-z][^.!?\n]*[.!?](?=\s|$)")
+# Where a sentence ends: after its mark and the space that follows, or at a line break (a
+# split, linear in the text's length; a pattern matching whole sentences backtracked).
+_SENTENCE_BREAK = re.compile(r"(?<=[.!?])\s+|\n+")
 MAX_SUMMARY_CHARS = 400
 
 
@@ -272,8 +276,9 @@ def find_summary(text: str, title: str | None = None) -> Found | None:
     """One to three of the posting's own sentences about the role: from the first that names
     the title or speaks of the role ("you will", "responsible for", "looking for"), else from
     its first sentence; whole sentences of six words or more, at most 400 characters."""
-    sentences = [s.strip() for s in _SENTENCE.findall(unglue(text))
-                 if len(s.split()) >= 6 and not s.strip().isupper()]
+    pieces = (piece.strip() for piece in _SENTENCE_BREAK.split(unglue(text)))
+    sentences = [s for s in pieces if s.endswith((".", "!", "?")) and len(s.split()) >= 6
+                 and not s.isupper()]
     if not sentences:
         return None
     key = title.casefold() if title else None
