@@ -38,19 +38,18 @@ import grpc
 import jsonschema
 
 from bench.micro import posting_of
+from bench.paths import generate_request
 from bench.pipeline import start_router
 from inference_svc.device import nvidia_gpus
 from jobextract.proto import extraction_pb2 as pb
 from jobextract.proto import extraction_pb2_grpc as pb_grpc
 from jobextract_tools.launch import free_port, start_inference, stop, wait_serving
 from jobextract_tools.samples import SPEC_SAMPLE  # the spec's sample posting
-from router_svc import prompt
-from router_svc.schema import generation_schema, schema_text
+from router_svc.schema import generation_schema
 
 NO_GPU = 3
 TIERS = {"thinking": pb.TIER_THINKING, "primary": pb.TIER_PRIMARY, "maximum": pb.TIER_MAXIMUM}
 CONTEXT_OVERHEAD_GB = 0.6   # CUDA context and non-torch allocations outside vLLM's pool
-ANSWER_TOKENS = 1536        # the router's ROUTER_LOCAL_MAX_TOKENS default
 
 
 def memory_fraction(budget_gb: float, total_bytes: int) -> float:
@@ -65,8 +64,7 @@ def postings() -> dict[str, str]:
 
 async def extract_on(inference, tier: int, text: str, timeout: float) -> dict:
     """The router's prompt and schema for `text`, generated on `tier`."""
-    request = pb.GenerateRequest(messages=[pb.ChatMessage(**m) for m in prompt.messages(text)],
-                                 json_schema=schema_text(), max_tokens=ANSWER_TOKENS, tier=tier)
+    request = generate_request(text, tier=tier)
     started, answer, last = time.perf_counter(), "", None
     async for response in inference.Generate(request, timeout=timeout):
         answer += response.delta

@@ -34,11 +34,12 @@ class Sample:
     router_ms: float | None = None  # extract: the call minus the router's time in Generate
 
 
-def generate_request(text: str, stream_interval: int = STREAM_INTERVAL) -> pb.GenerateRequest:
-    """What the router sends for `text`."""
+def generate_request(text: str, stream_interval: int = STREAM_INTERVAL,
+                     tier: int = pb.TIER_PRIMARY) -> pb.GenerateRequest:
+    """What the router sends for `text` (on `tier`)."""
     return pb.GenerateRequest(messages=[pb.ChatMessage(**m) for m in prompt.messages(text)],
                               json_schema=schema_text(), max_tokens=MAX_TOKENS,
-                              tier=pb.TIER_PRIMARY, stream_interval=stream_interval)
+                              tier=tier, stream_interval=stream_interval)
 
 
 class EnginePath:

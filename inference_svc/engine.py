@@ -99,22 +99,13 @@ def encode_as_text(tokenizer, content: str) -> list[int]:
     added tokens that are not special (Qwen3's `<think>`, `</think>`, `<tool_call>`) would
     still match, so each occurrence is encoded in two pieces that cannot form it."""
     added = [t for t in tokenizer.get_added_vocab() if t and t in content]
-    if not added:
-        return tokenizer.encode(content, add_special_tokens=False, split_special_tokens=True)
-    pattern = re.compile("|".join(re.escape(t) for t in sorted(added, key=len, reverse=True)))
-    ids: list[int] = []
-    start = 0
-    for match in pattern.finditer(content):
-        pieces = (content[start:match.start()], match.group()[:1], match.group()[1:])
-        for piece in pieces:
-            if piece:
-                ids += tokenizer.encode(piece, add_special_tokens=False,
-                                        split_special_tokens=True)
-        start = match.end()
-    if content[start:]:
-        ids += tokenizer.encode(content[start:], add_special_tokens=False,
-                                split_special_tokens=True)
-    return ids
+    pieces = [content]
+    if added:  # split around each occurrence, and each occurrence after its first character
+        pattern = "(" + "|".join(re.escape(t) for t in sorted(added, key=len, reverse=True)) + ")"
+        pieces = [part for i, piece in enumerate(re.split(pattern, content))
+                  for part in ((piece[:1], piece[1:]) if i % 2 else (piece,))]
+    return [token for piece in pieces if piece for token in
+            tokenizer.encode(piece, add_special_tokens=False, split_special_tokens=True)]
 
 
 class State(str, Enum):
@@ -250,30 +241,36 @@ class ModelHost:
     async def _bring_up(self, spec: ModelSpec) -> bool:
         """Make `spec` the resident engine: wake it if it sleeps, else start it. True when
         it was woken."""
-        engine = self._asleep.pop(spec, None)
-        if engine is not None:
-            started = time.monotonic()
-            try:
-                await engine.wake_up()
-                await _one_token(engine)  # a wake is only trusted once it has generated
-            except Exception as e:  # noqa: BLE001 - a failed wake falls back to a load
-                log.warning("waking %s failed (%s): loading it again", spec.name, _describe(e))
-                await self._shut_down(engine)
-            else:
-                self._engine, self.spec = engine, spec
-                self.load_seconds = time.monotonic() - started
-                await self._set_state(State.READY, "")
-                return True
-        await self._make_room(spec)
         started = time.monotonic()
-        before = engine_pids()
-        # Engine start blocks for tens of seconds: keep the event loop (health, info) live.
-        engine = await asyncio.to_thread(start_engine, spec, self.switch_mode.mode == "sleep")
-        self._pids[id(engine)] = engine_pids() - before
+        engine = await self._wake(spec)
+        woke = engine is not None
+        if not woke:
+            await self._make_room(spec)
+            started = time.monotonic()
+            before = engine_pids()
+            # Engine start blocks for tens of seconds: keep the event loop (health, info) live.
+            engine = await asyncio.to_thread(start_engine, spec,
+                                             self.switch_mode.mode == "sleep")
+            self._pids[id(engine)] = engine_pids() - before
         self._engine, self.spec = engine, spec
         self.load_seconds = time.monotonic() - started
         await self._set_state(State.READY, "")
-        return False
+        return woke
+
+    async def _wake(self, spec: ModelSpec) -> Engine | None:
+        """`spec`'s sleeping engine, awake and checked by a one-token generation; None when
+        it was not asleep or its wake failed (then it is shut down, to be loaded afresh)."""
+        engine = self._asleep.pop(spec, None)
+        if engine is None:
+            return None
+        try:
+            await engine.wake_up()
+            await _one_token(engine)  # a wake is only trusted once it has generated
+        except Exception as e:  # noqa: BLE001 - a failed wake falls back to a load
+            log.warning("waking %s failed (%s): loading it again", spec.name, _describe(e))
+            await self._shut_down(engine)
+            return None
+        return engine
 
     async def _put_away(self, coming: ModelSpec) -> None:
         """The resident engine leaves: asleep (sleep mode) or shut down. `coming` is the
@@ -289,7 +286,11 @@ class ModelHost:
                             spec.name, _describe(e))
             else:
                 self._asleep[spec] = engine
-                await self._trim_sleepers(keep=coming)
+                # Sleeping weights live in host memory: keep the reserve free (the model
+                # about to wake leaves host memory anyway).
+                await self._evict_sleepers(
+                    lambda: psutil.virtual_memory().available < self.sleep_host_reserve_bytes,
+                    "host memory low", keep=coming)
                 return
         await self._shut_down(engine)
 
@@ -301,29 +302,24 @@ class ModelHost:
             log.warning("GPU memory of the engine's processes %s not released after 30 s",
                         sorted(pids))
 
-    async def _trim_sleepers(self, keep: ModelSpec) -> None:
-        """Sleeping weights live in host memory: shut the oldest sleepers down while less
-        than the reserve is left (not `keep`, which is about to wake and leave host memory)."""
-        while psutil.virtual_memory().available < self.sleep_host_reserve_bytes:
+    async def _evict_sleepers(self, short: Callable[[], bool], why: str,
+                              keep: ModelSpec | None = None) -> None:
+        """Shut sleeping engines down, oldest first and never `keep`, while `short()`."""
+        while short():
             spec = next((s for s in self._asleep if s != keep), None)
             if spec is None:
                 return
-            engine = self._asleep.pop(spec)
-            log.info("host memory low: shutting sleeping %s down", spec.name)
-            await self._shut_down(engine)
+            log.info("shutting sleeping %s down: %s", spec.name, why)
+            await self._shut_down(self._asleep.pop(spec))
 
     async def _make_room(self, spec: ModelSpec) -> None:
         """Before a new engine starts: the GPU memory it will claim must be free; sleepers
         (which keep their CUDA contexts) are shut down, oldest first, until it is."""
         gpus = nvidia_gpus()
-        if not gpus:
-            return
-        needed = spec.gpu_memory_utilization * gpus[0].total_bytes
-        while self._asleep and (gpu_free_bytes() or 0) < needed:
-            old, engine = next(iter(self._asleep.items()))
-            del self._asleep[old]
-            log.info("shutting sleeping %s down to make room for %s", old.name, spec.name)
-            await self._shut_down(engine)
+        if gpus:
+            needed = spec.gpu_memory_utilization * gpus[0].total_bytes
+            await self._evict_sleepers(lambda: (gpu_free_bytes() or 0) < needed,
+                                       f"making room for {spec.name}")
 
     @property
     def sleeping_models(self) -> list[str]:

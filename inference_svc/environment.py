@@ -15,7 +15,7 @@ from __future__ import annotations
 import os
 from pathlib import Path
 
-from inference_svc.registry import ModelSpec
+from inference_svc.registry import ModelSpec, is_local
 
 
 def cache_layout(cache_dir: Path) -> dict[str, str]:
@@ -26,9 +26,7 @@ def cache_layout(cache_dir: Path) -> dict[str, str]:
 
 def hub_checkpoints(registry: dict[str, ModelSpec]) -> list[str]:
     """Checkpoints that are hub ids (org/name), not local folders."""
-    return sorted({spec.checkpoint for spec in registry.values()
-                   if not Path(spec.checkpoint).exists() and spec.checkpoint.count("/") == 1
-                   and not spec.checkpoint.startswith((".", "/"))})
+    return sorted({spec.checkpoint for spec in registry.values() if not is_local(spec.checkpoint)})
 
 
 def missing_from_cache(checkpoints: list[str], hf_home: str) -> list[str]:

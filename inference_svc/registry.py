@@ -161,11 +161,16 @@ def build_registry(settings: InferenceSettings, profile: str,
     return out
 
 
+def is_local(checkpoint: str) -> bool:
+    """A folder on this machine (absolute, relative with a dot, or existing); else a hub id."""
+    return Path(checkpoint).is_absolute() or checkpoint.startswith(".") \
+        or Path(checkpoint).exists()
+
+
 def check_checkpoint(spec: ModelSpec) -> None:
     """A local checkpoint must exist before anything is unloaded for it (LoadFailed)."""
     path = Path(spec.checkpoint)
-    looks_local = path.is_absolute() or spec.checkpoint.startswith(".") or path.exists()
-    if looks_local and not (path / "config.json").is_file():
+    if is_local(spec.checkpoint) and not (path / "config.json").is_file():
         embedded = [size for size, folder in EMBEDDED_MODELS.items() if folder == path.name]
         hint = (f" (run `jobextract models prepare --model {embedded[0]}`)" if embedded else "")
         raise LoadFailed(f"model folder {spec.checkpoint} has no config.json{hint}")

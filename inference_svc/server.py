@@ -45,7 +45,7 @@ async def serve(settings: InferenceSettings) -> None:
                      switch_grace_seconds=settings.switch_grace_seconds, on_serving=on_serving,
                      switch_mode=switch_mode,
                      sleep_host_reserve_bytes=int(settings.sleep_host_reserve_gb * 2**30))
-    servicer = InferenceServicer(host, profile)
+    servicer = InferenceServicer(host, profile, "cuda" if gpus else "cpu")
     metrics.watch(host)
 
     def register(server) -> list[str]:

@@ -16,7 +16,7 @@ from jobextract.proto import extraction_pb2 as pb
 from jobextract.proto import extraction_pb2_grpc as pb_grpc
 from jobextract.contract import CONTEXT_EXCEEDED, REASON_KEY, TIER_ENUM
 from jobextract.status import abort
-from inference_svc.device import memory_in_use, nvidia_gpus
+from inference_svc.device import memory_in_use
 from inference_svc.engine import ModelHost, State
 from inference_svc.errors import HostError, InvalidRequest
 from inference_svc.requests import check_grace, parse_generate, wanted_model
@@ -37,9 +37,10 @@ STATES = {State.LOADING: pb.MODEL_STATE_LOADING, State.READY: pb.MODEL_STATE_REA
 
 
 class InferenceServicer(pb_grpc.InferenceServicer):
-    def __init__(self, host: ModelHost, profile: str):
+    def __init__(self, host: ModelHost, profile: str, device: str):
         self.host = host
         self.profile = profile
+        self.device = device  # cuda | cpu: read once at start, not on every GetModelInfo
         self.max_context = max(spec.max_model_len for spec in host.registry.values())
 
     async def Generate(self, request: pb.GenerateRequest, context: grpc.aio.ServicerContext):
@@ -116,7 +117,7 @@ class InferenceServicer(pb_grpc.InferenceServicer):
             switches=host.switches, active_requests=host.active_requests,
             engine_unfinished_requests=host.engine_unfinished_requests(),
             max_pending=host.pending_limit(spec) if spec else host.max_pending or 0,
-            profile=self.profile, device="cuda" if nvidia_gpus() else "cpu",
+            profile=self.profile, device=self.device,
             switch_mode=host.switch_mode.mode, switch_mode_note=host.switch_mode.note,
             sleeping_models=len(host.sleeping_models))
         if spec is not None:

@@ -200,6 +200,8 @@ class Extractor:
                 await self.replicas.refresh()
                 placement = self.replicas.place(run.decision.tier)
             replica, choice = placement.replica, placement.choice
+            if replica is None:  # the retry loop waits for one, as for a restarting one
+                raise RouteError("unavailable", choice.note)
             replica.policy.started()
             try:
                 stream = replica.client.generate(

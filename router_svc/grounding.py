@@ -10,9 +10,10 @@ through these checks (answer.check_answer) before it is returned:
   missed from a clearly marked mention; drops figures the text does not state. The source
   is recorded in a note.
 - title, company, location and skills must be found in the posting after normalising case,
-  whitespace and punctuation; a title must not be a sentence of it. A title, company or location the model missed or did not
-  take from the posting is taken from what the field readers find stated (fields.py);
-  without one it is dropped, as is a skill not in the posting.
+  whitespace and punctuation, and a title must not be a sentence of it. A title, company or
+  location the model missed or did not take from the posting is taken from what the field
+  readers find stated (fields.py); without one it is dropped, as is a skill not in the
+  posting.
 - nothing is copied from the prompt's worked examples: a requirement, benefit or skill that
   is an example's value and not in the posting is dropped, a copied description is replaced
   by the posting's own sentences about the role (measured on the embedded model: 85 of 120

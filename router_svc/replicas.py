@@ -80,7 +80,7 @@ class Replica:
 
 
 class Placement(NamedTuple):
-    replica: Replica
+    replica: Replica | None  # None: no replica known yet (a dns:/// target not resolved)
     choice: Choice
 
 
@@ -155,6 +155,10 @@ class Replicas:
     def place(self, wanted: str) -> Placement:
         """The replica for a job of tier `wanted`, and what to ask it for."""
         replicas = self.all
+        if not replicas:
+            return Placement(None, Choice(wanted, True, f"no inference replica known yet: "
+                                                        f"{', '.join(self.targets)} resolved "
+                                                        f"to no address"))
         candidates = ([r for r in replicas if r.usable] or [r for r in replicas if r.reachable]
                       or replicas)
         exact = [r for r in candidates if wanted in r.policy.resident_tiers]
@@ -177,10 +181,6 @@ class Replicas:
     @property
     def switches(self) -> int:
         return self.lost_switches + sum(r.policy.switches for r in self.all)
-
-    def resident_model(self) -> str:
-        """The first ready replica's model ("" when none): one replica's view, as before."""
-        return next((r.policy.resident_model for r in self.all if r.policy.resident_model), "")
 
     async def close(self) -> None:
         await asyncio.gather(*(r.client.close() for r in self.all))

@@ -136,7 +136,7 @@ async def start_router(inference_service):
                               f"127.0.0.1:{port}", channel)
         if values["ROUTER_INFERENCE_ADDRESS"] == inference_service.address:
             async def resident_known():  # the router has seen the resident model
-                return bool(extractor.replicas.resident_model())
+                return any(r.policy.resident_model for r in extractor.replicas.all)
 
             await eventually(resident_known, timeout=10)
         return handle

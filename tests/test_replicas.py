@@ -13,29 +13,21 @@ import time
 import grpc
 import pytest
 
+from bench.micro import posting_of
 from jobextract.proto import extraction_pb2 as pb
 from jobextract.proto import extraction_pb2_grpc as pb_grpc
 from jobextract_tools.launch import free_port, start_inference, tiny_inference_env, wait_serving
 from jobextract_tools.tiny_model import build_tiny_qwen3
 from router_svc.replicas import Replicas, parse_targets, resolve
-from router_svc.tokens import count_tokens
 from tests.helpers import eventually
 
 MODELS = {"thinking": "tiny-a", "primary": "tiny-b", "maximum": "tiny-c"}
 # Tier bounds in cl100k tokens, small enough for the tiny checkpoints' byte-level context.
 BOUNDS = {"ROUTER_THINKING_BELOW": 60, "ROUTER_PRIMARY_BELOW": 200}
-SENTENCE = ("Acme Robotics hires a backend engineer in Austin, TX to build Python services; "
-            "pay $120,000 - $140,000 a year. ")
-
-
-def posting(tokens: int) -> str:
-    text = "Backend engineer at Acme Robotics, Austin, TX. "
-    while count_tokens(text) < tokens:
-        text += SENTENCE
-    return text
-
-
-SIZES = {"thinking": posting(30), "primary": posting(120), "maximum": posting(320)}
+POSTING = ("Backend engineer at Acme Robotics, Austin, TX. Acme Robotics hires a backend "
+           "engineer in Austin, TX to build Python services; pay $120,000 - $140,000 a year.")
+SIZES = {tier: posting_of(tokens, [POSTING])
+         for tier, tokens in (("thinking", 30), ("primary", 120), ("maximum", 320))}
 
 
 # ---- choosing a replica (no services) -----------------------------------------------------
@@ -93,6 +85,20 @@ def test_equal_replicas_share_the_jobs_and_failed_ones_are_skipped():
     down = fleet({"a:1": [], "b:1": []})
     replica, choice = down.place("primary")
     assert choice.allow_switch
+
+
+async def test_a_name_that_resolves_to_nothing_is_unavailable_not_a_crash(start_router):
+    """Before a dns:/// target resolves (no pod yet), a job waits for a replica as for a
+    restarting one, then fails as UNAVAILABLE naming the target."""
+    target = "dns:///no-such-host.invalid:50052"
+    router = await start_router(ROUTER_INFERENCE_ADDRESS=target,
+                                ROUTER_LOCAL_UNAVAILABLE_WAIT_SECONDS=1)
+    placement = router.extractor.replicas.place("primary")
+    assert placement.replica is None and placement.choice.allow_switch
+    with pytest.raises(grpc.aio.AioRpcError) as e:
+        await router.stub.Extract(pb.ExtractRequest(content=SIZES["primary"]), timeout=30)
+    assert e.value.code() == grpc.StatusCode.UNAVAILABLE
+    assert "no inference replica known yet" in e.value.details() and target in e.value.details()
 
 
 def test_targets_are_checked_and_dns_names_resolve_to_every_address():
