@@ -29,8 +29,9 @@ STATE_NAMES = ("Alabama|Alaska|Arizona|Arkansas|California|Colorado|Connecticut|
                "|Wisconsin|Wyoming")
 
 # A capitalised name: words that start upper-case (or digits), joined by a few small words.
-_CAP = r"[A-Z0-9][\w&'’+-]*(?:\.[\w&'’+-]+)*"  # dots only inside ("Salesforce.com")
-_NAME = rf"{_CAP}(?:[ \t](?:(?:of|and|for|the|&|de|du|la)[ \t])?{_CAP}){{0,5}}"
+# dots only inside ("Salesforce.com"); a lower-case start before a capital ("iRhythm")
+_CAP = r"(?:[A-Z0-9]|[a-z](?=[A-Z]))[\w&'’+-]*(?:\.[\w&'’+-]+)*"
+_NAME = rf"{_CAP}(?:[ \t](?:(?:of|and|for|&|de|du|la)[ \t](?:the[ \t])?|the[ \t])?{_CAP}){{0,5}}"
 # Words that begin sentences or headings, never a company or a job by themselves.
 _GENERIC = {"we", "our", "you", "your", "the", "this", "it", "they", "he", "she", "us", "job",
             "role", "position", "company", "team", "candidate", "applicant", "employer",
@@ -107,50 +108,135 @@ _US_PLACE = re.compile(rf"(?!(?:US|USA|United States)\b)(?P<v>{_CITY},[ \t]?(?:{
 
 # ---- title -----------------------------------------------------------------------------------
 
+# The nouns job titles are named by ("Senior Data Engineer", "Director of Operations"). A
+# title the looser patterns find ("The ... will", "As a ...", the words a text starts with)
+# must contain one, so "The Bay Area is" or "The SFI must" are not taken for titles.
+ROLE_NOUNS = frozenset("""
+    accountant actuary adjuster administrator admin advisor adviser advocate agent aide
+    ambassador analyst apprentice architect archivist artist assembler assistant associate
+    attendant attorney auditor banker barista bartender bookkeeper broker buyer carpenter
+    caregiver cashier ceo cfo chef cio ciso clerk clinician closer cmo coach coo cook
+    coordinator copywriter correspondent counsel counselor counsellor cto curator custodian
+    dba dentist designer developer director dispatcher driver economist editor educator
+    electrician engineer estimator evangelist examiner executive expert fabricator
+    facilitator fellow foreman generalist gm guard handler head helper hygienist inspector
+    installer instructor intern interpreter investigator janitor journalist laborer lawyer
+    lead leader liaison librarian loader machinist manager marketer mechanic member mentor
+    navigator negotiator nurse officer operator organizer organiser originator owner packer
+    painter paralegal paramedic partner pharmacist photographer physician picker planner
+    plumber porter practitioner president principal processor producer professor programmer
+    psychologist purchaser receptionist recruiter registrar representative rep reporter
+    researcher scheduler scientist scribe secretary sourcer specialist sre statistician
+    steward strategist stylist superintendent supervisor surgeon teacher tech technician
+    technologist teller tester therapist trader trainee trainer translator treasurer tutor
+    underwriter vp welder worker writer""".split())
+
+
+def names_a_role(phrase: str) -> bool:
+    """Whether `phrase` contains a noun jobs are named by (singular or plural)."""
+    for word in re.findall(r"[A-Za-z]+", phrase):
+        word = word.lower()
+        if word in ROLE_NOUNS or (word.endswith("s") and (word[:-1] in ROLE_NOUNS or (
+                word.endswith("es") and word[:-2] in ROLE_NOUNS))):
+            return True
+    return False
+
+
+# The next label of a flattened page ("... Position Type:", "... Employment Length:") ends
+# the value before it.
+_NEXT_LABEL = (r"\s+(?-i:(?:(?:Position|Job|Employment|Work|Pay|Salary|Reports|Start|Travel|Shift"
+               r"|Company|Department|Closing|Posting|Application|Hiring|Benefit|Contract|Security)"
+               r"[ \t][A-Za-z][a-z]*|[A-Z][a-z]+)[ \t]*:)")
 _TITLE_LABEL = re.compile(r"\b(?:job\s*title|position\s*title|position|title|role)\s*:\s*"
                           r"(?P<v>[^\n|;:•*]{3,80}?)(?=\s*(?:\n|\||;|•|\*|\s{2}|$|\.\s|"
-                          r"\b(?:Location|Company|Salary|Pay|Job\s*Type|Department|Reports)\b))",
-                          re.I)
+                          r"\b(?:Location|Company|Salary|Pay|Job\s*Type|Department|Reports)\b)"
+                          rf"|{_NEXT_LABEL})", re.I)
 # Title words: capitalised, with the connectors titles use ("Manager of Sales", "R&D / QA").
-_TITLE_WORD = r"(?:[A-Z][\w&'’+#./-]*|I{1,3}|IV|V|[A-Z]{2,}|\d[\w+]*)"
+# A dot belongs to a word only inside it ("Node.js") or after the abbreviations titles use
+# ("Sr. Engineer"): "... a Travel Agent. We" ends at "Agent".
+_ABBREVIATION = r"(?:Sr|Jr|Asst|Assoc|Mgr|Dir|Engr|Admin|Exec|Coord|Spec|Tech|Dept|Int'l)\."
+_TITLE_WORD = (rf"(?:{_ABBREVIATION}|[A-Z](?:[\w&'’+#/-]|\.(?=\w))*|I{{1,3}}|IV|V|[A-Z]{{2,}}"
+               r"|\d[\w+]*)")
 _TITLE_PHRASE = (rf"{_TITLE_WORD}(?:[ \t](?:(?:of|and|&|for|in|to|/|-|–)[ \t])?{_TITLE_WORD})"
                  r"{0,7}(?:[ \t]\([^)]{1,30}\))?")
 # A page copied as one line starts "Senior Data Engineer Denver, CO ...".
 _TITLE_THEN_PLACE = re.compile(rf"^\s*(?P<v>{_TITLE_PHRASE})[ \t]+"
                                + _US_PLACE.pattern.replace("(?P<v>", "(?:"))
-_HIRING = re.compile(r"\b(?:looking for|seeking|hiring|searching for|in search of|recruiting"
-                     r"|has an opening for|is in need of)\s+(?:an?|the|our|one|two)\s+"
+_HIRING = re.compile(r"\b(?:looking for|seeking|seeks|hiring|searching for|in search of|recruiting"
+                     r"|has an opening for|is in need of)\s+(?:(?:an?|the|our|one|two)\s+)?"
                      r"(?:(?:talented|motivated|experienced|dynamic|skilled|passionate|"
                      r"qualified|dedicated|driven|energetic|enthusiastic|detail-oriented|"
-                     r"highly|self-motivated|full[- ]time|part[- ]time|remote|new)[ ,]+)*"
+                     r"highly|self-motivated|full[- ]time|part[- ]time|remote|new|proven|"
+                     r"aspiring|bright|creative|seasoned)[ ,]+)*"
                      rf"(?P<v>{_TITLE_PHRASE})")
+# "The Network Engineer is responsible for ...", "The Branch Assistant I plays ...": the
+# way descriptions open a sentence about the job.
+_THE_TITLE_DOES = re.compile(rf"\bThe[ \t]+(?P<v>{_TITLE_PHRASE})(?:[ \t]+role)?[ \t]+(?:is|will|must"
+                             r"|reports|plays|serves|supports|provides|performs|works|assists"
+                             r"|manages|leads|oversees|directly|can|has|shall|develops"
+                             r"|coordinates|monitors|maintains)\b")
+# "As a Diversity Sourcer, you'll ...", "As Northwind's Curriculum Specialist, you will".
+_AS_TITLE = re.compile(rf"\bAs[ \t]+(?:an?[ \t]+|the[ \t]+|{_NAME}['’]s[ \t]+)?(?P<v>{_TITLE_PHRASE})"
+                       r"(?:[ \t]*,|[ \t]+(?:you|at|for|with|on|in|within|your|we)\b)")
+# Headings a flattened page puts before its title ("JOB ANNOUNCEMENT Project Coordinator").
+_HEADING_WORDS = {"job", "announcement", "description", "position", "title", "opening",
+                  "vacancy", "posting", "overview", "summary", "role", "opportunity", "now",
+                  "hiring", "career", "careers", "new"}
 
 
-# "The Network Engineer is responsible for ...", the way descriptions open.
-_THE_TITLE_DOES = re.compile(rf"(?:^|[.!?:][ \t]+|\n)[ \t]*(?:[A-Z ]{{3,20}}[ \t]+)?The[ \t]+"
-                             rf"(?P<v>{_TITLE_PHRASE})[ \t]+(?:is|will be)[ \t]+responsible\b|"
-                             rf"(?:^|[.!?:][ \t]+|\n)[ \t]*(?:[A-Z ]{{3,20}}[ \t]+)?The[ \t]+"
-                             rf"(?P<w>{_TITLE_PHRASE})[ \t]+(?:will|must|reports[ \t]+to|is[ \t]+an?"
-                             r"[ \t]+(?:full|part)[- ]time)\b")
+def _leading_title(text: str) -> Found | None:
+    """The title a one-line page copy starts with, up to its last role noun: "Territory
+    Manager SUMMARY: ..." -> "Territory Manager", "Warehouse Supervisor Monday - Friday"
+    -> "Warehouse Supervisor"."""
+    m = re.match(rf"\s*(?P<v>{_TITLE_PHRASE})", text)
+    if m is None:
+        return None
+    words = m["v"].split()
+    while words and words[0].lower() in _HEADING_WORDS:
+        words.pop(0)
+    heads = [i for i, word in enumerate(words) if names_a_role(word)]
+    if not heads or heads[-1] == len(words) - 1 and re.match(r"[ \t]+[a-z]", text[m.end():]):
+        return None  # none, or the subject of a sentence: "NCK Tech is seeking ..."
+    end = heads[-1] + 1
+    while end < len(words) and re.fullmatch(r"I{1,3}|IV|\d|\([^)]*\)", words[end]):
+        end += 1  # its level: "Engineer II", "Analyst 3"
+    value = _clean(" ".join(words[:end]))
+    return Found(value, m.group(0).strip()[:120]) if _usable(value) else None
+
+
+# "Position: Full-Time": how the job is held, not what it is.
+_EMPLOYMENT_TYPE = re.compile(r"(?:full|part)[- ]?time|temporary|permanent|contract|seasonal"
+                              r"|per diem", re.I)
+
+
+def _title_value(match: re.Match) -> str:
+    return _clean(match["v"])
 
 
 def find_title(text: str) -> Found | None:
     """A title the posting states: a labelled line; its first line (a short line without
     sentence punctuation, as a page copy starts) or, in text copied as one line, the words
-    before the job's "City, ST"; a hiring sentence ("looking for a ..."); "The ... will"."""
+    before the job's "City, ST" or the title it starts with; a hiring sentence ("looking for
+    a ..."); "As a ..., you"; "The ... will"."""
     text = unglue(text)
     for m in _TITLE_LABEL.finditer(text):
         value = _clean(m["v"])
-        if _usable(value):
+        if _usable(value) and not _EMPLOYMENT_TYPE.match(value):
             return Found(value, _clean(m.group(0))[:120], labelled=True)
     first = next((line.strip() for line in text.splitlines() if line.strip()), "")
     if first != text.strip() and 3 <= len(first) <= 80 and len(first.split()) <= 10 \
             and first[0].isupper() and not re.search(r"[.!?:]$|\b(?:we|our|you)\b", first, re.I):
         return Found(_clean(first), first)
-    for pattern in (_TITLE_THEN_PLACE, _HIRING, _THE_TITLE_DOES):
+    for m in _TITLE_THEN_PLACE.finditer(text):
+        if _usable(_title_value(m)):
+            return Found(_title_value(m), _clean(m.group(0))[:120])
+    leading = _leading_title(text)
+    if leading is not None:
+        return leading
+    for pattern in (_HIRING, _AS_TITLE, _THE_TITLE_DOES):
         for m in pattern.finditer(text):
-            value = _clean(m["v"] or m.groupdict().get("w") or "")
-            if _usable(value):
+            value = _title_value(m)
+            if _usable(value) and names_a_role(value):
                 return Found(value, _clean(m.group(0))[:120])
     return None
 
@@ -158,6 +244,13 @@ def find_title(text: str) -> Found | None:
 # ---- company ---------------------------------------------------------------------------------
 
 _LEGAL = r"(?:,?[ \t](?:Inc|LLC|L\.L\.C|Ltd|Corp|Co|LLP|LP|PLC|GmbH|AG|SA)\.?)?"
+# What an organisation calls itself in its own first sentence ("... is a leading lender").
+_ORGANISATION_NOUN = (r"(?:company|companies|firm|provider|leader|startup|start-up|organi[sz]ation"
+                      r"|non-?profit|agency|business|institution|university|college|school"
+                      r"|district|manufacturer|retailer|bank|lender|platform|brand|employer"
+                      r"|corporation|consultancy|hospital|health system|contractor|distributor"
+                      r"|supplier|insurer|cooperative|co-op|foundation|charity|network|studio"
+                      r"|practice|group|marketplace|service|enterprise|venture capital)")
 _COMPANY_PATTERNS = [
     # "Northwind Traders, Inc. is an Equal Opportunity Employer"
     re.compile(rf"(?P<v>{_NAME}){_LEGAL}[ \t]+(?i:is|are)[ \t]+(?i:(?:an?[ \t]+|proud[ \t]+to[ \t]+be"
@@ -165,9 +258,17 @@ _COMPANY_PATTERNS = [
                r"[ \t]+action))"),
     # "At Northwind, we ..." / "At Northwind our ..."
     re.compile(rf"\bAt[ \t]+(?P<v>{_NAME}){_LEGAL},?[ \t]+(?:we|our|you)\b"),
-    # "Northwind is hiring / seeking / looking for"
+    # "Northwind is hiring / seeking / looking for", "Northwind has an opening for"
     re.compile(rf"(?P<v>{_NAME}){_LEGAL}[ \t]+(?:is|are)[ \t]+(?i:(?:currently[ \t]+)?"
                r"(?:hiring|seeking|looking[ \t]+for|searching[ \t]+for|recruiting)\b)"),
+    re.compile(rf"(?P<v>{_NAME}){_LEGAL}[ \t]+(?:has|have)[ \t]+an?[ \t]+(?:(?:immediate|exciting|"
+               r"new|open)[ \t]+)?(?:opening|vacancy|opportunity|need)\b"),
+    # "Company Description: Northwind ...", "Company: Northwind"
+    re.compile(rf"\bCompany(?:[ \t]+(?:Name|Description|Overview))?[ \t]*:[ \t]*(?P<v>{_NAME})"),
+    # "Northwind is a leading software company", "Northwind, a fast-growing lender, ..."
+    re.compile(rf"(?:^\s*|[.!?:][ \t]+|\n)(?P<v>{_NAME}){_LEGAL}(?:[ \t]*\([^)]{{1,40}}\))?"
+               rf"(?:[ \t]+(?:is|are)[ \t]+|,[ \t]*)(?:a|an|the|one[ \t]+of[ \t]+the)[ \t]+"
+               rf"[^.,;:]{{0,80}}?\b{_ORGANISATION_NOUN}\b"),
     # "About Northwind:" / "About Us Northwind is ..."
     re.compile(rf"\bAbout(?:[ \t]+Us)?[ \t]*:?[ \t]+(?P<v>{_NAME}){_LEGAL}(?:[ \t]*:|[ \t]+(?:is|was|has|helps|builds|provides|offers)\b)"),
     # "Join Northwind" (not "join our team")
@@ -195,13 +296,39 @@ _NOT_ORGANISATIONS = {"let", "bachelor", "master", "associate", "doctor", "today
 
 
 def _company_name(value: str) -> str:
-    value = re.sub(r"^(?:The|the)[ \t]+", "", _clean(value))
-    return re.sub(r"['’]s$", "", value)
+    """The name alone: no "The", no possessive, no job title run into it at a page's start
+    ("Compliance Analyst Andreessen Horowitz" -> "Andreessen Horowitz")."""
+    value = re.sub(r"['’]s$", "", re.sub(r"^(?:The|the)[ \t]+", "", _clean(value)))
+    words = value.split()
+    roles = [i for i, word in enumerate(words[:-1])
+             if word.lower() in ROLE_NOUNS and not word.isupper()]  # "GM IT" keeps its GM
+    return " ".join(words[roles[-1] + 1:]) if roles else value
+
+
+def _spelled_out(value: str, text: str) -> str:
+    """An acronym's full name where the text defines it: "PERS" -> "Public Employees
+    Retirement System" for "... the Public Employees Retirement System (PERS) ..."."""
+    if not re.fullmatch(r"[A-Z]{2,6}", value):
+        return value
+    for m in re.finditer(rf"(?P<v>{_NAME})[ \t]*\([ \t]*[\"“]?{value}[\"”]?[ \t]*\)", text):
+        name = _company_name(m["v"])
+        capitals = [w for w in name.split() if w[0].isupper()]
+        if "".join(w[0] for w in capitals[-len(value):]) == value:
+            return " ".join(name.split()[name.split().index(capitals[-len(value)]):])
+    return value
+
+
+def names_a_job(name: str) -> bool:
+    """A name ending in a role noun ("Director", "Chief Product Officer") is a job, not an
+    organisation (an acronym such as "GM" may be either, and stays)."""
+    last = name.split()[-1] if name.split() else ""
+    return last.lower() in ROLE_NOUNS and not last.isupper()
 
 
 def _usable_company(value: str) -> bool:
     words = {w.lower() for w in value.split()}
-    return _usable(value, 6) and not _is_place(value) and not words & {
+    return _usable(value, 6) and not _is_place(value) and not names_a_job(value) \
+        and not words & {
         "description", "company", "client", "role", "position", "job", "we", "our", "you",
         "team", "department", "opportunity", "internship"}
 
@@ -209,6 +336,13 @@ def _usable_company(value: str) -> bool:
 def find_company(text: str) -> Found | None:
     """The hiring organisation a posting names in its own sentences."""
     text = unglue(text)
+    found = _stated_company(text)
+    if found is not None and _spelled_out(found.value, text) != found.value:
+        return Found(_spelled_out(found.value, text), found.evidence)
+    return found
+
+
+def _stated_company(text: str) -> Found | None:
     for pattern in _COMPANY_PATTERNS:
         for m in pattern.finditer(text):
             value = _company_name(m["v"])
@@ -241,9 +375,11 @@ def _recurring_organisation(text: str) -> Found | None:
 
 _LOCATION_LABEL = re.compile(r"(?i:\b(?:job\s*)?location)\s*:\s*(?P<v>[^\n|;•]{2,40}?)"
                              r"(?=\s*(?:\n|\||;|•|\s{2}|$|\.\s)|(?:\s|(?<=[a-z]))(?:Job|Salary|Pay"
-                             r"|Type|Department|Company|Title|Position|Schedule|This|The|We)\b)")
+                             r"|Type|Department|Company|Title|Position|Schedule|This|The|We)\b"
+                             rf"|{_NEXT_LABEL})")
 # Not a place: Indeed's count of locations, "On the road".
-_NOT_A_PLACE = re.compile(r"(?:one|multiple|several|\d+|on the road)\b", re.I)
+NOT_A_PLACE = re.compile(r"(?:(?:one|multiple|several|various|\d+)[ \t]+locations?|on the road)\b",
+                         re.I)
 
 
 def find_location(text: str) -> Found | None:
@@ -251,7 +387,7 @@ def find_location(text: str) -> Found | None:
     text = unglue(text)
     for m in _LOCATION_LABEL.finditer(text):
         value = _clean(m["v"])
-        if value and value[0].isupper() and not _NOT_A_PLACE.match(value) \
+        if value and value[0].isupper() and not NOT_A_PLACE.match(value) \
                 and len(value.split()) <= 5:
             return Found(value, _clean(m.group(0))[:120])
     m = _US_PLACE.search(text)

@@ -26,8 +26,8 @@ import math
 import re
 from dataclasses import replace
 
-from router_svc.fields import (Found, find_company, find_location, find_summary,
-                               find_title, unglue)
+from router_svc.fields import (NOT_A_PLACE, Found, find_company, find_location, find_summary,
+                               find_title, names_a_job, names_a_role, unglue)
 from router_svc.salary import SalaryMention, find_salaries, plausible
 from router_svc.schema import JobPosting
 
@@ -191,9 +191,15 @@ def reads_as_a_sentence(title: str) -> bool:
     return len(words) > MAX_TITLE_WORDS or bool(_CLAUSE_WORDS & set(words))
 
 
-def _is_company(value: str, location: str | None, normalised: str) -> bool:
+# Web and mail addresses: a name found only inside one ("jobs@northwind-health.org") is not
+# the organisation's name as the posting writes it.
+_ADDRESS = re.compile(r"\S+@\S+|\b(?:https?://|www\.)\S+")
+
+
+def _is_company(value: str, location: str | None, text: str) -> bool:
     return (norm(value) not in NOT_A_COMPANY and norm(value) != norm(location)
-            and not looks_like_a_place(value) and found_in(value, normalised))
+            and not looks_like_a_place(value) and not names_a_job(value)
+            and found_in(value, norm(_ADDRESS.sub(" ", text))))
 
 
 def _stated(field: str, model: str | None, found: Found | None, why: str,
@@ -225,6 +231,10 @@ def ground_strings(job: JobPosting, text: str,
         _stated("title", job.title, stated_title, "not in the posting", update, notes)
     elif asked("title") and reads_as_a_sentence(job.title):
         _stated("title", job.title, stated_title, "a sentence, not a title", update, notes)
+    elif stated_title is not None and not names_a_role(job.title) \
+            and names_a_role(stated_title.value):
+        # "full-cycle business recruiting experience": a phrase of the posting naming no job
+        _stated("title", job.title, stated_title, "it names no job", update, notes)
     elif stated_title is not None and norm(stated_title.value) != norm(job.title) and (
             stated_title.labelled or found_in(job.title, norm(stated_title.value))):
         # the posting labels its title ("Job title: ..."), or the model shortened the one
@@ -234,10 +244,11 @@ def ground_strings(job: JobPosting, text: str,
         notes.append(f"title {stated_title.value!r} from the posting "
                      f"({stated_title.evidence!r}); the model gave {job.title!r}, {why}")
     if asked("company") and (job.company is None
-                             or not _is_company(job.company, job.location, normalised)):
+                             or not _is_company(job.company, job.location, unglue(text))):
         _stated("company", job.company, find_company(text),
                 "not an organisation named in the posting", update, notes)
-    if asked("location") and (job.location is None or not found_in(job.location, normalised)):
+    if asked("location") and (job.location is None or not found_in(job.location, normalised)
+                              or NOT_A_PLACE.match(job.location)):
         _stated("location", job.location, find_location(text), "not in the posting",
                 update, notes)
     for field in ("title", "company", "location"):  # the posting's own spelling
