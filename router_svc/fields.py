@@ -163,7 +163,8 @@ _TITLE_PHRASE = (rf"{_TITLE_WORD}(?:[ \t](?:(?:of|and|&|for|in|to|/|-|–)[ \t])
 _TITLE_THEN_PLACE = re.compile(rf"^\s*(?P<v>{_TITLE_PHRASE})[ \t]+"
                                + _US_PLACE.pattern.replace("(?P<v>", "(?:"))
 _HIRING = re.compile(r"\b(?:looking for|seeking|seeks|hiring|searching for|in search of|recruiting"
-                     r"|has an opening for|is in need of)\s+(?:(?:an?|the|our|one|two)\s+)?"
+                     r"|has an opening for|is in need of)\s+(?:(?:applicants|candidates)\s+for\s+)?"
+                     r"(?:(?:an?|the|our|one|two)\s+)?"
                      r"(?:(?:talented|motivated|experienced|dynamic|skilled|passionate|"
                      r"qualified|dedicated|driven|energetic|enthusiastic|detail-oriented|"
                      r"highly|self-motivated|full[- ]time|part[- ]time|remote|new|proven|"

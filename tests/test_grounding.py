@@ -422,3 +422,102 @@ def test_a_sentence_of_the_posting_is_not_its_title(model_title, expected):
     assert checked.job.title == expected
     if expected != model_title:
         assert any("a sentence, not a title" in n for n in checked.notes)
+
+
+# ---- descriptions pasted without their page: titles by the nouns jobs are named by ----------
+
+@pytest.mark.parametrize("text,title", [
+    # "As a ..., you", "As <Company>'s ..., you will"
+    ("Our products help teams ship. About The Role As a Growth Recruiter, you'll own hiring "
+     "for sales.", "Growth Recruiter"),
+    ("As Wingtip's Curriculum Alignment Specialist, you will map lessons to standards.",
+     "Curriculum Alignment Specialist"),
+    # "The ... plays / supports / will", after a run-in heading
+    ("Position Summary The Branch Loan Assistant I plays an important role in our offices.",
+     "Branch Loan Assistant I"),
+    ("*THE ROLE: The AP/AR Office Administrator supports the Controller in billing.",
+     "AP/AR Office Administrator"),
+    # the title a one-line page starts with, up to its last role noun
+    ("Territory Sales Manager SUMMARY: This position grows accounts in the region.",
+     "Territory Sales Manager"),
+    ("JOB ANNOUNCEMENT Program Coordinator: CLIMATE-NV Wingtip Advocates brings a health "
+     "lens to policy.", "Program Coordinator"),
+    # a hiring sentence that ends at the title, not at the next sentence's first word
+    ("Litware Travel is seeking a Corporate Travel Agent. We are seeking an energetic person.",
+     "Corporate Travel Agent"),
+    # a company as the subject of the text's first sentence is not its title
+    ("Proseware Tech is seeking applicants for a full-time Network Instructor for the "
+     "north campus.", "Network Instructor"),
+    # a labelled line ends at the next label; an employment type is not a title
+    ("Position: Measure + Install Helper Position Type: Full Time Reports to: Manager",
+     "Measure + Install Helper"),
+    ("Position: Full-Time (visa sponsorship available) We are hiring a Family Physician.",
+     "Family Physician"),
+    # capitalised words naming no job are not a title: "The Bay Area is", "The SFI must"
+    ("The Bay Area is home to our lab. The SFI must be renewed yearly.", None),
+])
+def test_titles_named_by_the_nouns_jobs_are_named_by(text, title):
+    from router_svc.fields import find_title
+
+    found = find_title(text)
+    assert (found.value if found else None) == title
+
+
+@pytest.mark.parametrize("text,company", [
+    # an organisation's own first sentence, an appositive, a labelled description
+    ("Fabrikam Lending is a privately held mortgage lender in Ohio. You will close loans.",
+     "Fabrikam Lending"),
+    ("Contoso Labs, a fast-growing telemedicine company, needs a data analyst.", "Contoso Labs"),
+    ("Company Description: Tailspin Coffee builds compostable coffee bags.", "Tailspin Coffee"),
+    ("Wingtip Partners has a need for a marketing coordinator to run events.", "Wingtip Partners"),
+    ("Woodgrove Advocates has an immediate opening for a project coordinator.",
+     "Woodgrove Advocates"),
+    # names joined by "of the", a lower-case start before a capital
+    ("Friends of the Riverside Library is an equal opportunity employer.",
+     "Friends of the Riverside Library"),
+    ("iMedic Systems, Inc. is an Equal Opportunity Employer.", "iMedic Systems"),
+    # a job title is not the organisation; a title run into the name at a page's start is cut
+    ("The Director is a member of the cabinet. Chief Product Officer is seeking a designer.",
+     None),
+    ("Compliance Analyst Northwind Ventures (known as \"NV1\") is a venture capital firm.",
+     "Northwind Ventures"),
+    # an acronym the text spells out is named in full
+    ("The Public Employees Benefit Office (PEBO) runs pensions. PEBO is an Equal "
+     "Opportunity Employer.", "Public Employees Benefit Office"),
+])
+def test_companies_in_their_own_sentences(text, company):
+    from router_svc.fields import find_company
+
+    found = find_company(text)
+    assert (found.value if found else None) == company
+
+
+def test_a_labelled_location_ends_at_the_next_label_and_a_count_is_no_place():
+    from router_svc.fields import find_location
+
+    assert find_location("Location: Fully Remote Employment Length: Varies").value == \
+        "Fully Remote"
+    text = ("Golden, CO (must be local) We map data. Work Location: One location "
+            "Benefits: dental")
+    checked = check_answer(answer(location="One location"), text)
+    assert checked.job.location == "Golden, CO"
+    assert any("location 'Golden, CO' from the posting" in n for n in checked.notes)
+
+
+def test_a_title_naming_no_job_gives_way_to_the_one_stated():
+    text = ("As a Payments Recruiter, you will run full-cycle business recruiting experience "
+            "workshops for Contoso.")
+    checked = check_answer(answer(title="full-cycle business recruiting experience"), text)
+    assert checked.job.title == "Payments Recruiter"
+    assert any("it names no job" in n for n in checked.notes)
+    # without a stated title the model's phrase stays: nothing better is known
+    alone = check_answer(answer(title="business recruiting experience"),
+                         "We value business recruiting experience.")
+    assert alone.job.title == "business recruiting experience"
+
+
+def test_a_company_only_in_a_mail_or_web_address_is_not_named():
+    text = ("Send your resume to jobs@wingtipadvocates.org. Wingtip Advocates has an "
+            "immediate opening for a coordinator. Visit https://www.wingtipadvocates.org.")
+    checked = check_answer(answer(company="wingtipadvocates"), text)
+    assert checked.job.company == "Wingtip Advocates"
