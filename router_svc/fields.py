@@ -132,12 +132,12 @@ ROLE_NOUNS = frozenset("""
     underwriter vp welder worker writer""".split())
 
 
-def names_a_role(phrase: str) -> bool:
-    """Whether `phrase` contains a noun jobs are named by (singular or plural)."""
+def names_a_role(phrase: str, plural: bool = True) -> bool:
+    """Whether `phrase` contains a noun jobs are named by (or its plural, "Stylists")."""
     for word in re.findall(r"[A-Za-z]+", phrase):
         word = word.lower()
-        if word in ROLE_NOUNS or (word.endswith("s") and (word[:-1] in ROLE_NOUNS or (
-                word.endswith("es") and word[:-2] in ROLE_NOUNS))):
+        if word in ROLE_NOUNS or plural and word.endswith("s") and (word[:-1] in ROLE_NOUNS or (
+                word.endswith("es") and word[:-2] in ROLE_NOUNS)):
             return True
     return False
 
@@ -199,6 +199,8 @@ def _leading_title(text: str) -> Found | None:
     if not heads or heads[-1] == len(words) - 1 and re.match(r"[ \t]+[a-z]", text[m.end():]):
         return None  # none, or the subject of a sentence: "NCK Tech is seeking ..."
     end = heads[-1] + 1
+    if end + 1 < len(words) and words[end] in ("of", "for"):
+        end = min(end + 4, len(words))  # what it heads: "GM of Phone Numbers"
     while end < len(words) and re.fullmatch(r"I{1,3}|IV|\d|\([^)]*\)", words[end]):
         end += 1  # its level: "Engineer II", "Analyst 3"
     value = _clean(" ".join(words[:end]))

@@ -196,6 +196,17 @@ def reads_as_a_sentence(title: str) -> bool:
 _ADDRESS = re.compile(r"\S+@\S+|\b(?:https?://|www\.)\S+")
 
 
+def runs_on(title: str, stated: str) -> bool:
+    """`title` is `stated` run on into two or more words naming no one job: "Project
+    Coordinator: Wingtip Advocates", "Compliance Analyst Northwind Ventures" (a level or a
+    parenthesis, "Data Engineer (Remote)", is part of a title)."""
+    key, whole = norm(stated), norm(title)
+    if not key or not whole.startswith(key + " ") or "(" in title:
+        return False
+    extra = whole[len(key):]
+    return len(extra.split()) >= 2 and not names_a_role(extra, plural=False)  # "Advocates"
+
+
 def _is_company(value: str, location: str | None, text: str) -> bool:
     return (norm(value) not in NOT_A_COMPANY and norm(value) != norm(location)
             and not looks_like_a_place(value) and not names_a_job(value)
@@ -236,10 +247,14 @@ def ground_strings(job: JobPosting, text: str,
         # "full-cycle business recruiting experience": a phrase of the posting naming no job
         _stated("title", job.title, stated_title, "it names no job", update, notes)
     elif stated_title is not None and norm(stated_title.value) != norm(job.title) and (
-            stated_title.labelled or found_in(job.title, norm(stated_title.value))):
-        # the posting labels its title ("Job title: ..."), or the model shortened the one
-        # the posting states ("Data Analyst" of "Medicaid Data Analyst (Temporary)")
-        why = "the posting labels its title" if stated_title.labelled else "a part of it"
+            stated_title.labelled or found_in(job.title, norm(stated_title.value))
+            or runs_on(job.title, stated_title.value)):
+        # the posting labels its title ("Job title: ..."), the model shortened the one the
+        # posting states ("Data Analyst" of "Medicaid Data Analyst (Temporary)"), or ran it
+        # on into the words after it ("Compliance Analyst Northwind Ventures")
+        why = ("the posting labels its title" if stated_title.labelled else
+               "a part of it" if found_in(job.title, norm(stated_title.value)) else
+               "with the words that follow it")
         update["title"] = stated_title.value
         notes.append(f"title {stated_title.value!r} from the posting "
                      f"({stated_title.evidence!r}); the model gave {job.title!r}, {why}")

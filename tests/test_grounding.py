@@ -521,3 +521,15 @@ def test_a_company_only_in_a_mail_or_web_address_is_not_named():
             "immediate opening for a coordinator. Visit https://www.wingtipadvocates.org.")
     checked = check_answer(answer(company="wingtipadvocates"), text)
     assert checked.job.company == "Wingtip Advocates"
+
+
+@pytest.mark.parametrize("model_title, expected", [
+    ("Program Coordinator: CLIMATE-NV Wingtip Advocates", "Program Coordinator"),
+    ("Program Coordinator (Remote)", "Program Coordinator (Remote)"),  # a part of a title
+    ("Program Coordinator II", "Program Coordinator II"),
+])
+def test_a_title_run_on_into_the_words_after_it_is_cut(model_title, expected):
+    text = ("JOB ANNOUNCEMENT Program Coordinator: CLIMATE-NV Wingtip Advocates brings a "
+            "health lens to policy. Program Coordinator (Remote) or Program Coordinator II.")
+    checked = check_answer(answer(title=model_title), text)
+    assert checked.job.title == expected
