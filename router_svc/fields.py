@@ -179,10 +179,21 @@ _THE_TITLE_DOES = re.compile(rf"\bThe[ \t]+(?P<v>{_TITLE_PHRASE})(?:[ \t]+role)?
 # "As a Diversity Sourcer, you'll ...", "As Northwind's Curriculum Specialist, you will".
 _AS_TITLE = re.compile(rf"\bAs[ \t]+(?:an?[ \t]+|the[ \t]+|{_NAME}['’]s[ \t]+)?(?P<v>{_TITLE_PHRASE})"
                        r"(?:[ \t]*,|[ \t]+(?:you|at|for|with|on|in|within|your|we)\b)")
-# Headings a flattened page puts before its title ("JOB ANNOUNCEMENT Project Coordinator").
-_HEADING_WORDS = {"job", "announcement", "description", "position", "title", "opening",
-                  "vacancy", "posting", "overview", "summary", "role", "opportunity", "now",
-                  "hiring", "career", "careers", "new"}
+# Headings a flattened page runs into the value after them ("JOB ANNOUNCEMENT Project
+# Coordinator", "Description Clutter is ..."): these words never begin a title or a name;
+# the others only in capitals ("Job Coach" and "Hiring Manager" are titles).
+_HEADINGS_ALWAYS = {"description", "overview", "summary", "announcement"}
+_HEADINGS_IN_CAPITALS = {"job", "position", "title", "opening", "vacancy", "posting", "role",
+                         "opportunity", "now", "hiring", "career", "careers", "new", "about"}
+
+
+def without_heading(value: str) -> str:
+    """`value` without the page headings run into its start."""
+    words = value.split()
+    while len(words) > 1 and (words[0].lower().strip(":") in _HEADINGS_ALWAYS or (
+            words[0].isupper() and words[0].lower().strip(":") in _HEADINGS_IN_CAPITALS)):
+        words.pop(0)
+    return " ".join(words)
 
 
 def _leading_title(text: str) -> Found | None:
@@ -192,9 +203,7 @@ def _leading_title(text: str) -> Found | None:
     m = re.match(rf"\s*(?P<v>{_TITLE_PHRASE})", text)
     if m is None:
         return None
-    words = m["v"].split()
-    while words and words[0].lower() in _HEADING_WORDS:
-        words.pop(0)
+    words = without_heading(m["v"]).split()
     heads = [i for i, word in enumerate(words) if names_a_role(word)]
     if not heads or heads[-1] == len(words) - 1 and re.match(r"[ \t]+[a-z]", text[m.end():]):
         return None  # none, or the subject of a sentence: "NCK Tech is seeking ..."

@@ -27,7 +27,8 @@ import re
 from dataclasses import replace
 
 from router_svc.fields import (NOT_A_PLACE, Found, find_company, find_location, find_summary,
-                               find_title, names_a_job, names_a_role, unglue)
+                               find_title, names_a_job, names_a_role, unglue,
+                               without_heading)
 from router_svc.salary import SalaryMention, find_salaries, plausible
 from router_svc.schema import JobPosting
 
@@ -237,6 +238,12 @@ def ground_strings(job: JobPosting, text: str,
 
     normalised = norm(unglue(text))
     update, notes = {}, []
+    for field in ("title", "company"):  # "Description Clutter": a heading run into the name
+        value = getattr(job, field)
+        if asked(field) and value and without_heading(value) != value:
+            update[field] = without_heading(value)
+            notes.append(f"{field} {update[field]!r}: the heading before it left out")
+    job = job.model_copy(update=update) if update else job
     stated_title = find_title(text) if asked("title") else None
     if asked("title") and (job.title is None or not found_in(job.title, normalised)):
         _stated("title", job.title, stated_title, "not in the posting", update, notes)

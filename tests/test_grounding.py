@@ -533,3 +533,13 @@ def test_a_title_run_on_into_the_words_after_it_is_cut(model_title, expected):
             "health lens to policy. Program Coordinator (Remote) or Program Coordinator II.")
     checked = check_answer(answer(title=model_title), text)
     assert checked.job.title == expected
+
+
+def test_a_heading_run_into_a_value_is_left_out():
+    text = ("Company DescriptionTailspin is an on-demand storage company. JOB ANNOUNCEMENT "
+            "Hiring Manager Assistant wanted. A Job Coach helps too.")
+    checked = check_answer(answer(title="JOB ANNOUNCEMENT Hiring Manager Assistant",
+                                  company="Description Tailspin"), text)
+    assert (checked.job.title, checked.job.company) == ("Hiring Manager Assistant", "Tailspin")
+    kept = check_answer(answer(title="Job Coach", company="Tailspin"), text)
+    assert (kept.job.title, kept.job.company) == ("Job Coach", "Tailspin")
