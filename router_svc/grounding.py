@@ -192,9 +192,11 @@ def reads_as_a_sentence(title: str) -> bool:
     return len(words) > MAX_TITLE_WORDS or bool(_CLAUSE_WORDS & set(words))
 
 
-# Web and mail addresses: a name found only inside one ("jobs@northwind-health.org") is not
-# the organisation's name as the posting writes it.
-_ADDRESS = re.compile(r"\S+@\S+|\b(?:https?://|www\.)\S+")
+# Web and mail addresses (a bare domain in lower case: "Salesforce.com" is written as a
+# name): a name found only inside one ("jobs@northwind-health.org") is not the
+# organisation's name as the posting writes it.
+_ADDRESS = re.compile(r"\S+@\S+|\b(?:https?://|www\.)\S+"
+                      r"|\b[a-z0-9-]+\.(?:com|org|net|edu|gov|io|co|us|ai|info|biz)\b\S*")
 
 
 def runs_on(title: str, stated: str) -> bool:
@@ -204,8 +206,9 @@ def runs_on(title: str, stated: str) -> bool:
     key, whole = norm(stated), norm(title)
     if not key or not whole.startswith(key + " ") or "(" in title:
         return False
-    extra = whole[len(key):]
-    return len(extra.split()) >= 2 and not names_a_role(extra, plural=False)  # "Advocates"
+    extra = whole[len(key):].split()
+    return len(extra) >= 2 and extra[0] not in ("of", "for", "in", "to", "and") \
+        and not names_a_role(" ".join(extra), plural=False)  # "GM of ...", "... Advocates"
 
 
 def _is_company(value: str, location: str | None, text: str) -> bool:

@@ -518,7 +518,8 @@ def test_a_title_naming_no_job_gives_way_to_the_one_stated():
 
 def test_a_company_only_in_a_mail_or_web_address_is_not_named():
     text = ("Send your resume to jobs@wingtipadvocates.org. Wingtip Advocates has an "
-            "immediate opening for a coordinator. Visit https://www.wingtipadvocates.org.")
+            "immediate opening for a coordinator. Visit https://www.wingtipadvocates.org. "
+            "Company's website: wingtipadvocates.org")
     checked = check_answer(answer(company="wingtipadvocates"), text)
     assert checked.job.company == "Wingtip Advocates"
 
@@ -527,10 +528,12 @@ def test_a_company_only_in_a_mail_or_web_address_is_not_named():
     ("Program Coordinator: CLIMATE-NV Wingtip Advocates", "Program Coordinator"),
     ("Program Coordinator (Remote)", "Program Coordinator (Remote)"),  # a part of a title
     ("Program Coordinator II", "Program Coordinator II"),
+    ("Program Coordinator of Health Policy", "Program Coordinator of Health Policy"),
 ])
 def test_a_title_run_on_into_the_words_after_it_is_cut(model_title, expected):
     text = ("JOB ANNOUNCEMENT Program Coordinator: CLIMATE-NV Wingtip Advocates brings a "
-            "health lens to policy. Program Coordinator (Remote) or Program Coordinator II.")
+            "health lens to policy. Program Coordinator (Remote) or Program Coordinator II. Or "
+            "Program Coordinator of Health Policy.")
     checked = check_answer(answer(title=model_title), text)
     assert checked.job.title == expected
 
