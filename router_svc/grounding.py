@@ -10,10 +10,12 @@ through these checks (answer.check_answer) before it is returned:
   missed from a clearly marked mention; drops figures the text does not state. The source
   is recorded in a note.
 - title, company, location and skills must be found in the posting after normalising case,
-  whitespace and punctuation, and a title must not be a sentence of it. A title, company or
-  location the model missed or did not take from the posting is taken from what the field
-  readers find stated (fields.py); without one it is dropped, as is a skill not in the
-  posting.
+  whitespace and punctuation (a company outside a web or mail address), a title must not be
+  a sentence of it, nor a phrase naming no job where the posting states one that does, a
+  company not a job, a location not "One location". A title, company or location the model
+  missed or did not take from the posting is taken from what the field readers find stated
+  (fields.py); without one it is dropped, as is a skill not in the posting. A page heading
+  run into a value ("Description Clutter") is left out.
 - nothing is copied from the prompt's worked examples: a requirement, benefit or skill that
   is an example's value and not in the posting is dropped, a copied description is replaced
   by the posting's own sentences about the role (measured on the embedded model: 85 of 120
@@ -272,10 +274,11 @@ def ground_strings(job: JobPosting, text: str,
                              or not _is_company(job.company, job.location, unglue(text))):
         _stated("company", job.company, find_company(text),
                 "not an organisation named in the posting", update, notes)
-    if asked("location") and (job.location is None or not found_in(job.location, normalised)
-                              or NOT_A_PLACE.match(job.location)):
+    if asked("location") and (job.location is None or not found_in(job.location, normalised)):
         _stated("location", job.location, find_location(text), "not in the posting",
                 update, notes)
+    elif asked("location") and NOT_A_PLACE.match(job.location):  # "One location"
+        _stated("location", job.location, find_location(text), "not a place", update, notes)
     for field in ("title", "company", "location"):  # the posting's own spelling
         value = update.get(field, getattr(job, field))
         if asked(field) and value is not None and as_written(value, text) != value:
