@@ -1,8 +1,10 @@
 """Deterministic readers for the title, company and location a posting states in a form
 that leaves no doubt: a labelled line ("Job Title: ..."), a hiring sentence ("We are
-looking for a Senior Data Engineer"), a company's own sentence ("At Northwind, we ...",
-"Northwind is an equal opportunity employer", or a name the text keeps using as the
-organisation: "Northwind's", "When Northwind started", "at Northwind"), a US "City, ST".
+looking for a Senior Data Engineer"), "As a Diversity Sourcer, you", "The Branch Assistant
+plays ...", a company's own sentence ("At Northwind, we ...", "Northwind is a leading
+lender", "Northwind is an equal opportunity employer", or a name the text keeps using as
+the organisation: "Northwind's", "When Northwind started", "at Northwind"), a US "City, ST".
+A title found by the looser patterns must contain a noun jobs are named by (ROLE_NOUNS).
 Text flattened from a page glues headings to the words around them ("Company
 DescriptionNorthwind builds", "Payroll ClerkReports to:"): the readers see them apart.
 
