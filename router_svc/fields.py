@@ -31,8 +31,9 @@ STATE_NAMES = ("Alabama|Alaska|Arizona|Arkansas|California|Colorado|Connecticut|
                "|Wisconsin|Wyoming")
 
 # A capitalised name: words that start upper-case (or digits), joined by a few small words.
-# dots only inside ("Salesforce.com"); a lower-case start before a capital ("iRhythm")
-_CAP = r"(?:[A-Z0-9]|[a-z](?=[A-Z]))[\w&'’+-]*(?:\.[\w&'’+-]+)*"
+# dots only inside ("Salesforce.com"); a lower-case start before a capital ("iRhythm"); a
+# name's own exclamation mark
+_CAP = r"(?:[A-Z0-9]|[a-z](?=[A-Z]))[\w&'’+-]*(?:\.[\w&'’+-]+)*(?:!(?=[ \t,]))?"  # "Weee!"
 _NAME = rf"{_CAP}(?:[ \t](?:(?:of|and|for|&|de|du|la)[ \t](?:the[ \t])?|the[ \t])?{_CAP}){{0,5}}"
 # Words that begin sentences or headings, never a company or a job by themselves.
 _GENERIC = {"we", "our", "you", "your", "the", "this", "it", "they", "he", "she", "us", "job",
@@ -49,7 +50,7 @@ _GENERIC = {"we", "our", "you", "your", "the", "this", "it", "they", "he", "she"
 # Headings that flattened text glues to the word before them ("ClerkReports to:"), and
 # the long ones it glues to the word after them ("DescriptionNorthwind builds"). A whole
 # heading word is needed, so "PayPal" or "YouTube" stay whole.
-_HEADINGS = ("Reports|Location|Company|Description|Overview|Summary|Responsibilities|"
+_HEADINGS = ("Reports|Reporting|Location|Company|Description|Overview|Summary|Responsibilities|"
              "Requirements|Qualifications|Benefits|About|Salary|Compensation|Pay|Job|Position|"
              "Title|Department|Schedule|Duties|Opportunity|The|We|Our|You|Your|Who|What")
 _GLUED_AFTER = re.compile(rf"(?<=[a-z)])(?=(?:{_HEADINGS})\b)")
@@ -178,6 +179,12 @@ _THE_TITLE_DOES = re.compile(rf"\bThe[ \t]+(?P<v>{_TITLE_PHRASE})(?:[ \t]+role)?
                              r"|reports|plays|serves|supports|provides|performs|works|assists"
                              r"|manages|leads|oversees|directly|can|has|shall|develops"
                              r"|coordinates|monitors|maintains)\b")
+# "... administration. Business Intern Duties and Responsibilities ...": a title as the
+# heading of its own section.
+_TITLE_THEN_SECTION = re.compile(
+    r"(?:^|[.!?][ \t]+|[ \t]{2,})(?P<v>" + _TITLE_PHRASE.replace("{0,7}", "{0,7}?")
+    + r")[ \t]+(?=(?:Duties|Responsibilities|Requirements|Qualifications|Job Description"
+    r"|Job Summary|Position Summary|Summary|Overview|Essential Functions)\b)")
 # "As a Diversity Sourcer, you'll ...", "As Northwind's Curriculum Specialist, you will".
 _AS_TITLE = re.compile(rf"\bAs[ \t]+(?:an?[ \t]+|the[ \t]+|{_NAME}['’]s[ \t]+)?(?P<v>{_TITLE_PHRASE})"
                        r"(?:[ \t]*,|[ \t]+(?:you|at|for|with|on|in|within|your|we)\b)")
@@ -247,7 +254,7 @@ def find_title(text: str) -> Found | None:
     leading = _leading_title(text)
     if leading is not None:
         return leading
-    for pattern in (_HIRING, _AS_TITLE, _THE_TITLE_DOES):
+    for pattern in (_HIRING, _AS_TITLE, _THE_TITLE_DOES, _TITLE_THEN_SECTION):
         for m in pattern.finditer(text):
             value = _title_value(m)
             if _usable(value) and names_a_role(value):
@@ -284,7 +291,8 @@ _COMPANY_PATTERNS = [
                rf"(?:[ \t]+(?:is|are)[ \t]+|,[ \t]*)(?:a|an|the|one[ \t]+of[ \t]+the)[ \t]+"
                rf"[^.,;:]{{0,80}}?\b{_ORGANISATION_NOUN}\b"),
     # "About Northwind:" / "About Us Northwind is ..."
-    re.compile(rf"\bAbout(?:[ \t]+Us)?[ \t]*:?[ \t]+(?P<v>{_NAME}){_LEGAL}(?:[ \t]*:|[ \t]+(?:is|was|has|helps|builds|provides|offers)\b)"),
+    re.compile(rf"\b(?:About|ABOUT)(?:[ \t]+(?:Us|US))?[ \t]*:?[ \t]+(?P<v>{_NAME}){_LEGAL}(?:[ \t]*:"
+               r"|[ \t]+(?:is|was|has|helps|builds|provides|offers|We|Our)\b)"),
     # "Join Northwind" (not "join our team")
     re.compile(rf"\b[Jj]oin(?:ing)?[ \t]+(?P<v>{_NAME})"),
 ]

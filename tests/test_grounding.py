@@ -453,6 +453,9 @@ def test_a_sentence_of_the_posting_is_not_its_title(model_title, expected):
      "Measure + Install Helper"),
     ("Position: Full-Time (visa sponsorship available) We are hiring a Family Physician.",
      "Family Physician"),
+    # a title as the heading of its own section; a supervisor's title after "Reports To:" is not
+    ("Reports To: Director of Finance Position Summary We grow. Finance Intern Duties and "
+     "Responsibilities Reconcile accounts.", "Finance Intern"),
     # capitalised words naming no job are not a title: "The Bay Area is", "The SFI must"
     ("The Bay Area is home to our lab. The SFI must be renewed yearly.", None),
 ])
@@ -472,6 +475,10 @@ def test_titles_named_by_the_nouns_jobs_are_named_by(text, title):
     ("Wingtip Partners has a need for a marketing coordinator to run events.", "Wingtip Partners"),
     ("Woodgrove Advocates has an immediate opening for a project coordinator.",
      "Woodgrove Advocates"),
+    # a heading in capitals before the company's sentence; a name with its own "!"
+    ("ABOUT WOODGROVE We provide friendly financing for solar homes.", "WOODGROVE"),
+    ("Yeee!, based in Reno, delivers groceries. Yeee! is growing fast. Yeee! has 90 staff.",
+     "Yeee!"),
     # names joined by "of the", a lower-case start before a capital
     ("Friends of the Riverside Library is an equal opportunity employer.",
      "Friends of the Riverside Library"),
