@@ -175,7 +175,8 @@ _HIRING = re.compile(r"\b(?:looking for|seeking|seeks|hiring|searching for|in se
                      rf"(?P<v>{_TITLE_PHRASE})")
 # "The Network Engineer is responsible for ...", "The Branch Assistant I plays ...": the
 # way descriptions open a sentence about the job.
-_THE_TITLE_DOES = re.compile(rf"\bThe[ \t]+(?P<v>{_TITLE_PHRASE})(?:[ \t]+role)?[ \t]+(?:is|will|must"
+_THE_TITLE_DOES = re.compile(rf"\bThe[ \t]+(?P<v>{_TITLE_PHRASE})(?:[ \t]+role)?[ \t]+"
+                             r"(?:is|will|must"
                              r"|reports|plays|serves|supports|provides|performs|works|assists"
                              r"|manages|leads|oversees|directly|can|has|shall|develops"
                              r"|coordinates|monitors|maintains)\b")
@@ -186,7 +187,8 @@ _TITLE_THEN_SECTION = re.compile(
     + r")[ \t]+(?=(?:Duties|Responsibilities|Requirements|Qualifications|Job Description"
     r"|Job Summary|Position Summary|Summary|Overview|Essential Functions)\b)")
 # "As a Diversity Sourcer, you'll ...", "As Northwind's Curriculum Specialist, you will".
-_AS_TITLE = re.compile(rf"\bAs[ \t]+(?:an?[ \t]+|the[ \t]+|{_NAME}['’]s[ \t]+)?(?P<v>{_TITLE_PHRASE})"
+_AS_TITLE = re.compile(rf"\bAs[ \t]+(?:an?[ \t]+|the[ \t]+|{_NAME}['’]s[ \t]+)?"
+                       rf"(?P<v>{_TITLE_PHRASE})"
                        r"(?:[ \t]*,|[ \t]+(?:you|at|for|with|on|in|within|your|we)\b)")
 # Headings a flattened page runs into the value after them ("JOB ANNOUNCEMENT Project
 # Coordinator", "Description Clutter is ..."): these words never begin a title or a name;
@@ -291,7 +293,8 @@ _COMPANY_PATTERNS = [
                rf"(?:[ \t]+(?:is|are)[ \t]+|,[ \t]*)(?:a|an|the|one[ \t]+of[ \t]+the)[ \t]+"
                rf"[^.,;:]{{0,80}}?\b{_ORGANISATION_NOUN}\b"),
     # "About Northwind:" / "About Us Northwind is ..."
-    re.compile(rf"\b(?:About|ABOUT)(?:[ \t]+(?:Us|US))?[ \t]*:?[ \t]+(?P<v>{_NAME}){_LEGAL}(?:[ \t]*:"
+    re.compile(rf"\b(?:About|ABOUT)(?:[ \t]+(?:Us|US))?[ \t]*:?[ \t]+(?P<v>{_NAME}){_LEGAL}"
+               r"(?:[ \t]*:"
                r"|[ \t]+(?:is|was|has|helps|builds|provides|offers|We|Our)\b)"),
     # "Join Northwind" (not "join our team")
     re.compile(rf"\b[Jj]oin(?:ing)?[ \t]+(?P<v>{_NAME})"),
