@@ -317,7 +317,11 @@ _ORG_CONTEXTS = [
 ]
 # Capitalised words these contexts meet that are never the organisation ("Bachelor's").
 _NOT_ORGANISATIONS = {"let", "bachelor", "master", "associate", "doctor", "today", "here",
-                      "there", "what", "that", "everyone", "employee", "employees"}
+                      "there", "what", "that", "everyone", "employee", "employees",
+                      # possessives of people and places ("Best Children's Hospitals")
+                      "children", "women", "men", "people", "world", "nation", "america",
+                      "country", "year", "customer", "customers", "client", "patient",
+                      "patients", "student", "students", "member", "members"}
 
 
 def _company_name(value: str) -> str:
@@ -343,11 +347,28 @@ def _spelled_out(value: str, text: str) -> str:
     return value
 
 
+# Role nouns organisations' names also end in ("CSI Tech", "Principal", "Mercy Partner").
+_ALSO_NAMES = {"tech", "principal", "head", "lead", "member", "partner", "fellow", "owner",
+               "guard", "agent", "trader", "producer", "developer", "designer", "advisor"}
+# Small words a name may carry in lower case ("Friends of the Earth", "Teach for America").
+_NAME_CONNECTORS = {"of", "and", "the", "for", "&", "de", "du", "la", "in", "on", "at", "to",
+                    "a", "an", "with", "without", "y", "et", "und"}
+
+
 def names_a_job(name: str) -> bool:
     """A name ending in a role noun ("Director", "Chief Product Officer") is a job, not an
     organisation (an acronym such as "GM" may be either, and stays)."""
     last = name.split()[-1] if name.split() else ""
-    return last.lower() in ROLE_NOUNS and not last.isupper()
+    return last.lower() in ROLE_NOUNS - _ALSO_NAMES and not last.isupper()
+
+
+def reads_as_a_name(value: str) -> bool:
+    """Written as a name: its words capitalised but for small connectors and one brand
+    written in lower case ("dbt Labs"); "Entry Level or Junior candidates" is not."""
+    words = value.split()
+    lower = [w for w in words if w == w.lower() and w not in _NAME_CONNECTORS
+             and any(c.isalpha() for c in w)]
+    return not lower or len(lower) == 1 and len(words) > 1
 
 
 def _usable_company(value: str) -> bool:
@@ -390,10 +411,12 @@ def _recurring_organisation(text: str) -> Found | None:
                 seen.setdefault(value, []).append(_clean(m.group(0))[:60])
     if not seen:
         return None
-    best = max(seen, key=lambda v: len(seen[v]))  # the first met wins a tie
-    if len(seen[best]) < 2:
+    # a name counts where it ends a longer match too ("Supporting Zipline's")
+    uses = {v: [e for o in seen if o == v or o.endswith(" " + v) for e in seen[o]] for v in seen}
+    best = max(uses, key=lambda v: len(uses[v]))  # the first met wins a tie
+    if len(uses[best]) < 2:
         return None
-    return Found(best, " ... ".join(seen[best][:2]))
+    return Found(best, " ... ".join(uses[best][:2]))
 
 
 # ---- location --------------------------------------------------------------------------------

@@ -29,8 +29,8 @@ import re
 from dataclasses import replace
 
 from router_svc.fields import (NOT_A_PLACE, Found, find_company, find_location, find_summary,
-                               find_title, names_a_job, names_a_role, unglue,
-                               without_heading)
+                               find_title, names_a_job, names_a_role, reads_as_a_name,
+                               unglue, without_heading)
 from router_svc.salary import SalaryMention, find_salaries, plausible
 from router_svc.schema import JobPosting
 
@@ -215,7 +215,7 @@ def runs_on(title: str, stated: str) -> bool:
 
 def _is_company(value: str, location: str | None, text: str) -> bool:
     return (norm(value) not in NOT_A_COMPANY and norm(value) != norm(location)
-            and not looks_like_a_place(value) and not names_a_job(value)
+            and not looks_like_a_place(value) and not names_a_job(value) and reads_as_a_name(value)
             and found_in(value, norm(_ADDRESS.sub(" ", text))))
 
 

@@ -488,6 +488,11 @@ def test_titles_named_by_the_nouns_jobs_are_named_by(text, title):
      None),
     ("Compliance Analyst Northwind Ventures (known as \"NV1\") is a venture capital firm.",
      "Northwind Ventures"),
+    # a name ending in a word jobs are also named by ("Tech") is still a name
+    ("Proseware Tech is searching for a Senior Guidewire Developer.", "Proseware Tech"),
+    # a name counted where a heading's word runs into it; possessives of people are not names
+    ("We fly drones to optimize Fabrikam's systems. Grow - Supporting Fabrikam's efforts to "
+     "scale. Ranked among Best Children's Hospitals. Children's care matters.", "Fabrikam"),
     # an acronym the text spells out is named in full
     ("The Public Employees Benefit Office (PEBO) runs pensions. PEBO is an Equal "
      "Opportunity Employer.", "Public Employees Benefit Office"),
@@ -553,3 +558,13 @@ def test_a_heading_run_into_a_value_is_left_out():
     assert (checked.job.title, checked.job.company) == ("Hiring Manager Assistant", "Tailspin")
     kept = check_answer(answer(title="Job Coach", company="Tailspin"), text)
     assert (kept.job.title, kept.job.company) == ("Job Coach", "Tailspin")
+
+
+@pytest.mark.parametrize("company, kept", [
+    ("JD Entry Level or Junior candidates", None),  # a phrase of the posting, not a name
+    ("dbt Labs", "dbt Labs"), ("Friends of the Earth", "Friends of the Earth"),
+])
+def test_a_company_is_written_as_a_name(company, kept):
+    text = (f"JD Entry Level or Junior candidates welcome. {company} builds tools. "
+            "Friends of the Earth and dbt Labs are partners.")
+    assert check_answer(answer(company=company), text).job.company == kept
