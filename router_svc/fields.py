@@ -151,8 +151,7 @@ _NEXT_LABEL = (r"\s+(?-i:(?:(?:Position|Job|Employment|Work|Pay|Salary|Reports|S
                r"|Company|Department|Closing|Posting|Application|Hiring|Benefit|Contract|Security)"
                r"[ \t][A-Za-z][a-z]*|[A-Z][a-z]+)[ \t]*:)")
 _TITLE_LABEL = re.compile(r"\b(?:job\s*title|position\s*title|position|title|role)\s*:\s*"
-                          r"(?P<v>[^\n|;:•*]{3,80}?)(?=\s*(?:\n|\||;|•|\*|\s{2}|$|\.\s|"
-                          r"\b(?:Location|Company|Salary|Pay|Job\s*Type|Department|Reports)\b)"
+                          r"(?P<v>[^\n|;:•*]{3,80}?)(?=\s*(?:\n|\||;|•|\*|\s{2}|$|\.\s)"
                           rf"|{_NEXT_LABEL})", re.I)
 # Title words: capitalised, with the connectors titles use ("Manager of Sales", "R&D / QA").
 # A dot belongs to a word only inside it ("Node.js") or after the abbreviations titles use
@@ -168,18 +167,12 @@ _TITLE_THEN_PLACE = re.compile(rf"^\s*(?P<v>{_TITLE_PHRASE})[ \t]+"
 _HIRING = re.compile(r"\b(?:looking for|seeking|seeks|hiring|searching for|in search of|recruiting"
                      r"|has an opening for|is in need of)\s+(?:(?:applicants|candidates)\s+for\s+)?"
                      r"(?:(?:an?|the|our|one|two)\s+)?"
-                     r"(?:(?:talented|motivated|experienced|dynamic|skilled|passionate|"
-                     r"qualified|dedicated|driven|energetic|enthusiastic|detail-oriented|"
-                     r"highly|self-motivated|full[- ]time|part[- ]time|remote|new|proven|"
-                     r"aspiring|bright|creative|seasoned)[ ,]+)*"
+                     r"(?:[a-z][\w-]*,?[ \t]+){0,4}"  # "an analytical and detail-oriented"
                      rf"(?P<v>{_TITLE_PHRASE})")
 # "The Network Engineer is responsible for ...", "The Branch Assistant I plays ...": the
 # way descriptions open a sentence about the job.
-_THE_TITLE_DOES = re.compile(rf"\bThe[ \t]+(?P<v>{_TITLE_PHRASE})(?:[ \t]+role)?[ \t]+"
-                             r"(?:is|will|must"
-                             r"|reports|plays|serves|supports|provides|performs|works|assists"
-                             r"|manages|leads|oversees|directly|can|has|shall|develops"
-                             r"|coordinates|monitors|maintains)\b")
+_THE_TITLE_DOES = re.compile(rf"(?:\bThe|,[ \t]+the)[ \t]+(?P<v>{_TITLE_PHRASE})(?:[ \t]+role)?[ \t]+"
+                             r"(?:is|will|must|can|has|shall|directly|[a-z]{2,}s)\b")  # "plans"
 # "... administration. Business Intern Duties and Responsibilities ...": a title as the
 # heading of its own section.
 _TITLE_THEN_SECTION = re.compile(

@@ -453,6 +453,14 @@ def test_a_sentence_of_the_posting_is_not_its_title(model_title, expected):
      "Measure + Install Helper"),
     ("Position: Full-Time (visa sponsorship available) We are hiring a Family Physician.",
      "Family Physician"),
+    # any describing words before the title; any verb of the job's own sentence
+    ("We are seeking an analytical and detail-oriented Store Systems Administrator to join.",
+     "Store Systems Administrator"),
+    ("Under general direction, the Assistant Registrar plans, coordinates and records.",
+     "Assistant Registrar"),
+    # a labelled title runs to its end, past words that are also labels elsewhere
+    ("Position Title:  Information Technology (IT) Department Assistant  Reports To: CIO",
+     "Information Technology (IT) Department Assistant"),
     # a title as the heading of its own section; a supervisor's title after "Reports To:" is not
     ("Reports To: Director of Finance Position Summary We grow. Finance Intern Duties and "
      "Responsibilities Reconcile accounts.", "Finance Intern"),
