@@ -357,11 +357,10 @@ def names_a_job(name: str) -> bool:
 
 def reads_as_a_name(value: str) -> bool:
     """Written as a name: its words capitalised but for small connectors and one brand
-    written in lower case ("dbt Labs"); "Entry Level or Junior candidates" is not."""
-    words = value.split()
-    lower = [w for w in words if w == w.lower() and w not in _NAME_CONNECTORS
+    written in lower case ("dbt Labs", "a16z"); "Entry Level or Junior candidates" is not."""
+    lower = [w for w in value.split() if w == w.lower() and w not in _NAME_CONNECTORS
              and any(c.isalpha() for c in w)]
-    return not lower or len(lower) == 1 and len(words) > 1
+    return len(lower) <= 1
 
 
 def _usable_company(value: str) -> bool:

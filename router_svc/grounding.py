@@ -203,11 +203,15 @@ _ADDRESS = re.compile(r"\S+@\S+|\b(?:https?://|www\.)\S+"
 
 def runs_on(title: str, stated: str) -> bool:
     """`title` is `stated` run on into two or more words naming no one job: "Project
-    Coordinator: Wingtip Advocates", "Compliance Analyst Northwind Ventures" (a level or a
-    parenthesis, "Data Engineer (Remote)", is part of a title)."""
+    Coordinator: Wingtip Advocates", "Compliance Analyst Northwind Ventures" (a level, a
+    parenthesis or a part after a dash, "Data Engineer (Remote)", "Attorney - Tampa Bay",
+    is part of a title)."""
     key, whole = norm(stated), norm(title)
     if not key or not whole.startswith(key + " ") or "(" in title:
         return False
+    written = as_written(stated, title)
+    if title[title.find(written) + len(written):].lstrip()[:1] in ("-", "–", "—", ",", "|"):
+        return False  # its own qualifier: "Family Law Attorney - Experienced - Tampa Bay"
     extra = whole[len(key):].split()
     return len(extra) >= 2 and extra[0] not in ("of", "for", "in", "to", "and") \
         and not names_a_role(" ".join(extra), plural=False)  # "GM of ...", "... Advocates"

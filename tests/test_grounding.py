@@ -549,11 +549,12 @@ def test_a_company_only_in_a_mail_or_web_address_is_not_named():
     ("Program Coordinator (Remote)", "Program Coordinator (Remote)"),  # a part of a title
     ("Program Coordinator II", "Program Coordinator II"),
     ("Program Coordinator of Health Policy", "Program Coordinator of Health Policy"),
+    ("Program Coordinator - Policy Team Reno", "Program Coordinator - Policy Team Reno"),
 ])
 def test_a_title_run_on_into_the_words_after_it_is_cut(model_title, expected):
     text = ("JOB ANNOUNCEMENT Program Coordinator: CLIMATE-NV Wingtip Advocates brings a "
             "health lens to policy. Program Coordinator (Remote) or Program Coordinator II. Or "
-            "Program Coordinator of Health Policy.")
+            "Program Coordinator of Health Policy. Program Coordinator - Policy Team Reno.")
     checked = check_answer(answer(title=model_title), text)
     assert checked.job.title == expected
 
@@ -570,9 +571,9 @@ def test_a_heading_run_into_a_value_is_left_out():
 
 @pytest.mark.parametrize("company, kept", [
     ("JD Entry Level or Junior candidates", None),  # a phrase of the posting, not a name
-    ("dbt Labs", "dbt Labs"), ("Friends of the Earth", "Friends of the Earth"),
+    ("dbt Labs", "dbt Labs"), ("Friends of the Earth", "Friends of the Earth"), ("a16z", "a16z"),
 ])
 def test_a_company_is_written_as_a_name(company, kept):
     text = (f"JD Entry Level or Junior candidates welcome. {company} builds tools. "
-            "Friends of the Earth and dbt Labs are partners.")
+            "Friends of the Earth, a16z and dbt Labs are partners.")
     assert check_answer(answer(company=company), text).job.company == kept
