@@ -218,8 +218,13 @@ def runs_on(title: str, stated: str) -> bool:
 
 
 def _is_company(value: str, location: str | None, text: str) -> bool:
+    """An organisation the posting names: not a place or a placeholder, outside a web or mail
+    address, written as a name and not a job ("Director") unless it is a line of its own,
+    as a page's company line is ("Special Counsel")."""
+    own_line = any(norm(line) == norm(value) for line in text.splitlines())
     return (norm(value) not in NOT_A_COMPANY and norm(value) != norm(location)
-            and not looks_like_a_place(value) and not names_a_job(value) and reads_as_a_name(value)
+            and not looks_like_a_place(value)
+            and (own_line or not names_a_job(value) and reads_as_a_name(value))
             and found_in(value, norm(_ADDRESS.sub(" ", text))))
 
 

@@ -109,6 +109,15 @@ def test_a_value_copied_from_glued_text_is_not_counted_as_invented():
     assert tally.rates()["strings_in_text"] == {"hits": 1, "total": 2, "rate": 0.5}
 
 
+@pytest.mark.parametrize("answer, label, same", [
+    ("Phoenix, AZ", "US, AZ, Phoenix", True), ("Washington DC", "US, DC, Washington", True),
+    ("Rockville, MD", "US, MD, ", True), ("Austin", "Austin, TX", True),
+    ("Fort Worth, TX", "US, FL, Fort Worth", False), ("Dallas, TX", "US, TX, Austin", False),
+])
+def test_a_place_is_the_same_however_its_parts_are_ordered(answer, label, same):
+    assert scoring.same_place(answer, label) is same
+
+
 @needs_shared_data
 def test_reading_the_shared_evaluation_data():
     rows = datasets.emscad(DEFAULT_DATA, 500)

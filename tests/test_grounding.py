@@ -577,3 +577,13 @@ def test_a_company_is_written_as_a_name(company, kept):
     text = (f"JD Entry Level or Junior candidates welcome. {company} builds tools. "
             "Friends of the Earth, a16z and dbt Labs are partners.")
     assert check_answer(answer(company=company), text).job.company == kept
+
+
+def test_a_pages_company_line_is_the_company_whatever_its_words():
+    text = ("Patent Paralegal\nSpecial Counsel\nBeaverton, OR\n\nOur client is a firm.\n"
+            "Director of IP: Special Counsel reviews filings.")
+    assert check_answer(answer(company="Special Counsel"), text).job.company == \
+        "Special Counsel"
+    # the same words inside a sentence are a job
+    assert check_answer(answer(company="Special Counsel"),
+                        "The Special Counsel reviews filings.").job.company is None

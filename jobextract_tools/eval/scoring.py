@@ -32,6 +32,16 @@ def soft_match(a: str, b: str) -> bool:
     return bool(a and b) and (a in b or b in a)
 
 
+def same_place(answer: str, label: str) -> bool:
+    """The same place however its parts are ordered: "Phoenix, AZ" is "US, AZ, Phoenix";
+    an answer naming more of it than a label that gives only the state ("Rockville, MD" for
+    "US, MD, ") or less ("Austin" for "Austin, TX") matches, as soft_match does."""
+    if soft_match(answer, label):
+        return True
+    words = [set(norm(place).split()) - {"us", "usa"} for place in (answer, label)]
+    return all(words) and (words[0] <= words[1] or words[1] <= words[0])
+
+
 def company_core(name: str) -> str:
     words = norm(name).split()
     while words and words[-1] in LEGAL_WORDS:
@@ -118,7 +128,7 @@ def score(posting: Posting, job: pb.JobPosting, tally: Tally, skills: dict) -> N
         tally.add("title_relaxed", soft_match(job.title, labels["title"]))
         if labels["location"].strip(", "):
             tally.add("location_relaxed", job.HasField("location")
-                      and soft_match(job.location, labels["location"]))
+                      and same_place(job.location, labels["location"]))
         if labels["salary"]:
             low, high = labels["salary"]
             tally.add("salary_min", job.HasField("salary_min") and close(job.salary_min, low))
@@ -136,7 +146,7 @@ def score(posting: Posting, job: pb.JobPosting, tally: Tally, skills: dict) -> N
             tally.add("company", job.HasField("company") and soft_match(job.company, core))
         if labels["location"] and found_in(labels["location"], text):
             tally.add("location_relaxed", job.HasField("location")
-                      and soft_match(job.location, labels["location"]))
+                      and same_place(job.location, labels["location"]))
         score_salary(labels, posting.text, job, tally)
     else:
         gold = labels["skills"]
