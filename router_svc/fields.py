@@ -69,7 +69,9 @@ def unglue(text: str) -> str:
 class Found:
     value: str
     evidence: str
-    labelled: bool = False  # the posting labels it ("Job Title: ..."): nothing is surer
+    # the posting gives it as its title: a labelled line ("Job Title: ...") or a page's
+    # first line naming a job ("Retail Sales Associate (Morning Shift)"); nothing is surer
+    headline: bool = False
 
 
 def _clean(value: str) -> str:
@@ -115,16 +117,16 @@ _US_PLACE = re.compile(rf"(?!(?:US|USA|United States)\b)(?P<v>{_CITY},[ \t]?(?:{
 # title the looser patterns find ("The ... will", "As a ...", the words a text starts with)
 # must contain one, so "The Bay Area is" or "The SFI must" are not taken for titles.
 ROLE_NOUNS = frozenset("""
-    accountant actuary adjuster administrator admin advisor adviser advocate agent aide
+    accountant actuary adjuster administrator admin asst assoc advisor adviser advocate agent aide
     ambassador analyst apprentice architect archivist artist assembler assistant associate
     attendant attorney auditor banker barista bartender bookkeeper broker buyer carpenter
     caregiver cashier ceo cfo chef cio ciso clerk clinician closer cmo coach coo cook
     coordinator copywriter correspondent counsel counselor counsellor cto curator custodian
-    dba dentist designer developer director dispatcher driver economist editor educator
+    dba dentist designer developer dir director dispatcher driver economist editor educator
     electrician engineer estimator evangelist examiner executive expert fabricator
     facilitator fellow foreman generalist gm guard handler head helper hygienist inspector
     installer instructor intern interpreter investigator janitor journalist laborer lawyer
-    lead leader liaison librarian loader machinist manager marketer mechanic member mentor
+    lead leader liaison librarian loader machinist manager marketer mgr mechanic member mentor
     navigator negotiator nurse officer operator organizer organiser originator owner packer
     painter paralegal paramedic partner pharmacist photographer physician picker planner
     plumber porter practitioner president principal processor producer professor programmer
@@ -230,18 +232,22 @@ def _title_value(match: re.Match) -> str:
 
 
 def find_title(text: str) -> Found | None:
-    """A title the posting states: a labelled line; its first line (a short line without
-    sentence punctuation, as a page copy starts) or, in text copied as one line, the words
-    before the job's "City, ST" or the title it starts with; a hiring sentence ("looking for
-    a ..."); "As a ..., you"; "The ... will"."""
+    """A title the posting states: its first line (a short line without sentence
+    punctuation or a label, as a page copy starts), first of all where it names a job; a
+    labelled line; in text copied as one line, the words before the job's "City, ST" or the
+    title it starts with; a hiring sentence ("looking for a ..."); "As a ..., you"; "The ...
+    will"."""
     text = unglue(text)
+    first = next((line.strip() for line in text.splitlines() if line.strip()), "")
+    first_line = first != text.strip() and 3 <= len(first) <= 80 and len(first.split()) <= 10 \
+        and first[0].isupper() and not re.search(r"[.!?]$|:|\b(?:we|our|you)\b", first, re.I)
+    if first_line and names_a_role(first):
+        return Found(_clean(first), first, headline=True)
     for m in _TITLE_LABEL.finditer(text):
         value = _clean(m["v"])
         if _usable(value) and not _EMPLOYMENT_TYPE.match(value):
-            return Found(value, _clean(m.group(0))[:120], labelled=True)
-    first = next((line.strip() for line in text.splitlines() if line.strip()), "")
-    if first != text.strip() and 3 <= len(first) <= 80 and len(first.split()) <= 10 \
-            and first[0].isupper() and not re.search(r"[.!?:]$|\b(?:we|our|you)\b", first, re.I):
+            return Found(value, _clean(m.group(0))[:120], headline=True)
+    if first_line:
         return Found(_clean(first), first)
     for m in _TITLE_THEN_PLACE.finditer(text):
         if _usable(_title_value(m)):

@@ -268,12 +268,12 @@ def ground_strings(job: JobPosting, text: str,
         # "full-cycle business recruiting experience": a phrase of the posting naming no job
         _stated("title", job.title, stated_title, "it names no job", update, notes)
     elif stated_title is not None and norm(stated_title.value) != norm(job.title) and (
-            stated_title.labelled or found_in(job.title, norm(stated_title.value))
+            stated_title.headline or found_in(job.title, norm(stated_title.value))
             or runs_on(job.title, stated_title.value)):
-        # the posting labels its title ("Job title: ..."), the model shortened the one the
-        # posting states ("Data Analyst" of "Medicaid Data Analyst (Temporary)"), or ran it
-        # on into the words after it ("Compliance Analyst Northwind Ventures")
-        why = ("the posting labels its title" if stated_title.labelled else
+        # the posting gives its title (a label, a page's first line), the model shortened
+        # the one the posting states ("Data Analyst" of "Medicaid Data Analyst (Temporary)"),
+        # or ran it on into the words after it ("Compliance Analyst Northwind Ventures")
+        why = ("the posting gives it as its title" if stated_title.headline else
                "a part of it" if found_in(job.title, norm(stated_title.value)) else
                "with the words that follow it")
         update["title"] = stated_title.value
