@@ -273,8 +273,8 @@ def ground_strings(job: JobPosting, text: str,
         # the posting gives its title (a label, a page's first line), the model shortened
         # the one the posting states ("Data Analyst" of "Medicaid Data Analyst (Temporary)"),
         # or ran it on into the words after it ("Compliance Analyst Northwind Ventures")
-        why = ("the posting gives it as its title" if stated_title.headline else
-               "a part of it" if found_in(job.title, norm(stated_title.value)) else
+        why = ("a part of it" if found_in(job.title, norm(stated_title.value)) else
+               "the posting gives it as its title" if stated_title.headline else
                "with the words that follow it")
         update["title"] = stated_title.value
         notes.append(f"title {stated_title.value!r} from the posting "
