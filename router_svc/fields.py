@@ -323,13 +323,22 @@ _NOT_ORGANISATIONS = {"let", "bachelor", "master", "associate", "doctor", "today
                       "patients", "student", "students", "member", "members"}
 
 
+# Role nouns organisations' names also end in ("CSI Tech", "Principal", "Mercy Partner").
+_ALSO_NAMES = {"tech", "principal", "head", "lead", "member", "partner", "fellow", "owner",
+               "guard", "agent", "trader", "producer", "developer", "designer", "advisor"}
+# Small words a name may carry in lower case ("Friends of the Earth", "Teach for America").
+_NAME_CONNECTORS = {"of", "and", "the", "for", "&", "de", "du", "la", "in", "on", "at", "to",
+                    "a", "an", "with", "without", "y", "et", "und"}
+_JOB_NOUNS = ROLE_NOUNS - _ALSO_NAMES
+
+
 def _company_name(value: str) -> str:
     """The name alone: no "The", no possessive, no job title run into it at a page's start
     ("Compliance Analyst Andreessen Horowitz" -> "Andreessen Horowitz")."""
     value = re.sub(r"['’]s$", "", re.sub(r"^(?:The|the)[ \t]+", "", _clean(value)))
     words = value.split()
-    roles = [i for i, word in enumerate(words[:-1])
-             if word.lower() in ROLE_NOUNS and not word.isupper()]  # "GM IT" keeps its GM
+    roles = [i for i, word in enumerate(words[:-1])  # "GM IT", "Tech Innovations" stay
+             if word.lower() in _JOB_NOUNS and not word.isupper()]
     return " ".join(words[roles[-1] + 1:]) if roles else value
 
 
@@ -346,19 +355,11 @@ def _spelled_out(value: str, text: str) -> str:
     return value
 
 
-# Role nouns organisations' names also end in ("CSI Tech", "Principal", "Mercy Partner").
-_ALSO_NAMES = {"tech", "principal", "head", "lead", "member", "partner", "fellow", "owner",
-               "guard", "agent", "trader", "producer", "developer", "designer", "advisor"}
-# Small words a name may carry in lower case ("Friends of the Earth", "Teach for America").
-_NAME_CONNECTORS = {"of", "and", "the", "for", "&", "de", "du", "la", "in", "on", "at", "to",
-                    "a", "an", "with", "without", "y", "et", "und"}
-
-
 def names_a_job(name: str) -> bool:
     """A name ending in a role noun ("Director", "Chief Product Officer") is a job, not an
     organisation (an acronym such as "GM" may be either, and stays)."""
     last = name.split()[-1] if name.split() else ""
-    return last.lower() in ROLE_NOUNS - _ALSO_NAMES and not last.isupper()
+    return last.lower() in _JOB_NOUNS and not last.isupper()
 
 
 def reads_as_a_name(value: str) -> bool:

@@ -499,6 +499,7 @@ def test_titles_named_by_the_nouns_jobs_are_named_by(text, title):
      "Northwind Ventures"),
     # a name ending in a word jobs are also named by ("Tech") is still a name
     ("Proseware Tech is searching for a Senior Guidewire Developer.", "Proseware Tech"),
+    ("Data Engineer\nCompany: Tech Innovations Inc\nLocation: Austin, TX", "Tech Innovations Inc"),
     # a name counted where a heading's word runs into it; possessives of people are not names
     ("We fly drones to optimize Fabrikam's systems. Grow - Supporting Fabrikam's efforts to "
      "scale. Ranked among Best Children's Hospitals. Children's care matters.", "Fabrikam"),

@@ -45,7 +45,8 @@ async def test_extract_local_returns_validated_posting_and_decision(start_router
         content=SPEC_SAMPLE, source_url="https://example.com/job", request_id="req-1"))
     assert reply.route == pb.ROUTE_LOCAL and reply.attempts == 1 and not reply.fallback_reason
     assert reply.request_id == "req-1"
-    assert reply.job.description == "a" and not reply.job.HasField("company")  # the bigram's
+    # the bigram's answer; the company it gives is not in the posting: its label is read
+    assert reply.job.description == "a" and reply.job.company == "Tech Innovations Inc"
     d = reply.decision
     assert (d.token_count, d.threshold, d.use_local, d.tier) == (
         count_tokens(SPEC_SAMPLE), 8000, True, pb.TIER_THINKING)
