@@ -58,6 +58,6 @@ def check_answer(answer: str, text: str, wanted: frozenset[str] | None = None) -
     notes, dropped = reconcile_salary(data, text) if wanted is None or SALARY[0] in wanted \
         else ([], False)
     job = validate(data)
-    job, more = ground_strings(job, text, wanted)
+    job, more = ground_strings(job, text, wanted, EXAMPLE_VALUES)
     job, copies = drop_example_copies(job, text, EXAMPLE_VALUES)
     return Checked(masked(job, wanted), notes + more + copies, dropped)

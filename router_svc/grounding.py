@@ -228,9 +228,16 @@ def _is_company(value: str, location: str | None, text: str) -> bool:
             and found_in(value, norm(_ADDRESS.sub(" ", text))))
 
 
+# How a note says a value was the prompt's example's (jobextract eval counts these).
+COPIED = "copied from the prompt's example"
+
+
 def _stated(field: str, model: str | None, found: Found | None, why: str,
-            update: dict, notes: list[str]) -> None:
+            update: dict, notes: list[str],
+            examples: dict[str, frozenset[str]] | None = None) -> None:
     """Replace the model's unusable `field` with what a reader found in the text, or null."""
+    if model is not None and norm(model) in (examples or {}).get(field, ()):
+        why = COPIED
     if found is not None:
         update[field] = found.value
         gave = f"the model gave {model!r}, {why}" if model else "the model gave none"
@@ -240,8 +247,9 @@ def _stated(field: str, model: str | None, found: Found | None, why: str,
         notes.append(f"{field} {model!r} dropped: {why}")
 
 
-def ground_strings(job: JobPosting, text: str,
-                   wanted: frozenset[str] | None = None) -> tuple[JobPosting, list[str]]:
+def ground_strings(job: JobPosting, text: str, wanted: frozenset[str] | None = None,
+                   examples: dict[str, frozenset[str]] | None = None
+                   ) -> tuple[JobPosting, list[str]]:
     """Keep the title, company and location the posting contains; where the model's value is
     missing or not in the posting, take what the field readers find stated (fields.py), or
     else drop it (no re-ask: on real postings a second generation seldom found the title,
@@ -260,7 +268,8 @@ def ground_strings(job: JobPosting, text: str,
     job = job.model_copy(update=update) if update else job
     stated_title = find_title(text) if asked("title") else None
     if asked("title") and (job.title is None or not found_in(job.title, normalised)):
-        _stated("title", job.title, stated_title, "not in the posting", update, notes)
+        _stated("title", job.title, stated_title, "not in the posting", update, notes,
+                examples)
     elif asked("title") and reads_as_a_sentence(job.title):
         _stated("title", job.title, stated_title, "a sentence, not a title", update, notes)
     elif stated_title is not None and not names_a_role(job.title) \
@@ -282,10 +291,10 @@ def ground_strings(job: JobPosting, text: str,
     if asked("company") and (job.company is None
                              or not _is_company(job.company, job.location, unglue(text))):
         _stated("company", job.company, find_company(text),
-                "not an organisation named in the posting", update, notes)
+                "not an organisation named in the posting", update, notes, examples)
     if asked("location") and (job.location is None or not found_in(job.location, normalised)):
         _stated("location", job.location, find_location(text), "not in the posting",
-                update, notes)
+                update, notes, examples)
     elif asked("location") and NOT_A_PLACE.match(job.location):  # "One location"
         _stated("location", job.location, find_location(text), "not a place", update, notes)
     for field in ("title", "company", "location"):  # the posting's own spelling
@@ -315,14 +324,12 @@ def drop_example_copies(job: JobPosting, text: str,
     if job.description and copied("description", job.description):
         summary = find_summary(text, job.title)
         update["description"] = summary.value if summary else ""
-        notes.append("description from the posting's own sentences: the model's was copied "
-                     "from the prompt's example" if summary else
-                     "description dropped: copied from the prompt's example")
+        notes.append(f"description from the posting's own sentences: the model's was {COPIED}"
+                     if summary else f"description dropped: {COPIED}")
     for field in ("skills", "requirements", "benefits"):
         items = getattr(job, field)
         kept = [item for item in items if not copied(field, item)]
         if len(kept) < len(items):
             update[field] = kept
-            notes.append(f"{len(items) - len(kept)} {field} item(s) dropped: copied from the "
-                         f"prompt's example")
+            notes.append(f"{len(items) - len(kept)} {field} item(s) dropped: {COPIED}")
     return (job.model_copy(update=update) if update else job), notes

@@ -118,6 +118,31 @@ def test_a_place_is_the_same_however_its_parts_are_ordered(answer, label, same):
     assert scoring.same_place(answer, label) is same
 
 
+def test_copies_of_the_prompts_examples_are_counted_from_the_answer_check():
+    from router_svc.answer import check_answer
+    from tests.test_router_units import answer
+
+    text = "We hire a Payroll Clerk in Reno, NV. Fabrikam runs payroll for 40 clinics."
+    checked = check_answer(answer(title="Payroll Clerk", company="Quillmark Press",
+                                  location="Ogden, UT",
+                                  requirements=["have built one site before", "payroll"],
+                                  description="Keeps the publisher's online shop running."),
+                           text)
+    assert checked.job.company != "Quillmark Press" and checked.job.requirements == ["payroll"]
+    reasoning = "; ".join(["1234 tokens, within the threshold: local", *checked.notes])
+    assert scoring.example_copies(reasoning) == {"company", "location", "requirements",
+                                                 "description"}
+    posting = Posting("p", text, {"title": "Payroll Clerk", "company": "Fabrikam",
+                                  "location": "Reno, NV", "salary": None, "period": None},
+                      "indeed")
+    record = {"id": "p", "ok": True, "route": "ROUTE_LOCAL", "attempts": 1, "seconds": 1.0,
+              "use_local": True, "job": {"title": "Payroll Clerk"}, "reasoning": reasoning}
+    report = scoring.summarise([record], {"p": posting}, 60.0, 1)
+    assert report["fields"]["answers_copying_an_example"]["hits"] == 1
+    assert report["example_copies_by_field"]["requirements"] == 1
+    assert "| 1.00 |" in markdown({"one": report})  # postings per minute of this run
+
+
 @needs_shared_data
 def test_reading_the_shared_evaluation_data():
     rows = datasets.emscad(DEFAULT_DATA, 500)

@@ -16,9 +16,9 @@ from google.protobuf.json_format import ParseDict
 
 from jobextract.proto import extraction_pb2 as pb
 from jobextract_tools.eval.datasets import Posting
-from router_svc.grounding import close, found_in, norm
+from router_svc.grounding import COPIED, close, found_in, norm
 from router_svc.salary import find_salaries, parse_amount
-from router_svc.schema import PERIODS
+from router_svc.schema import FIELDS, PERIODS
 
 # Words a listing's company name carries that the text often leaves out ("Acme Inc" is
 # named by "Acme").
@@ -157,24 +157,43 @@ def score(posting: Posting, job: pb.JobPosting, tally: Tally, skills: dict) -> N
         skills["matched_gold"] += sum(any(soft_match(p, g) for p in predicted) for g in gold)
 
 
+def example_copies(reasoning: str) -> set[str]:
+    """The fields whose value the model copied from the prompt's worked examples, as the
+    router's notes say ("2 requirements item(s) dropped: copied from the prompt's example");
+    the copies themselves are never returned."""
+    copied, field_name = set(), None
+    for part in reasoning.split("; "):  # a note may itself hold "; ": its field comes first
+        first = re.match(r"(?:\d+ )?(\w+)", part)
+        if first and first[1] in FIELDS:
+            field_name = first[1]
+        if COPIED in part and field_name:
+            copied.add(field_name)
+    return copied
+
+
 def summarise(records: list[dict], postings: dict[str, Posting], wall: float,
               new: int) -> dict:
     """The report of one set from its per-posting records."""
     tally, skills = Tally(), {"predicted": 0, "gold": 0, "matched_predicted": 0,
                               "matched_gold": 0}
     routes: dict[str, int] = {}
+    copies: dict[str, int] = {}
     for record in records:
         if record["ok"]:
             routes[record["route"]] = routes.get(record["route"], 0) + 1
             score(postings[record["id"]], ParseDict(record["job"], pb.JobPosting()), tally,
                   skills)
+            copied = example_copies(record.get("reasoning", ""))
+            tally.add("answers_copying_an_example", bool(copied))  # lower is better
+            for name in copied:
+                copies[name] = copies.get(name, 0) + 1
     n = len(records)
     latencies = [r["seconds"] for r in records]
     generations = [r["attempts"] for r in records if r["ok"] and "attempts" in r]
     result = {
         "postings": n, "schema_valid_rate": sum(r["ok"] for r in records) / n if n else 0.0,
         "local_rate_by_threshold": sum(r["use_local"] for r in records) / n if n else 0.0,
-        "routes": routes, "fields": tally.rates(),
+        "routes": routes, "fields": tally.rates(), "example_copies_by_field": copies,
         "generations_per_posting": statistics.mean(generations) if generations else None,
         "errors": {r["id"]: r["error"] for r in records if not r["ok"]},
         "latency_seconds": {"p50": statistics.median(latencies) if latencies else 0.0,
