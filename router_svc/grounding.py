@@ -232,6 +232,18 @@ def _is_company(value: str, location: str | None, text: str) -> bool:
 COPIED = "copied from the prompt's example"
 
 
+def _named_part(company: str | None, text: str) -> Found | None:
+    """The start of the model's company that the posting writes as a name twice or more,
+    where the model ran on past it ("HighPoint Tech" for a text naming "HighPoint")."""
+    words = (company or "").split()
+    for end in range(len(words) - 1, 0, -1):
+        name = " ".join(words[:end])
+        uses = re.findall(rf"(?<![\w-]){re.escape(name)}(?![\w-])", text)
+        if len(uses) >= 2 and name[0].isupper() and _is_company(name, None, text):
+            return Found(name, f"{name!r} {len(uses)} times")
+    return None
+
+
 def _stated(field: str, model: str | None, found: Found | None, why: str,
             update: dict, notes: list[str],
             examples: dict[str, frozenset[str]] | None = None) -> None:
@@ -290,7 +302,8 @@ def ground_strings(job: JobPosting, text: str, wanted: frozenset[str] | None = N
                      f"({stated_title.evidence!r}); the model gave {job.title!r}, {why}")
     if asked("company") and (job.company is None
                              or not _is_company(job.company, job.location, unglue(text))):
-        _stated("company", job.company, find_company(text),
+        _stated("company", job.company,
+                find_company(text) or _named_part(job.company, unglue(text)),
                 "not an organisation named in the posting", update, notes, examples)
     if asked("location") and (job.location is None or not found_in(job.location, normalised)):
         _stated("location", job.location, find_location(text), "not in the posting",

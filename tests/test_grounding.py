@@ -576,7 +576,7 @@ def test_a_heading_run_into_a_value_is_left_out():
     ("dbt Labs", "dbt Labs"), ("Friends of the Earth", "Friends of the Earth"), ("a16z", "a16z"),
 ])
 def test_a_company_is_written_as_a_name(company, kept):
-    text = (f"JD Entry Level or Junior candidates welcome. {company} builds tools. "
+    text = ("JD Entry Level or Junior candidates welcome. We build tools. "
             "Friends of the Earth, a16z and dbt Labs are partners.")
     assert check_answer(answer(company=company), text).job.company == kept
 
@@ -601,3 +601,15 @@ def test_a_pages_first_line_naming_a_job_is_its_title():
     label = check_answer(answer(title="brand-associate"), "Tailspin Toys\nReno, NV\n\n"
                          "Position Title: Store Associate\nGreet guests.")
     assert label.job.title == "Store Associate"
+
+
+def test_a_company_run_on_past_the_name_the_posting_uses_is_cut_to_it():
+    text = ("Sell Brightline products to hospitals. Work with internal Brightline teams. "
+            "You have 3 years in sales.")
+    checked = check_answer(answer(company="Brightline Tech"), text)
+    assert checked.job.company == "Brightline"
+    # a name met once is not enough, and a common word is no name
+    once = check_answer(answer(company="Brightline Tech"), "Sell Brightline products.")
+    assert once.job.company is None
+    sales = check_answer(answer(company="You Press"), text)
+    assert sales.job.company is None
