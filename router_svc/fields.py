@@ -16,6 +16,7 @@ Each reader returns a `Found` (the value as written and the phrase it came from)
 
 from __future__ import annotations
 
+import html
 import re
 from dataclasses import dataclass
 from functools import lru_cache
@@ -61,8 +62,9 @@ _GLUED_BEFORE = re.compile(r"\b(Description|Overview|Summary|Responsibilities|Re
 @lru_cache(maxsize=16)  # every reader of one answer's check reads the same text
 def unglue(text: str) -> str:
     """Flattened page text with its headings set apart: "ClerkReports to:" ->
-    "Clerk Reports to:", "DescriptionNorthwind builds" -> "Description Northwind builds"."""
-    return _GLUED_BEFORE.sub(r"\1 ", _GLUED_AFTER.sub(" ", text))
+    "Clerk Reports to:", "DescriptionNorthwind builds" -> "Description Northwind builds";
+    and the HTML entities a scrape leaves read ("Roland &amp; Associates")."""
+    return _GLUED_BEFORE.sub(r"\1 ", _GLUED_AFTER.sub(" ", html.unescape(text)))
 
 
 @dataclass(frozen=True)
@@ -339,7 +341,10 @@ def _company_name(value: str) -> str:
     words = value.split()
     roles = [i for i, word in enumerate(words[:-1])  # "GM IT", "Tech Innovations" stay
              if word.lower() in _JOB_NOUNS and not word.isupper()]
-    return " ".join(words[roles[-1] + 1:]) if roles else value
+    if not roles:
+        return value
+    rest = words[roles[-1] + 1:]
+    return "" if rest[0][0].islower() else " ".join(rest)  # "Director of IT": a job
 
 
 def _spelled_out(value: str, text: str) -> str:

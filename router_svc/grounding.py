@@ -238,7 +238,8 @@ def _named_part(company: str | None, text: str) -> Found | None:
     words = (company or "").split()
     for end in range(len(words) - 1, 0, -1):
         name = " ".join(words[:end])
-        uses = re.findall(rf"(?<![\w-]){re.escape(name)}(?![\w-])", text)
+        # used as a whole name: not the start of a longer one ("United" of "United States")
+        uses = re.findall(rf"(?<![\w-]){re.escape(name)}(?![\w-])(?![ \t,]+[A-Z])", text)
         if len(uses) >= 2 and name[0].isupper() and _is_company(name, None, text):
             return Found(name, f"{name!r} {len(uses)} times")
     return None

@@ -613,3 +613,9 @@ def test_a_company_run_on_past_the_name_the_posting_uses_is_cut_to_it():
     assert once.job.company is None
     sales = check_answer(answer(company="You Press"), text)
     assert sales.job.company is None
+
+
+def test_html_entities_of_a_scraped_text_are_read():
+    text = "About the company: Roland &amp; Associates is a recruitment firm in Dubai."
+    assert check_answer(answer(company="Roland & Associates"), text).job.company == \
+        "Roland & Associates"

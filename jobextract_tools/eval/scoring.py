@@ -8,6 +8,7 @@ counted for or against the extraction.
 
 from __future__ import annotations
 
+import html
 import re
 import statistics
 from dataclasses import dataclass, field
@@ -91,7 +92,8 @@ def letters(text: str) -> str:
 def score_grounding(posting: Posting, job: pb.JobPosting, tally: Tally) -> None:
     """Label-free: what came back is in the text (nothing invented): as words, or as the
     same letters where the text glues words together."""
-    text, glued = norm(posting.text), letters(posting.text)
+    written = html.unescape(posting.text)  # "&amp;" in a scraped text is "&"
+    text, glued = norm(written), letters(written)
     for name in ("title", "company", "location"):
         if job.HasField(name):
             value = getattr(job, name)
