@@ -119,24 +119,24 @@ _US_PLACE = re.compile(rf"(?!(?:US|USA|United States)\b)(?P<v>{_CITY},[ \t]?(?:{
 # title the looser patterns find ("The ... will", "As a ...", the words a text starts with)
 # must contain one, so "The Bay Area is" or "The SFI must" are not taken for titles.
 ROLE_NOUNS = frozenset("""
-    accountant actuary adjuster administrator admin asst assoc advisor adviser advocate agent aide
-    ambassador analyst apprentice architect archivist artist assembler assistant associate
-    attendant attorney auditor banker barista bartender bookkeeper broker buyer carpenter
-    caregiver cashier ceo cfo chef cio ciso clerk clinician closer cmo coach coo cook
-    coordinator copywriter correspondent counsel counselor counsellor cto curator custodian
-    dba dentist designer developer dir director dispatcher driver economist editor educator
-    electrician engineer estimator evangelist examiner executive expert fabricator
+    accountant actuary adjuster admin administrator adviser advisor advocate agent aide
+    ambassador analyst apprentice architect archivist artist assembler assistant assoc
+    associate asst attendant attorney auditor banker barista bartender bookkeeper broker
+    buyer caregiver carpenter cashier ceo cfo chef cio ciso clerk clinician closer cmo coach
+    coo cook coordinator copywriter correspondent counsel counsellor counselor cto curator
+    custodian dba dentist designer developer dir director dispatcher driver economist editor
+    educator electrician engineer estimator evangelist examiner executive expert fabricator
     facilitator fellow foreman generalist gm guard handler head helper hygienist inspector
     installer instructor intern interpreter investigator janitor journalist laborer lawyer
-    lead leader liaison librarian loader machinist manager marketer mgr mechanic member mentor
-    navigator negotiator nurse officer operator organizer organiser originator owner packer
-    painter paralegal paramedic partner pharmacist photographer physician picker planner
-    plumber porter practitioner president principal processor producer professor programmer
-    psychologist purchaser receptionist recruiter registrar representative rep reporter
-    researcher scheduler scientist scribe secretary sourcer specialist sre statistician
-    steward strategist stylist superintendent supervisor surgeon teacher tech technician
-    technologist teller tester therapist trader trainee trainer translator treasurer tutor
-    underwriter vp welder worker writer""".split())
+    lead leader liaison librarian loader machinist manager marketer mechanic member mentor
+    mgr navigator negotiator nurse officer operator organiser organizer originator owner
+    packer painter paralegal paramedic partner pharmacist photographer physician picker
+    planner plumber porter practitioner president principal processor producer professor
+    programmer psychologist purchaser receptionist recruiter registrar rep reporter
+    representative researcher scheduler scientist scribe secretary sourcer specialist sre
+    statistician steward strategist stylist superintendent supervisor surgeon teacher tech
+    technician technologist teller tester therapist trader trainee trainer translator
+    treasurer tutor underwriter vp welder worker writer""".split())
 
 
 def names_a_role(phrase: str, plural: bool = True) -> bool:
@@ -229,10 +229,6 @@ _EMPLOYMENT_TYPE = re.compile(r"(?:full|part)[- ]?time|temporary|permanent|contr
                               r"|per diem", re.I)
 
 
-def _title_value(match: re.Match) -> str:
-    return _clean(match["v"])
-
-
 def find_title(text: str) -> Found | None:
     """A title the posting states: its first line (a short line without sentence
     punctuation or a label, as a page copy starts), first of all where it names a job; a
@@ -252,14 +248,14 @@ def find_title(text: str) -> Found | None:
     if first_line:
         return Found(_clean(first), first)
     for m in _TITLE_THEN_PLACE.finditer(text):
-        if _usable(_title_value(m)):
-            return Found(_title_value(m), _clean(m.group(0))[:120])
+        if _usable(_clean(m["v"])):
+            return Found(_clean(m["v"]), _clean(m.group(0))[:120])
     leading = _leading_title(text)
     if leading is not None:
         return leading
     for pattern in (_HIRING, _AS_TITLE, _THE_TITLE_DOES, _TITLE_THEN_SECTION):
         for m in pattern.finditer(text):
-            value = _title_value(m)
+            value = _clean(m["v"])
             if _usable(value) and names_a_role(value):
                 return Found(value, _clean(m.group(0))[:120])
     return None
@@ -378,18 +374,15 @@ def reads_as_a_name(value: str) -> bool:
 def _usable_company(value: str) -> bool:
     words = {w.lower() for w in value.split()}
     return _usable(value, 6) and not _is_place(value) and not names_a_job(value) \
-        and not words & {
-        "description", "company", "client", "role", "position", "job", "we", "our", "you",
-        "team", "department", "opportunity", "internship"}
+        and not words & {"description", "company", "client", "role", "position", "job", "we",
+                         "our", "you", "team", "department", "opportunity", "internship"}
 
 
 def find_company(text: str) -> Found | None:
     """The hiring organisation a posting names in its own sentences."""
     text = unglue(text)
     found = _stated_company(text)
-    if found is not None and _spelled_out(found.value, text) != found.value:
-        return Found(_spelled_out(found.value, text), found.evidence)
-    return found
+    return Found(_spelled_out(found.value, text), found.evidence) if found else None
 
 
 def _stated_company(text: str) -> Found | None:
