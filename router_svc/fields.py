@@ -139,6 +139,13 @@ ROLE_NOUNS = frozenset("""
     treasurer tutor underwriter vp welder worker writer""".split())
 
 
+# Role nouns organisations' names also carry ("CSI Tech", "Principal", "Staffing Partners"):
+# they neither make a name a job nor a page's first line its title.
+_ALSO_NAMES = {"tech", "principal", "head", "lead", "member", "partner", "fellow", "owner",
+               "guard", "agent", "trader", "producer", "developer", "designer", "advisor"}
+_JOB_NOUNS = ROLE_NOUNS - _ALSO_NAMES
+
+
 def names_a_role(phrase: str, plural: bool = True) -> bool:
     """Whether `phrase` contains a noun jobs are named by (or its plural, "Stylists")."""
     for word in re.findall(r"[A-Za-z]+", phrase):
@@ -239,8 +246,8 @@ def find_title(text: str) -> Found | None:
     first = next((line.strip() for line in text.splitlines() if line.strip()), "")
     first_line = first != text.strip() and 3 <= len(first) <= 80 and len(first.split()) <= 10 \
         and first[0].isupper() and not re.search(r"[.!?]$|:|\b(?:we|our|you)\b", first, re.I)
-    if first_line and names_a_role(first):
-        return Found(_clean(first), first, headline=True)
+    if first_line and any(w in _JOB_NOUNS for w in re.findall(r"[a-z]+", first.lower())):
+        return Found(_clean(first), first, headline=True)  # not "Acme Staffing Partners"
     for m in _TITLE_LABEL.finditer(text):
         value = _clean(m["v"])
         if _usable(value) and not _EMPLOYMENT_TYPE.match(value):
@@ -321,13 +328,9 @@ _NOT_ORGANISATIONS = {"let", "bachelor", "master", "associate", "doctor", "today
                       "patients", "student", "students", "member", "members"}
 
 
-# Role nouns organisations' names also end in ("CSI Tech", "Principal", "Mercy Partner").
-_ALSO_NAMES = {"tech", "principal", "head", "lead", "member", "partner", "fellow", "owner",
-               "guard", "agent", "trader", "producer", "developer", "designer", "advisor"}
 # Small words a name may carry in lower case ("Friends of the Earth", "Teach for America").
 _NAME_CONNECTORS = {"of", "and", "the", "for", "&", "de", "du", "la", "in", "on", "at", "to",
                     "a", "an", "with", "without", "y", "et", "und"}
-_JOB_NOUNS = ROLE_NOUNS - _ALSO_NAMES
 
 
 def _company_name(value: str) -> str:

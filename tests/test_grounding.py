@@ -619,3 +619,8 @@ def test_html_entities_of_a_scraped_text_are_read():
     text = "About the company: Roland &amp; Associates is a recruitment firm in Dubai."
     assert check_answer(answer(company="Roland & Associates"), text).job.company == \
         "Roland & Associates"
+
+
+def test_a_first_line_naming_an_organisation_is_no_headline():
+    text = "Acme Staffing Partners\nData Engineer\nAustin, TX\n\nWe build pipelines."
+    assert check_answer(answer(title="Data Engineer"), text).job.title == "Data Engineer"
