@@ -142,7 +142,7 @@ ROLE_NOUNS = frozenset("""
 # Role nouns organisations' names also carry ("CSI Tech", "Principal", "Staffing Partners"):
 # they neither make a name a job nor a page's first line its title.
 _ALSO_NAMES = {"tech", "principal", "head", "lead", "member", "partner", "fellow", "owner",
-               "guard", "agent", "trader", "producer", "developer", "designer", "advisor"}
+               "guard"}
 _JOB_NOUNS = ROLE_NOUNS - _ALSO_NAMES
 
 
