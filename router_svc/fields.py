@@ -143,15 +143,15 @@ ROLE_NOUNS = frozenset("""
 # they neither make a name a job nor a page's first line its title.
 _ALSO_NAMES = {"tech", "principal", "head", "lead", "member", "partner", "fellow", "owner",
                "guard"}
-_JOB_NOUNS = ROLE_NOUNS - _ALSO_NAMES
+_JOB_NOUNS = frozenset(ROLE_NOUNS - _ALSO_NAMES)
 
 
-def names_a_role(phrase: str, plural: bool = True) -> bool:
-    """Whether `phrase` contains a noun jobs are named by (or its plural, "Stylists")."""
+def names_a_role(phrase: str, plural: bool = True, nouns: frozenset[str] = ROLE_NOUNS) -> bool:
+    """Whether `phrase` contains one of `nouns` jobs are named by (or its plural, "Stylists")."""
     for word in re.findall(r"[A-Za-z]+", phrase):
         word = word.lower()
-        if word in ROLE_NOUNS or plural and word.endswith("s") and (word[:-1] in ROLE_NOUNS or (
-                word.endswith("es") and word[:-2] in ROLE_NOUNS)):
+        if word in nouns or plural and word.endswith("s") and (word[:-1] in nouns or (
+                word.endswith("es") and word[:-2] in nouns)):
             return True
     return False
 
@@ -246,7 +246,7 @@ def find_title(text: str) -> Found | None:
     first = next((line.strip() for line in text.splitlines() if line.strip()), "")
     first_line = first != text.strip() and 3 <= len(first) <= 80 and len(first.split()) <= 10 \
         and first[0].isupper() and not re.search(r"[.!?]$|:|\b(?:we|our|you)\b", first, re.I)
-    if first_line and any(w in _JOB_NOUNS for w in re.findall(r"[a-z]+", first.lower())):
+    if first_line and names_a_role(first, plural=False, nouns=_JOB_NOUNS):
         return Found(_clean(first), first, headline=True)  # not "Acme Staffing Partners"
     for m in _TITLE_LABEL.finditer(text):
         value = _clean(m["v"])

@@ -27,6 +27,7 @@ from __future__ import annotations
 import math
 import re
 from dataclasses import replace
+from functools import lru_cache
 
 from router_svc.fields import (NOT_A_PLACE, Found, find_company, find_location, find_summary,
                                find_title, names_a_job, names_a_role, reads_as_a_name,
@@ -217,15 +218,21 @@ def runs_on(title: str, stated: str) -> bool:
         and not names_a_role(" ".join(extra), plural=False)  # "GM of ...", "... Advocates"
 
 
+@lru_cache(maxsize=16)  # one answer's check asks of the same text several times
+def _where_names_are(text: str) -> tuple[frozenset[str], str]:
+    """The text's lines, and its words outside web and mail addresses, normalised."""
+    return frozenset(norm(line) for line in text.splitlines()), norm(_ADDRESS.sub(" ", text))
+
+
 def _is_company(value: str, location: str | None, text: str) -> bool:
     """An organisation the posting names: not a place or a placeholder, outside a web or mail
     address, written as a name and not a job ("Director") unless it is a line of its own,
     as a page's company line is ("Special Counsel")."""
-    own_line = any(norm(line) == norm(value) for line in text.splitlines())
+    lines, outside_addresses = _where_names_are(text)
     return (norm(value) not in NOT_A_COMPANY and norm(value) != norm(location)
             and not looks_like_a_place(value)
-            and (own_line or not names_a_job(value) and reads_as_a_name(value))
-            and found_in(value, norm(_ADDRESS.sub(" ", text))))
+            and (norm(value) in lines or not names_a_job(value) and reads_as_a_name(value))
+            and found_in(value, outside_addresses))
 
 
 # How a note says a value was the prompt's example's (jobextract eval counts these).
@@ -271,7 +278,8 @@ def ground_strings(job: JobPosting, text: str, wanted: frozenset[str] | None = N
     def asked(field: str) -> bool:
         return wanted is None or field in wanted
 
-    normalised = norm(unglue(text))
+    written = unglue(text)
+    normalised = norm(written)
     update, notes = {}, []
     for field in ("title", "company"):  # "Description Clutter": a heading run into the name
         value = getattr(job, field)
@@ -302,9 +310,9 @@ def ground_strings(job: JobPosting, text: str, wanted: frozenset[str] | None = N
         notes.append(f"title {stated_title.value!r} from the posting "
                      f"({stated_title.evidence!r}); the model gave {job.title!r}, {why}")
     if asked("company") and (job.company is None
-                             or not _is_company(job.company, job.location, unglue(text))):
+                             or not _is_company(job.company, job.location, written)):
         _stated("company", job.company,
-                find_company(text) or _named_part(job.company, unglue(text)),
+                find_company(text) or _named_part(job.company, written),
                 "not an organisation named in the posting", update, notes, examples)
     if asked("location") and (job.location is None or not found_in(job.location, normalised)):
         _stated("location", job.location, find_location(text), "not in the posting",

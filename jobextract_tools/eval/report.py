@@ -13,8 +13,8 @@ def markdown(reports: dict) -> str:
                 f"{generations:.2f} |" if generations is not None else
                 f"| {name} | {r['postings']} | {r['schema_valid_rate']:.0%} | - |")
         per_minute = r["this_run"]["postings_per_minute"]
-        head += f" {r['latency_seconds']['p50']:.1f} | {per_minute:.2f} |" if per_minute else \
-            f" {r['latency_seconds']['p50']:.1f} | - |"
+        per_minute = f"{per_minute:.2f}" if per_minute else "-"
+        head += f" {r['latency_seconds']['p50']:.1f} | {per_minute} |"
         rows = [(k, f"{v['rate']:.0%} ({v['hits']}/{v['total']})") for k, v in r["fields"].items()]
         if "skills_soft" in r:
             s = r["skills_soft"]
