@@ -1,11 +1,13 @@
 """`jobextract batch`: many postings through the router in flat memory, resumable.
 
-The input is read lazily, twice: a first pass checks every line and counts the items (so a
-malformed line stops the run before any work, and the progress line has a total and an
-ETA); the second feeds a bounded queue that `concurrency` workers take from. At most
-`concurrency` calls are in flight and at most twice that many items are held, whatever the
-input's size. Each result is one flushed JSONL line, so an interrupted run resumes by
-skipping the ids already in `--out` (only the ids are kept in memory).
+The input is read lazily, twice: a first pass checks every line and every id and counts the
+items (so a malformed line or an id used twice stops the run before any work, and the
+progress line has a total and an ETA); the second feeds a bounded queue that `concurrency`
+workers take from. At most `concurrency` calls are in flight and at most twice that many
+items are held, whatever the input's size. Each result is one flushed JSONL line, so an
+interrupted run resumes by skipping the ids `--out` holds a result for (only the ids are
+kept in memory). A failed item is retried on resume (unless `retry_failed` is off): its
+failed record is dropped from `--out` first, so the output keeps one record per id.
 """
 
 from __future__ import annotations
@@ -15,7 +17,9 @@ import json
 import os
 import sys
 import time
-from collections.abc import Iterator
+from array import array
+from collections import Counter
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -24,11 +28,18 @@ import grpc
 from jobextract.proto import extraction_pb2 as pb
 from jobextract.proto import extraction_pb2_grpc as pb_grpc
 from jobextract.security import ClientSecurity
-from jobextract_tools.records import append, as_dict, open_for_append, read_ids
+from jobextract_tools.records import _complete, append, as_dict, open_for_append
 
 
 class BatchInputError(ValueError):
     """The input cannot be read or a line is not an item; the message names the place."""
+
+
+@dataclass(frozen=True)
+class Unreadable:
+    """A folder's file that cannot be read as text: recorded as a failed item, so one bad
+    file does not stop the rest of the folder."""
+    reason: str
 
 
 def _parse(line: str, where: str, number: int) -> tuple[str, str]:
@@ -50,12 +61,21 @@ def _txt_files(folder: Path) -> Iterator[Path]:
     return (folder / name for name in names)
 
 
-def iter_items(source: Path) -> Iterator[tuple[str, str]]:
+def _read_txt(path: Path) -> str | Unreadable:
+    try:
+        return path.read_text(encoding="utf-8")
+    except UnicodeDecodeError as e:
+        return Unreadable(f"{path.name} is not UTF-8 text ({e.reason} at byte {e.start})")
+    except OSError as e:
+        return Unreadable(f"cannot read {path.name}: {e.strerror}")
+
+
+def iter_items(source: Path) -> Iterator[tuple[str, str | Unreadable]]:
     """(id, text) one at a time from a JSONL file ({"id", "content"|"text"}) or a folder of
-    .txt files."""
+    .txt files (a file that is not UTF-8 text comes as Unreadable)."""
     if source.is_dir():
         for path in _txt_files(source):
-            yield path.stem, path.read_text(encoding="utf-8")
+            yield path.stem, _read_txt(path)
         return
     try:
         with open(source, encoding="utf-8") as lines:
@@ -68,23 +88,87 @@ def iter_items(source: Path) -> Iterator[tuple[str, str]]:
         raise BatchInputError(f"{source}: not UTF-8 text ({e.reason})") from None
 
 
-def scan(source: Path, done: set[str]) -> tuple[int, int]:
-    """Every item checked, none kept: how many there are, and how many `done` holds."""
+def _ids(source: Path) -> Iterator[str]:
+    """The items' ids in input order (a folder's from its file names, no file read)."""
     if source.is_dir():
-        ids = [path.stem for path in _txt_files(source)]
-    else:
-        ids = (item_id for item_id, _ in iter_items(source))
+        return (path.stem for path in _txt_files(source))
+    return (item_id for item_id, _ in iter_items(source))
+
+
+class _Repeats:
+    """Which id the input uses twice, at 8 bytes an id: the ids' hashes, in 256 arrays
+    counted one at a time (a set of the ids themselves would grow with the input, and the
+    batch's memory is meant to stay flat). Equal hashes are confirmed on the ids."""
+
+    def __init__(self) -> None:
+        self._buckets = [array("Q") for _ in range(256)]
+
+    @staticmethod
+    def _digest(item_id: str) -> int:
+        return hash(item_id) & 0xFFFF_FFFF_FFFF_FFFF  # unsigned, for the arrays
+
+    def add(self, item_id: str) -> None:
+        digest = self._digest(item_id)
+        self._buckets[digest & 0xFF].append(digest)
+
+    def first(self, ids: Callable[[], Iterable[str]]) -> str | None:
+        """The first id seen twice, from a second pass over `ids()` if any hashes met."""
+        clashes = {digest for bucket in self._buckets
+                   for digest, count in Counter(bucket).items() if count > 1}
+        if not clashes:
+            return None
+        seen: set[str] = set()
+        for item_id in ids():
+            if self._digest(item_id) in clashes:
+                if item_id in seen:
+                    return item_id
+                seen.add(item_id)
+        return None
+
+
+def scan(source: Path, done: set[str], failed: set[str]) -> tuple[int, int, set[str]]:
+    """The first pass: every item checked, none kept. How many there are, how many `done`
+    holds, and the input's ids among `failed` (to retry)."""
     total = already = 0
-    for item_id in ids:
+    retry: set[str] = set()
+    repeats = _Repeats()
+    for item_id in _ids(source):
         total += 1
         already += item_id in done
-    return total, already
+        if item_id in failed:
+            retry.add(item_id)
+        repeats.add(item_id)
+    if (twice := repeats.first(lambda: _ids(source))) is not None:
+        raise BatchInputError(f"{source}: the id {twice!r} is used more than once (a line "
+                              "without an \"id\" has its line number as id)")
+    return total, already, retry
+
+
+def read_outcomes(out: Path) -> tuple[set[str], set[str]]:
+    """The ids `out` holds a result for, and those of them it holds only failures for."""
+    ok: set[str] = set()
+    failed: set[str] = set()
+    for record_id, record in _complete(out):
+        (ok if record.get("ok") else failed).add(record_id)
+    return ok, failed - ok
+
+
+def drop_records(out: Path, ids: set[str]) -> None:
+    """`out` without the records of `ids`, replaced at once (an interruption leaves the old
+    file): the items about to be retried, so each id keeps one record, the latest."""
+    kept = out.with_name(out.name + ".tmp")
+    with open(kept, "w", encoding="utf-8") as sink:
+        for record_id, record in _complete(out):
+            if record_id not in ids:
+                sink.write(json.dumps(record) + "\n")
+    os.replace(kept, out)
 
 
 @dataclass
 class Progress:
     total: int
     skipped: int
+    kept_failed: int = 0  # failed records of earlier runs left in the output, not retried
     ok: int = 0
     failed: int = 0
     started: float = 0.0
@@ -119,18 +203,28 @@ def _duration(seconds: float) -> str:
     return f"{seconds / 3600:.1f} h"
 
 
+def _failure(item_id: str, code: str, message: str) -> dict:
+    return {"id": item_id, "ok": False, "error": {"code": code, "message": message}}
+
+
 async def run_batch(address: str, source: Path, out: Path, concurrency: int, timeout: float,
-                    security: ClientSecurity, fields: list[str] = ()) -> Progress:
-    """Extract every item of `source` not already in `out` (only `fields`, when given); the
-    counts at the end."""
-    done = read_ids(out)
-    progress = Progress(*scan(source, done))
-    if progress.skipped:
-        print(f"resuming: {progress.skipped} of {progress.total} already in {out}",
-              file=sys.stderr)
-    if progress.total == progress.skipped:
+                    security: ClientSecurity, fields: list[str] = (),
+                    retry_failed: bool = True) -> Progress:
+    """Extract every item of `source` without a result in `out` (only `fields`, when given),
+    and, with `retry_failed`, every item `out` holds a failure for; the counts at the end."""
+    ok, failed = read_outcomes(out)
+    done = ok if retry_failed else ok | failed
+    total, skipped, retry = scan(source, done, failed if retry_failed else set())
+    progress = Progress(total, skipped, kept_failed=len(failed) - len(retry))
+    if skipped or retry:
+        again = f", retrying {len(retry)} that failed" if retry else ""
+        print(f"resuming: {skipped} of {total} already in {out}{again}", file=sys.stderr)
+    if total == skipped:
         return progress
-    queue: asyncio.Queue[tuple[str, str] | None] = asyncio.Queue(maxsize=2 * concurrency)
+    if retry:
+        drop_records(out, retry)
+    queue: asyncio.Queue[tuple[str, str | Unreadable] | None] = asyncio.Queue(
+        maxsize=2 * concurrency)
     metadata = security.metadata()
     progress.started = time.monotonic()
 
@@ -144,17 +238,22 @@ async def run_batch(address: str, source: Path, out: Path, concurrency: int, tim
             for _ in range(concurrency):
                 await queue.put(None)
 
+        async def extract(item_id: str, text: str | Unreadable) -> dict:
+            if isinstance(text, Unreadable):
+                return _failure(item_id, "UNREADABLE", text.reason)
+            try:
+                reply = await stub.Extract(pb.ExtractRequest(content=text, fields=fields),
+                                           timeout=timeout, metadata=metadata)
+            except grpc.aio.AioRpcError as e:
+                return _failure(item_id, e.code().name, e.details())
+            return {"id": item_id, "ok": True, **as_dict(reply)}
+
         async def work(sink) -> None:
             while (item := await queue.get()) is not None:
-                item_id, text = item
-                try:
-                    reply = await stub.Extract(pb.ExtractRequest(content=text, fields=fields),
-                                               timeout=timeout, metadata=metadata)
-                    record = {"id": item_id, "ok": True, **as_dict(reply)}
+                record = await extract(*item)
+                if record["ok"]:
                     progress.ok += 1
-                except grpc.aio.AioRpcError as e:
-                    record = {"id": item_id, "ok": False,
-                              "error": {"code": e.code().name, "message": e.details()}}
+                else:
                     progress.failed += 1
                 append(sink, record)  # one whole line, flushed: safe to interrupt
                 progress.show()
@@ -163,4 +262,3 @@ async def run_batch(address: str, source: Path, out: Path, concurrency: int, tim
             await asyncio.gather(feed(), *(work(sink) for _ in range(concurrency)))
     progress.show(final=True)
     return progress
-

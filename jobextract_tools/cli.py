@@ -2,14 +2,14 @@
 
     jobextract serve                      both services on this machine, until Ctrl-C
     jobextract extract FILE|-             one posting -> JSON on stdout
-    jobextract batch IN.jsonl|DIR --out results.jsonl [--concurrency N]
+    jobextract batch IN.jsonl|DIR --out results.jsonl [--concurrency N] [--no-retry-failed]
     jobextract analyze FILE|-             the routing decision only
     jobextract stats | health             the router's counters | exit 0 when serving
     jobextract models prepare [--model 1.5b] | --profile gpu-16gb
     jobextract eval [...]                 quality on ../shared/evaldata (or --data DIR)
 
-Exit codes: 0 done; 1 some batch items failed; 2 bad input or usage; 3 the service is
-unreachable or cannot serve; 4 the extraction failed.
+Exit codes: 0 done; 1 some batch items failed (--out holds a failure); 2 bad input or usage;
+3 the service is unreachable or cannot serve; 4 the extraction failed.
 """
 
 from __future__ import annotations
@@ -118,14 +118,18 @@ def cmd_batch(args) -> int:
         raise CliError("--concurrency must be at least 1", EXIT_INPUT)
     try:
         progress = asyncio.run(run_batch(args.address, args.input, args.out, args.concurrency,
-                                         args.timeout, security_of(args), args.fields))
+                                         args.timeout, security_of(args), args.fields,
+                                         args.retry_failed))
     except BatchInputError as e:
         raise CliError(str(e), EXIT_INPUT) from None
-    if progress.total == progress.skipped:
-        return EXIT_OK
-    print(f"{progress.ok} extracted, {progress.failed} failed; results in {args.out}",
-          file=sys.stderr)
-    return EXIT_OK if progress.failed == 0 else EXIT_PARTIAL
+    if progress.total > progress.skipped:
+        print(f"{progress.ok} extracted, {progress.failed} failed; results in {args.out}",
+              file=sys.stderr)
+    if progress.kept_failed:
+        print(f"{progress.kept_failed} failed earlier and not retried; still in {args.out}",
+              file=sys.stderr)
+    # Partial while the output holds any failure, so a rerun that retried nothing is not 0.
+    return EXIT_PARTIAL if progress.failed or progress.kept_failed else EXIT_OK
 
 
 def _interrupt(*_) -> None:
@@ -194,6 +198,9 @@ def parser() -> argparse.ArgumentParser:
     s.add_argument("--out", type=Path, required=True)
     s.add_argument("--concurrency", type=int, default=4)
     s.add_argument("--fields", **fields)
+    s.add_argument("--retry-failed", action=argparse.BooleanOptionalAction, default=True,
+                   help="on resume, run again the items --out holds a failure for "
+                        "(default: on)")
     s.set_defaults(run=cmd_batch)
     sub.add_parser("stats", help="the router's counters").set_defaults(run=cmd_stats)
     s = sub.add_parser("health", help="exit 0 when serving")

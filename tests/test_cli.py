@@ -62,13 +62,13 @@ async def test_batch_records_failures_and_resumes(start_router, tmp_path):
     records = {r["id"]: r for r in map(json.loads, out.read_text().splitlines())}
     assert records["a"]["ok"] and records["c"]["ok"]
     assert records["empty"]["error"]["code"] == "INVALID_ARGUMENT"
-    # Interrupted mid-line: the cut line is ignored and that item runs again.
+    # Interrupted mid-line: the cut line is ignored and that item runs again; the failed
+    # item is retried (and fails again), its old record replaced.
     out.write_text(out.read_text() + '{"id": "d", "ok": tr')
     source.write_text(source.read_text() + json.dumps({"id": "d", "content": SPEC_SAMPLE}) + "\n")
     code, _, err = await jobextract(router.address, "batch", str(source), "--out", str(out))
-    assert code == 0 and "resuming: 3 of 4" in err
-    ids = [json.loads(line)["id"] for line in out.read_text().splitlines()
-           if line.endswith("}")]
+    assert code == 1 and "resuming: 2 of 4" in err and "retrying 1 that failed" in err
+    ids = [json.loads(line)["id"] for line in out.read_text().splitlines()]
     assert sorted(ids) == ["a", "c", "d", "empty"]
 
 
