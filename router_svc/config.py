@@ -15,7 +15,8 @@ from jobextract.settings import ServiceSettings, env
 
 
 class RouterSettings(ServiceSettings):
-    # Loopback by default: another address needs TLS and keys, or ROUTER_ALLOW_INSECURE.
+    # Loopback by default: another address needs TLS (ROUTER_ALLOW_INSECURE waives it)
+    # and keys.
     host: str = Field("127.0.0.1", validation_alias=env("ROUTER_HOST"))
     port: int = Field(50051, ge=0, le=65535, validation_alias=env("ROUTER_PORT"))
     # One inference replica, several (comma-separated), or dns:///name:port resolving to
@@ -39,7 +40,9 @@ class RouterSettings(ServiceSettings):
     tls_key: Path | None = Field(None, validation_alias=env("ROUTER_TLS_KEY"))
     tls_client_ca: Path | None = Field(None, validation_alias=env("ROUTER_TLS_CLIENT_CA"))
     reflection_needs_key: bool = Field(False, validation_alias=env("ROUTER_REFLECTION_NEEDS_KEY"))
+    # Beyond loopback: plaintext on a trusted network; no keys (a local experiment only).
     allow_insecure: bool = Field(False, validation_alias=env("ROUTER_ALLOW_INSECURE"))
+    allow_no_keys: bool = Field(False, validation_alias=env("ROUTER_ALLOW_NO_KEYS"))
     # How the router reaches inference: its own key, TLS with a CA, a client certificate.
     inference_api_key: SecretStr = Field(SecretStr(""),
                                          validation_alias=env("ROUTER_INFERENCE_API_KEY"))
@@ -57,6 +60,11 @@ class RouterSettings(ServiceSettings):
     max_concurrent: int = Field(64, ge=1, validation_alias=env("ROUTER_MAX_CONCURRENT"))
     # The longest any call may take, whatever deadline the caller sets (or none).
     max_call_seconds: float = Field(600.0, gt=0, validation_alias=env("ROUTER_MAX_CALL_SECONDS"))
+
+    # The answer check runs in these worker processes, off the event loop; one that takes
+    # longer than ROUTER_CHECK_SECONDS (a crafted posting) is stopped and the call refused.
+    check_workers: int = Field(2, ge=1, le=64, validation_alias=env("ROUTER_CHECK_WORKERS"))
+    check_seconds: float = Field(5.0, gt=0, validation_alias=env("ROUTER_CHECK_SECONDS"))
 
     # Local generation.
     local_attempts: int = Field(3, ge=1, le=10, validation_alias=env("ROUTER_LOCAL_ATTEMPTS"))
@@ -126,6 +134,7 @@ class RouterSettings(ServiceSettings):
             keys=read_keys(self.api_keys.get_secret_value(), self.api_keys_file),
             tls_cert=self.tls_cert, tls_key=self.tls_key, tls_client_ca=self.tls_client_ca,
             reflection_needs_key=self.reflection_needs_key, allow_insecure=self.allow_insecure,
+            allow_no_keys=self.allow_no_keys,
             env_prefix="ROUTER_")
 
     def inference_security(self) -> ClientSecurity:

@@ -13,15 +13,15 @@ from __future__ import annotations
 
 import logging
 import time
-import uuid
 from collections.abc import AsyncIterator, Callable
 from dataclasses import dataclass, field
 
 from tenacity import AsyncRetrying, stop_before_delay, stop_never, wait_exponential
 
+from jobextract.contract import attempt_id
 from jobextract.proto import extraction_pb2 as pb
 from router_svc import prompt
-from router_svc.answer import check_answer
+from router_svc.checker import AnswerChecker, CheckOverran
 from router_svc.cloud import CloudClient
 from router_svc.config import RouterSettings
 from router_svc.errors import ExtractionFailed, InvalidOutput, RouteError
@@ -103,11 +103,12 @@ class _AttemptBudget:
 
 class Extractor:
     def __init__(self, settings: RouterSettings, replicas: Replicas,
-                 cloud: CloudClient | None, stats: Stats):
+                 cloud: CloudClient | None, stats: Stats, checker: AnswerChecker):
         self.settings = settings
         self.replicas = replicas
         self.cloud = cloud
         self.stats = stats
+        self.checker = checker
 
     async def analyze(self, content: str) -> tuple[Decision, Placement | None]:
         s = self.settings
@@ -205,7 +206,7 @@ class Extractor:
             replica.policy.started()
             try:
                 stream = replica.client.generate(
-                    f"{run.request_id}-{uuid.uuid4().hex[:8]}", messages, choice.tier,
+                    attempt_id(run.request_id), messages, choice.tier,
                     choice.allow_switch, schema_text(wanted=run.wanted),
                     self.settings.local_max_tokens, time_left(),
                     self.settings.stream_interval)
@@ -290,7 +291,7 @@ class Extractor:
                 if failure is None:
                     validation_started = time.monotonic()
                     try:
-                        checked = check_answer(answer.text, content, run.wanted)
+                        checked = await self.checker.check(answer.text, content, run.wanted)
                         run.job, run.notes = checked.job, checked.notes
                         run.salary_dropped = checked.salary_dropped
                     except InvalidOutput as e:
@@ -305,6 +306,9 @@ class Extractor:
         except InvalidOutput as e:
             raise RouteError("invalid_output", f"no valid answer after {invalid_attempts} "
                                                f"attempt(s); last problem: {e}") from None
+        except CheckOverran as e:  # another route's answer would need the same check
+            raise ExtractionFailed("check_overran", f"{e}; the posting's text is too costly "
+                                                    f"to check (shorten it)") from None
         finally:
             self.stats.validation_retries += (invalid_attempts - 1) - budget.left["invalid"]
 

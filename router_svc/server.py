@@ -10,6 +10,7 @@ from jobextract.proto import extraction_pb2_grpc as pb_grpc
 from jobextract.metrics import serve_metrics
 from jobextract.serving import build_server, run_until_stopped
 from router_svc import metrics
+from router_svc.checker import AnswerChecker
 from router_svc.cloud import CloudClient
 from router_svc.config import RouterSettings
 from router_svc.extract import Extractor
@@ -27,6 +28,7 @@ async def watch_routes(extractor: Extractor, health, poll_seconds: float) -> Non
     """Health is SERVING while some route can serve: a ready local model or the cloud."""
     cloud = extractor.cloud is not None
     last = None
+    await extractor.checker.warm_up()  # not SERVING before an answer can be checked
     while True:
         local = await extractor.refresh_resident()
         serving = local or cloud
@@ -45,7 +47,8 @@ def build_extractor(settings: RouterSettings) -> Extractor:
                                                         security),
                         settings.switch_down_idle_seconds)
     cloud = CloudClient(settings) if settings.cloud_configured else None
-    return Extractor(settings, replicas, cloud, Stats())
+    return Extractor(settings, replicas, cloud, Stats(),
+                     AnswerChecker(settings.check_workers, settings.check_seconds))
 
 
 def build_router(settings: RouterSettings):
@@ -61,6 +64,7 @@ def build_router(settings: RouterSettings):
 
     server, health, port = build_server(f"{settings.host}:{settings.port}", register,
                                         settings.max_message_bytes, settings.server_security(),
+                                        settings.max_concurrent,
                                         metrics=settings.metrics_port > 0)
     return server, health, port, extractor
 
@@ -69,6 +73,7 @@ async def close_extractor(extractor: Extractor) -> None:
     await extractor.replicas.close()
     if extractor.cloud:
         await extractor.cloud.close()
+    await asyncio.to_thread(extractor.checker.close)
 
 
 async def serve(settings: RouterSettings) -> None:

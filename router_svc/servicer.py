@@ -5,6 +5,8 @@ This is the one place where the router's error causes become gRPC status codes.
 
 from __future__ import annotations
 
+import asyncio
+import re
 import time
 import uuid
 from contextlib import contextmanager
@@ -32,6 +34,7 @@ STATUS = {
     "cloud_not_configured": (grpc.StatusCode.FAILED_PRECONDITION, "CLOUD_NOT_CONFIGURED"),
     "rejected": (grpc.StatusCode.INTERNAL, "INFERENCE_REJECTED"),
     "exhausted": (grpc.StatusCode.RESOURCE_EXHAUSTED, "CLOUD_CALL_BUDGET_SPENT"),
+    "check_overran": (grpc.StatusCode.INVALID_ARGUMENT, "CONTENT_TOO_COSTLY"),
 }
 
 
@@ -43,13 +46,20 @@ class BadInput(ValueError):
         self.field = field
 
 
+# A character that shows: not a space, a control or format character (NUL, zero-width
+# spaces and joiners, direction marks, the byte-order mark, soft hyphens) nor unassigned.
+_VISIBLE = re.compile(r"[^\s\x00-\x1f\x7f-\x9f\u00ad\u061c\u180e\u200b-\u200f"
+                      r"\u202a-\u202e\u2060-\u206f\ufeff\ufff0-\uffff\U000e0000-\U000e007f]")
+
+
 def check_content(content: str, max_bytes: int) -> None:
-    if not content.strip():
-        raise BadInput("content is empty: send the posting's text", "content")
     size = len(content.encode())
     if size > max_bytes:
         raise BadInput(f"content is {size} bytes; the limit is {max_bytes} "
                        f"(ROUTER_MAX_CONTENT_BYTES)", "content")
+    if not _VISIBLE.search(content):
+        raise BadInput("content is empty or has no visible character: send the posting's "
+                       "text", "content")
 
 
 def _http_url(url: str) -> bool:
@@ -125,10 +135,17 @@ class RouterServicer(pb_grpc.RouterServicer):
             await abort(context, grpc.StatusCode.INVALID_ARGUMENT, str(e), "INVALID_FIELD",
                         e.field)
         try:
-            with self._slot():
-                async for event in self.extractor.extract(request.content, request_id,
-                                                          self._time_left(context), wanted):
-                    yield event
+            # The service's own bound on the whole call, whatever its parts do (sub-calls
+            # also get the time left, so they end first where they can).
+            async with asyncio.timeout(self.max_call_seconds):
+                with self._slot():
+                    async for event in self.extractor.extract(request.content, request_id,
+                                                              self._time_left(context), wanted):
+                        yield event
+        except TimeoutError:
+            await abort(context, grpc.StatusCode.DEADLINE_EXCEEDED,
+                        f"the call took longer than {self.max_call_seconds:g} s "
+                        f"(ROUTER_MAX_CALL_SECONDS)", "DEADLINE_EXCEEDED")
         except Overloaded as e:
             await abort(context, grpc.StatusCode.RESOURCE_EXHAUSTED, str(e), "ROUTER_BUSY")
         except ExtractionFailed as e:
