@@ -8,6 +8,7 @@ prefixed INFERENCE_.
 from __future__ import annotations
 
 import logging
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Literal
 
@@ -20,13 +21,25 @@ from jobextract.settings import ServiceSettings, env
 log = logging.getLogger(__name__)
 
 
+@dataclass(frozen=True)
+class SwitchTimeouts:
+    """Bounds on the engine calls a model switch makes while it holds the switch lock: a
+    wedged engine fails the switch instead of holding every later one and the shutdown."""
+
+    load: float = 900.0   # an engine start: a GPU cold start, the k8s startup probe's 15 min
+    wake: float = 60.0    # a sleeping engine's wake-up and its one-token check
+    sleep: float = 60.0   # level-1 sleep: the weights copied to host memory
+
+
 class InferenceSettings(ServiceSettings):
-    # Loopback by default: another address needs TLS and keys, or INFERENCE_ALLOW_INSECURE.
+    # Loopback by default: another address needs TLS (INFERENCE_ALLOW_INSECURE waives it)
+    # and keys.
     host: str = Field("127.0.0.1", validation_alias=env("INFERENCE_HOST"))
     port: int = Field(50052, ge=0, le=65535, validation_alias=env("INFERENCE_PORT"))
 
-    # Who may call: keys for Generate and GetModelInfo (the router's), admin keys also for
-    # LoadModel; several at once for rotation. TLS, and mTLS with a client CA.
+    # Who may call: keys for Generate and GetModelInfo, admin keys also for LoadModel and a
+    # Generate with allow_switch (the router's key, when it switches models); several at
+    # once for rotation. TLS, and mTLS with a client CA.
     api_keys: SecretStr = Field(SecretStr(""), validation_alias=env("INFERENCE_API_KEYS"))
     api_keys_file: Path | None = Field(None, validation_alias=env("INFERENCE_API_KEYS_FILE"))
     admin_keys: SecretStr = Field(SecretStr(""), validation_alias=env("INFERENCE_ADMIN_KEYS"))
@@ -36,7 +49,9 @@ class InferenceSettings(ServiceSettings):
     tls_client_ca: Path | None = Field(None, validation_alias=env("INFERENCE_TLS_CLIENT_CA"))
     reflection_needs_key: bool = Field(
         False, validation_alias=env("INFERENCE_REFLECTION_NEEDS_KEY"))
+    # Beyond loopback: plaintext on a trusted network; no keys (a local experiment only).
     allow_insecure: bool = Field(False, validation_alias=env("INFERENCE_ALLOW_INSECURE"))
+    allow_no_keys: bool = Field(False, validation_alias=env("INFERENCE_ALLOW_NO_KEYS"))
 
     # Which model registry to use: cpu (embedded default), gpu-16gb (Qwen3), auto (by device).
     profile: Literal["auto", "cpu", "gpu-16gb"] = Field(
@@ -95,6 +110,13 @@ class InferenceSettings(ServiceSettings):
     # Long enough for a CPU generation (40-60 s) to finish on SIGTERM.
     shutdown_grace_seconds: float = Field(
         60.0, ge=0, validation_alias=env("INFERENCE_SHUTDOWN_GRACE_SECONDS"))
+    # Past one of these the switch fails (FAILED, or the previous model restored).
+    load_timeout_seconds: float = Field(
+        SwitchTimeouts.load, gt=0, validation_alias=env("INFERENCE_LOAD_TIMEOUT_SECONDS"))
+    wake_timeout_seconds: float = Field(
+        SwitchTimeouts.wake, gt=0, validation_alias=env("INFERENCE_WAKE_TIMEOUT_SECONDS"))
+    sleep_timeout_seconds: float = Field(
+        SwitchTimeouts.sleep, gt=0, validation_alias=env("INFERENCE_SLEEP_TIMEOUT_SECONDS"))
     # Prometheus metrics (ours, gRPC's and vLLM's) over HTTP on this port (0: off).
     metrics_port: int = Field(0, ge=0, le=65535, validation_alias=env("INFERENCE_METRICS_PORT"))
     log_level: str = Field("INFO", validation_alias=env("INFERENCE_LOG_LEVEL"))
@@ -106,6 +128,10 @@ class InferenceSettings(ServiceSettings):
             raise ValueError(f"INFERENCE_INITIAL_TIER must be one of {', '.join(TIERS)} or empty")
         return value
 
+    def switch_timeouts(self) -> SwitchTimeouts:
+        return SwitchTimeouts(load=self.load_timeout_seconds, wake=self.wake_timeout_seconds,
+                              sleep=self.sleep_timeout_seconds)
+
     def server_security(self) -> ServerSecurity:
         from jobextract.proto import extraction_pb2 as pb
 
@@ -114,11 +140,18 @@ class InferenceSettings(ServiceSettings):
             keys=read_keys(self.api_keys.get_secret_value(), self.api_keys_file),
             admin_keys=read_keys(self.admin_keys.get_secret_value(), self.admin_keys_file),
             admin_methods=frozenset({f"/{service}/LoadModel"}),
+            admin_requests={f"/{service}/Generate": _switch_request},
             tls_cert=self.tls_cert, tls_key=self.tls_key, tls_client_ca=self.tls_client_ca,
             reflection_needs_key=self.reflection_needs_key, allow_insecure=self.allow_insecure,
+            allow_no_keys=self.allow_no_keys,
             env_prefix="INFERENCE_")
 
     def warn_inert(self) -> None:
         if self.swap_space is not None:
             log.warning("VLLM_SWAP_SPACE=%s is ignored: vLLM has no swap space option and "
                         "model switching is done by LoadModel", self.swap_space)
+
+
+def _switch_request(request) -> str | None:
+    """A Generate that may switch the resident model aborts other callers' work: admin only."""
+    return "Generate with allow_switch (a model switch)" if request.allow_switch else None

@@ -6,12 +6,14 @@ that names the field; nothing here touches the engine.
 
 from __future__ import annotations
 
+import functools
 import json
 import math
 import uuid
 from dataclasses import dataclass, field
 
-from jobextract.contract import REQUEST_ID_RULE, TIER_NAME, valid_request_id
+from jobextract.contract import (ATTEMPT_SUFFIX, REQUEST_ID_MAX, TIER_NAME, request_id_rule,
+                                 valid_request_id)
 from jobextract.proto import extraction_pb2 as pb
 from inference_svc.errors import InvalidRequest
 from inference_svc.registry import ModelSpec, find_model
@@ -24,6 +26,8 @@ MAX_STOP_STRINGS = 16
 MAX_STOP_CHARS = 256
 MAX_STREAM_INTERVAL = 1024
 MAX_GRACE_SECONDS = 3600
+# A caller's id, or the router's id of one attempt of its call (jobextract.contract).
+GENERATE_ID_MAX = REQUEST_ID_MAX + ATTEMPT_SUFFIX
 
 
 @dataclass
@@ -69,14 +73,25 @@ def wanted_model(registry: dict[str, ModelSpec], tier: int, model: str) -> Model
 
 
 def parse_schema(text: str) -> dict | None:
+    """The request's JSON schema, decoded afresh (the engine may keep it); the costly
+    check (a few ms per schema) is done once per distinct schema text: callers send the
+    same schema on every request, and admission must not wait behind the check."""
     if not text:
         return None
+    _check_schema(text)
+    return json.loads(text)
+
+
+@functools.lru_cache(maxsize=64)
+def _check_schema(text: str) -> None:
     if len(text.encode()) > MAX_SCHEMA_BYTES:
         raise InvalidRequest(f"json_schema is larger than {MAX_SCHEMA_BYTES} bytes")
     try:
         schema = json.loads(text)
     except json.JSONDecodeError as e:
         raise InvalidRequest(f"json_schema is not valid JSON: {e}") from None
+    except RecursionError:  # thousands of "[" fit in the size limit
+        raise InvalidRequest(f"json_schema nests deeper than {MAX_SCHEMA_DEPTH} levels") from None
     if not isinstance(schema, dict):
         raise InvalidRequest("json_schema must be a JSON object")
     if _depth(schema) > MAX_SCHEMA_DEPTH:
@@ -87,7 +102,6 @@ def parse_schema(text: str) -> dict | None:
         jsonschema.validators.validator_for(schema).check_schema(schema)
     except jsonschema.SchemaError as e:
         raise InvalidRequest(f"json_schema is not a valid JSON Schema: {e.message[:300]}") from None
-    return schema
 
 
 def _depth(node) -> int:
@@ -116,8 +130,8 @@ def parse_generate(request: pb.GenerateRequest, registry: dict[str, ModelSpec],
                    max_context: int, time_left: float | None = None) -> GenerationJob:
     """Check `request`; `max_context` bounds max_tokens (the largest registered context),
     `time_left` is the caller's deadline in seconds, if it set one."""
-    if request.request_id and not valid_request_id(request.request_id):
-        raise InvalidRequest(REQUEST_ID_RULE, "request_id")
+    if request.request_id and not valid_request_id(request.request_id, GENERATE_ID_MAX):
+        raise InvalidRequest(request_id_rule(GENERATE_ID_MAX), "request_id")
     if not request.messages:
         raise InvalidRequest("messages is empty: send at least one chat message")
     if len(request.messages) > MAX_MESSAGES:

@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
+import asyncio
 import logging
 
 from jobextract.proto import extraction_pb2 as pb
 from jobextract.proto import extraction_pb2_grpc as pb_grpc
 from jobextract.metrics import serve_metrics
-from jobextract.serving import build_server, run_until_stopped
+from jobextract.serving import Health, build_server, run_until_stopped
 from inference_svc import metrics
 from inference_svc.config import InferenceSettings
 from inference_svc.engine import ModelHost
@@ -20,6 +21,8 @@ from inference_svc.switch_mode import choose_switch_mode, sleep_mode_available
 
 log = logging.getLogger(__name__)
 SERVICE = pb.DESCRIPTOR.services_by_name["Inference"].full_name
+# How often liveness looks at the engine (the k8s probe asks every 10 s).
+ENGINE_CHECK_SECONDS = 5.0
 
 
 async def serve(settings: InferenceSettings) -> None:
@@ -44,7 +47,8 @@ async def serve(settings: InferenceSettings) -> None:
                      default_max_tokens=settings.default_max_tokens,
                      switch_grace_seconds=settings.switch_grace_seconds, on_serving=on_serving,
                      switch_mode=switch_mode,
-                     sleep_host_reserve_bytes=int(settings.sleep_host_reserve_gb * 2**30))
+                     sleep_host_reserve_bytes=int(settings.sleep_host_reserve_gb * 2**30),
+                     timeouts=settings.switch_timeouts())
     servicer = InferenceServicer(host, profile, "cuda" if gpus else "cpu")
     metrics.watch(host)
 
@@ -54,10 +58,12 @@ async def serve(settings: InferenceSettings) -> None:
 
     server, health, port = build_server(f"{settings.host}:{settings.port}", register,
                                         settings.max_message_bytes, settings.server_security(),
+                                        max(map(host.pending_limit, registry.values())),
                                         metrics=settings.metrics_port > 0)
     log.info("inference on %s:%d (profile %s); NOT_SERVING until a model is loaded",
              settings.host, port, profile)
     serve_metrics(settings.host, settings.metrics_port)
+    liveness = asyncio.create_task(report_liveness(host, health))
 
     async def startup() -> None:
         if settings.initial_tier:
@@ -67,6 +73,17 @@ async def serve(settings: InferenceSettings) -> None:
                 log.error("initial model not loaded: %s", e.message)
 
     async def on_stop() -> None:
+        liveness.cancel()
         await host.shutdown(settings.shutdown_grace_seconds)
 
     await run_until_stopped(server, health, on_stop, settings.shutdown_grace_seconds, startup())
+
+
+async def report_liveness(host: ModelHost, health: Health,
+                          every: float = ENGINE_CHECK_SECONDS) -> None:
+    """Liveness follows the resident engine: a dead one (vLLM's engine core gone) never
+    serves again and the host would not notice until a request fails, so the orchestrator
+    is asked to restart the process."""
+    while True:
+        await health.set_alive(not host.engine_dead)
+        await asyncio.sleep(every)

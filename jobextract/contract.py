@@ -8,6 +8,7 @@ cause without parsing the message; documented in protos/extraction.proto.
 """
 
 import re
+import uuid
 
 from jobextract.proto import extraction_pb2 as pb
 
@@ -32,10 +33,26 @@ def reason_of(error) -> str:
 
 
 # Request ids, on both services: they reach logs and the engine, so nothing that could
-# forge a log line (newlines, control characters) and nothing unbounded.
-REQUEST_ID = re.compile(r"[A-Za-z0-9._:\-]{1,128}")
-REQUEST_ID_RULE = "request_id must be 1-128 characters of letters, digits and ._:-"
+# forge a log line (newlines, control characters) and nothing unbounded. The router sends
+# each attempt of a call to inference as the caller's id plus ATTEMPT_SUFFIX characters, so
+# inference takes that much more: any id the router accepts stays valid on the local route.
+REQUEST_ID_CHARS = r"[A-Za-z0-9._:\-]"
+REQUEST_ID_MAX = 128
+ATTEMPT_SUFFIX = 9  # "-" and 8 hex digits
 
 
-def valid_request_id(value: str) -> bool:
-    return REQUEST_ID.fullmatch(value) is not None
+def request_id_rule(max_chars: int = REQUEST_ID_MAX) -> str:
+    return f"request_id must be 1-{max_chars} characters of letters, digits and ._:-"
+
+
+REQUEST_ID_RULE = request_id_rule()
+
+
+def valid_request_id(value: str, max_chars: int = REQUEST_ID_MAX) -> bool:
+    return 0 < len(value) <= max_chars and re.fullmatch(f"{REQUEST_ID_CHARS}+", value) is not None
+
+
+def attempt_id(request_id: str) -> str:
+    """The id of one attempt of the call `request_id` (valid on inference, see above)."""
+    suffix = f"-{uuid.uuid4().hex[:ATTEMPT_SUFFIX - 1]}"
+    return request_id + suffix

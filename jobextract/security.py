@@ -7,18 +7,22 @@ config from its own environment names) and get the same behaviour from here:
   configured otherwise); several keys at once so they can be rotated; compared in constant
   time; never logged. Admin methods need an admin key.
 - TLS: a server certificate, optionally requiring client certificates from a CA (mTLS).
-- Plaintext or keyless serving is for loopback: on any other address the service refuses
-  to start unless `allow_insecure` says this network is trusted (e.g. compose's private one).
+- Plaintext or keyless serving is for loopback. On any other address the service refuses
+  to start without TLS unless `allow_insecure` says this network is trusted (compose's
+  private one, a cluster behind a NetworkPolicy), and without keys unless `allow_no_keys`
+  says so, separately: waiving TLS never opens the door to keyless callers.
 """
 
 from __future__ import annotations
 
 import dataclasses
+import hashlib
 import hmac
 import ipaddress
 import logging
 import os
-from dataclasses import dataclass
+from collections.abc import Callable
+from dataclasses import dataclass, field
 from pathlib import Path
 
 import grpc
@@ -77,11 +81,15 @@ class ServerSecurity:
     keys: tuple[str, ...] = ()          # any of these may call
     admin_keys: tuple[str, ...] = ()    # these may also call the admin methods
     admin_methods: frozenset[str] = frozenset()
+    # Requests of a plain method that need an admin key all the same: method -> a check of
+    # the request naming what it asks for (e.g. Generate with allow_switch), or None.
+    admin_requests: dict[str, Callable[[object], str | None]] = field(default_factory=dict)
     tls_cert: Path | None = None
     tls_key: Path | None = None
     tls_client_ca: Path | None = None   # set: clients must present a certificate it signed
     reflection_needs_key: bool = False
-    allow_insecure: bool = False        # plaintext / no keys on a non-loopback address
+    allow_insecure: bool = False        # plaintext (no TLS) on a non-loopback address
+    allow_no_keys: bool = False         # no keys on a non-loopback address (experiments)
     env_prefix: str = ""                # for messages: which variables to set
 
     @property
@@ -99,16 +107,19 @@ class ServerSecurity:
         if self.tls_client_ca is not None and not self.tls_on:
             raise SecurityError(f"{self.env_prefix}TLS_CLIENT_CA needs {self.env_prefix}TLS_CERT "
                                 f"and {self.env_prefix}TLS_KEY")
-        if is_loopback(host) or self.allow_insecure:
+        if is_loopback(host):
             return
-        missing = [what for what, on in (("TLS", self.tls_on), ("API keys", self.auth_on))
-                   if not on]
-        if missing:
+        p = self.env_prefix
+        gaps = [(what, fix) for what, ok, fix in (
+            ("TLS", self.tls_on or self.allow_insecure,
+             f"set {p}TLS_CERT/{p}TLS_KEY (or {p}ALLOW_INSECURE=true on a network you trust)"),
+            ("API keys", self.auth_on or self.allow_no_keys,
+             f"set {p}API_KEYS (or {p}ALLOW_NO_KEYS=true for a local experiment)"),
+        ) if not ok]
+        if gaps:
             raise SecurityError(
-                f"refusing to serve on {host} without {' and '.join(missing)}: set "
-                f"{self.env_prefix}TLS_CERT/{self.env_prefix}TLS_KEY and "
-                f"{self.env_prefix}API_KEYS, bind 127.0.0.1, or set "
-                f"{self.env_prefix}ALLOW_INSECURE=true on a network you trust")
+                f"refusing to serve on {host} without {' and '.join(w for w, _ in gaps)}: "
+                f"{'; '.join(f for _, f in gaps)}; or bind 127.0.0.1")
 
     def server_credentials(self) -> grpc.ServerCredentials | None:
         if not self.tls_on:
@@ -130,11 +141,17 @@ def bearer(metadata) -> str | None:
     return None
 
 
+def _digest(key: str) -> bytes:
+    return hashlib.sha256(key.encode()).digest()
+
+
 def _matches(token: str, keys: tuple[str, ...]) -> bool:
-    """Constant-time over every key, so timing says neither which key nor how much matched."""
+    """Constant-time over every key, comparing digests of equal length, so timing says
+    neither which key matched, nor how much of it, nor how long the keys are."""
+    token_digest = _digest(token)
     found = False
     for key in keys:
-        found |= hmac.compare_digest(token.encode(), key.encode())
+        found |= hmac.compare_digest(token_digest, _digest(key))
     return found
 
 
@@ -163,9 +180,36 @@ def _refusal(handler: grpc.RpcMethodHandler, code: grpc.StatusCode, message: str
         handler.response_serializer)
 
 
+def _admin_guarded(handler: grpc.RpcMethodHandler, needs_admin: Callable[[object], str | None]):
+    """`handler` (unary request) refusing, PERMISSION_DENIED, the requests `needs_admin`
+    names; a caller that holds an admin key never gets this wrapper."""
+    async def refuse_if_admin(request, context):
+        if (what := needs_admin(request)) is not None:
+            await abort(context, grpc.StatusCode.PERMISSION_DENIED, f"{what} needs an admin key",
+                        "ADMIN_KEY_REQUIRED")
+
+    async def unary(request, context):
+        await refuse_if_admin(request, context)
+        return await handler.unary_unary(request, context)
+
+    async def streaming(request, context):
+        await refuse_if_admin(request, context)
+        async for response in handler.unary_stream(request, context):
+            yield response
+
+    if handler.unary_unary:
+        return grpc.unary_unary_rpc_method_handler(
+            unary, handler.request_deserializer, handler.response_serializer)
+    if handler.unary_stream:
+        return grpc.unary_stream_rpc_method_handler(
+            streaming, handler.request_deserializer, handler.response_serializer)
+    raise TypeError("admin checks of a request need a unary request")
+
+
 class BearerAuth(grpc.aio.ServerInterceptor):
-    """UNAUTHENTICATED without a known key, PERMISSION_DENIED for an admin method without
-    an admin key. Health (and reflection unless configured) needs no key."""
+    """UNAUTHENTICATED without a known key, PERMISSION_DENIED for an admin method (or an
+    admin request of a plain method) without an admin key. Health (and reflection unless
+    configured) needs no key."""
 
     def __init__(self, security: ServerSecurity):
         self.security = security
@@ -192,6 +236,9 @@ class BearerAuth(grpc.aio.ServerInterceptor):
             return _refusal(handler, grpc.StatusCode.PERMISSION_DENIED,
                             f"{details.method.rsplit('/', 1)[-1]} needs an admin key",
                             "ADMIN_KEY_REQUIRED")
+        needs_admin = self.security.admin_requests.get(details.method)
+        if needs_admin is not None and not _matches(token, self.security.admin_keys):
+            return _admin_guarded(handler, needs_admin)
         return handler
 
 
@@ -200,7 +247,7 @@ class BearerAuth(grpc.aio.ServerInterceptor):
 @dataclass(frozen=True)
 class ClientSecurity:
     key: str = ""                      # sent as 'authorization: Bearer <key>'
-    tls_ca: Path | None = None         # set: TLS, verifying the server against this CA
+    tls_ca: Path | None = None         # TLS, verifying the server against this CA
     tls_cert: Path | None = None       # with tls_key: a client certificate (mTLS)
     tls_key: Path | None = None
     server_name: str = ""              # the name the certificate must carry, when not the host
@@ -223,7 +270,9 @@ class ClientSecurity:
 
     @property
     def tls_on(self) -> bool:
-        return self.tls_ca is not None
+        """Any TLS setting turns TLS on (without a CA the system's roots verify the server):
+        a client certificate or a server name never goes out, with the key, in clear."""
+        return any((self.tls_ca, self.tls_cert, self.tls_key, self.server_name))
 
     def metadata(self) -> tuple[tuple[str, str], ...]:
         return (("authorization", f"Bearer {self.key}"),) if self.key else ()

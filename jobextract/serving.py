@@ -28,14 +28,16 @@ log = logging.getLogger(__name__)
 
 SERVING = health_pb2.HealthCheckResponse.SERVING
 NOT_SERVING = health_pb2.HealthCheckResponse.NOT_SERVING
-# A health entry that is SERVING while the server answers at all, whatever its services
-# can do: what a liveness probe asks (readiness asks for a service by name).
+# A health entry that is SERVING while the server answers, whatever its services can do
+# now, unless a service says it cannot recover without a restart (inference: its engine
+# died): what a liveness probe asks (readiness asks for a service by name).
 LIVENESS = "liveness"
 
 
 class Health:
     """Per-service health: the overall status ("") is SERVING only when every service is;
-    LIVENESS is SERVING from the start (a loading model is alive, not ready)."""
+    LIVENESS is SERVING from the start (a loading model is alive, not ready) until
+    `set_alive(False)`."""
 
     def __init__(self, servicer: HealthServicer, services: list[str]):
         self._servicer = servicer
@@ -53,6 +55,10 @@ class Health:
         await self._servicer.set(service, self._status[service])
         overall = all(s == SERVING for s in self._status.values())
         await self._servicer.set("", SERVING if overall else NOT_SERVING)
+
+    async def set_alive(self, alive: bool) -> None:
+        """LIVENESS NOT_SERVING asks the orchestrator to restart the process."""
+        await self._servicer.set(LIVENESS, SERVING if alive else NOT_SERVING)
 
     async def shutting_down(self) -> None:
         """Every status NOT_SERVING from now on, so probes stop routing traffic here."""
@@ -111,16 +117,25 @@ KEEPALIVE_CLIENT = [
 ]
 
 
+# Calls beyond a service's own bound that the server still takes at once: health probes and
+# Watch streams, reflection, stats. Past it gRPC itself answers RESOURCE_EXHAUSTED, so no
+# number of open streams (health Watch, reflection) can grow without bound.
+RPC_HEADROOM = 64
+
+
 def build_server(
     bind: str,
     register: Callable[[grpc.aio.Server], list[str]],
     max_message_bytes: int,
     security: ServerSecurity,
+    calls_bound: int,
     metrics: bool = False,
 ) -> tuple[grpc.aio.Server, Health, int]:
     """A grpc.aio server with the services `register` adds, health and reflection, behind
     `security` (keys, TLS; raises SecurityError for an unsafe bind).
 
+    `calls_bound`: the service's own bound on its calls in progress (it refuses past it
+    with its own status); the server takes at most RPC_HEADROOM more calls of any kind.
     `metrics`: count every call for Prometheus (jobextract/metrics.py).
     `register` adds the servicers and returns their full service names. Returns the
     server, its health reporter and the bound port (useful when `bind` asks for port 0).
@@ -134,7 +149,8 @@ def build_server(
     ]
     # Metrics outermost, so refusals by the key check are counted too.
     server = grpc.aio.server(options=options, interceptors=[
-        *([GrpcMetrics()] if metrics else []), *security.interceptors(), DecodeGuard()])
+        *([GrpcMetrics()] if metrics else []), *security.interceptors(), DecodeGuard()],
+        maximum_concurrent_rpcs=calls_bound + RPC_HEADROOM)
     services = register(server)
     health_servicer = HealthServicer()
     health_pb2_grpc.add_HealthServicer_to_server(health_servicer, server)

@@ -86,9 +86,15 @@ def close(value: float, stated: float) -> bool:
 
 
 def _figure(value) -> float | None:
-    if isinstance(value, bool) or not isinstance(value, (int, float)) or not math.isfinite(value):
+    """A model's figure as a finite float; None for anything else (a bool, a string, an
+    integer of hundreds of digits, which no float holds)."""
+    if isinstance(value, bool) or not isinstance(value, (int, float)):
         return None
-    return float(value)
+    try:
+        value = float(value)
+    except OverflowError:
+        return None
+    return value if math.isfinite(value) else None
 
 
 def _take(data: dict, mention: SalaryMention) -> str:

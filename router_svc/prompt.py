@@ -8,6 +8,7 @@ the posting itself cannot close, and the output's structure is fixed by the JSON
 from __future__ import annotations
 
 import json
+import re
 
 from router_svc.grounding import norm
 
@@ -71,9 +72,15 @@ def _example_values() -> dict[str, frozenset[str]]:
     return {field: frozenset(v) for field, v in values.items()}
 
 
+# The section's markers however a posting writes them ("</POSTING>", "< /posting >").
+# Possessive quantifiers: a "<" before a long run of spaces is not re-scanned.
+_MARKER = re.compile(r"<\s*+(/?)\s*+(posting)\s*+>", re.I)
+
+
 def _posting(content: str) -> dict[str, str]:
-    # The posting cannot end the data section early: its own markers are defused.
-    body = content.replace(CLOSE, "</ posting>").replace(OPEN, "< posting>")
+    # The posting cannot end the data section early: its own markers are defused (a space
+    # after "<" makes them text that names no section).
+    body = _MARKER.sub(lambda m: f"< {m[1]}{m[2]}>", content)
     return {"role": "user", "content": f"{OPEN}\n{body}\n{CLOSE}"}
 
 

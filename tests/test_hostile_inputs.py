@@ -50,12 +50,14 @@ GENERATE = {
                                 "does not serve tier"),
     "request id with a newline": (request(request_id="a\nINFO forged line"), INVALID,
                                   "request_id"),
-    "request id too long": (request(request_id="r" * 129), INVALID, "request_id"),
+    "request id too long": (request(request_id="r" * 138), INVALID, "request_id"),
     "schema not JSON": (request(json_schema="{not json"), INVALID, "not valid JSON"),
     "schema not object": (request(json_schema="[1, 2]"), INVALID, "must be a JSON object"),
     "schema invalid": (request(json_schema='{"type": "nonsense"}'), INVALID,
                        "not a valid JSON Schema"),
     "schema nested 300 deep": (request(json_schema=_deep_schema(300)), INVALID, "nests deeper"),
+    # Under the size limit, deep enough to exhaust the JSON decoder's recursion.
+    "schema of 60,000 brackets": (request(json_schema="[" * 60_000), INVALID, "nests deeper"),
     "schema too large": (request(json_schema=json.dumps({"enum": ["x" * 70_000]})), INVALID,
                          "larger than"),
     "max_tokens negative": (request(max_tokens=-1), INVALID, "max_tokens"),
@@ -95,6 +97,10 @@ LOAD_MODEL = {
 EXTRACT = {
     "empty": (pb.ExtractRequest(content=""), INVALID, "content is empty"),
     "whitespace": (pb.ExtractRequest(content=" \n\t "), INVALID, "content is empty"),
+    "zero-width characters only": (pb.ExtractRequest(content="\u200b\u200d\ufeff" * 50),
+                                   INVALID, "no visible character"),
+    "NUL bytes only": (pb.ExtractRequest(content="\x00" * 100), INVALID,
+                       "no visible character"),
     "too large": (pb.ExtractRequest(content="x" * 5000), INVALID, "limit is 4096"),
     "over the message limit": (pb.ExtractRequest(content="x" * (5 << 20)),
                                grpc.StatusCode.RESOURCE_EXHAUSTED, "larger than max"),
@@ -122,6 +128,8 @@ EXTRACT = {
 
 ANALYZE = {
     "empty": (pb.AnalyzeRequest(content=""), INVALID, "content is empty"),
+    "zero-width characters only": (pb.AnalyzeRequest(content="\u2060\u200b"), INVALID,
+                                   "no visible character"),
     "too large": (pb.AnalyzeRequest(content="x" * 5000), INVALID, "limit is 4096"),
 }
 
