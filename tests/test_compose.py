@@ -110,3 +110,17 @@ def test_prepare_fills_the_volume_the_inference_service_reads():
     assert prepare["volumes"] == inference["volumes"]
     assert prepare["environment"]["MODEL_CACHE_DIR"] == inference["environment"]["MODEL_CACHE_DIR"]
     assert set(prepare["environment"]) <= env_names(InferenceSettings) | set(LIBRARY_VARIABLES)
+
+
+def test_keys_are_required_and_the_routers_key_may_switch_models():
+    """No empty default: compose stops with a message naming the missing key, and the key
+    the router sends inference is an admin key there (switches need one)."""
+    inference, router = SERVICES["inference"]["environment"], SERVICES["router"]["environment"]
+    required = re.compile(r"^\$\{(\w+):\?[^}]+\}$")
+    for value in (router["ROUTER_API_KEYS"], router["ROUTER_INFERENCE_API_KEY"],
+                  inference["INFERENCE_ADMIN_KEYS"]):
+        assert required.match(value), value
+    assert required.match(router["ROUTER_INFERENCE_API_KEY"])[1] == \
+        required.match(inference["INFERENCE_ADMIN_KEYS"])[1]
+    # Neither service is told it may run keyless.
+    assert not {"ROUTER_ALLOW_NO_KEYS", "INFERENCE_ALLOW_NO_KEYS"} & {*router, *inference}

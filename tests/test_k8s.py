@@ -161,3 +161,19 @@ def test_the_router_scales_and_keeps_one_pod_through_disruptions():
         router["spec"]["template"]["metadata"]["labels"].items()
     assert router["spec"]["template"]["spec"]["terminationGracePeriodSeconds"] > \
         RouterSettings.model_fields["shutdown_grace_seconds"].default
+
+
+def test_keys_are_required_and_the_routers_key_is_an_admin_key_of_inference():
+    """Both bind all interfaces: each takes its keys from the Secret (not optional), neither
+    may run keyless, and the key the router sends is one inference lets switch models."""
+    secrets = {}
+    for d in of_kind(GPU, "Deployment").values():
+        env = env_of(container(d))
+        assert not {"ROUTER_ALLOW_NO_KEYS", "INFERENCE_ALLOW_NO_KEYS"} & set(env)
+        for name in ("ROUTER_API_KEYS", "ROUTER_INFERENCE_API_KEY", "INFERENCE_ADMIN_KEYS"):
+            if name in env:
+                ref = env[name]["valueFrom"]["secretKeyRef"]
+                assert not ref.get("optional"), name
+                secrets.setdefault(name, set()).add(ref["key"])
+    assert secrets["ROUTER_INFERENCE_API_KEY"] == secrets["INFERENCE_ADMIN_KEYS"]
+    assert "ROUTER_API_KEYS" in secrets

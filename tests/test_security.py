@@ -118,6 +118,26 @@ async def test_inference_needs_a_key_an_admin_key_to_load_and_a_client_certifica
     assert ADMIN_KEY not in secured_inference.log_path.read_text()
 
 
+async def test_a_switch_through_generate_needs_an_admin_key(secured_inference, authority):
+    """allow_switch lets a Generate switch the resident model (aborting others' work): a
+    plain key is refused before any work, an admin key is served."""
+    switching = pb.GenerateRequest(messages=[pb.ChatMessage(role="user", content="Cook")],
+                                   tier=pb.TIER_PRIMARY, allow_switch=True, max_tokens=2)
+    async with router_side(authority).aio_channel(secured_inference.address) as channel:
+        inference = pb_grpc.InferenceStub(channel)
+        refused = await outcome(inference.Generate(switching, metadata=key(ROUTER_KEY)))
+        assert (refused.code, refused.message) == (
+            grpc.StatusCode.PERMISSION_DENIED,
+            "Generate with allow_switch (a model switch) needs an admin key")
+        assert refused.details["reason"] == "ADMIN_KEY_REQUIRED"
+        switching.allow_switch = False  # the same request without a switch: a plain key will do
+        assert (await outcome(inference.Generate(switching, metadata=key(ROUTER_KEY)))).code == \
+            grpc.StatusCode.OK
+        switching.allow_switch = True
+        assert (await outcome(inference.Generate(switching, metadata=key(ADMIN_KEY)))).code == \
+            grpc.StatusCode.OK
+
+
 # ---- the router: TLS, rotating keys, mTLS to inference ----------------------------------------
 
 @pytest.fixture
