@@ -3,6 +3,7 @@
 `check_answer` is the one entry point for every answer, local or cloud: decode the JSON,
 reconcile the salary with what the posting states, validate with pydantic, then keep only
 strings the posting contains and nothing copied from the prompt's examples (grounding.py).
+"What the posting states" leaves out sentences it addresses to its reader (instructions.py).
 Any failure is InvalidOutput with a short reason that the retry loop feeds back to the
 model.
 """
@@ -16,6 +17,7 @@ from pydantic import ValidationError
 
 from router_svc.errors import InvalidOutput
 from router_svc.grounding import drop_example_copies, ground_strings, reconcile_salary
+from router_svc.instructions import facts_only
 from router_svc.prompt import EXAMPLE_VALUES
 from router_svc.schema import SALARY, JobPosting, masked
 
@@ -55,9 +57,12 @@ def check_answer(answer: str, text: str, wanted: frozenset[str] | None = None) -
     InvalidOutput saying why it cannot be used. Fields not `wanted` (None: all) come back
     empty and are not grounded."""
     data = decode(answer)
-    notes, dropped = reconcile_salary(data, text) if wanted is None or SALARY[0] in wanted \
-        else ([], False)
+    facts = facts_only(text)  # what the posting tells its reader to do states no fact
+    notes = [] if facts is text else ["sentences addressed to the reader (instructions) "
+                                      "are not read as facts"]
+    salary_notes, dropped = reconcile_salary(data, facts) \
+        if wanted is None or SALARY[0] in wanted else ([], False)
     job = validate(data)
-    job, more = ground_strings(job, text, wanted, EXAMPLE_VALUES)
-    job, copies = drop_example_copies(job, text, EXAMPLE_VALUES)
-    return Checked(masked(job, wanted), notes + more + copies, dropped)
+    job, more = ground_strings(job, facts, wanted, EXAMPLE_VALUES)
+    job, copies = drop_example_copies(job, facts, EXAMPLE_VALUES)
+    return Checked(masked(job, wanted), notes + salary_notes + more + copies, dropped)

@@ -111,17 +111,29 @@ def _take(data: dict, mention: SalaryMention) -> str:
     return note
 
 
+# The widest a range stated as one job's pay plausibly is (its top over its bottom). Wider
+# ranges are written (a band across levels), but are never merged into another range nor
+# preferred to a narrower one: a planted "$85,000-$5,000,000" must not widen the real pay.
+MAX_PAY_SPREAD = 5.0
+
+
+def one_jobs_pay(mention: SalaryMention) -> bool:
+    return mention.high <= MAX_PAY_SPREAD * mention.low
+
+
 def stated_pay(mentions: list[SalaryMention],
                anchor: SalaryMention | None = None) -> tuple[SalaryMention | None, int]:
-    """The pay the text states, as one range: the first mention marked as pay (or `anchor`),
-    widened to every pay mention in the same currency and period that overlaps it (ranges
-    by region give the lowest minimum to the highest maximum; a bonus or a later year's
-    figure, which does not overlap, is left out); and how many ranges it spans."""
-    anchor = anchor or next((m for m in mentions if m.strong), None)
+    """The pay the text states, as one range: the first mention marked as pay (or `anchor`;
+    a range plausible as one job's pay before a wider one), widened to every such mention
+    in the same currency and period that overlaps it (ranges by region give the lowest
+    minimum to the highest maximum; a bonus or a later year's figure, which does not
+    overlap, is left out); and how many ranges it spans."""
+    anchor = anchor or next((m for m in mentions if m.strong and one_jobs_pay(m)),
+                            next((m for m in mentions if m.strong), None))
     if anchor is None or anchor.period is None:
         return anchor, 1 if anchor else 0
     alike = [m for m in mentions if m.strong and m.currency == anchor.currency
-             and m.period == anchor.period]
+             and m.period == anchor.period and one_jobs_pay(m)]
     group, low, high = [anchor], anchor.low, anchor.high
     grown = True
     while grown:  # ranges that overlap the pay's range, however they chain
