@@ -7,7 +7,9 @@ brings the next one up. Away is a shutdown (reload mode: its worker processes ex
 service waits until their memory is free) or vLLM's level-1 sleep (sleep mode, GPU: the
 weights wait in host memory and a switch back is a wake-up, checked by a one-token
 generation). If the new model fails to start, the previous one is brought back; if that
-fails too, the host is FAILED with the reason visible in `info()`.
+fails too, the host is FAILED with the reason visible in `info()`. A start, wake or sleep
+that outlasts its timeout (config.SwitchTimeouts) is such a failure: a wedged engine ends
+its switch instead of holding the switch lock, and with it every later switch, forever.
 """
 
 from __future__ import annotations
@@ -17,7 +19,7 @@ import logging
 import re
 import time
 import uuid
-from contextlib import aclosing
+from contextlib import aclosing, asynccontextmanager
 from collections.abc import AsyncIterator, Awaitable, Callable
 from dataclasses import dataclass, field
 from enum import Enum
@@ -26,6 +28,7 @@ from typing import Any, Protocol
 import psutil
 
 from jobextract.contract import CONTEXT_EXCEEDED
+from inference_svc.config import SwitchTimeouts
 from inference_svc.device import engine_pids, gpu_free_bytes, nvidia_gpus, wait_gpu_released
 from inference_svc.engine_params import engine_kwargs, generation_budget, sampling_params
 from inference_svc.metrics import ADMISSION_REFUSED, SWITCH_SECONDS
@@ -57,6 +60,9 @@ class Engine(Protocol):
     async def sleep(self, level: int = 1) -> None: ...
 
     async def wake_up(self, tags: list[str] | None = None) -> bool: ...
+
+    @property
+    def errored(self) -> bool: ...   # the engine core died: every call raises EngineDeadError
 
 
 def start_engine(spec: ModelSpec, sleep_mode: bool) -> Engine:
@@ -106,6 +112,10 @@ def encode_as_text(tokenizer, content: str) -> list[int]:
                   for part in ((piece[:1], piece[1:]) if i % 2 else (piece,))]
     return [token for piece in pieces if piece for token in
             tokenizer.encode(piece, add_special_tokens=False, split_special_tokens=True)]
+
+
+class EngineTimeout(Exception):
+    """An engine call outlasted its timeout: the engine may be wedged."""
 
 
 class State(str, Enum):
@@ -161,8 +171,10 @@ class ModelHost:
     def __init__(self, registry: dict[str, ModelSpec], max_pending: int | None,
                  default_max_tokens: int, switch_grace_seconds: float,
                  on_serving: Callable[[bool], Awaitable[None]],
-                 switch_mode: SwitchMode = RELOAD, sleep_host_reserve_bytes: int = 0):
+                 switch_mode: SwitchMode = RELOAD, sleep_host_reserve_bytes: int = 0,
+                 timeouts: SwitchTimeouts = SwitchTimeouts()):
         self.registry = registry
+        self.timeouts = timeouts
         self.switch_mode = switch_mode
         self.sleep_host_reserve_bytes = sleep_host_reserve_bytes
         self.max_pending = max_pending
@@ -182,6 +194,7 @@ class ModelHost:
         self._active: dict[str, _Active] = {}
         self._seconds_per_request = _Average()
         self._switch_lock = asyncio.Lock()
+        self._switches: set[asyncio.Task] = set()  # loads running or waiting for the lock
 
     # ---- model lifecycle ---------------------------------------------------------------
 
@@ -195,6 +208,8 @@ class ModelHost:
         """
         switch = asyncio.ensure_future(self._load(spec, grace_seconds))
         switch.add_done_callback(_log_unawaited_failure)
+        self._switches.add(switch)
+        switch.add_done_callback(self._switches.discard)
         return await asyncio.shield(switch)
 
     async def _load(self, spec: ModelSpec, grace_seconds: float | None) -> SwitchResult:
@@ -212,7 +227,10 @@ class ModelHost:
             await self._set_state(State.LOADING, f"loading {spec.name}")
             aborted = await self._drain(self.switch_grace_seconds if grace_seconds is None
                                         else grace_seconds, reason=f"switching to {spec.name}")
-            await self._put_away(coming=spec)
+            try:
+                await self._put_away(coming=spec)
+            except EngineTimeout as e:  # the resident engine hung (now shut down): no restore
+                raise await self._fail(f"switching to {spec.name} failed: {e}") from e
             try:
                 woke = await self._bring_up(spec)
             except Exception as e:  # noqa: BLE001 - any start failure is reported, not raised raw
@@ -222,13 +240,11 @@ class ModelHost:
                     try:
                         await self._bring_up(previous)
                     except Exception as e2:  # noqa: BLE001
-                        reason += f"; restoring {previous.name} failed too: {_describe(e2)}"
-                        await self._set_state(State.FAILED, reason)
-                        raise LoadFailed(reason) from e
+                        raise await self._fail(f"{reason}; restoring {previous.name} failed "
+                                               f"too: {_describe(e2)}") from e
                     self.reason = reason + f"; {previous.name} restored"
                     raise LoadFailed(self.reason) from e
-                await self._set_state(State.FAILED, reason)
-                raise LoadFailed(reason) from e
+                raise await self._fail(reason) from e
             if previous is not None:
                 self.switches += 1
             seconds = time.monotonic() - started
@@ -247,25 +263,42 @@ class ModelHost:
         if not woke:
             await self._make_room(spec)
             started = time.monotonic()
-            before = engine_pids()
-            # Engine start blocks for tens of seconds: keep the event loop (health, info) live.
-            engine = await asyncio.to_thread(start_engine, spec,
-                                             self.switch_mode.mode == "sleep")
-            self._pids[id(engine)] = engine_pids() - before
+            engine = await self._start(spec)
         self._engine, self.spec = engine, spec
         self.load_seconds = time.monotonic() - started
         await self._set_state(State.READY, "")
         return woke
 
+    async def _start(self, spec: ModelSpec) -> Engine:
+        """A new engine for `spec`, started within the load timeout. The start blocks for
+        tens of seconds, so it runs in a thread (health and info stay live); a thread cannot
+        be stopped, so an engine that comes up after its switch gave up is shut down then."""
+        before = engine_pids()
+        start = asyncio.ensure_future(asyncio.to_thread(start_engine, spec,
+                                                        self.switch_mode.mode == "sleep"))
+        try:
+            async with self._deadline(self.timeouts.load, f"starting {spec.name}"):
+                engine = await asyncio.shield(start)
+        except BaseException:  # timed out or cancelled (a failed start leaves no engine)
+            start.add_done_callback(_shut_down_abandoned)
+            raise
+        self._pids[id(engine)] = engine_pids() - before
+        return engine
+
     async def _wake(self, spec: ModelSpec) -> Engine | None:
         """`spec`'s sleeping engine, awake and checked by a one-token generation; None when
-        it was not asleep or its wake failed (then it is shut down, to be loaded afresh)."""
+        it was not asleep or its wake failed (then it is shut down, to be loaded afresh).
+        A wake that times out fails the switch instead: a fresh start on a device that hung
+        would most likely hang too."""
         engine = self._asleep.pop(spec, None)
         if engine is None:
             return None
         try:
-            await engine.wake_up()
-            await _one_token(engine)  # a wake is only trusted once it has generated
+            async with self._deadline(self.timeouts.wake, f"waking {spec.name}", engine):
+                await engine.wake_up()
+                await _one_token(engine)  # a wake is only trusted once it has generated
+        except EngineTimeout:
+            raise
         except Exception as e:  # noqa: BLE001 - a failed wake falls back to a load
             log.warning("waking %s failed (%s): loading it again", spec.name, _describe(e))
             await self._shut_down(engine)
@@ -280,7 +313,11 @@ class ModelHost:
             return
         if self.switch_mode.mode == "sleep" and spec is not None:
             try:
-                await engine.sleep(level=1)
+                async with self._deadline(self.timeouts.sleep, f"putting {spec.name} to sleep",
+                                          engine):
+                    await engine.sleep(level=1)
+            except EngineTimeout:
+                raise
             except Exception as e:  # noqa: BLE001 - a model that cannot sleep is shut down
                 log.warning("putting %s to sleep failed (%s): shutting it down",
                             spec.name, _describe(e))
@@ -293,6 +330,24 @@ class ModelHost:
                     "host memory low", keep=coming)
                 return
         await self._shut_down(engine)
+
+    @asynccontextmanager
+    async def _deadline(self, seconds: float, what: str, engine: Engine | None = None):
+        """Raise EngineTimeout when the block outlasts `seconds`: an engine call that never
+        returns would hold the switch lock forever. `engine`, which may never answer again,
+        is shut down first."""
+        timer = asyncio.timeout(seconds)
+        try:
+            async with timer:
+                yield
+        except TimeoutError:
+            if not timer.expired():  # the engine's own TimeoutError
+                raise
+            message = f"{what} did not finish within {seconds:g} s"
+            log.error("%s%s", message, ": shutting it down" if engine is not None else "")
+            if engine is not None:
+                await self._shut_down(engine)
+            raise EngineTimeout(message) from None
 
     async def _shut_down(self, engine: Engine) -> None:
         """Shut `engine` down and wait until its processes hold no GPU memory."""
@@ -346,6 +401,15 @@ class ModelHost:
         return len(left)
 
     async def shutdown(self, grace_seconds: float) -> None:
+        """Drain, then shut every engine down. A switch still running after `grace_seconds`
+        is cancelled rather than awaited: the process must stop within its grace period."""
+        switches = set(self._switches)
+        running = (await asyncio.wait(switches, timeout=grace_seconds))[1] if switches else ()
+        if running:
+            log.warning("a model switch still runs after %.0f s: cancelling it", grace_seconds)
+            for switch in running:
+                switch.cancel()
+            await asyncio.wait(running)
         async with self._switch_lock:
             await self._set_state(State.LOADING, "shutting down")
             await self._drain(grace_seconds, reason="service shutting down")
@@ -353,6 +417,11 @@ class ModelHost:
             for sleeper in [*self._asleep.values(), *([engine] if engine else [])]:
                 await self._shut_down(sleeper)
             self._asleep.clear()
+
+    async def _fail(self, reason: str) -> LoadFailed:
+        """FAILED for `reason` (the next load retries); the error for the caller."""
+        await self._set_state(State.FAILED, reason)
+        return LoadFailed(reason)
 
     async def _set_state(self, state: State, reason: str) -> None:
         self.state, self.reason = state, reason
@@ -491,6 +560,13 @@ class ModelHost:
     def active_requests(self) -> int:
         return len(self._active)
 
+    @property
+    def engine_dead(self) -> bool:
+        """The resident engine's core died (vLLM's `errored`; its calls raise EngineDeadError).
+        It never recovers, and reloading the same model is a no-op while the host says READY:
+        a restart is the way back."""
+        return self._engine is not None and self._engine.errored
+
     def engine_unfinished_requests(self) -> int:
         return self._engine.get_num_unfinished_requests() if self._engine is not None else 0
 
@@ -510,6 +586,14 @@ async def _one_token(engine: Engine) -> None:
 def _token_id(tokenizer, token: str) -> int | None:
     ids = tokenizer.encode(token, add_special_tokens=False)
     return ids[0] if len(ids) == 1 else None
+
+
+def _shut_down_abandoned(start: asyncio.Future) -> None:
+    """An engine that came up after its switch gave up on it: no one else owns it."""
+    if start.cancelled() or start.exception() is not None:
+        return
+    log.warning("an engine came up after its start timed out or was cancelled: shutting it down")
+    asyncio.get_running_loop().run_in_executor(None, start.result().shutdown)
 
 
 def _log_unawaited_failure(task: asyncio.Task) -> None:
