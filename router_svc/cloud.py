@@ -5,13 +5,17 @@ exponential backoff that honours Retry-After (capped). Messages never carry the 
 
 Spending is bounded: each job may make a fixed number of HTTP calls (retries and re-asks
 together), only so many calls run at once, and consecutive failures open a breaker that
-refuses calls for a while (then lets one call test the API). Tokens and cost are counted.
+refuses calls for a while (then lets one call test the API). Only the provider's failures
+count toward the breaker (5xx, 429, dropped connections, its own timeouts): a cancelled call,
+the caller's deadline or a rejected request (400) says nothing about the API, and must not
+shut the cloud off for everyone. Tokens and cost are counted.
 """
 
 from __future__ import annotations
 
 import email.utils
 import logging
+import re
 import time
 from dataclasses import dataclass
 
@@ -37,6 +41,22 @@ def _transient(e: BaseException) -> bool:
     return isinstance(e, (openai.RateLimitError, openai.InternalServerError,
                           openai.APIConnectionError)) or (
         isinstance(e, openai.APIStatusError) and e.status_code >= 500)
+
+
+# How providers say a prompt is too long: OpenAI's code context_length_exceeded, vLLM's
+# "This model's maximum context length is ...".
+_CONTEXT_EXCEEDED = re.compile(r"context[ _]length", re.IGNORECASE)
+
+
+def _request_refused(e: openai.APIStatusError) -> RouteError:
+    """A 400 or 422 refuses this request (its length, its content), not the service's key or
+    model: the caller is told so, not that the service is misconfigured. The provider's
+    message is kept (shortened: it ends up in a gRPC status)."""
+    said = e.message[:300]
+    if _CONTEXT_EXCEEDED.search(f"{e.code} {said}"):
+        return RouteError("context", f"the posting does not fit the cloud model's context "
+                                     f"({said})")
+    return RouteError("rejected", f"the cloud API rejected the request ({said})")
 
 
 def retry_after_seconds(e: BaseException) -> float | None:
@@ -94,7 +114,11 @@ class CloudUsage:
 
 class Breaker:
     """Closed until `failures` consecutive calls fail; then open for `seconds`, after which
-    one call at a time may test the API (half-open) until one succeeds."""
+    one call at a time may test the API (half-open) until one succeeds.
+
+    A call that tells nothing about the API (cancelled, cut short by the caller's deadline,
+    refused for its own content) is recorded as None: it neither counts nor resets the
+    count, and frees the half-open test for the next call."""
 
     def __init__(self, failures: int, seconds: float, clock=time.monotonic):
         self.limit, self.seconds, self.clock = failures, seconds, clock
@@ -117,8 +141,10 @@ class Breaker:
         self._testing = True
         return None
 
-    def record(self, ok: bool) -> None:
+    def record(self, ok: bool | None) -> None:
         self._testing = False
+        if ok is None:
+            return
         if ok:
             self.failures = 0
             return
@@ -177,9 +203,11 @@ class CloudClient:
         except openai.AuthenticationError:
             raise RouteError("misconfigured", "the cloud API rejected the configured key "
                                               "(HTTP 401)") from None
-        except (openai.PermissionDeniedError, openai.NotFoundError, openai.BadRequestError) as e:
+        except (openai.PermissionDeniedError, openai.NotFoundError) as e:
             raise RouteError("misconfigured", f"the cloud API refused the request "
                                               f"({_describe(e)}) for model {self.model}") from None
+        except (openai.BadRequestError, openai.UnprocessableEntityError) as e:
+            raise _request_refused(e) from None
         except openai.OpenAIError as e:
             raise RouteError("unavailable", f"the cloud API failed: {_describe(e)}") from None
 
@@ -201,15 +229,24 @@ class CloudClient:
         budget.left -= 1
         self.in_flight += 1
         self.usage.calls += 1
-        ok = False
+        ok: bool | None = None  # for the breaker; None: the call says nothing of the API
         try:
             answer = await self._once(messages, schema, timeout)
             ok = True
             return answer
+        except openai.APITimeoutError:
+            if timeout < self.timeout:  # cut short by the caller's deadline, not the API
+                raise RouteError("deadline", f"the caller's deadline ended the cloud call "
+                                             f"after {timeout:.1f} s") from None
+            ok = False
+            raise
+        except Exception as e:  # CancelledError (the caller went away) is none: ok stays None
+            ok = False if _transient(e) else None
+            raise
         finally:
             self.in_flight -= 1
             self.breaker.record(ok)
-            self.usage.failed_calls += not ok
+            self.usage.failed_calls += ok is not True
 
     async def _once(self, messages, schema, timeout: float) -> CloudAnswer:
         completion = await self._client.chat.completions.create(

@@ -26,7 +26,7 @@ VALID = {"title": "Software Engineer - Full Stack", "company": "Tech Innovations
 @dataclass
 class Reply:
     status: int = 200
-    content: str | None = None          # the answer text; None: VALID as JSON
+    content: str | None = None          # the answer text (an error's message); None: VALID
     headers: dict[str, str] = field(default_factory=dict)
     delay: float = 0.0
 
@@ -67,8 +67,8 @@ class FaultServer:
         if reply.delay:
             await asyncio.sleep(reply.delay)
         if reply.status != 200:
-            return web.json_response({"error": {"message": f"scripted {reply.status}",
-                                                "type": "fault"}},
+            message = reply.content or f"scripted {reply.status}"
+            return web.json_response({"error": {"message": message, "type": "fault"}},
                                      status=reply.status, headers=reply.headers)
         content = json.dumps(VALID) if reply.content is None else reply.content
         return web.json_response(completion(content), headers=reply.headers)

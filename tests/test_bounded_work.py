@@ -18,6 +18,10 @@ from inference_svc.requests import GenerationJob
 from jobextract.proto import extraction_pb2 as pb
 from jobextract_tools.launch import free_port
 from jobextract_tools.samples import SPEC_SAMPLE
+from router_svc.cloud import CloudAnswer, CloudClient
+from router_svc.config import RouterSettings
+from router_svc.errors import RouteError
+from router_svc.servicer import STATUS
 from tests.fault_openai import Reply
 from tests.helpers import outcome
 from tests.test_router_e2e import cloud_settings as e2e_cloud_settings
@@ -144,6 +148,108 @@ async def test_breaker_opens_refuses_without_calling_then_recovers(start_router,
     assert (usage.calls, usage.breaker_open) == (3, False)
     assert (usage.prompt_tokens, usage.completion_tokens) == (11, 7)  # the fault server's
     assert usage.cost == pytest.approx((11 * 2.0 + 7 * 4.0) / 1e6)
+
+
+@pytest.fixture
+async def cloud_client(faults):
+    """CloudClients on the fault server with settings overrides, no router around them."""
+    clients = []
+
+    def make(**overrides) -> CloudClient:
+        clients.append(CloudClient(RouterSettings(
+            _env_file=None, **cloud_settings(faults.base_url), **overrides)))
+        return clients[-1]
+
+    yield make
+    for client in clients:
+        await client.close()
+
+
+async def complete(cloud: CloudClient, time_left: float | None = None) -> CloudAnswer:
+    return await cloud.complete([{"role": "user", "content": "a posting"}],
+                                {"type": "object"}, time_left, cloud.budget())
+
+
+# A caller's fault on one cloud call, and what the call ends with (RouteError's cause).
+
+async def cancelled(cloud: CloudClient, faults) -> str:
+    """The caller cancels (gRPC cancels the handler) while the API is answering."""
+    faults.script.append(Reply(delay=2))
+    seen = len(faults.requests)
+    call = asyncio.ensure_future(complete(cloud))
+    while len(faults.requests) == seen:
+        await asyncio.sleep(0.01)
+    call.cancel()
+    with pytest.raises(asyncio.CancelledError):
+        await call
+    return "cancelled"
+
+
+async def past_the_callers_deadline(cloud: CloudClient, faults) -> str:
+    """The caller's deadline (0.5 s), well inside the service's own cloud timeout, passes."""
+    faults.script.append(Reply(delay=2))
+    with pytest.raises(RouteError) as e:
+        await complete(cloud, time_left=0.5)
+    return e.value.cause
+
+
+async def bad_request(cloud: CloudClient, faults) -> str:
+    faults.script.append(Reply(400))
+    with pytest.raises(RouteError) as e:
+        await complete(cloud)
+    return e.value.cause
+
+
+CALLER_FAULTS = {cancelled: "cancelled", past_the_callers_deadline: "deadline",
+                 bad_request: "rejected"}
+
+
+@pytest.mark.parametrize("caller_fault", CALLER_FAULTS, ids=lambda fault: fault.__name__)
+async def test_the_callers_faults_leave_the_breaker_closed(cloud_client, faults, caller_fault):
+    """As many of one caller's faults as would open the breaker keep no one from the API."""
+    cloud = cloud_client()
+    causes = {await caller_fault(cloud, faults) for _ in range(cloud.breaker.limit)}
+    assert not cloud.breaker.open
+    assert (await complete(cloud)).text
+    assert cloud.usage.breaker_refusals == 0
+    assert causes == {CALLER_FAULTS[caller_fault]}
+
+
+async def test_the_callers_faults_neither_count_nor_reset_the_providers(cloud_client, faults):
+    """429, the API's own timeout and 503 open a breaker of 3 though every caller fault
+    came between them: they neither counted nor reset the count."""
+    cloud = cloud_client(ROUTER_CLOUD_ATTEMPTS=1, ROUTER_CLOUD_BREAKER_FAILURES=3,
+                         ROUTER_CLOUD_TIMEOUT_SECONDS=2)
+    for failure, said in ((Reply(429), "HTTP 429"), (Reply(delay=3), "timed out"),
+                          (Reply(503), "HTTP 503")):
+        for caller_fault, cause in CALLER_FAULTS.items():
+            assert await caller_fault(cloud, faults) == cause
+        assert not cloud.breaker.open
+        faults.script.append(failure)
+        with pytest.raises(RouteError, match=said) as e:
+            await complete(cloud)
+        assert e.value.cause == "unavailable"
+    assert cloud.breaker.open
+    with pytest.raises(RouteError, match="calls resume in"):
+        await complete(cloud)
+
+
+@pytest.mark.parametrize("http, message, status", [
+    (400, "This model's maximum context length is 16384 tokens. However, your prompt "
+          "contains 20000 input tokens. Please reduce the length of the input prompt.",
+     (grpc.StatusCode.FAILED_PRECONDITION, "CONTEXT_EXCEEDED")),
+    (400, "Invalid schema for response_format 'job_posting'",
+     (grpc.StatusCode.INTERNAL, "INFERENCE_REJECTED")),
+    (422, "Input should be a valid string", (grpc.StatusCode.INTERNAL, "INFERENCE_REJECTED")),
+], ids=["context", "other", "unprocessable"])
+async def test_a_400_is_the_requests_problem_not_misconfiguration(cloud_client, faults, http,
+                                                                  message, status):
+    cloud = cloud_client()
+    faults.script.append(Reply(http, content=message))
+    with pytest.raises(RouteError) as e:
+        await complete(cloud)
+    assert STATUS[e.value.cause] == status and message in e.value.message
+    assert len(faults.requests) == 1  # not retried
 
 
 async def test_a_job_makes_at_most_its_cloud_calls(start_router, faults):
