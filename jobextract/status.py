@@ -41,6 +41,7 @@ REASONS = {
     "MODEL_NOT_RESIDENT": "another model is resident and the request may not switch",
     "ADMISSION_FULL": "inference's queue is full or would not start the request in time",
     "INVALID_REQUEST": "the engine refused the request",
+    "CONTENT_TOO_COSTLY": "checking the answer against the posting overran its time budget",
     "LOAD_FAILED": "the model could not be loaded",
     "ABORTED_BY_SWITCH": "a model switch or shutdown cut the request off",
 }

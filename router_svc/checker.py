@@ -13,6 +13,7 @@ from __future__ import annotations
 import asyncio
 import logging
 import multiprocessing
+import os
 from concurrent.futures import TimeoutError as FutureTimeout
 
 from pebble import ProcessExpired, ProcessPool
@@ -32,8 +33,10 @@ class AnswerChecker:
     def __init__(self, workers: int, budget_seconds: float):
         self.workers = workers
         self.budget_seconds = budget_seconds
-        # spawn: the router's process runs gRPC threads, which a fork must not copy.
-        self._pool = ProcessPool(max_workers=workers,
+        # spawn: the router's process runs gRPC threads, which a fork must not copy. The
+        # workers run at a lower priority: on a busy machine the event loop (health,
+        # refusals, streaming) gets the CPU before a long check does.
+        self._pool = ProcessPool(max_workers=workers, initializer=os.nice, initargs=(10,),
                                  context=multiprocessing.get_context("spawn"))
 
     async def warm_up(self) -> None:

@@ -100,6 +100,8 @@ def _figure(value) -> float | None:
 def _take(data: dict, mention: SalaryMention) -> str:
     """Set the answer's salary from `mention`; a note on the period when it is not written."""
     model_period = data.get("salary_period")
+    if not isinstance(model_period, str):  # a list or an object: validation says so later
+        model_period = None
     period, note = mention.period, ""
     if mention.period_basis == "inferred":
         note = f"; period {period!r} inferred from the amount"
