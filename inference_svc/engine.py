@@ -503,6 +503,19 @@ class ModelHost:
     def pending_limit(self, spec: ModelSpec) -> int:
         return self.max_pending or 4 * spec.max_num_seqs
 
+    def refuse_if_full(self, spec: ModelSpec | None = None) -> None:
+        """Overloaded while `spec`'s (by default the resident model's) queue is full. The
+        servicer asks before any work on a request, so a refusal costs next to nothing
+        however many arrive at once."""
+        spec = spec or self.spec
+        if spec is None:
+            return
+        limit = self.pending_limit(spec)
+        if len(self._active) >= limit:
+            ADMISSION_REFUSED.labels("full").inc()
+            raise Overloaded(f"{len(self._active)} requests queued or running, the limit is "
+                             f"{limit}; retry later")
+
     def _admit(self, job: GenerationJob, spec: ModelSpec) -> _Active:
         """Admit `job` or refuse it at once: not ready, a duplicate id, the queue full, or a
         queue so long that the job would not start before its caller's deadline."""
@@ -510,11 +523,7 @@ class ModelHost:
             raise NotReady(f"not accepting requests ({self.state.value}: {self.reason})")
         if job.request_id in self._active:
             raise BadPrompt(f"request_id {job.request_id!r} is already in flight")
-        limit = self.pending_limit(spec)
-        if len(self._active) >= limit:
-            ADMISSION_REFUSED.labels("full").inc()
-            raise Overloaded(f"{len(self._active)} requests queued or running, the limit is "
-                             f"{limit}; retry later")
+        self.refuse_if_full(spec)
         wait = self.expected_wait(spec)
         if job.time_left is not None and wait > job.time_left:
             ADMISSION_REFUSED.labels("deadline").inc()

@@ -46,11 +46,14 @@ class InferenceServicer(pb_grpc.InferenceServicer):
     async def Generate(self, request: pb.GenerateRequest, context: grpc.aio.ServicerContext):
         started = time.monotonic()
         try:
+            self.host.refuse_if_full()  # before any work: overload is refused at once
             job = parse_generate(request, self.host.registry, self.max_context,
                                  context.time_remaining())
         except InvalidRequest as e:
             await abort(context, grpc.StatusCode.INVALID_ARGUMENT, str(e), "INVALID_FIELD",
                         e.field)
+        except HostError as e:
+            await abort_host_error(context, e)
         first_token_at = None
         last = None
         try:
