@@ -15,10 +15,12 @@ its switch instead of holding the switch lock, and with it every later switch, f
 from __future__ import annotations
 
 import asyncio
+import copy
 import logging
 import re
 import time
 import uuid
+from concurrent.futures import ThreadPoolExecutor
 from contextlib import aclosing, asynccontextmanager
 from collections.abc import AsyncIterator, Awaitable, Callable
 from dataclasses import dataclass, field
@@ -191,6 +193,12 @@ class ModelHost:
         # Sleep mode: engines asleep with their weights in host memory, oldest first.
         self._asleep: dict[ModelSpec, Engine] = {}
         self._pids: dict[int, set[int]] = {}   # id(engine) -> its processes
+        # Prompts are rendered on one thread, each engine's with a tokenizer of its own:
+        # vLLM's tokenizer serves concurrent borrowers by deep-copying itself (about 2 s of
+        # the GIL for a Qwen tokenizer), which stalled the event loop under load, so that
+        # refusals, health and every stream waited behind it.
+        self._render_thread = ThreadPoolExecutor(max_workers=1, thread_name_prefix="render")
+        self._render_tokenizers: dict[int, Any] = {}   # id(engine) -> its private copy
         self._active: dict[str, _Active] = {}
         self._seconds_per_request = _Average()
         self._switch_lock = asyncio.Lock()
@@ -283,6 +291,8 @@ class ModelHost:
             start.add_done_callback(_shut_down_abandoned)
             raise
         self._pids[id(engine)] = engine_pids() - before
+        self._render_tokenizers[id(engine)] = await asyncio.to_thread(
+            copy.deepcopy, engine.get_tokenizer())  # while loading, not while serving
         return engine
 
     async def _wake(self, spec: ModelSpec) -> Engine | None:
@@ -352,6 +362,7 @@ class ModelHost:
     async def _shut_down(self, engine: Engine) -> None:
         """Shut `engine` down and wait until its processes hold no GPU memory."""
         pids = self._pids.pop(id(engine), set())
+        self._render_tokenizers.pop(id(engine), None)
         await asyncio.to_thread(engine.shutdown)
         if not await asyncio.to_thread(wait_gpu_released, pids):
             log.warning("GPU memory of the engine's processes %s not released after 30 s",
@@ -439,7 +450,9 @@ class ModelHost:
         active = self._admit(job, spec)
         started = time.monotonic()
         try:
-            prompt_ids = await asyncio.to_thread(render_prompt, engine.get_tokenizer(), spec, job)
+            tokenizer = self._render_tokenizers.get(id(engine)) or engine.get_tokenizer()
+            prompt_ids = await asyncio.get_running_loop().run_in_executor(
+                self._render_thread, render_prompt, tokenizer, spec, job)
             try:
                 params = sampling_params(job, spec, self._max_tokens(spec, job, len(prompt_ids)))
             except (ValueError, VLLMClientError) as e:

@@ -326,3 +326,69 @@ def test_models_prepare_for_the_gpu_profile_fills_the_hub_cache_once(tmp_path):
     done = prepare()
     assert done.returncode == 0, done.stderr
     assert done.stdout.count("nothing to do") + done.stderr.count("nothing to do") == 3
+
+
+class RecordingTokenizer:
+    """Enough of a tokenizer for render_prompt; records which copy encoded on which thread
+    (in a class attribute: a deep copy shares it)."""
+
+    seen: list = []
+
+    def apply_chat_template(self, messages, tokenize, add_generation_prompt, **options):
+        return "".join(m["content"] for m in messages)
+
+    def get_added_vocab(self):
+        return {}
+
+    def encode(self, text, add_special_tokens=False, split_special_tokens=False):
+        import threading
+
+        self.seen.append((self, threading.current_thread().name))
+        return [1] * len(text)
+
+
+async def test_prompts_are_rendered_on_one_thread_with_a_private_tokenizer(monkeypatch):
+    """vLLM's shared tokenizer deep-copies itself for a second concurrent borrower (about
+    2 s of the GIL for a Qwen tokenizer), which stalled every call on the event loop: the
+    host renders on one thread with a copy made while loading, never with the shared one."""
+    import asyncio
+    from types import SimpleNamespace
+
+    from inference_svc import engine as engine_module
+    from inference_svc.engine import ModelHost
+    from inference_svc.registry import ModelSpec
+    from inference_svc.requests import GenerationJob
+
+    seen = RecordingTokenizer.seen
+    seen.clear()
+    shared = RecordingTokenizer()
+
+    class Engine(StandInEngine):
+        def get_tokenizer(self):
+            return shared
+
+        async def generate(self, prompt, params, request_id):
+            await asyncio.sleep(0.01)
+            piece = SimpleNamespace(text="{}", token_ids=[1], finish_reason="stop")
+            yield SimpleNamespace(outputs=[piece], finished=True, num_cached_tokens=0)
+
+    monkeypatch.setattr(engine_module, "start_engine",
+                        lambda spec, sleep_mode: Engine(spec.name, [], set()))
+
+    async def on_serving(serving):
+        pass
+
+    spec = ModelSpec(name="a", checkpoint="a", max_model_len=4096)
+    host = ModelHost({"primary": spec}, None, 16, 0, on_serving)
+    await host.load(spec)
+
+    async def one(i):
+        job = GenerationJob(f"r{i}", [{"role": "user", "content": "Cook " * 20}], None, False,
+                            8, None, None)
+        return [chunk async for chunk in host.generate(job)]
+
+    results = await asyncio.gather(*(one(i) for i in range(8)))
+    assert all(chunks[-1].finish_reason == "stop" for chunks in results)
+    assert seen and all(tokenizer is not shared for tokenizer, _ in seen)
+    assert len({thread for _, thread in seen}) == 1 and seen[0][1].startswith("render")
+    await host.shutdown(0)
