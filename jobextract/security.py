@@ -22,11 +22,13 @@ import ipaddress
 import logging
 import os
 from collections.abc import Callable
+from contextlib import asynccontextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 
 import grpc
 
+from jobextract.handlers import wrap
 from jobextract.status import abort
 
 log = logging.getLogger(__name__)
@@ -181,29 +183,16 @@ def _refusal(handler: grpc.RpcMethodHandler, code: grpc.StatusCode, message: str
 
 
 def _admin_guarded(handler: grpc.RpcMethodHandler, needs_admin: Callable[[object], str | None]):
-    """`handler` (unary request) refusing, PERMISSION_DENIED, the requests `needs_admin`
-    names; a caller that holds an admin key never gets this wrapper."""
+    """`handler` refusing, PERMISSION_DENIED, the requests `needs_admin` names; a caller
+    that holds an admin key never gets this wrapper."""
+    @asynccontextmanager
     async def refuse_if_admin(request, context):
         if (what := needs_admin(request)) is not None:
             await abort(context, grpc.StatusCode.PERMISSION_DENIED, f"{what} needs an admin key",
                         "ADMIN_KEY_REQUIRED")
+        yield
 
-    async def unary(request, context):
-        await refuse_if_admin(request, context)
-        return await handler.unary_unary(request, context)
-
-    async def streaming(request, context):
-        await refuse_if_admin(request, context)
-        async for response in handler.unary_stream(request, context):
-            yield response
-
-    if handler.unary_unary:
-        return grpc.unary_unary_rpc_method_handler(
-            unary, handler.request_deserializer, handler.response_serializer)
-    if handler.unary_stream:
-        return grpc.unary_stream_rpc_method_handler(
-            streaming, handler.request_deserializer, handler.response_serializer)
-    raise TypeError("admin checks of a request need a unary request")
+    return wrap(handler, refuse_if_admin)
 
 
 class BearerAuth(grpc.aio.ServerInterceptor):

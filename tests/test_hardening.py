@@ -210,3 +210,18 @@ def test_duties_written_as_imperatives_are_facts():
     assert (checked.job.company, checked.job.location, checked.job.salary_min) == (
         "Blue Bottle Cafe", "Oakland, CA", 18)
     assert not any("instructions" in note for note in checked.notes)
+
+
+async def test_max_call_seconds_bounds_the_whole_call(start_router, faults):
+    """Not only the sub-calls that are handed the time left: a check that reads a crafted
+    posting slowly (a long run of capitals) is cut off at ROUTER_MAX_CALL_SECONDS too."""
+    from tests.test_router_e2e import cloud_settings
+
+    router = await start_router(TOKEN_THRESHOLD=10, **cloud_settings(faults.base_url),
+                                ROUTER_MAX_CALL_SECONDS=1, ROUTER_CHECK_SECONDS=60)
+    posting = "We hire a cook. " + "A" * 6000
+    result = await outcome(router.stub.Extract(pb.ExtractRequest(content=posting), timeout=60))
+    assert result.code in (grpc.StatusCode.OK, grpc.StatusCode.DEADLINE_EXCEEDED), result
+    assert result.seconds < 4
+    if result.code == grpc.StatusCode.DEADLINE_EXCEEDED:
+        assert "ROUTER_MAX_CALL_SECONDS" in result.message

@@ -234,7 +234,8 @@ def test_plaintext_or_keyless_beyond_loopback_is_refused_unless_allowed(authorit
                        tls_key=authority.server.key).check_bind("10.0.0.5")
     ServerSecurity(keys=("k" * 16,), tls_cert=authority.server.cert,
                    tls_key=authority.server.key).check_bind("0.0.0.0")
-    ServerSecurity(allow_insecure=True).check_bind("0.0.0.0")
+    # A trusted network waives TLS, never keys (tests/test_hardening.py has the rest).
+    ServerSecurity(allow_insecure=True, keys=("k" * 16,)).check_bind("0.0.0.0")
     with pytest.raises(SecurityError, match="both"):
         ServerSecurity(tls_cert=authority.server.cert).check_bind("127.0.0.1")
 
