@@ -35,7 +35,7 @@ REASONS = {
     "NO_VALID_ANSWER": "no valid answer within the attempts",
     "MISCONFIGURED": "the service's own configuration was refused (a key, a model)",
     "CLOUD_NOT_CONFIGURED": "the job needs the cloud and no key is set",
-    "INFERENCE_REJECTED": "inference refused the router's request",
+    "INFERENCE_REJECTED": "inference or the cloud refused the router's request",
     "CLOUD_CALL_BUDGET_SPENT": "the job made its allowed cloud calls",
     "MODEL_NOT_READY": "no model is ready (loading, switching or failed)",
     "MODEL_NOT_RESIDENT": "another model is resident and the request may not switch",
