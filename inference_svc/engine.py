@@ -27,13 +27,16 @@ from dataclasses import dataclass, field
 from enum import Enum
 from typing import Any, Protocol
 
-import psutil
-
 from jobextract.contract import CONTEXT_EXCEEDED
 from inference_svc.config import SwitchTimeouts
-from inference_svc.device import engine_pids, gpu_free_bytes, nvidia_gpus, wait_gpu_released
+from inference_svc.device import (CUDA_CONTEXT_BYTES, GPU_RELEASE_SLACK_BYTES,
+                                  SLEEPER_RETAINED_ESTIMATE_BYTES, engine_pids, gpu_bytes_of,
+                                  gpu_free_bytes, host_available_bytes, nvidia_gpus,
+                                  wait_gpu_free, wait_gpu_released)
 from inference_svc.engine_params import engine_kwargs, generation_budget, sampling_params
-from inference_svc.metrics import ADMISSION_REFUSED, SWITCH_SECONDS
+from inference_svc.environment import checkpoint_weight_bytes
+from inference_svc.metrics import (ADMISSION_REFUSED, SWITCH_SECONDS, show_engine_metrics,
+                                   vllm_collectors)
 from inference_svc.errors import Aborted, BadPrompt, LoadFailed, NotReady, Overloaded, WrongModel
 from inference_svc.reasoning import THINK_CLOSE, ReasoningFilter
 from inference_svc.registry import ModelSpec, check_checkpoint, tiers_of
@@ -164,6 +167,23 @@ class SwitchResult:
     woke: bool = False                # sleep mode: the model was woken, not loaded
 
 
+@dataclass
+class _Footprint:
+    """One engine's memory, measured around its start and its sleep. Device readings are
+    the whole device's free memory (the switch lock serialises starts, sleeps and
+    evictions; NVML lists no processes of a container without the host's PID namespace),
+    or the engine's processes' own usage where NVML lists them."""
+
+    free_before_start: int | None = None  # device memory free just before it started
+    retained: int | None = None   # device memory it keeps asleep: CUDA context and graphs
+    offloaded: int | None = None  # device memory its sleep freed (its wake claims it back)
+    host: int | None = None       # host memory its sleep took (pinned copy of its weights)
+
+
+def _gib(n: float) -> str:
+    return f"{n / 2**30:.2f} GiB"
+
+
 RELOAD = SwitchMode("reload", "")
 
 
@@ -193,6 +213,8 @@ class ModelHost:
         # Sleep mode: engines asleep with their weights in host memory, oldest first.
         self._asleep: dict[ModelSpec, Engine] = {}
         self._pids: dict[int, set[int]] = {}   # id(engine) -> its processes
+        self._footprints: dict[int, _Footprint] = {}   # id(engine) -> its memory
+        self._vllm_metrics: dict[int, list] = {}   # id(engine) -> its vllm:* collectors
         # Prompts are rendered on one thread, each engine's with a tokenizer of its own:
         # vLLM's tokenizer serves concurrent borrowers by deep-copying itself (about 2 s of
         # the GIL for a Qwen tokenizer), which stalled the event loop under load, so that
@@ -273,6 +295,7 @@ class ModelHost:
             started = time.monotonic()
             engine = await self._start(spec)
         self._engine, self.spec = engine, spec
+        show_engine_metrics(self._vllm_metrics.get(id(engine), []))  # a woken engine's again
         self.load_seconds = time.monotonic() - started
         await self._set_state(State.READY, "")
         return woke
@@ -281,7 +304,7 @@ class ModelHost:
         """A new engine for `spec`, started within the load timeout. The start blocks for
         tens of seconds, so it runs in a thread (health and info stay live); a thread cannot
         be stopped, so an engine that comes up after its switch gave up is shut down then."""
-        before = engine_pids()
+        before, free, shown = engine_pids(), gpu_free_bytes(), vllm_collectors()
         start = asyncio.ensure_future(asyncio.to_thread(start_engine, spec,
                                                         self.switch_mode.mode == "sleep"))
         try:
@@ -291,6 +314,10 @@ class ModelHost:
             start.add_done_callback(_shut_down_abandoned)
             raise
         self._pids[id(engine)] = engine_pids() - before
+        self._footprints[id(engine)] = _Footprint(free_before_start=free)
+        # vLLM's stat logger replaced every vllm:* collector with the new engine's own
+        self._vllm_metrics[id(engine)] = [c for c in vllm_collectors()
+                                          if all(c is not old for old in shown)]
         self._render_tokenizers[id(engine)] = await asyncio.to_thread(
             copy.deepcopy, engine.get_tokenizer())  # while loading, not while serving
         return engine
@@ -303,6 +330,7 @@ class ModelHost:
         engine = self._asleep.pop(spec, None)
         if engine is None:
             return None
+        await self._make_wake_room(spec, engine)
         try:
             async with self._deadline(self.timeouts.wake, f"waking {spec.name}", engine):
                 await engine.wake_up()
@@ -321,7 +349,10 @@ class ModelHost:
         engine, spec, self._engine = self._engine, self.spec, None
         if engine is None:
             return
-        if self.switch_mode.mode == "sleep" and spec is not None:
+        if self.switch_mode.mode == "sleep" and spec is not None \
+                and await self._host_room_to_sleep(spec, engine, coming):
+            footprint = self._footprints.setdefault(id(engine), _Footprint())
+            gpu_before, host_before = gpu_free_bytes(), host_available_bytes()
             try:
                 async with self._deadline(self.timeouts.sleep, f"putting {spec.name} to sleep",
                                           engine):
@@ -333,13 +364,63 @@ class ModelHost:
                             spec.name, _describe(e))
             else:
                 self._asleep[spec] = engine
-                # Sleeping weights live in host memory: keep the reserve free (the model
-                # about to wake leaves host memory anyway).
+                self._measure_sleep(spec, engine, footprint, gpu_before, host_before)
+                # Sleeping weights live in the container's host memory: keep the reserve
+                # free (never evicting the model about to wake, which the switch is for).
                 await self._evict_sleepers(
-                    lambda: psutil.virtual_memory().available < self.sleep_host_reserve_bytes,
+                    lambda: host_available_bytes() < self.sleep_host_reserve_bytes,
                     "host memory low", keep=coming)
                 return
         await self._shut_down(engine)
+
+    async def _host_room_to_sleep(self, spec: ModelSpec, engine: Engine,
+                                  coming: ModelSpec) -> bool:
+        """Before a sleep copies `engine`'s weights into pinned host memory: room for them
+        and the reserve within the container's memory limit, shutting older sleepers down
+        (never `coming`) for it. False when even then they would not fit: the engine is
+        shut down instead, not the pod OOM-killed. The size is this engine's last sleep, or
+        its checkpoint's weight files before its first; unknown, the check after the sleep
+        is all there is."""
+        known = self._footprints.get(id(engine))
+        expected = (known.host if known is not None and known.host is not None
+                    else checkpoint_weight_bytes(spec.checkpoint))
+        if not expected:
+            return True
+        await self._evict_sleepers(
+            lambda: host_available_bytes() < expected + self.sleep_host_reserve_bytes,
+            f"host memory for {spec.name}'s weights ({_gib(expected)})", keep=coming)
+        available = host_available_bytes()
+        if available < expected:
+            log.warning("%s does not fit host memory to sleep (%s of weights, %s left within "
+                        "the container's limit): shutting it down instead", spec.name,
+                        _gib(expected), _gib(available))
+            return False
+        return True
+
+    def _measure_sleep(self, spec: ModelSpec, engine: Engine, footprint: _Footprint,
+                       gpu_before: int | None, host_before: int) -> None:
+        """What `engine`'s sleep freed on the device and took from the host, and what it
+        keeps on the device: its processes' usage where NVML lists them, else the device's
+        free memory now against just before it started (nothing else starts or sleeps in
+        between but evictions, which _evict_sleepers adds back), else what its first sleep
+        measured, else SLEEPER_RETAINED_ESTIMATE_BYTES."""
+        gpu_after = gpu_free_bytes()
+        footprint.host = max(0, host_before - host_available_bytes())
+        if gpu_after is None:
+            return
+        if gpu_before is not None:
+            footprint.offloaded = max(0, gpu_after - gpu_before)
+        held = gpu_bytes_of(self._pids.get(id(engine), set()))
+        if held:
+            footprint.retained = held
+        elif footprint.free_before_start is not None:  # its first sleep
+            footprint.retained = max(0, footprint.free_before_start - gpu_after)
+        elif footprint.retained is None:
+            footprint.retained = SLEEPER_RETAINED_ESTIMATE_BYTES
+        footprint.free_before_start = None  # other engines come and go from now on
+        log.info("%s asleep: %s freed on the device, %s kept there (CUDA context and graphs), "
+                 "%s taken from host memory", spec.name, _gib(footprint.offloaded or 0),
+                 _gib(footprint.retained), _gib(footprint.host))
 
     @asynccontextmanager
     async def _deadline(self, seconds: float, what: str, engine: Engine | None = None):
@@ -363,6 +444,8 @@ class ModelHost:
         """Shut `engine` down and wait until its processes hold no GPU memory."""
         pids = self._pids.pop(id(engine), set())
         self._render_tokenizers.pop(id(engine), None)
+        self._footprints.pop(id(engine), None)
+        self._vllm_metrics.pop(id(engine), None)
         await asyncio.to_thread(engine.shutdown)
         if not await asyncio.to_thread(wait_gpu_released, pids):
             log.warning("GPU memory of the engine's processes %s not released after 30 s",
@@ -376,16 +459,51 @@ class ModelHost:
             if spec is None:
                 return
             log.info("shutting sleeping %s down: %s", spec.name, why)
-            await self._shut_down(self._asleep.pop(spec))
+            engine = self._asleep.pop(spec)
+            footprint, free = self._footprints.get(id(engine)), gpu_free_bytes()
+            await self._shut_down(engine)
+            if free is None:
+                continue
+            if footprint is not None and footprint.retained:
+                # the next reading must see what it kept released, or it evicts another
+                back = free + footprint.retained - GPU_RELEASE_SLACK_BYTES
+                if not await asyncio.to_thread(wait_gpu_free, back):
+                    log.warning("the %s the sleeping %s kept on the device is not free after "
+                                "30 s", _gib(footprint.retained), spec.name)
+            released = max(0, (gpu_free_bytes() or free) - free)
+            for other in self._footprints.values():  # a measure still open: as if not evicted
+                if other.free_before_start is not None:
+                    other.free_before_start += released
 
     async def _make_room(self, spec: ModelSpec) -> None:
-        """Before a new engine starts: the GPU memory it will claim must be free; sleepers
-        (which keep their CUDA contexts) are shut down, oldest first, until it is."""
+        """Before a new engine starts, device memory free for what vLLM checks at start
+        (utilisation x total, measured after the new engine's CUDA context exists) plus
+        that context. Sleepers keep their CUDA contexts and graphs on the device (their
+        measured `retained`, which the free memory already lacks); they are shut down,
+        oldest first, until the start fits, instead of a start that fails."""
         gpus = nvidia_gpus()
         if gpus:
-            needed = spec.gpu_memory_utilization * gpus[0].total_bytes
+            needed = spec.gpu_memory_utilization * gpus[0].total_bytes + CUDA_CONTEXT_BYTES
             await self._evict_sleepers(lambda: (gpu_free_bytes() or 0) < needed,
-                                       f"making room for {spec.name}")
+                                       f"making room for {spec.name} ({_gib(needed)} free "
+                                       f"needed to start)")
+
+    async def _make_wake_room(self, spec: ModelSpec, engine: Engine) -> None:
+        """Before `engine` wakes: device memory free for what its sleep freed, and for its
+        whole budget (utilisation x total and its context) less what it kept, which its
+        activations grow back into; other sleepers are shut down, oldest first, until it
+        is (a wake that runs out of memory fails and falls back to a full start)."""
+        gpus = nvidia_gpus()
+        if not gpus:
+            return
+        footprint = self._footprints.get(id(engine)) or _Footprint()
+        retained = (footprint.retained if footprint.retained is not None
+                    else SLEEPER_RETAINED_ESTIMATE_BYTES)
+        budget = spec.gpu_memory_utilization * gpus[0].total_bytes + CUDA_CONTEXT_BYTES
+        needed = max(footprint.offloaded or 0, budget - retained)
+        await self._evict_sleepers(lambda: (gpu_free_bytes() or 0) < needed,
+                                   f"making room to wake {spec.name} ({_gib(needed)} free "
+                                   f"needed)")
 
     @property
     def sleeping_models(self) -> list[str]:

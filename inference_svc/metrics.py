@@ -1,9 +1,19 @@
-"""The inference service's own Prometheus metrics (vLLM's `vllm:*` engine metrics are
-registered by the engine itself). Switch times and admission refusals are observed as
-they happen; the rest is read from the ModelHost when scraped."""
+"""The inference service's own Prometheus metrics, and which engine's `vllm:*` metrics
+are exported. Switch times and admission refusals are observed as they happen; the rest is
+read from the ModelHost when scraped.
+
+vLLM registers its engine metrics itself: each AsyncLLM's PrometheusStatLogger
+(vllm/v1/metrics/loggers.py) first unregisters every `vllm:*` collector in the default
+registry (vllm/v1/metrics/prometheus.py unregister_vllm_metrics), then registers its own.
+In sleep mode the registry therefore holds the engine that started last: after a wake,
+the woken engine records into collectors nobody exports, while /metrics shows a sleeping
+(or shut down) engine's frozen values. The ModelHost keeps each engine's collectors and shows
+the resident engine's (show_engine_metrics) whenever it changes.
+"""
 
 from __future__ import annotations
 
+import logging
 from weakref import WeakSet
 
 from prometheus_client import Counter, Histogram
@@ -15,6 +25,33 @@ ADMISSION_REFUSED = Counter("jobextract_admission_rejections", "Generate request
                             "admission, by why.", ["why"])
 
 _HOSTS: WeakSet = WeakSet()
+log = logging.getLogger(__name__)
+
+
+def vllm_collectors() -> list:
+    """vLLM's collectors in the default registry (vLLM's own test: a `_name` that starts
+    with `vllm:`)."""
+    return [collector for collector in list(REGISTRY._collector_to_names)
+            if str(getattr(collector, "_name", "")).startswith("vllm:")]
+
+
+def show_engine_metrics(collectors: list) -> None:
+    """Make `collectors` (one engine's, as it registered them) the registry's `vllm:*`
+    metrics: every other vLLM collector leaves the registry, these come back to it."""
+    current = vllm_collectors()
+    for collector in current:
+        if all(collector is not mine for mine in collectors):
+            try:
+                REGISTRY.unregister(collector)
+            except KeyError:  # gone meanwhile (an engine starting in its thread)
+                pass
+    for collector in collectors:
+        if all(collector is not shown for shown in current):
+            try:
+                REGISTRY.register(collector)
+            except ValueError as e:  # a name taken by something that is not vLLM's
+                log.warning("cannot export engine metric %s: %s",
+                            getattr(collector, "_name", collector), e)
 
 
 def watch(host) -> None:

@@ -73,6 +73,35 @@ class ModelSpec:
     # tokens/s and 1.22x per posting at concurrency 1 (identical answers), 0.94x at
     # concurrency 4 (compute-bound): off on CPU, on for the GPU's instruct tiers.
     speculative_tokens: int = 0
+    # Tokens one decode step may carry, max_num_seqs x (1 + speculative_tokens); None: no
+    # cap. build_registry lowers max_num_seqs (configured or not) to fit it. vLLM captures
+    # CUDA graphs up to twice this many tokens and sizes the sampler's buffers by it, all
+    # taken from the KV cache's share of the card (see MAXIMUM_DECODE_TOKENS).
+    max_decode_tokens: int | None = None
+
+
+# The 14B tier on a 16 GB card, T4 worst case (estimates; vLLM's start log on the card
+# gives the real "Available KV cache memory" and its CUDA graph memory estimate):
+#   the card reports 14.7 GiB; x 0.85 utilisation = 12.5 GiB for everything vLLM allocates
+#   - weights, Qwen3-14B-AWQ                     8.7 GiB  (9.3 GB)        -> 3.8 GiB left
+#   - activations at 2,048 batched tokens        ~0.6 GiB (on a T4, AWQ dequantizes a
+#                                                          5120 x 34816 fp16 weight, 340 MiB)
+#   KV cache: 40 layers x 8 KV heads x 128 x 2 (K, V) x 2 bytes = 160 KiB a token; vLLM
+#   refuses to start below one 12,288-token context, 1.88 GiB.
+# max_num_seqs 64 with 4 n-gram tokens = 320 tokens a decode step:
+#   - sampler buffers, 320 rows x 151,936 vocab x 4 bytes x ~3 copies    ~0.55 GiB
+#   - CUDA graphs to min(2 x 320, 512) = 512 tokens, 55 sizes            ~0.8 GiB
+#   KV = 3.8 - 0.6 - 0.55 - 0.8 = ~1.85 GiB: below one context, the start fails (or the
+#   margin is a few hundred MB, which a CUDA context or fragmentation takes).
+# Capped at 80 tokens a step (16 sequences x 5):
+#   - sampler buffers, 80 rows                                           ~0.15 GiB
+#   - CUDA graphs to 160 tokens, 26 sizes                                ~0.3 GiB
+#   KV = 3.8 - 0.6 - 0.15 - 0.3 = ~2.75 GiB = ~18,000 tokens: one full context with room,
+#   or about 7 typical jobs of 2,500 tokens. More than 16 sequences could not hold their
+#   KV cache at once anyway, so the cap costs no throughput; n-gram speculation stays (its
+#   proposer runs on the CPU; only its verify tokens count here). Speculation turned off
+#   (INFERENCE_SPECULATIVE_TOKENS=0) gives 80 sequences of one token, i.e. the profile's 64.
+MAXIMUM_DECODE_TOKENS = 80
 
 
 def _small_tier(settings: InferenceSettings, dtype: str) -> ModelSpec:
@@ -100,7 +129,8 @@ def _gpu_profile(settings: InferenceSettings, capability: tuple[int, int] | None
             dtype="float16", quantization="awq", enable_thinking=False, speculative_tokens=4),
         "maximum": ModelSpec(
             name="qwen3-14b-awq", checkpoint="Qwen/Qwen3-14B-AWQ",
-            dtype="float16", quantization="awq", enable_thinking=False, speculative_tokens=4),
+            dtype="float16", quantization="awq", enable_thinking=False, speculative_tokens=4,
+            max_decode_tokens=MAXIMUM_DECODE_TOKENS),
     }
 
 
@@ -157,8 +187,19 @@ def build_registry(settings: InferenceSettings, profile: str,
             changes["max_num_seqs"] = settings.max_num_seqs
         if settings.speculative_tokens is not None:
             changes["speculative_tokens"] = settings.speculative_tokens
-        out[tier] = replace(spec, **changes)
+        out[tier] = _capped(replace(spec, **changes))
     return out
+
+
+def _capped(spec: ModelSpec) -> ModelSpec:
+    """`spec` within its max_decode_tokens: fewer sequences (and, only past the cap on its
+    own, fewer speculative tokens)."""
+    cap = spec.max_decode_tokens
+    if cap is None:
+        return spec
+    speculative = min(spec.speculative_tokens, cap - 1)
+    return replace(spec, speculative_tokens=speculative,
+                   max_num_seqs=max(1, min(spec.max_num_seqs, cap // (1 + speculative))))
 
 
 def is_local(checkpoint: str) -> bool:
