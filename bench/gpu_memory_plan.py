@@ -1,6 +1,6 @@
 """The gpu-16gb profile's memory on paper: weights, KV cache per token, and how many
 12,288-token sequences fit each tier on a 16 GB card. Arithmetic from the models'
-architectures, not a measurement (`make gpu-check` measures on a GPU).
+architectures, not a measurement (`make gpu-acceptance` measures on a GPU).
 
     python -m bench.gpu_memory_plan [--card-gib 15.0] [--utilization 0.85] [--reserve-gib 1.0]
 
