@@ -29,7 +29,7 @@ EMBEDDED_MODELS = {"0.5b": "qwen2.5-coder-0.5b-instruct", "1.5b": "qwen2.5-coder
 
 # Postings route local up to 8,000 cl100k tokens (Qwen counts up to ~4% more), plus the
 # prompt's instructions and the JSON answer: 12,288 leaves room, fits the KV cache that is
-# left on a 16 GB card after the 14B AWQ weights (~9.3 GB) at 0.85 utilisation, and costs
+# left on a 16 GB card after the 14B AWQ weights (~9.3 GiB) at 0.85 utilisation, and costs
 # the 0.5B CPU model ~0.3 GB of float32 KV cache.
 MAX_MODEL_LEN = 12288
 
@@ -82,26 +82,26 @@ class ModelSpec:
 
 # The 14B tier on a 16 GB card, T4 worst case (estimates; vLLM's start log on the card
 # gives the real "Available KV cache memory" and its CUDA graph memory estimate):
-#   the card reports 14.7 GiB; x 0.85 utilisation = 12.5 GiB for everything vLLM allocates
-#   - weights, Qwen3-14B-AWQ                     8.7 GiB  (9.3 GB)        -> 3.8 GiB left
-#   - activations at 2,048 batched tokens        ~0.6 GiB (on a T4, AWQ dequantizes a
-#                                                          5120 x 34816 fp16 weight, 340 MiB)
+#   CUDA reports 14.75 GiB on a T4 (nvidia-smi 15.0); x 0.85 = 12.54 GiB that vLLM fills
+#   - weights, Qwen3-14B-AWQ (bench/gpu_memory_plan.py)   9.29 GiB   -> 3.25 GiB left
+#   - activations at 2,048 batched tokens                 ~0.6 GiB   (on a T4 AWQ
+#     dequantizes a 5120 x 34816 fp16 weight for large batches: 340 MiB of it)
 #   KV cache: 40 layers x 8 KV heads x 128 x 2 (K, V) x 2 bytes = 160 KiB a token; vLLM
-#   refuses to start below one 12,288-token context, 1.88 GiB.
+#   refuses to start below one 12,288-token context, 1.875 GiB.
 # max_num_seqs 64 with 4 n-gram tokens = 320 tokens a decode step:
-#   - sampler buffers, 320 rows x 151,936 vocab x 4 bytes x ~3 copies    ~0.55 GiB
-#   - CUDA graphs to min(2 x 320, 512) = 512 tokens, 55 sizes            ~0.8 GiB
-#   KV = 3.8 - 0.6 - 0.55 - 0.8 = ~1.85 GiB: below one context, the start fails (or the
-#   margin is a few hundred MB, which a CUDA context or fragmentation takes).
-# Capped at 80 tokens a step (16 sequences x 5):
-#   - sampler buffers, 80 rows                                           ~0.15 GiB
-#   - CUDA graphs to 160 tokens, 26 sizes                                ~0.3 GiB
-#   KV = 3.8 - 0.6 - 0.15 - 0.3 = ~2.75 GiB = ~18,000 tokens: one full context with room,
-#   or about 7 typical jobs of 2,500 tokens. More than 16 sequences could not hold their
-#   KV cache at once anyway, so the cap costs no throughput; n-gram speculation stays (its
-#   proposer runs on the CPU; only its verify tokens count here). Speculation turned off
-#   (INFERENCE_SPECULATIVE_TOKENS=0) gives 80 sequences of one token, i.e. the profile's 64.
-MAXIMUM_DECODE_TOKENS = 80
+#   - sampler buffers, 320 rows x 151,936 vocab x 4 bytes x ~3 copies  ~0.55 GiB
+#   - CUDA graphs to min(2 x 320, 512) = 512 tokens, 55 sizes          ~0.8 GiB
+#   KV = 3.25 - 0.6 - 0.55 - 0.8 = ~1.3 GiB: less than one context, the start fails.
+# Capped at 64 tokens a step (12 sequences x 5 = 60):
+#   - sampler buffers, 60 rows                                         ~0.1 GiB
+#   - CUDA graphs to min(2 x 60, 512) = 120 tokens, 22 sizes           ~0.25 GiB
+#   KV = 3.25 - 0.6 - 0.1 - 0.25 = ~2.3 GiB = ~15,000 tokens: one full context and 0.4 GiB
+#   to spare, or about 6 jobs of 2,500 tokens at once. More than 12 sequences could not
+#   hold their KV cache together anyway, so the cap costs next to no throughput. n-gram
+#   speculation stays (its proposer runs on the CPU; its verify tokens are what count
+#   here). Speculation off (INFERENCE_SPECULATIVE_TOKENS=0) is 64 sequences of one token:
+#   the profile's 64, the decode width the other tiers have without speculation.
+MAXIMUM_DECODE_TOKENS = 64
 
 
 def _small_tier(settings: InferenceSettings, dtype: str) -> ModelSpec:

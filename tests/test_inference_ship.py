@@ -399,18 +399,18 @@ def test_the_maximum_tier_of_the_gpu_profile_is_capped():
 
     tiers = registry()
     maximum = tiers["maximum"]
-    assert (maximum.max_num_seqs, maximum.speculative_tokens) == (16, 4)
-    assert maximum.max_num_seqs * (1 + maximum.speculative_tokens) <= 80
-    assert engine_kwargs(maximum)["max_num_seqs"] == 16
-    # vLLM captures CUDA graphs up to min(2 x max_num_seqs x (1 + k), 512) tokens: 160.
-    assert min(2 * maximum.max_num_seqs * (1 + maximum.speculative_tokens), 512) == 160
+    assert (maximum.max_num_seqs, maximum.speculative_tokens) == (12, 4)
+    assert maximum.max_num_seqs * (1 + maximum.speculative_tokens) <= 64
+    assert engine_kwargs(maximum)["max_num_seqs"] == 12
+    # vLLM captures CUDA graphs up to min(2 x max_num_seqs x (1 + k), 512) tokens: 120.
+    assert min(2 * maximum.max_num_seqs * (1 + maximum.speculative_tokens), 512) == 120
     assert tiers["thinking"].max_num_seqs == tiers["primary"].max_num_seqs == 64
     # The cap holds against the configuration, and follows the speculation it is given.
-    assert registry(INFERENCE_MAX_NUM_SEQS="64")["maximum"].max_num_seqs == 16
+    assert registry(INFERENCE_MAX_NUM_SEQS="64")["maximum"].max_num_seqs == 12
     assert registry(INFERENCE_MAX_NUM_SEQS="8")["maximum"].max_num_seqs == 8
     assert registry(INFERENCE_SPECULATIVE_TOKENS="0")["maximum"].max_num_seqs == 64
-    assert registry(INFERENCE_SPECULATIVE_TOKENS="9")["maximum"].max_num_seqs == 8
-    assert registry(INFERENCE_MODEL_MAXIMUM="/m/other")["maximum"].max_num_seqs == 16
+    assert registry(INFERENCE_SPECULATIVE_TOKENS="9")["maximum"].max_num_seqs == 6
+    assert registry(INFERENCE_MODEL_MAXIMUM="/m/other")["maximum"].max_num_seqs == 12
     assert build_registry(InferenceSettings(_env_file=None), "cpu")["maximum"].max_num_seqs == 4
 
 
