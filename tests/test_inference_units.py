@@ -127,7 +127,8 @@ def _fake_snapshot(hub: Path, repo: str) -> None:
     (folder / "blobs").mkdir()
     snapshot = folder / "snapshots" / revision
     snapshot.mkdir(parents=True)
-    for name, data in (("config.json", b"{}"), ("model.safetensors", b"weights")):
+    for name, data in (("config.json", b"{}"), ("model.safetensors", b"weights"),
+                       ("tokenizer_config.json", b"{}"), ("tokenizer.json", b"{}")):
         blob = folder / "blobs" / name.replace(".", "-")
         blob.write_bytes(data)
         (snapshot / name).symlink_to(os.path.relpath(blob, snapshot))
