@@ -194,11 +194,23 @@ def gpu_bytes_of(pids: set[int]) -> int:
     return held
 
 
+def gpu_used_bytes(index: int = 0) -> int | None:
+    nvml = _nvml()
+    if nvml is None:
+        return None
+    return nvml.nvmlDeviceGetMemoryInfo(nvml.nvmlDeviceGetHandleByIndex(index)).used
+
+
 def memory_in_use() -> tuple[int, str]:
-    """(bytes, kind): GPU memory held by this process tree on a GPU, else its RSS."""
+    """(bytes, kind): GPU memory held by this process tree on a GPU, else its RSS. In a
+    container NVML lists host process ids, none of ours: then the device's used memory
+    (one service per GPU), never a zero that looks like an empty card."""
     tree = _process_tree()
     if _nvml() is not None:
-        return gpu_bytes_of(tree), "gpu_process_tree"
+        held = gpu_bytes_of(tree)
+        if held or not engine_pids():
+            return held, "gpu_process_tree"
+        return gpu_used_bytes() or 0, "gpu_device"
     total = 0
     for pid in tree:
         try:
@@ -208,13 +220,28 @@ def memory_in_use() -> tuple[int, str]:
     return total, "process_tree_rss"
 
 
-def wait_gpu_released(pids: set[int], timeout: float = 30.0) -> bool:
+def wait_gpu_released(pids: set[int], timeout: float = 30.0,
+                      used_before: int | None = None) -> bool:
     """After an engine shutdown, wait until its processes hold no GPU memory (a worker
-    that ended in SIGKILL frees its memory a moment later). True when released."""
+    that ended in SIGKILL frees its memory a moment later). True when released.
+
+    Where NVML shows none of `pids` (a container: it lists host process ids), the release
+    is read on the device instead: its used memory below `used_before` (read before the
+    shutdown) and no longer falling."""
     gc.collect()
     if _nvml() is None or not pids:
         return True
     deadline = time.monotonic() + timeout
+    if gpu_bytes_of(pids) == 0 and used_before is not None:
+        last = used_before
+        while True:
+            time.sleep(0.5)
+            used = gpu_used_bytes() or 0
+            if used < used_before and used >= last:
+                return True
+            if time.monotonic() > deadline:
+                return False
+            last = used
     while gpu_bytes_of(pids) > 0:
         if time.monotonic() > deadline:
             return False

@@ -31,8 +31,8 @@ from jobextract.contract import CONTEXT_EXCEEDED
 from inference_svc.config import SwitchTimeouts
 from inference_svc.device import (CUDA_CONTEXT_BYTES, GPU_RELEASE_SLACK_BYTES,
                                   SLEEPER_RETAINED_ESTIMATE_BYTES, engine_pids, gpu_bytes_of,
-                                  gpu_free_bytes, host_available_bytes, nvidia_gpus,
-                                  wait_gpu_free, wait_gpu_released)
+                                  gpu_free_bytes, gpu_used_bytes, host_available_bytes,
+                                  nvidia_gpus, wait_gpu_free, wait_gpu_released)
 from inference_svc.engine_params import engine_kwargs, generation_budget, sampling_params
 from inference_svc.environment import checkpoint_weight_bytes
 from inference_svc.metrics import (ADMISSION_REFUSED, SWITCH_SECONDS, show_engine_metrics,
@@ -446,8 +446,9 @@ class ModelHost:
         self._render_tokenizers.pop(id(engine), None)
         self._footprints.pop(id(engine), None)
         self._vllm_metrics.pop(id(engine), None)
+        used_before = gpu_used_bytes()
         await asyncio.to_thread(engine.shutdown)
-        if not await asyncio.to_thread(wait_gpu_released, pids):
+        if not await asyncio.to_thread(wait_gpu_released, pids, 30.0, used_before):
             log.warning("GPU memory of the engine's processes %s not released after 30 s",
                         sorted(pids))
 

@@ -482,3 +482,37 @@ async def test_a_woken_engine_exports_its_own_vllm_metrics(tiny_models, monkeypa
         assert running() == {"b": 1.0}
     finally:
         await host.shutdown(0)
+
+
+def test_in_a_container_memory_and_release_are_read_on_the_device(monkeypatch):
+    """NVML lists host process ids inside a container, none of the service's: GetModelInfo
+    reports the device's used memory instead of 0, and the wait after a shutdown follows
+    the device instead of returning at once."""
+    from types import SimpleNamespace
+
+    from inference_svc import device
+
+    class Nvml:
+        used = 13 * 2**30
+
+        def nvmlDeviceGetCount(self):
+            return 1
+
+        def nvmlDeviceGetHandleByIndex(self, index):
+            return index
+
+        def nvmlDeviceGetMemoryInfo(self, handle):
+            return SimpleNamespace(total=16 * 2**30, used=self.used, free=16 * 2**30 - self.used)
+
+        def nvmlDeviceGetComputeRunningProcesses(self, handle):
+            return [SimpleNamespace(pid=987654, usedGpuMemory=12 * 2**30)]  # a host pid
+
+    nvml = Nvml()
+    monkeypatch.setattr(device, "_nvml", lambda: nvml)
+    monkeypatch.setattr(device, "engine_pids", lambda: {4242})   # an engine runs here
+    assert device.memory_in_use() == (13 * 2**30, "gpu_device")
+
+    # Nothing released: the wait ends at its timeout, False (it returned True at once).
+    assert device.wait_gpu_released({4242}, timeout=1.2, used_before=nvml.used) is False
+    nvml.used = 1 * 2**30   # the engine's memory is back
+    assert device.wait_gpu_released({4242}, timeout=5, used_before=13 * 2**30) is True
