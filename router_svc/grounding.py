@@ -126,12 +126,16 @@ def one_jobs_pay(mention: SalaryMention) -> bool:
 def stated_pay(mentions: list[SalaryMention],
                anchor: SalaryMention | None = None) -> tuple[SalaryMention | None, int]:
     """The pay the text states, as one range: the first mention marked as pay (or `anchor`;
-    a range plausible as one job's pay before a wider one), widened to every such mention
-    in the same currency and period that overlaps it (ranges by region give the lowest
-    minimum to the highest maximum; a bonus or a later year's figure, which does not
-    overlap, is left out); and how many ranges it spans."""
-    anchor = anchor or next((m for m in mentions if m.strong and one_jobs_pay(m)),
-                            next((m for m in mentions if m.strong), None))
+    where that one is wider than one job's pay, the first with a currency that is not),
+    widened to every mention of one job's scale in the same currency and period that
+    overlaps it (ranges by region give the lowest minimum to the highest maximum; a bonus
+    or a later year's figure, which does not overlap, is left out); and how many ranges it
+    spans."""
+    if anchor is None:
+        pay = [m for m in mentions if m.strong]
+        anchor = next(iter(pay), None)
+        if anchor is not None and not one_jobs_pay(anchor):  # a narrower stated range first
+            anchor = next((m for m in pay if m.currency and one_jobs_pay(m)), anchor)
     if anchor is None or anchor.period is None:
         return anchor, 1 if anchor else 0
     alike = [m for m in mentions if m.strong and m.currency == anchor.currency

@@ -184,6 +184,12 @@ def test_an_absurd_overlapping_range_does_not_widen_the_pay():
     for model_salary in ({}, {"salary_min": 80000, "salary_max": 90000}):
         job = check_answer(_answer(title="Analyst", **model_salary), text).job
         assert (job.salary_min, job.salary_max) == (80000, 90000)
+    # A wide band stated first stays the pay where no narrower range with a currency is
+    # stated (commission roles write such bands); a bare figure elsewhere does not replace it.
+    wide = ("Account executive. Pay: $30,000.00 - $160,000.00 per year. Holidays: paid day "
+            "off for 11 holidays.")
+    job = check_answer(_answer(title="Account executive"), wide).job
+    assert (job.salary_min, job.salary_max, job.salary_period) == (30000, 160000, "year")
     # Overlapping ranges of one job's scale still widen (pay by region).
     regional = "Analyst. Pay: $80,000-$90,000 per year, or $85,000-$100,000 per year in NYC."
     job = check_answer(_answer(title="Analyst"), regional).job
