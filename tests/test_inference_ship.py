@@ -23,6 +23,7 @@ from inference_svc.environment import (apply_environment, cache_layout,
 from inference_svc.errors import LoadFailed
 from inference_svc.registry import ModelSpec, build_registry
 from inference_svc.switch_mode import SwitchMode
+from tests.stand_ins import StandInEngine
 
 GiB = 1 << 30
 SLEEP = SwitchMode("sleep", "test")
@@ -167,44 +168,34 @@ class Host:
     weights: int
     calls: list = field(default_factory=list)
 
-    def engine(self, name: str):
-        host = self
+    def engine(self, name: str) -> PinningEngine:
+        return PinningEngine(name, self)
 
-        class Engine:
-            errored = False
 
-            async def generate(self, prompt, params, request_id):
-                host.calls.append(("generate", name))
-                yield None
+class PinningEngine(StandInEngine):
+    """Asleep, it keeps a pinned copy of its weights in the stand-in container's memory."""
 
-            def get_tokenizer(self):
-                return SimpleNamespace(encode=lambda text, add_special_tokens=False: [1])
+    asleep = False
 
-            def get_num_unfinished_requests(self):
-                return 0
+    def __init__(self, name: str, host: Host):
+        super().__init__(name, host.calls)
+        self.cgroup, self.weights = host.cgroup, host.weights
 
-            async def abort(self, request_id):
-                pass
+    def shutdown(self):
+        super().shutdown()
+        if self.asleep:
+            self.cgroup.charge(-self.weights)
 
-            def shutdown(self):
-                host.calls.append(("shutdown", name))
-                if self.asleep:
-                    host.cgroup.charge(-host.weights)
+    async def sleep(self, level=1):
+        await super().sleep(level)
+        self.cgroup.charge(self.weights)   # the pinned copy of the weights
+        self.asleep = True
 
-            async def sleep(self, level=1):
-                host.calls.append(("sleep", name))
-                host.cgroup.charge(host.weights)   # the pinned copy of the weights
-                self.asleep = True
-
-            async def wake_up(self, tags=None):
-                host.calls.append(("wake_up", name))
-                host.cgroup.charge(-host.weights)
-                self.asleep = False
-                return True
-
-            asleep = False
-
-        return Engine()
+    async def wake_up(self, tags=None):
+        woke = await super().wake_up(tags)
+        self.cgroup.charge(-self.weights)
+        self.asleep = False
+        return woke
 
 
 def local_checkpoint(root: Path, name: str, weights: int) -> ModelSpec:
@@ -288,44 +279,32 @@ class Card:
             raise ValueError(f"Free memory on device ({self.free() - self.context}) on startup "
                              f"is less than desired GPU memory utilization ({needed})")
         self.held[spec.name] = int(self.context + needed)
-        return self.engine(spec)
+        return CardEngine(spec, self)
 
-    def engine(self, spec: ModelSpec):
-        card, name = self, spec.name
-        awake = int(self.context + spec.gpu_memory_utilization * self.total)
 
-        class Engine:
-            errored = False
+class CardEngine(StandInEngine):
+    """A vLLM engine on the stand-in card: awake it holds its context and budget, asleep
+    what the card's `retained` says; a wake without room for the difference fails."""
 
-            async def generate(self, prompt, params, request_id):
-                card.calls.append(("generate", name))
-                yield None
+    def __init__(self, spec: ModelSpec, card: Card):
+        super().__init__(spec.name, card.calls)
+        self.card = card
+        self.awake = int(card.context + spec.gpu_memory_utilization * card.total)
 
-            def get_tokenizer(self):
-                return SimpleNamespace(encode=lambda text, add_special_tokens=False: [1])
+    def shutdown(self):
+        super().shutdown()
+        self.card.held.pop(self.name, None)
 
-            def get_num_unfinished_requests(self):
-                return 0
+    async def sleep(self, level=1):
+        await super().sleep(level)
+        self.card.held[self.name] = self.card.retained[self.name]
 
-            async def abort(self, request_id):
-                pass
-
-            def shutdown(self):
-                card.calls.append(("shutdown", name))
-                card.held.pop(name, None)
-
-            async def sleep(self, level=1):
-                card.calls.append(("sleep", name))
-                card.held[name] = card.retained[name]
-
-            async def wake_up(self, tags=None):
-                card.calls.append(("wake_up", name))
-                if card.free() < awake - card.held[name]:
-                    raise RuntimeError("CUDA Error: out of memory at cumem_allocator.cpp:62")
-                card.held[name] = awake
-                return True
-
-        return Engine()
+    async def wake_up(self, tags=None):
+        woke = await super().wake_up(tags)
+        if self.card.free() < self.awake - self.card.held[self.name]:
+            raise RuntimeError("CUDA Error: out of memory at cumem_allocator.cpp:62")
+        self.card.held[self.name] = self.awake
+        return woke
 
 
 @pytest.fixture
@@ -432,33 +411,11 @@ async def test_a_woken_engine_exports_its_own_vllm_metrics(tiny_models, monkeypa
         UsageContext.ENGINE_CONTEXT)
     loggers = {}
 
-    class Engine:
-        errored = False
-
+    class Engine(StandInEngine):
         def __init__(self, name):
+            super().__init__(name, [])
             config.model_config.served_model_name = name
-            self.name, loggers[name] = name, PrometheusStatLogger(config, [0])
-
-        async def generate(self, prompt, params, request_id):
-            yield None
-
-        def get_tokenizer(self):
-            return SimpleNamespace(encode=lambda text, add_special_tokens=False: [1])
-
-        def get_num_unfinished_requests(self):
-            return 0
-
-        async def abort(self, request_id):
-            pass
-
-        def shutdown(self):
-            pass
-
-        async def sleep(self, level=1):
-            pass
-
-        async def wake_up(self, tags=None):
-            return True
+            loggers[name] = PrometheusStatLogger(config, [0])
 
     monkeypatch.setattr(engine_module, "start_engine", lambda spec, sleep_mode: Engine(spec.name))
 

@@ -26,6 +26,7 @@ from inference_svc.server import SERVICE, report_liveness
 from inference_svc.servicer import InferenceServicer
 from inference_svc.switch_mode import SwitchMode
 from tests.helpers import outcome
+from tests.stand_ins import StandInEngine
 
 SHORT = SwitchTimeouts(load=0.3, wake=0.3, sleep=0.3)
 A, B = ModelSpec(name="a", checkpoint="a"), ModelSpec(name="b", checkpoint="b")
@@ -49,43 +50,17 @@ class Engines:
         return call in self.calls
 
 
-class HangingEngine:
-    """The part of vLLM's AsyncLLM that ModelHost uses; a hung call waits forever."""
+class HangingEngine(StandInEngine):
+    """A stand-in engine whose calls in `engines.hangs` wait forever."""
 
     def __init__(self, name: str, engines: Engines):
-        self.name, self.engines = name, engines
-        self.errored = False
+        super().__init__(name, engines.calls)
+        self.hangs = engines.hangs
 
-    async def _call(self, what: str) -> None:
-        self.engines.calls.append((what, self.name))
-        if (what, self.name) in self.engines.hangs:
+    async def reached(self, what: str) -> None:
+        await super().reached(what)
+        if (what, self.name) in self.hangs:
             await asyncio.Event().wait()
-
-    async def generate(self, prompt, params, request_id):
-        await self._call("generate")
-        yield None
-
-    def get_tokenizer(self):
-        class Tokenizer:
-            def encode(self, text, add_special_tokens=False):
-                return [1]
-        return Tokenizer()
-
-    def get_num_unfinished_requests(self):
-        return 0
-
-    async def abort(self, request_id):
-        pass
-
-    def shutdown(self):
-        self.engines.calls.append(("shutdown", self.name))
-
-    async def sleep(self, level=1):
-        await self._call("sleep")
-
-    async def wake_up(self, tags=None):
-        await self._call("wake_up")
-        return True
 
 
 @pytest.fixture

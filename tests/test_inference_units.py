@@ -13,6 +13,7 @@ from inference_svc.environment import (apply_environment, cache_layout, hub_chec
 from inference_svc.reasoning import ReasoningFilter
 from inference_svc.registry import GREEDY, Sampling, build_registry, find_model, tiers_of
 from inference_svc.switch_mode import choose_switch_mode, sleep_mode_available
+from tests.stand_ins import StandInEngine
 
 
 def settings(**env) -> InferenceSettings:
@@ -209,41 +210,24 @@ def test_reasoning_tokens_are_counted_to_the_end_of_thinking():
     assert f.reasoning_tokens == 4
 
 
-class StandInEngine:
+class SleepModeEngine(StandInEngine):
     """Only for the sleep-mode bookkeeping, which needs CUDA and cannot run on this build:
-    records what ModelHost asks of an engine (vLLM's sleep itself is measured by
-    bench/gpu_checks.py on a GPU)."""
+    records what ModelHost asks of an engine, with the level of each sleep; a wake of a
+    model in `wake_fails` fails (vLLM's sleep itself is measured by bench/gpu_checks.py on
+    a GPU)."""
 
     def __init__(self, name: str, calls: list, wake_fails: set[str]):
-        self.name, self.calls, self.wake_fails = name, calls, wake_fails
-
-    async def generate(self, prompt, params, request_id):
-        self.calls.append(("generate", self.name))
-        yield None
-
-    def get_tokenizer(self):
-        class Tokenizer:
-            def encode(self, text, add_special_tokens=False):
-                return [1]
-        return Tokenizer()
-
-    def get_num_unfinished_requests(self):
-        return 0
-
-    async def abort(self, request_id):
-        pass
-
-    def shutdown(self):
-        self.calls.append(("shutdown", self.name))
+        super().__init__(name, calls)
+        self.wake_fails = wake_fails
 
     async def sleep(self, level=1):
-        self.calls.append(("sleep", self.name, level))
+        self.record("sleep", level)
 
     async def wake_up(self, tags=None):
-        self.calls.append(("wake_up", self.name))
+        woke = await super().wake_up(tags)
         if self.name in self.wake_fails:
             raise RuntimeError("cuMemCreate failed")
-        return True
+        return woke
 
 
 async def test_sleep_mode_wakes_a_model_it_has_seen_and_starts_one_it_has_not(monkeypatch):
@@ -258,7 +242,7 @@ async def test_sleep_mode_wakes_a_model_it_has_seen_and_starts_one_it_has_not(mo
     def start(spec, sleep_mode):
         assert sleep_mode is True  # engines are created able to sleep
         calls.append(("start", spec.name))
-        return StandInEngine(spec.name, calls, wake_fails)
+        return SleepModeEngine(spec.name, calls, wake_fails)
 
     monkeypatch.setattr(engine_module, "start_engine", start)
 
@@ -374,7 +358,7 @@ async def test_prompts_are_rendered_on_one_thread_with_a_private_tokenizer(monke
             yield SimpleNamespace(outputs=[piece], finished=True, num_cached_tokens=0)
 
     monkeypatch.setattr(engine_module, "start_engine",
-                        lambda spec, sleep_mode: Engine(spec.name, [], set()))
+                        lambda spec, sleep_mode: Engine(spec.name, []))
 
     async def on_serving(serving):
         pass
