@@ -80,7 +80,7 @@ def test_key_comparison_is_by_digest():
     assert not _matches("", (KEY,))
 
 
-def test_the_server_bounds_every_kind_of_call():
+async def test_the_server_bounds_every_kind_of_call(monkeypatch):
     """Health Watch and reflection streams count against gRPC's own bound."""
     from jobextract.serving import build_server
 
@@ -91,11 +91,9 @@ def test_the_server_bounds_every_kind_of_call():
         captured.update(kwargs)
         return original(*args, **kwargs)
 
-    grpc.aio.server, saved = spy, grpc.aio.server
-    try:
-        build_server("127.0.0.1:0", lambda server: [], 1 << 20, ServerSecurity(), 10)
-    finally:
-        grpc.aio.server = saved
+    monkeypatch.setattr(grpc.aio, "server", spy)
+    server, _, _ = build_server("127.0.0.1:0", lambda server: [], 1 << 20, ServerSecurity(), 10)
+    await server.stop(0)
     assert captured["maximum_concurrent_rpcs"] == 10 + RPC_HEADROOM
 
 
