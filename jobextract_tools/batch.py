@@ -24,6 +24,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import grpc
+from tqdm import tqdm
 
 from jobextract.proto import extraction_pb2 as pb
 from jobextract.proto import extraction_pb2_grpc as pb_grpc
@@ -61,11 +62,27 @@ def _txt_files(folder: Path) -> Iterator[Path]:
     return (folder / name for name in names)
 
 
+class NotText(ValueError):
+    """Bytes that are not a text posting; the message names the source and why."""
+
+
+def decode_text(data: bytes, name: str) -> str:
+    """`data` as UTF-8 text, or NotText. A PDF or a Latin-1 file is caught here, with its
+    name, rather than as a decoding traceback, or as gRPC's refusal of a message that is
+    not UTF-8, which does not say which input it was."""
+    if (nul := data.find(b"\0")) >= 0:
+        raise NotText(f"{name} looks binary (a NUL byte at byte {nul}), not a text posting")
+    try:
+        return data.decode("utf-8")
+    except UnicodeDecodeError as e:
+        raise NotText(f"{name} is not UTF-8 text ({e.reason} at byte {e.start})") from None
+
+
 def _read_txt(path: Path) -> str | Unreadable:
     try:
-        return path.read_text(encoding="utf-8")
-    except UnicodeDecodeError as e:
-        return Unreadable(f"{path.name} is not UTF-8 text ({e.reason} at byte {e.start})")
+        return decode_text(path.read_bytes(), path.name)
+    except NotText as e:
+        return Unreadable(str(e))
     except OSError as e:
         return Unreadable(f"cannot read {path.name}: {e.strerror}")
 
@@ -164,8 +181,14 @@ def drop_records(out: Path, ids: set[str]) -> None:
     os.replace(kept, out)
 
 
+PLAIN_EVERY = 30.0  # seconds between progress lines when stderr is not a terminal
+
+
 @dataclass
 class Progress:
+    """The run's counts, shown as a tqdm bar on a terminal; elsewhere (a log, a CI job) as
+    a plain line every PLAIN_EVERY seconds and one at the end, since a bar redrawn with
+    carriage returns turns a log into one unreadable line."""
     total: int
     skipped: int
     kept_failed: int = 0  # failed records of earlier runs left in the output, not retried
@@ -173,26 +196,48 @@ class Progress:
     failed: int = 0
     started: float = 0.0
     shown: float = 0.0
+    bar: tqdm | None = None
 
     @property
     def done(self) -> int:
         return self.ok + self.failed
 
-    def show(self, final: bool = False) -> None:
-        """One line on stderr, at most 4 times a second: counts, rate and ETA."""
-        now = time.monotonic()
-        if not final and now - self.shown < 0.25:
-            return
-        self.shown = now
-        todo = self.total - self.skipped
+    @property
+    def todo(self) -> int:
+        return self.total - self.skipped
+
+    def start(self) -> None:
+        self.started = self.shown = time.monotonic()
+        if sys.stderr.isatty():
+            self.bar = tqdm(total=self.todo, unit="posting", file=sys.stderr,
+                            dynamic_ncols=True)
+
+    def count(self, ok: bool) -> None:
+        if ok:
+            self.ok += 1
+        else:
+            self.failed += 1
+        if self.bar is not None:
+            self.bar.set_postfix(ok=self.ok, failed=self.failed, refresh=False)
+            self.bar.update(1)
+        elif time.monotonic() - self.shown >= PLAIN_EVERY:
+            self._print_line()
+
+    def finish(self) -> None:
+        if self.bar is not None:
+            self.bar.close()  # left drawn, complete
+        else:
+            self._print_line()
+
+    def _print_line(self) -> None:
+        """Counts, rate and ETA, as one plain line on stderr."""
+        self.shown = now = time.monotonic()
         elapsed = now - self.started
         rate = self.done / elapsed if elapsed > 0 else 0.0
-        eta = f", ~{_duration((todo - self.done) / rate)} left" if rate and self.done < todo else ""
-        width = 30
-        filled = int(width * self.done / todo) if todo else width
-        print(f"\r[{'#' * filled}{'-' * (width - filled)}] {self.done}/{todo} ok {self.ok} "
-              f"failed {self.failed}, {rate * 60:.1f}/min{eta}   ", end="\n" if final else "",
-              file=sys.stderr, flush=True)
+        eta = (f", ~{_duration((self.todo - self.done) / rate)} left"
+               if rate and self.done < self.todo else "")
+        print(f"{self.done}/{self.todo} done: ok {self.ok}, failed {self.failed}, "
+              f"{rate * 60:.1f}/min{eta}", file=sys.stderr, flush=True)
 
 
 def _duration(seconds: float) -> str:
@@ -215,6 +260,9 @@ async def run_batch(address: str, source: Path, out: Path, concurrency: int, tim
     ok, failed = read_outcomes(out)
     done = ok if retry_failed else ok | failed
     total, skipped, retry = scan(source, done, failed if retry_failed else set())
+    if total == 0:  # most likely the wrong path: say so rather than "0 extracted"
+        what = "no .txt file in the folder" if source.is_dir() else "no posting in the file"
+        raise BatchInputError(f"{source}: nothing to extract ({what})")
     progress = Progress(total, skipped, kept_failed=len(failed) - len(retry))
     if skipped or retry:
         again = f", retrying {len(retry)} that failed" if retry else ""
@@ -226,7 +274,7 @@ async def run_batch(address: str, source: Path, out: Path, concurrency: int, tim
     queue: asyncio.Queue[tuple[str, str | Unreadable] | None] = asyncio.Queue(
         maxsize=2 * concurrency)
     metadata = security.metadata()
-    progress.started = time.monotonic()
+    progress.start()
 
     async with security.aio_channel(address) as channel:
         stub = pb_grpc.RouterStub(channel)
@@ -251,14 +299,10 @@ async def run_batch(address: str, source: Path, out: Path, concurrency: int, tim
         async def work(sink) -> None:
             while (item := await queue.get()) is not None:
                 record = await extract(*item)
-                if record["ok"]:
-                    progress.ok += 1
-                else:
-                    progress.failed += 1
                 append(sink, record)  # one whole line, flushed: safe to interrupt
-                progress.show()
+                progress.count(record["ok"])
 
         with open_for_append(out) as sink:
             await asyncio.gather(feed(), *(work(sink) for _ in range(concurrency)))
-    progress.show(final=True)
+    progress.finish()
     return progress

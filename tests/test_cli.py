@@ -2,21 +2,29 @@
 
 from __future__ import annotations
 
+import argparse
 import asyncio
 import json
 import sys
+
+import pytest
 
 from jobextract.proto import extraction_pb2 as pb
 from jobextract_tools.launch import ROOT, free_port
 from jobextract_tools.samples import SPEC_SAMPLE
 
 
-async def jobextract(address: str, *args: str, stdin: str = "") -> tuple[int, str, str]:
+async def jobextract(address: str, *args: str, stdin: str | bytes = "") -> tuple[int, str, str]:
+    return await run("-m", "jobextract_tools.cli", "--address", address, *args, stdin=stdin)
+
+
+async def run(*args: str, stdin: str | bytes = "") -> tuple[int, str, str]:
+    """`python *args` in the project, as a user runs it: exit code, stdout, stderr."""
     process = await asyncio.create_subprocess_exec(
-        sys.executable, "-m", "jobextract_tools.cli", "--address", address, *args, cwd=ROOT,
-        stdin=asyncio.subprocess.PIPE, stdout=asyncio.subprocess.PIPE,
-        stderr=asyncio.subprocess.PIPE)
-    out, err = await process.communicate(stdin.encode())
+        sys.executable, *args, cwd=ROOT, stdin=asyncio.subprocess.PIPE,
+        stdout=asyncio.subprocess.PIPE, stderr=asyncio.subprocess.PIPE)
+    out, err = await asyncio.wait_for(
+        process.communicate(stdin.encode() if isinstance(stdin, str) else stdin), timeout=120)
     return process.returncode, out.decode(), err.decode()
 
 
@@ -24,14 +32,20 @@ async def test_extract_analyze_stats_health(start_router, tmp_path):
     router = await start_router()
     posting = tmp_path / "posting.txt"
     posting.write_text(SPEC_SAMPLE)
-    code, out, _ = await jobextract(router.address, "extract", str(posting))
+    code, out, err = await jobextract(router.address, "extract", str(posting))
     assert code == 0 and json.loads(out)["route"] == "ROUTE_LOCAL"
+    assert err == ""  # stderr is not a terminal: no progress
+    reply = json.loads(out)
+    assert all(round(ms, 1) == ms for ms in reply["timings"].values())
     code, out, _ = await jobextract(router.address, "extract", "-", stdin=SPEC_SAMPLE)
     assert code == 0 and json.loads(out)["job"]["description"]
     code, out, _ = await jobextract(router.address, "analyze", str(posting))
     assert code == 0 and json.loads(out)["use_local"] is True
     code, out, _ = await jobextract(router.address, "stats")
-    assert code == 0 and json.loads(out)["succeeded"] == "2"  # int64 is a JSON string
+    stats = json.loads(out)
+    assert code == 0 and stats["succeeded"] == 2 and stats["failed"] == 0  # numbers, zeros too
+    code, out, _ = await jobextract(router.address, "stats", "--compact")
+    assert code == 0 and len(out.splitlines()) == 1 and json.loads(out)["succeeded"] == 2
     code, out, _ = await jobextract(router.address, "health")
     assert code == 0 and "SERVING" in out
 
@@ -47,6 +61,50 @@ async def test_errors_are_plain_words_with_exit_codes(start_router, tmp_path):
     assert code == 3 and "cannot reach the router" in err and "Traceback" not in err
     code, out, _ = await jobextract(dead, "health")
     assert code == 3 and "UNAVAILABLE" in out
+
+
+async def test_input_that_is_not_text_is_a_usage_error(tmp_path):
+    """Nothing reaches a router (there is none at this address): the input is refused first,
+    with its name and exit 2, not a decoding traceback."""
+    nowhere = f"127.0.0.1:{free_port()}"
+    binary = tmp_path / "scan.pdf"
+    binary.write_bytes(b"%PDF-1.4\n\x00\x01\x02binary")
+    code, _, err = await jobextract(nowhere, "extract", str(binary))
+    assert code == 2 and f"{binary} looks binary" in err and "Traceback" not in err, err
+    code, _, err = await jobextract(nowhere, "extract", "-", stdin="Café cook".encode("latin-1"))
+    assert code == 2 and "stdin is not UTF-8 text" in err and "Traceback" not in err, err
+    for fields in (",", " , ,"):
+        code, _, err = await jobextract(nowhere, "extract", "-", "--fields", fields,
+                                        stdin=SPEC_SAMPLE)
+        assert code == 2 and "--fields: names no field" in err, err
+
+
+async def test_help_shows_every_option_with_its_default():
+    from jobextract_tools.cli import parser
+
+    code, out, _ = await run("-m", "jobextract_tools.cli", "batch", "--help")
+    assert code == 0 and out.startswith("usage: jobextract batch")
+    assert "(default: 4)" in out and "(default: jsonl)" in out
+    assert "--address ADDRESS" in out and "(default: localhost:50051)" in out
+    code, out, _ = await run("-m", "jobextract_tools.cli", "--help")
+    assert code == 0 and "(default: 900.0)" in out
+    # Every option of every subcommand has a help text.
+    main = parser()
+    commands = next(a for a in main._actions if isinstance(a, argparse._SubParsersAction))
+    for name, sub in [("", main), *commands.choices.items()]:
+        for action in sub._actions:
+            assert action.help, f"jobextract {name} {action.dest} has no help text"
+    code, out, _ = await run("-m", "jobextract_tools.cli", "eval", "--help")
+    assert code == 0 and out.startswith("usage: jobextract eval "), out
+
+
+@pytest.mark.parametrize("module", ["router_svc", "inference_svc"])
+async def test_services_help_starts_nothing(module):
+    code, out, _ = await run("-m", module, "--help")
+    assert code == 0 and out.startswith(f"usage: python -m {module}"), out
+    assert "environment variables" in out and "README.md, section Configuration" in out
+    code, _, err = await run("-m", module, "--port", "1")  # not an option: refused
+    assert code == 2 and "unrecognized arguments" in err
 
 
 async def test_batch_records_failures_and_resumes(start_router, tmp_path):
