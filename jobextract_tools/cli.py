@@ -236,10 +236,7 @@ def cmd_models(args) -> int:
 def cmd_eval(args) -> int:
     from jobextract_tools.eval.command import main as eval_main
 
-    # The evaluation's parser takes its name from sys.argv[0], which is `jobextract`: named
-    # here, its usage and errors say `jobextract eval`.
-    sys.argv[0] = "jobextract eval"
-    return eval_main(["--address", args.address, *args.rest])
+    return eval_main(["--address", args.address, *args.rest], prog="jobextract eval")
 
 
 class Help(argparse.ArgumentDefaultsHelpFormatter, argparse.RawDescriptionHelpFormatter):

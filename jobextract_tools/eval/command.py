@@ -20,8 +20,9 @@ from jobextract_tools.eval.report import markdown
 from jobextract_tools.eval.runner import run
 
 
-def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+def main(argv: list[str] | None = None, prog: str | None = None) -> int:
+    """`prog`: the name usage and errors give (`jobextract eval` from the CLI)."""
+    parser = argparse.ArgumentParser(prog=prog, description=__doc__.splitlines()[0])
     parser.add_argument("--address", default="localhost:50051", help="the router")
     parser.add_argument("--data", type=Path, default=DEFAULT_DATA)
     parser.add_argument("--emscad", type=int, default=100, help="EMSCAD rows (0: none)")
