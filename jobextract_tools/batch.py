@@ -29,7 +29,7 @@ from tqdm import tqdm
 from jobextract.proto import extraction_pb2 as pb
 from jobextract.proto import extraction_pb2_grpc as pb_grpc
 from jobextract.security import ClientSecurity
-from jobextract_tools.records import _complete, append, as_dict, open_for_append
+from jobextract_tools.records import append, as_dict, complete_records, open_for_append
 
 
 class BatchInputError(ValueError):
@@ -165,7 +165,7 @@ def read_outcomes(out: Path) -> tuple[set[str], set[str]]:
     """The ids `out` holds a result for, and those of them it holds only failures for."""
     ok: set[str] = set()
     failed: set[str] = set()
-    for record_id, record in _complete(out):
+    for record_id, record in complete_records(out):
         (ok if record.get("ok") else failed).add(record_id)
     return ok, failed - ok
 
@@ -175,7 +175,7 @@ def drop_records(out: Path, ids: set[str]) -> None:
     file): the items about to be retried, so each id keeps one record, the latest."""
     kept = out.with_name(out.name + ".tmp")
     with open(kept, "w", encoding="utf-8") as sink:
-        for record_id, record in _complete(out):
+        for record_id, record in complete_records(out):
             if record_id not in ids:
                 sink.write(json.dumps(record) + "\n")
     os.replace(kept, out)

@@ -59,7 +59,7 @@ def _value(field, value):
     return value
 
 
-def _complete(path: Path | None) -> Iterator[tuple[str, dict]]:
+def complete_records(path: Path | None) -> Iterator[tuple[str, dict]]:
     """(id, record) for every complete line of `path`, one line at a time (a line cut
     short by an interruption is skipped, so its item runs again)."""
     if path is None or not path.exists():
@@ -75,13 +75,13 @@ def _complete(path: Path | None) -> Iterator[tuple[str, dict]]:
 
 def read_records(path: Path | None) -> dict[str, dict]:
     """id -> record for every complete line of `path`."""
-    return dict(_complete(path))
+    return dict(complete_records(path))
 
 
 def read_ids(path: Path) -> set[str]:
     """The ids of every complete line of `path` (a batch of a million results resumes
     without holding them)."""
-    return {record_id for record_id, _ in _complete(path)}
+    return {record_id for record_id, _ in complete_records(path)}
 
 
 def open_for_append(path: Path):
@@ -154,5 +154,5 @@ def export(journal: Path, out: Path, fmt: str, compact: bool = False) -> None:
     in `fmt`, replaced at once (an interruption leaves the previous `out`)."""
     partial = out.with_name(out.name + ".tmp")
     with open(partial, "w", encoding="utf-8", newline="") as sink:
-        write_records((record for _, record in _complete(journal)), sink, fmt, compact)
+        write_records((record for _, record in complete_records(journal)), sink, fmt, compact)
     os.replace(partial, out)
