@@ -154,4 +154,7 @@ class InferenceSettings(ServiceSettings):
 
 def _switch_request(request) -> str | None:
     """A Generate that may switch the resident model aborts other callers' work: admin only."""
-    return "Generate with allow_switch (a model switch)" if request.allow_switch else None
+    # getattr: an undecodable request reaches this check as DecodeGuard's marker, which
+    # DecodeGuard then refuses as INVALID_ARGUMENT.
+    return "Generate with allow_switch (a model switch)" \
+        if getattr(request, "allow_switch", False) else None

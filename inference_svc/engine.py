@@ -310,16 +310,17 @@ class ModelHost:
         try:
             async with self._deadline(self.timeouts.load, f"starting {spec.name}"):
                 engine = await asyncio.shield(start)
-        except BaseException:  # timed out or cancelled (a failed start leaves no engine)
+                # Prompts get a tokenizer of their own (see __init__), copied while loading.
+                tokenizer = await asyncio.to_thread(copy.deepcopy, engine.get_tokenizer())
+        except BaseException:  # timed out, cancelled or failed: the engine has no owner
             start.add_done_callback(_shut_down_abandoned)
             raise
+        self._render_tokenizers[id(engine)] = tokenizer
         self._pids[id(engine)] = engine_pids() - before
         self._footprints[id(engine)] = _Footprint(free_before_start=free)
         # vLLM's stat logger replaced every vllm:* collector with the new engine's own
         self._vllm_metrics[id(engine)] = [c for c in vllm_collectors()
                                           if all(c is not old for old in shown)]
-        self._render_tokenizers[id(engine)] = await asyncio.to_thread(
-            copy.deepcopy, engine.get_tokenizer())  # while loading, not while serving
         return engine
 
     async def _wake(self, spec: ModelSpec) -> Engine | None:
@@ -532,7 +533,8 @@ class ModelHost:
 
     async def shutdown(self, grace_seconds: float) -> None:
         """Drain, then shut every engine down. A switch still running after `grace_seconds`
-        is cancelled rather than awaited: the process must stop within its grace period."""
+        is cancelled rather than awaited; the drain takes at most `grace_seconds` more, then
+        each engine's shutdown (and its GPU release, up to 30 s)."""
         switches = set(self._switches)
         running = (await asyncio.wait(switches, timeout=grace_seconds))[1] if switches else ()
         if running:
@@ -547,6 +549,7 @@ class ModelHost:
             for sleeper in [*self._asleep.values(), *([engine] if engine else [])]:
                 await self._shut_down(sleeper)
             self._asleep.clear()
+        self._render_thread.shutdown(wait=False)
 
     async def _fail(self, reason: str) -> LoadFailed:
         """FAILED for `reason` (the next load retries); the error for the caller."""

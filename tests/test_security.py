@@ -136,6 +136,10 @@ async def test_a_switch_through_generate_needs_an_admin_key(secured_inference, a
         switching.allow_switch = True
         assert (await outcome(inference.Generate(switching, metadata=key(ADMIN_KEY)))).code == \
             grpc.StatusCode.OK
+        # Bytes that are not a GenerateRequest, from a plain key: still INVALID_ARGUMENT.
+        raw = channel.unary_stream("/jobextract.v1.Inference/Generate")
+        garbled = await outcome(raw(b"\xff\xff\xff\xff", metadata=key(ROUTER_KEY)))
+        assert garbled.code == grpc.StatusCode.INVALID_ARGUMENT, garbled
 
 
 # ---- the router: TLS, rotating keys, mTLS to inference ----------------------------------------
