@@ -27,6 +27,11 @@ class CheckOverran(Exception):
     """The check did not finish within its budget (its worker was stopped)."""
 
 
+class CheckFailed(Exception):
+    """The check could not run (its worker died, the pool is down): not the posting's
+    fault, so the call is UNAVAILABLE and may be retried."""
+
+
 class AnswerChecker:
     """`check` is check_answer in a worker process, ended after `budget_seconds`."""
 
@@ -48,8 +53,11 @@ class AnswerChecker:
                     wanted: frozenset[str] | None = None) -> Checked:
         """check_answer's result or its InvalidOutput; CheckOverran past the budget. A
         cancelled caller stops its check too."""
-        future = self._pool.schedule(check_answer, args=(answer, text, wanted),
-                                     timeout=self.budget_seconds)
+        try:
+            future = self._pool.schedule(check_answer, args=(answer, text, wanted),
+                                         timeout=self.budget_seconds)
+        except RuntimeError as e:  # the pool is closed or broken: the service's fault
+            raise CheckFailed(f"the answer check is unavailable ({e})") from None
         try:
             return await asyncio.wrap_future(future)
         except FutureTimeout:
@@ -57,7 +65,7 @@ class AnswerChecker:
                                f"{self.budget_seconds:g} s (ROUTER_CHECK_SECONDS)") from None
         except ProcessExpired as e:  # the worker died (e.g. out of memory); it is replaced
             log.error("answer check worker died: %s", e)
-            raise CheckOverran(f"the answer check's worker died ({e})") from None
+            raise CheckFailed(f"the answer check's worker died ({e})") from None
 
     def close(self) -> None:
         self._pool.stop()

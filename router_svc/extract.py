@@ -21,7 +21,7 @@ from tenacity import AsyncRetrying, stop_before_delay, stop_never, wait_exponent
 from jobextract.contract import attempt_id
 from jobextract.proto import extraction_pb2 as pb
 from router_svc import prompt
-from router_svc.checker import AnswerChecker, CheckOverran
+from router_svc.checker import AnswerChecker, CheckFailed, CheckOverran
 from router_svc.cloud import CloudClient
 from router_svc.config import RouterSettings
 from router_svc.errors import ExtractionFailed, InvalidOutput, RouteError
@@ -309,6 +309,8 @@ class Extractor:
         except CheckOverran as e:  # another route's answer would need the same check
             raise ExtractionFailed("check_overran", f"{e}; the posting's text is too costly "
                                                     f"to check (shorten it)") from None
+        except CheckFailed as e:
+            raise ExtractionFailed("unavailable", str(e)) from None
         finally:
             self.stats.validation_retries += (invalid_attempts - 1) - budget.left["invalid"]
 

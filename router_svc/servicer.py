@@ -47,7 +47,8 @@ class BadInput(ValueError):
 
 
 # A character that shows: not a space, a control or format character (NUL, zero-width
-# spaces and joiners, direction marks, the byte-order mark, soft hyphens) nor unassigned.
+# spaces and joiners, direction marks, the byte-order mark, soft hyphens), nor a
+# noncharacter or specials-block code point (U+FFF0-U+FFFF, the replacement sign included).
 _VISIBLE = re.compile(r"[^\s\x00-\x1f\x7f-\x9f\u00ad\u061c\u180e\u200b-\u200f"
                       r"\u202a-\u202e\u2060-\u206f\ufeff\ufff0-\uffff\U000e0000-\U000e007f]")
 
@@ -134,15 +135,18 @@ class RouterServicer(pb_grpc.RouterServicer):
         except BadInput as e:
             await abort(context, grpc.StatusCode.INVALID_ARGUMENT, str(e), "INVALID_FIELD",
                         e.field)
+        # The service's own bound on the whole call, whatever its parts do (sub-calls also
+        # get the time left, so they end first where they can).
+        bound = asyncio.timeout(self.max_call_seconds)
         try:
-            # The service's own bound on the whole call, whatever its parts do (sub-calls
-            # also get the time left, so they end first where they can).
-            async with asyncio.timeout(self.max_call_seconds):
+            async with bound:
                 with self._slot():
                     async for event in self.extractor.extract(request.content, request_id,
                                                               self._time_left(context), wanted):
                         yield event
         except TimeoutError:
+            if not bound.expired():
+                raise
             await abort(context, grpc.StatusCode.DEADLINE_EXCEEDED,
                         f"the call took longer than {self.max_call_seconds:g} s "
                         f"(ROUTER_MAX_CALL_SECONDS)", "DEADLINE_EXCEEDED")
