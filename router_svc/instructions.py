@@ -8,14 +8,14 @@ an answer reads the result instead of the raw text.
 
 Three classes, each a named pattern over one sentence or line (linear: each sentence is
 matched from its start with bounded gaps):
-- a speaker label of a chat transcript ("SYSTEM:", "[assistant]", "AI:");
+- a speaker label of a chat transcript ("SYSTEM:", "[assistant]", "<system>");
 - an instruction about instructions ("ignore / disregard / override ... instructions,
   the above, previous ...");
 - an imperative to produce an output value (after a short label such as "Note:";
   "output / return / set / answer ... salary,
   company, title, location, the JSON ..."), or the same after "you must / should / will".
-A duty written as an imperative ("Answer phones", "Set up the POS") names no output field
-and is left alone.
+A duty written as an imperative ("Answer phones", "Answer questions about pay", "Give
+tours of our Seattle location") gives no field a value and is left alone.
 """
 
 from __future__ import annotations
@@ -28,13 +28,18 @@ _SENTENCE = re.compile(r"[^\n.!?]*(?:[.!?]+|\n|$)")
 _OUTPUT_VERBS = r"output|return|respond|reply|print|set|fill|answer|extract|write|put|enter|give"
 _FIELDS = (r"salary|salaries|pay|wage|compensation|company|employer|title|location|field"
            r"|fields|value|values|answer|output|json")
-# An output verb and, within a few words, the field ("salary_min" too) it is to produce.
-_OUTPUT = rf"(?:{_OUTPUT_VERBS})\b[^\n]{{0,80}}?\b(?:{_FIELDS})(?:_[a-z]{{1,12}})?\b"
+# An output verb and, within a few words, the field ("salary_min" too) it is to produce,
+# then the value it is to be given ("to", "as", "=", ":", a figure or a quote): "Answer
+# questions about pay and benefits" names a field and gives it nothing.
+_OUTPUT = (rf"(?:{_OUTPUT_VERBS})\b[^\n]{{0,80}}?\b(?:{_FIELDS})(?:_[a-z]{{1,12}})?\b"
+           r"\s{0,3}(?:(?:to|as|is|be)\b|[=:\"'$\d])")
 
 INSTRUCTION_RULES: dict[str, re.Pattern] = {
+    # "SYSTEM:", "[assistant]", "<system>": a chat transcript's turn, not a heading such as
+    # "System: SAP" (the colon form only in capitals).
     "speaker label": re.compile(
-        r"\W{0,3}(?:system|assistant|ai|llm|gpt|chatgpt)\s{0,3}"
-        r"(?:[:>\]]|\)\s{0,3}:)", re.I),
+        r"\W{0,3}(?:(?:SYSTEM|ASSISTANT|LLM|GPT|ChatGPT)\s{0,3}:"
+        r"|[\[<]\s{0,3}(?i:system|assistant|user)\s{0,3}[\]>])"),
     "instruction about instructions": re.compile(
         r"[^\n]{0,200}?\b(?:ignore|disregard|forget|override)\b[^\n]{0,60}?"
         r"\b(?:instructions?|prompts?|the\s{1,3}above|everything\s{1,3}above)\b", re.I),
