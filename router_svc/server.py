@@ -70,10 +70,12 @@ def build_router(settings: RouterSettings):
 
 
 async def close_extractor(extractor: Extractor) -> None:
-    await extractor.replicas.close()
-    if extractor.cloud:
-        await extractor.cloud.close()
-    await asyncio.to_thread(extractor.checker.close)
+    try:
+        await extractor.replicas.close()
+        if extractor.cloud:
+            await extractor.cloud.close()
+    finally:  # the check's worker processes are stopped whatever else failed
+        await asyncio.to_thread(extractor.checker.close)
 
 
 async def serve(settings: RouterSettings) -> None:
