@@ -9,7 +9,8 @@ import asyncio
 import re
 import time
 import uuid
-from contextlib import contextmanager
+from collections.abc import AsyncIterator
+from contextlib import aclosing, contextmanager
 from urllib.parse import urlsplit
 
 import grpc
@@ -94,6 +95,29 @@ class Overloaded(Exception):
     pass
 
 
+class CallTooLong(Exception):
+    """The call reached ROUTER_MAX_CALL_SECONDS."""
+
+
+async def _within(deadline: float, events: AsyncIterator):
+    """`events`, each awaited before `deadline` (loop time). The bound runs only while the
+    extraction works, never while gRPC writes an event out: a timeout there would land in
+    gRPC's code and reach a streaming caller as CANCELLED, the slot still held."""
+    async with aclosing(events):
+        while True:
+            bound = asyncio.timeout_at(deadline)
+            try:
+                async with bound:
+                    event = await anext(events)
+            except StopAsyncIteration:
+                return
+            except TimeoutError:
+                if bound.expired():
+                    raise CallTooLong from None
+                raise
+            yield event
+
+
 class RouterServicer(pb_grpc.RouterServicer):
     """Every call is checked, counted against the concurrency bound (refused at once past
     it) and bounded in time (the caller's deadline, and never more than max_call_seconds)."""
@@ -137,16 +161,14 @@ class RouterServicer(pb_grpc.RouterServicer):
                         e.field)
         # The service's own bound on the whole call, whatever its parts do (sub-calls also
         # get the time left, so they end first where they can).
-        bound = asyncio.timeout(self.max_call_seconds)
+        deadline = asyncio.get_running_loop().time() + self.max_call_seconds
         try:
-            async with bound:
-                with self._slot():
-                    async for event in self.extractor.extract(request.content, request_id,
-                                                              self._time_left(context), wanted):
-                        yield event
-        except TimeoutError:
-            if not bound.expired():
-                raise
+            with self._slot():
+                events = self.extractor.extract(request.content, request_id,
+                                                self._time_left(context), wanted)
+                async for event in _within(deadline, events):
+                    yield event
+        except CallTooLong:
             await abort(context, grpc.StatusCode.DEADLINE_EXCEEDED,
                         f"the call took longer than {self.max_call_seconds:g} s "
                         f"(ROUTER_MAX_CALL_SECONDS)", "DEADLINE_EXCEEDED")

@@ -225,9 +225,13 @@ async def test_max_call_seconds_bounds_the_whole_call(start_router, faults):
 
     router = await start_router(TOKEN_THRESHOLD=10, **cloud_settings(faults.base_url),
                                 ROUTER_MAX_CALL_SECONDS=1, ROUTER_CHECK_SECONDS=60)
-    posting = "We hire a cook. " + "A" * 6000
-    result = await outcome(router.stub.Extract(pb.ExtractRequest(content=posting), timeout=60))
-    assert result.code in (grpc.StatusCode.OK, grpc.StatusCode.DEADLINE_EXCEEDED), result
-    assert result.seconds < 4
-    if result.code == grpc.StatusCode.DEADLINE_EXCEEDED:
-        assert "ROUTER_MAX_CALL_SECONDS" in result.message
+    posting = pb.ExtractRequest(content="We hire a cook. " + "A" * 6000)
+    for call in (router.stub.Extract, router.stub.ExtractStream):  # a stream is bounded too
+        result = await outcome(call(posting, timeout=60))
+        assert result.code in (grpc.StatusCode.OK, grpc.StatusCode.DEADLINE_EXCEEDED), result
+        assert result.seconds < 4
+        if result.code == grpc.StatusCode.DEADLINE_EXCEEDED:
+            assert "ROUTER_MAX_CALL_SECONDS" in result.message
+    # The bound's slot is free again: the next call is not refused as busy.
+    stats = await router.stub.GetStats(pb.GetStatsRequest())
+    assert stats.rejected_busy == 0
