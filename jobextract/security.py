@@ -147,13 +147,18 @@ def _digest(key: str) -> bytes:
     return hashlib.sha256(key.encode()).digest()
 
 
-def _matches(token: str, keys: tuple[str, ...]) -> bool:
+def digests(keys: tuple[str, ...]) -> tuple[bytes, ...]:
+    """The keys as compared: computed once, not on every call."""
+    return tuple(map(_digest, keys))
+
+
+def _matches(token: str, key_digests: tuple[bytes, ...]) -> bool:
     """Constant-time over every key, comparing digests of equal length, so timing says
     neither which key matched, nor how much of it, nor how long the keys are."""
     token_digest = _digest(token)
     found = False
-    for key in keys:
-        found |= hmac.compare_digest(token_digest, _digest(key))
+    for key_digest in key_digests:
+        found |= hmac.compare_digest(token_digest, key_digest)
     return found
 
 
@@ -202,7 +207,8 @@ class BearerAuth(grpc.aio.ServerInterceptor):
 
     def __init__(self, security: ServerSecurity):
         self.security = security
-        self.callers = security.keys + security.admin_keys
+        self.callers = digests(security.keys + security.admin_keys)
+        self.admins = digests(security.admin_keys)
         open_prefixes = [HEALTH_PREFIX]
         if not security.reflection_needs_key:
             open_prefixes += REFLECTION_PREFIXES
@@ -220,13 +226,12 @@ class BearerAuth(grpc.aio.ServerInterceptor):
         if not _matches(token, self.callers):
             return _refusal(handler, grpc.StatusCode.UNAUTHENTICATED, "unknown API key",
                             "API_KEY_INVALID")
-        if details.method in self.security.admin_methods and \
-                not _matches(token, self.security.admin_keys):
+        if details.method in self.security.admin_methods and not _matches(token, self.admins):
             return _refusal(handler, grpc.StatusCode.PERMISSION_DENIED,
                             f"{details.method.rsplit('/', 1)[-1]} needs an admin key",
                             "ADMIN_KEY_REQUIRED")
         needs_admin = self.security.admin_requests.get(details.method)
-        if needs_admin is not None and not _matches(token, self.security.admin_keys):
+        if needs_admin is not None and not _matches(token, self.admins):
             return _admin_guarded(handler, needs_admin)
         return handler
 

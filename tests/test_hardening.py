@@ -18,7 +18,8 @@ from grpc_health.v1 import health_pb2
 from jobextract.contract import ATTEMPT_SUFFIX, REQUEST_ID_MAX, attempt_id, valid_request_id
 from jobextract.proto import extraction_pb2 as pb
 from jobextract.proto import extraction_pb2_grpc as pb_grpc
-from jobextract.security import ClientSecurity, SecurityError, ServerSecurity, _matches
+from jobextract.security import (ClientSecurity, SecurityError, ServerSecurity, _matches,
+                                 digests)
 from jobextract.serving import RPC_HEADROOM
 from router_svc.answer import check_answer
 from router_svc.checker import AnswerChecker, CheckOverran
@@ -75,9 +76,9 @@ async def test_a_client_with_only_a_server_name_does_not_talk_plaintext(start_ro
 
 
 def test_key_comparison_is_by_digest():
-    assert _matches(KEY, ("other-key-0123456789", KEY))
-    assert not _matches(KEY + "x", (KEY,)) and not _matches(KEY[:-1], (KEY,))
-    assert not _matches("", (KEY,))
+    assert _matches(KEY, digests(("other-key-0123456789", KEY)))
+    assert not _matches(KEY + "x", digests((KEY,))) and not _matches(KEY[:-1], digests((KEY,)))
+    assert not _matches("", digests((KEY,)))
 
 
 async def test_the_server_bounds_every_kind_of_call(monkeypatch):
