@@ -27,8 +27,8 @@ from pathlib import Path
 
 import grpc
 
-from jobextract.proto import extraction_pb2 as pb
-from jobextract.proto import extraction_pb2_grpc as pb_grpc
+from jobextract.v1 import extraction_pb2 as pb
+from jobextract.v1 import extraction_pb2_grpc as pb_grpc
 from jobextract_tools.eval.datasets import DEFAULT_DATA, indeed
 from jobextract_tools.launch import free_port, start_stack
 from jobextract_tools.records import as_dict
@@ -38,7 +38,7 @@ RESULTS = Path(__file__).resolve().parent / "results"
 
 async def batch(address: str, texts: list[str]) -> tuple[float, list[dict]]:
     async with grpc.aio.insecure_channel(address) as channel:
-        stub = pb_grpc.RouterStub(channel)
+        stub = pb_grpc.RouterServiceStub(channel)
 
         async def one(text: str) -> dict:
             reply = await stub.Extract(pb.ExtractRequest(content=text), timeout=3600)

@@ -31,15 +31,15 @@ Two services, one after the other:
    load < 60 s (its first load, from the prepared cache); memory held < `--budget-gib` (the
    spec's "< 15 GB per model", in GiB); the dtype the emulated card runs; the spec's sample
    and 5,000- and 7,500-token inputs made of different postings (bench/postings.py) through
-   Inference.Generate on that tier with the router's prompt and schema: an answer that is
+   InferenceService.Generate on that tier with the router's prompt and schema: an answer that is
    one schema-valid JSON object and nothing else. With the small tier resident, a typical
-   job (the spec's sample through Router.Extract, warm) < 5 s. Then `--switches` switches
+   job (the spec's sample through RouterService.Extract, warm) < 5 s. Then `--switches` switches
    cycling the tiers: none failed, p95 < 60 s (a wake < 10 s in sleep mode), each tier's
    device memory after the cycle within 1 GiB of its first visit, the device's peak during
    the cycle < budget (one model at a time).
 2. INFERENCE_SMALL_MODEL=thinking (Qwen3-4B-Thinking-2507): load, memory and dtype as above;
    the spec's sample and a short posting through Generate on the thinking tier: JSON only,
-   no reasoning text, reasoning tokens counted; a short posting through Router.Extract,
+   no reasoning text, reasoning tokens counted; a short posting through RouterService.Extract,
    routed to the thinking tier and served there, locally, after reasoning.
 Prints each phase's PASS/FAIL lines as they come, then a table per phase and every line
 again; writes them to bench/results/<date>-<host>-gpu.{md,json}; exits 0 when all pass, 1
@@ -73,8 +73,8 @@ import psutil
 
 from bench.postings import SHORT, long_posting
 from inference_svc import device
-from jobextract.proto import extraction_pb2 as pb
-from jobextract.proto import extraction_pb2_grpc as pb_grpc
+from jobextract.v1 import extraction_pb2 as pb
+from jobextract.v1 import extraction_pb2_grpc as pb_grpc
 from jobextract_tools.samples import SPEC_SAMPLE  # the spec's sample posting
 from router_svc.schema import generation_schema
 
@@ -441,7 +441,7 @@ class Services:
     async def connect(self):
         async with grpc.aio.insecure_channel(self.inference_address) as ich, \
                 grpc.aio.insecure_channel(self.router_address) as rch:
-            yield pb_grpc.InferenceStub(ich), pb_grpc.RouterStub(rch)
+            yield pb_grpc.InferenceServiceStub(ich), pb_grpc.RouterServiceStub(rch)
 
 
 @contextlib.contextmanager
@@ -518,7 +518,7 @@ async def measure_tier(inference, services: Services, ctx: Context, tier: str,
     loaded = await inference.LoadModel(pb.LoadModelRequest(tier=TIERS[tier]), timeout=ctx.timeout)
     load = loaded.switch_seconds if loaded.switched else loaded.info.load_seconds
     ctx.meter.settle()
-    info = await inference.GetModelInfo(pb.GetModelInfoRequest(), timeout=ctx.timeout)
+    info = (await inference.GetModelInfo(pb.GetModelInfoRequest(), timeout=ctx.timeout)).info
     memory = ctx.meter.read(services.pids(), info.memory_bytes, info.memory_kind)
     row = {"tier": tier, "model": info.name, "dtype": info.dtype, "load_s": load,
            "memory": asdict(memory), "held_gib": memory.held / GIB, "answers": {}}
@@ -545,13 +545,13 @@ async def measure_tier(inference, services: Services, ctx: Context, tier: str,
 
 
 async def typical_job(router, timeout: float) -> Check:
-    """The spec's sample through Router.Extract, warm (the second call is timed)."""
+    """The spec's sample through RouterService.Extract, warm (the second call is timed)."""
     await router.Extract(pb.ExtractRequest(content=SPEC_SAMPLE), timeout=timeout)
     started = time.perf_counter()
     reply = await router.Extract(pb.ExtractRequest(content=SPEC_SAMPLE), timeout=timeout)
     took = time.perf_counter() - started
     local = reply.route == pb.ROUTE_LOCAL
-    return Check(f"typical job < {TYPICAL_JOB_S:g} s (Router.Extract, spec sample, warm)",
+    return Check(f"typical job < {TYPICAL_JOB_S:g} s (RouterService.Extract, spec sample, warm)",
                  f"{took:.2f} s on {reply.decision.model or '?'}, "
                  f"{pb.Route.Name(reply.route)}", took < TYPICAL_JOB_S and local)
 
@@ -579,7 +579,7 @@ async def switch_cycle(inference, ctx: Context) -> list[Check]:
             if delta is not None:
                 first.setdefault(tier, delta)
                 last[tier] = delta
-    info = await inference.GetModelInfo(pb.GetModelInfoRequest(), timeout=ctx.timeout)
+    info = (await inference.GetModelInfo(pb.GetModelInfoRequest(), timeout=ctx.timeout)).info
     p95 = statistics.quantiles(times, n=20)[-1] if len(times) >= 2 else max(times, default=0.0)
     checks = [Check(f"{ctx.switches} switches cycling the tiers, none failed, p95 < "
                     f"{SWITCH_P95_S:.0f} s ({info.switch_mode}: {info.switch_mode_note})",
@@ -629,7 +629,7 @@ async def thinking_phase(services: Services, ctx: Context, rows: list[dict],
         row, tier_checks = await measure_tier(inference, services, ctx, "thinking", texts,
                                               thinking=True)
         rows.append(row)
-        info = await inference.GetModelInfo(pb.GetModelInfoRequest(), timeout=ctx.timeout)
+        info = (await inference.GetModelInfo(pb.GetModelInfoRequest(), timeout=ctx.timeout)).info
         checks.append(Check("the thinking model serves the thinking tier",
                             f"{info.name}, thinking budget {info.thinking_budget} tokens",
                             info.thinking_budget > 0))
@@ -640,7 +640,7 @@ async def thinking_phase(services: Services, ctx: Context, rows: list[dict],
         ok = (reply.decision.tier == pb.TIER_THINKING and reply.decision.model == info.name
               and reply.route == pb.ROUTE_LOCAL and reply.usage.reasoning_tokens > 0
               and bool(reply.job.title))
-        checks.append(Check("a short posting through Router.Extract: routed to the thinking "
+        checks.append(Check("a short posting through RouterService.Extract: routed to the thinking "
                             "tier, served there after reasoning, a job with a title",
                             f"{took:.1f} s, tier {pb.Tier.Name(reply.decision.tier)} on "
                             f"{reply.decision.model or '?'}, {pb.Route.Name(reply.route)}, "

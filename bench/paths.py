@@ -1,5 +1,5 @@
 """The compared paths: the same posting through (a) the engine in-process, (b)
-Inference.Generate, (c) Router.Extract and (d) vLLM's own OpenAI-compatible server, each
+InferenceService.Generate, (c) RouterService.Extract and (d) vLLM's own OpenAI-compatible server, each
 timed from the caller's side."""
 
 from __future__ import annotations
@@ -10,8 +10,8 @@ import time
 import uuid
 from dataclasses import dataclass
 
-from jobextract.proto import extraction_pb2 as pb
-from jobextract.proto import extraction_pb2_grpc as pb_grpc
+from jobextract.v1 import extraction_pb2 as pb
+from jobextract.v1 import extraction_pb2_grpc as pb_grpc
 from router_svc import prompt
 from router_svc.config import RouterSettings
 from router_svc.schema import generation_schema, schema_text
@@ -88,10 +88,10 @@ class EnginePath:
 
 
 class GeneratePath:
-    """(b) Inference.Generate over gRPC."""
+    """(b) InferenceService.Generate over gRPC."""
 
     def __init__(self, channel, stream_interval: int = STREAM_INTERVAL):
-        self.stub = pb_grpc.InferenceStub(channel)
+        self.stub = pb_grpc.InferenceServiceStub(channel)
         self.stream_interval = stream_interval
 
     async def __call__(self, text: str) -> Sample:
@@ -106,11 +106,11 @@ class GeneratePath:
 
 
 class ExtractPath:
-    """(c) Router.Extract: the caller gets a validated JobPosting (first token: the router's
+    """(c) RouterService.Extract: the caller gets a validated JobPosting (first token: the router's
     own timing of it)."""
 
     def __init__(self, channel):
-        self.stub = pb_grpc.RouterStub(channel)
+        self.stub = pb_grpc.RouterServiceStub(channel)
 
     async def __call__(self, text: str) -> Sample:
         started = time.perf_counter()

@@ -7,9 +7,9 @@ Every path gets the same work: EMSCAD postings from ../shared/evaldata, the rout
 and JSON schema, greedy decoding, the same model and engine settings:
   (a) engine    AsyncLLM in this process, the limit, with the router's request (16 tokens
                 per streamed output, ROUTER_STREAM_INTERVAL);
-  (b) generate  Inference.Generate over gRPC, the same request;
+  (b) generate  InferenceService.Generate over gRPC, the same request;
       generate-1   the same with every token its own message (stream_interval 0);
-  (c) extract   Router.Extract, the whole pipeline (count, route, generate, validate, ground);
+  (c) extract   RouterService.Extract, the whole pipeline (count, route, generate, validate, ground);
   (d) vllm      vLLM's own OpenAI-compatible server, openai client, response_format json_schema,
                 streamed, its defaults (every token).
 Each call's posting starts with a line of its own, so no engine serves a posting from its
@@ -43,8 +43,8 @@ from bench.paths import (CONTEXT, ENGINE_ENV, MAX_NUM_SEQS, MAX_TOKENS, EnginePa
                          ExtractPath, GeneratePath, VllmPath)
 from bench.report import markdown, targets
 from inference_svc.registry import EMBEDDED_MODELS
-from jobextract.proto import extraction_pb2 as pb
-from jobextract.proto import extraction_pb2_grpc as pb_grpc
+from jobextract.v1 import extraction_pb2 as pb
+from jobextract.v1 import extraction_pb2_grpc as pb_grpc
 from jobextract_tools import launch
 from jobextract_tools.eval.datasets import DEFAULT_DATA, emscad
 from jobextract_tools.launch import (ROOT, free_port, start_inference, start_openai_server,
@@ -98,7 +98,7 @@ async def tiny_rows(args, tmp: Path, texts: list[str], results: dict) -> None:
                 "vllm server": tree_peak_mb(vllm.process.pid),
                 "bench process with engine (a)": tree_peak_mb(
                     os.getpid(), exclude=(inference.process.pid, router.process.pid, vllm.process.pid))}
-            stub = pb_grpc.InferenceStub(ich)
+            stub = pb_grpc.InferenceServiceStub(ich)
             switches = []
             for _ in range(args.switches):
                 for tier in (pb.TIER_MAXIMUM, pb.TIER_PRIMARY):
@@ -129,7 +129,7 @@ async def realistic_row(args, tmp: Path, texts: list[str], results: dict) -> Non
         router = start_router(inference.address, tmp / "router-embedded.log")
         async with grpc.aio.insecure_channel(inference.address) as ich, \
                 grpc.aio.insecure_channel(router.address) as rch:
-            info = await pb_grpc.InferenceStub(ich).GetModelInfo(pb.GetModelInfoRequest())
+            info = (await pb_grpc.InferenceServiceStub(ich).GetModelInfo(pb.GetModelInfoRequest())).info
             results["embedded_cold_start_s"] = {"process_to_serving": cold,
                                                 "engine_load": info.load_seconds}
             print(f"embedded model {info.name}, (b) and (c):", flush=True)

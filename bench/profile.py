@@ -5,7 +5,7 @@ saves: the realistic row of `make bench`.
 
 Both services run as `jobextract serve` runs them (cpu profile, embedded model). Real
 Indeed postings (../shared/evaldata; skipped, saying so, without it) go through
-Router.Extract in interleaved rounds, each posting once (no posting is cached from an
+RouterService.Extract in interleaved rounds, each posting once (no posting is cached from an
 earlier call): the full JobPosting, and the core fields only (title, company, location,
 salary) through `ExtractRequest.fields`. Per call: prompt tokens by part (the fixed system
 prompt and examples vs the posting), prefix-cache hits, time to the first token (prefill
@@ -28,8 +28,8 @@ from pathlib import Path
 
 import grpc
 
-from jobextract.proto import extraction_pb2 as pb
-from jobextract.proto import extraction_pb2_grpc as pb_grpc
+from jobextract.v1 import extraction_pb2 as pb
+from jobextract.v1 import extraction_pb2_grpc as pb_grpc
 from jobextract_tools.eval.datasets import DEFAULT_DATA, indeed
 from jobextract_tools.launch import ROOT, start_stack
 from jobextract_tools.records import as_dict
@@ -57,7 +57,7 @@ async def run(address: str, texts: list[str], fields: list[str], concurrency: in
     semaphore = asyncio.Semaphore(concurrency)
     rows = []
     async with grpc.aio.insecure_channel(address) as channel:
-        stub = pb_grpc.RouterStub(channel)
+        stub = pb_grpc.RouterServiceStub(channel)
 
         async def one(text: str) -> None:
             async with semaphore:

@@ -22,8 +22,8 @@ from pathlib import Path
 
 import grpc
 
-from jobextract.proto import extraction_pb2 as pb
-from jobextract.proto import extraction_pb2_grpc as pb_grpc
+from jobextract.v1 import extraction_pb2 as pb
+from jobextract.v1 import extraction_pb2_grpc as pb_grpc
 from jobextract_tools import launch
 from jobextract_tools.launch import free_port, start_inference, tiny_inference_env, wait_serving
 from jobextract_tools.samples import SPEC_SAMPLE
@@ -64,7 +64,7 @@ def pin(pid: int, cpus: set[int]) -> None:
 async def measure(router_address: str, seconds: float, in_flight: int, extract: bool) -> dict:
     out = {}
     async with grpc.aio.insecure_channel(router_address) as channel:
-        stub = pb_grpc.RouterStub(channel)
+        stub = pb_grpc.RouterServiceStub(channel)
         analyze = pb.AnalyzeRequest(content=SPEC_SAMPLE)
         await sustained(lambda: stub.Analyze(analyze), 1, in_flight)  # warm up
         out["analyze"] = await sustained(lambda: stub.Analyze(analyze), seconds, in_flight)

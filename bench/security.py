@@ -4,7 +4,7 @@ router's concurrency bound refuses.
     python -m bench.security [--calls 400] [--rounds 5]
 
 Five routers in this process (plaintext; keys; TLS; TLS + keys; gRPC metrics), no inference
-needed: Router.Analyze on the spec's sample posting, the same calls interleaved round by
+needed: RouterService.Analyze on the spec's sample posting, the same calls interleaved round by
 round on warm channels, so machine noise falls on all alike. Reported: p50/p90 per call,
 the ratio to plaintext and the added microseconds, a new TLS connection's set-up, the time
 to build one error's details; and the bound: 200 concurrent Extract calls against a router
@@ -26,8 +26,8 @@ from pathlib import Path
 
 import grpc
 
-from jobextract.proto import extraction_pb2 as pb
-from jobextract.proto import extraction_pb2_grpc as pb_grpc
+from jobextract.v1 import extraction_pb2 as pb
+from jobextract.v1 import extraction_pb2_grpc as pb_grpc
 from jobextract.security import ClientSecurity
 from jobextract.status import details
 from jobextract_tools.certs import make_authority
@@ -66,7 +66,7 @@ async def per_call(calls: int, rounds: int, pki) -> dict:
     for name, (settings, client) in setups.items():
         server, extractor, address = await start(settings)
         channel = client.aio_channel(address)
-        running[name] = (server, extractor, channel, pb_grpc.RouterStub(channel), client,
+        running[name] = (server, extractor, channel, pb_grpc.RouterServiceStub(channel), client,
                          address)
     request = pb.AnalyzeRequest(content=SPEC_SAMPLE)
     times: dict[str, list[float]] = {name: [] for name in setups}
@@ -90,7 +90,7 @@ async def per_call(calls: int, rounds: int, pki) -> dict:
             for _ in range(20):
                 started = time.perf_counter()
                 async with client.aio_channel(address) as fresh:
-                    await pb_grpc.RouterStub(fresh).Analyze(request, metadata=client.metadata())
+                    await pb_grpc.RouterServiceStub(fresh).Analyze(request, metadata=client.metadata())
                 samples.append((time.perf_counter() - started) * 1e6)
             connect[name] = statistics.median(samples)
     finally:
@@ -120,7 +120,7 @@ async def bound(concurrency: int = 200, limit: int = 8) -> dict:
         try:
             async with grpc.aio.insecure_channel(router.address) as channel:
                 await asyncio.wait_for(channel.channel_ready(), timeout=60)
-                stub = pb_grpc.RouterStub(channel)
+                stub = pb_grpc.RouterServiceStub(channel)
                 request = pb.ExtractRequest(content=SPEC_SAMPLE)
 
                 async def one(call) -> tuple[str, float]:

@@ -1,1 +1,1 @@
-"""The inference service: one resident vLLM model behind jobextract.v1.Inference."""
+"""The inference service: one resident vLLM model behind jobextract.v1.InferenceService."""

@@ -1,10 +1,10 @@
-"""python -m inference_svc: serve jobextract.v1.Inference until SIGTERM."""
+"""python -m inference_svc: serve jobextract.v1.InferenceService until SIGTERM."""
 
 import asyncio
 
 from jobextract.settings import configure_logging, parse_command_line
 
-DESCRIPTION = ("The jobextract inference service: serves jobextract.v1.Inference over gRPC, "
+DESCRIPTION = ("The jobextract inference service: serves jobextract.v1.InferenceService over gRPC, "
                "generating with the resident local model (the embedded CPU model or a GPU "
                "tier) and switching models on request. Runs until SIGTERM or Ctrl-C.")
 

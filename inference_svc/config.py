@@ -133,9 +133,9 @@ class InferenceSettings(ServiceSettings):
                               sleep=self.sleep_timeout_seconds)
 
     def server_security(self) -> ServerSecurity:
-        from jobextract.proto import extraction_pb2 as pb
+        from jobextract.v1 import extraction_pb2 as pb
 
-        service = pb.DESCRIPTOR.services_by_name["Inference"].full_name
+        service = pb.DESCRIPTOR.services_by_name["InferenceService"].full_name
         return ServerSecurity(
             keys=read_keys(self.api_keys.get_secret_value(), self.api_keys_file),
             admin_keys=read_keys(self.admin_keys.get_secret_value(), self.admin_keys_file),

@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 
 from jobextract.contract import (ATTEMPT_SUFFIX, REQUEST_ID_MAX, TIER_NAME, request_id_rule,
                                  valid_request_id)
-from jobextract.proto import extraction_pb2 as pb
+from jobextract.v1 import extraction_pb2 as pb
 from inference_svc.errors import InvalidRequest
 from inference_svc.registry import ModelSpec, find_model
 

@@ -5,8 +5,8 @@ from __future__ import annotations
 import asyncio
 import logging
 
-from jobextract.proto import extraction_pb2 as pb
-from jobextract.proto import extraction_pb2_grpc as pb_grpc
+from jobextract.v1 import extraction_pb2 as pb
+from jobextract.v1 import extraction_pb2_grpc as pb_grpc
 from jobextract.metrics import serve_metrics
 from jobextract.serving import Health, build_server, run_until_stopped
 from inference_svc import metrics
@@ -20,7 +20,7 @@ from inference_svc.servicer import InferenceServicer
 from inference_svc.switch_mode import choose_switch_mode, sleep_mode_available
 
 log = logging.getLogger(__name__)
-SERVICE = pb.DESCRIPTOR.services_by_name["Inference"].full_name
+SERVICE = pb.DESCRIPTOR.services_by_name["InferenceService"].full_name
 # How often liveness looks at the engine (the k8s probe asks every 10 s).
 ENGINE_CHECK_SECONDS = 5.0
 
@@ -53,7 +53,7 @@ async def serve(settings: InferenceSettings) -> None:
     metrics.watch(host)
 
     def register(server) -> list[str]:
-        pb_grpc.add_InferenceServicer_to_server(servicer, server)
+        pb_grpc.add_InferenceServiceServicer_to_server(servicer, server)
         return [SERVICE]
 
     server, health, port = build_server(f"{settings.host}:{settings.port}", register,

@@ -1,4 +1,4 @@
-"""jobextract.v1.Inference over gRPC: checks requests, calls the ModelHost, maps errors.
+"""jobextract.v1.InferenceService over gRPC: checks requests, calls the ModelHost, maps errors.
 
 The servicer knows nothing about job postings: it streams what the resident model
 generates for chat messages, optionally under a JSON schema.
@@ -12,8 +12,8 @@ from contextlib import aclosing
 
 import grpc
 
-from jobextract.proto import extraction_pb2 as pb
-from jobextract.proto import extraction_pb2_grpc as pb_grpc
+from jobextract.v1 import extraction_pb2 as pb
+from jobextract.v1 import extraction_pb2_grpc as pb_grpc
 from jobextract.contract import CONTEXT_EXCEEDED, REASON_KEY, TIER_ENUM
 from jobextract.status import abort
 from inference_svc.device import memory_in_use
@@ -36,7 +36,7 @@ STATES = {State.LOADING: pb.MODEL_STATE_LOADING, State.READY: pb.MODEL_STATE_REA
           State.FAILED: pb.MODEL_STATE_FAILED}
 
 
-class InferenceServicer(pb_grpc.InferenceServicer):
+class InferenceServicer(pb_grpc.InferenceServiceServicer):
     def __init__(self, host: ModelHost, profile: str, device: str):
         self.host = host
         self.profile = profile
@@ -105,7 +105,7 @@ class InferenceServicer(pb_grpc.InferenceServicer):
                                     aborted_requests=result.aborted)
 
     async def GetModelInfo(self, request, context):
-        return self._info()
+        return pb.GetModelInfoResponse(info=self._info())
 
     def _tier(self) -> int:
         tiers = self.host.tiers()

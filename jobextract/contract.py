@@ -4,13 +4,13 @@ Tiers are named once here, in order of capability, with their proto enum values;
 services and every tool take them from this module.
 
 An error status may carry trailing metadata `jobextract-reason` so a client can act on the
-cause without parsing the message; documented in protos/extraction.proto.
+cause without parsing the message; documented in protos/jobextract/v1/extraction.proto.
 """
 
 import re
 import uuid
 
-from jobextract.proto import extraction_pb2 as pb
+from jobextract.v1 import extraction_pb2 as pb
 
 # Model tiers, least to most capable.
 TIERS = ("thinking", "primary", "maximum")
@@ -20,7 +20,7 @@ TIER_ENUM = {"thinking": pb.TIER_THINKING, "primary": pb.TIER_PRIMARY,
 TIER_NAME = {value: name for name, value in TIER_ENUM.items()}
 
 REASON_KEY = "jobextract-reason"
-# Inference.Generate INVALID_ARGUMENT: the prompt (plus max_tokens) exceeds the model context.
+# InferenceService.Generate INVALID_ARGUMENT: the prompt (plus max_tokens) exceeds the model context.
 CONTEXT_EXCEEDED = "context_exceeded"
 
 

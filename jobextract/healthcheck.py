@@ -1,6 +1,6 @@
 """Probe grpc.health.v1 and exit 0 only when SERVING: the containers' health check.
 
-    python -m jobextract.healthcheck --address localhost:50052 --service jobextract.v1.Inference
+    python -m jobextract.healthcheck --address localhost:50052 --service jobextract.v1.InferenceService
 
 Health needs no key; over TLS give the CA (--tls-ca or JOBEXTRACT_TLS_CA), and with mTLS a
 client certificate (JOBEXTRACT_TLS_CERT / JOBEXTRACT_TLS_KEY).

@@ -26,8 +26,8 @@ from pathlib import Path
 import grpc
 from tqdm import tqdm
 
-from jobextract.proto import extraction_pb2 as pb
-from jobextract.proto import extraction_pb2_grpc as pb_grpc
+from jobextract.v1 import extraction_pb2 as pb
+from jobextract.v1 import extraction_pb2_grpc as pb_grpc
 from jobextract.security import ClientSecurity
 from jobextract_tools.records import append, as_dict, complete_records, open_for_append
 
@@ -277,7 +277,7 @@ async def run_batch(address: str, source: Path, out: Path, concurrency: int, tim
     progress.start()
 
     async with security.aio_channel(address) as channel:
-        stub = pb_grpc.RouterStub(channel)
+        stub = pb_grpc.RouterServiceStub(channel)
 
         async def feed() -> None:
             for item in iter_items(source):

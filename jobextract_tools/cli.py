@@ -28,8 +28,8 @@ import grpc
 
 from jobextract.security import ClientSecurity
 from jobextract.status import details_of
-from jobextract.proto import extraction_pb2 as pb
-from jobextract.proto import extraction_pb2_grpc as pb_grpc
+from jobextract.v1 import extraction_pb2 as pb
+from jobextract.v1 import extraction_pb2_grpc as pb_grpc
 from jobextract_tools.records import FORMATS, as_dict
 
 EXIT_OK, EXIT_PARTIAL, EXIT_INPUT, EXIT_UNAVAILABLE, EXIT_FAILED = 0, 1, 2, 3, 4
@@ -85,7 +85,7 @@ def call(args, method: str, request, each=None):
     security = security_of(args)
     with security.channel(args.address) as channel:
         try:
-            reply = getattr(pb_grpc.RouterStub(channel), method)(
+            reply = getattr(pb_grpc.RouterServiceStub(channel), method)(
                 request, timeout=args.timeout, metadata=security.metadata())
             if each is None:
                 return reply
@@ -115,7 +115,7 @@ class ExtractProgress:
                         leave=False, dynamic_ncols=True, desc="routing",
                         bar_format="{desc}: {n_fmt} tokens streamed [{elapsed}, {rate_fmt}]")
 
-    def __call__(self, event: pb.ExtractEvent) -> None:
+    def __call__(self, event: pb.ExtractStreamResponse) -> None:
         kind = event.WhichOneof("event")
         if kind == "decision":
             d = event.decision
@@ -137,7 +137,7 @@ class ExtractProgress:
 # ---- commands -----------------------------------------------------------------------------
 
 def cmd_extract(args) -> int:
-    request = pb.ExtractRequest(content=read_text(args.file), fields=args.fields)
+    request = pb.ExtractStreamRequest(content=read_text(args.file), fields=args.fields)
     progress = ExtractProgress()
     try:
         event = call(args, "ExtractStream", request, each=progress)
@@ -331,7 +331,7 @@ def parser() -> argparse.ArgumentParser:
     s = command("stats", cmd_stats, "the router's counters")
     s.add_argument("--compact", **compact)
     s = command("health", cmd_health, "exit 0 when serving")
-    s.add_argument("--service", default="jobextract.v1.Router",
+    s.add_argument("--service", default="jobextract.v1.RouterService",
                    help="the gRPC health service name to ask about ('' for the server)")
     s = command("serve", cmd_serve, "run both services here until Ctrl-C", calls_router=False)
     s.add_argument("--host", default="127.0.0.1", help="the address both services listen on")

@@ -4,7 +4,7 @@
 
 Starts `python -m inference_svc` (cpu profile, the prepared embedded model) and
 `python -m router_svc` on loopback ports, waits for them with progress, sends the posting
-to Router.Extract, prints the validated JobPosting and the routing decision as JSON, and
+to RouterService.Extract, prints the validated JobPosting and the routing decision as JSON, and
 stops both services with SIGTERM.
 """
 
@@ -17,8 +17,8 @@ from pathlib import Path
 
 import grpc
 
-from jobextract.proto import extraction_pb2 as pb
-from jobextract.proto import extraction_pb2_grpc as pb_grpc
+from jobextract.v1 import extraction_pb2 as pb
+from jobextract.v1 import extraction_pb2_grpc as pb_grpc
 from jobextract_tools.launch import LaunchError, start_stack
 from jobextract_tools.records import as_dict
 from jobextract_tools.samples import SPEC_SAMPLE
@@ -43,7 +43,7 @@ def main(argv: list[str] | None = None) -> int:
         say("extracting the posting (a 0.5B model on 2 CPU cores: under a minute)")
         with grpc.insecure_channel(stack.router.address) as channel:
             try:
-                reply = pb_grpc.RouterStub(channel).Extract(pb.ExtractRequest(content=content),
+                reply = pb_grpc.RouterServiceStub(channel).Extract(pb.ExtractRequest(content=content),
                                                             timeout=900)
             except grpc.RpcError as e:
                 say(f"extraction failed: {e.code().name}: {e.details()}")

@@ -24,12 +24,12 @@ import grpc
 
 from jobextract.healthcheck import check
 from jobextract.security import ClientSecurity
-from jobextract.proto import extraction_pb2 as pb
-from jobextract.proto import extraction_pb2_grpc as pb_grpc
+from jobextract.v1 import extraction_pb2 as pb
+from jobextract.v1 import extraction_pb2_grpc as pb_grpc
 
 ROOT = Path(__file__).resolve().parent.parent
-INFERENCE = pb.DESCRIPTOR.services_by_name["Inference"].full_name
-ROUTER = pb.DESCRIPTOR.services_by_name["Router"].full_name
+INFERENCE = pb.DESCRIPTOR.services_by_name["InferenceService"].full_name
+ROUTER = pb.DESCRIPTOR.services_by_name["RouterService"].full_name
 
 Say = Callable[[str], None]
 
@@ -141,7 +141,7 @@ def model_state(address: str) -> str:
     """What the inference service says it is doing, in a few words."""
     try:
         with grpc.insecure_channel(address) as channel:
-            info = pb_grpc.InferenceStub(channel).GetModelInfo(pb.GetModelInfoRequest(), timeout=2)
+            info = pb_grpc.InferenceServiceStub(channel).GetModelInfo(pb.GetModelInfoRequest(), timeout=2).info
         return info.reason or pb.ModelState.Name(info.state).removeprefix("MODEL_STATE_").lower()
     except grpc.RpcError:
         return "starting the process"

@@ -19,7 +19,7 @@ from dataclasses import dataclass, field
 from tenacity import AsyncRetrying, stop_before_delay, stop_never, wait_exponential
 
 from jobextract.contract import attempt_id
-from jobextract.proto import extraction_pb2 as pb
+from jobextract.v1 import extraction_pb2 as pb
 from router_svc import prompt
 from router_svc.checker import AnswerChecker, CheckFailed, CheckOverran
 from router_svc.cloud import CloudClient
@@ -127,7 +127,7 @@ class Extractor:
         return decision, placement
 
     async def extract(self, content: str, request_id: str, time_left: TimeLeft,
-                      wanted: frozenset[str] | None = None) -> AsyncIterator[pb.ExtractEvent]:
+                      wanted: frozenset[str] | None = None) -> AsyncIterator[pb.ExtractStreamResponse]:
         """`wanted`: the fields to extract (None: all); the rest come back empty and cost
         the local model a few tokens each instead of a generation."""
         run = Run(request_id=request_id, started=time.monotonic(), wanted=wanted)
@@ -136,7 +136,7 @@ class Extractor:
         try:
             run.decision, placement = await self.analyze(content)
             run.timings["decision_ms"] = run.elapsed_ms()
-            yield pb.ExtractEvent(decision=decision_proto(run.decision))
+            yield pb.ExtractStreamResponse(decision=decision_proto(run.decision))
             if placement is not None:
                 async for event in self._local_or_fallback(run, content, placement, time_left):
                     yield event
@@ -157,7 +157,7 @@ class Extractor:
                                run.decision.tier if run.route == pb.ROUTE_LOCAL else None,
                                run.elapsed_ms())
             outcome = "ok"
-            yield pb.ExtractEvent(result=extract_response(
+            yield pb.ExtractStreamResponse(result=extract_response(
                 run, self.cloud.model if run.route == pb.ROUTE_CLOUD else None))
         except ExtractionFailed as e:
             outcome = f"{e.cause}: {e.message}"
@@ -175,7 +175,7 @@ class Extractor:
     # ---- routes ------------------------------------------------------------------------
 
     async def _local_or_fallback(self, run: Run, content: str, placement: Placement,
-                                 time_left: TimeLeft) -> AsyncIterator[pb.ExtractEvent]:
+                                 time_left: TimeLeft) -> AsyncIterator[pb.ExtractStreamResponse]:
         s = self.settings
         # With a cloud to fall back on, a few quick retries; without, wait for inference.
         wait = None if self.cloud is not None else s.local_unavailable_wait_seconds
@@ -236,7 +236,7 @@ class Extractor:
         return generate
 
     async def _cloud(self, run: Run, content: str,
-                     time_left: TimeLeft) -> AsyncIterator[pb.ExtractEvent]:
+                     time_left: TimeLeft) -> AsyncIterator[pb.ExtractStreamResponse]:
         schema = generation_schema(portable=True)
         budget = self.cloud.budget()  # every call of this job, retries and re-asks together
 
@@ -257,7 +257,7 @@ class Extractor:
     async def _attempts(self, run: Run, route: int, content: str, generate,
                         invalid_attempts: int, unavailable_retries: int,
                         time_left: TimeLeft, unavailable_seconds: float | None = None,
-                        ) -> AsyncIterator[pb.ExtractEvent]:
+                        ) -> AsyncIterator[pb.ExtractStreamResponse]:
         """Generate until an answer validates and is grounded in `content`; every try is
         announced as an attempt."""
         messages = prompt.messages(content)
@@ -275,7 +275,7 @@ class Extractor:
                 # a cancelled call (CancelledError, GeneratorExit) is never retried.
                 failure: Exception | None = None
                 run.attempts += 1
-                yield pb.ExtractEvent(attempt=pb.AttemptStarted(
+                yield pb.ExtractStreamResponse(attempt=pb.AttemptStarted(
                     attempt=run.attempts, route=route, reason=reason))
                 answer = _Answer()
                 generation_started = time.monotonic()
@@ -283,7 +283,7 @@ class Extractor:
                     async for delta in generate(messages, answer):
                         if not run.timings["first_token_ms"]:
                             run.timings["first_token_ms"] = run.elapsed_ms()
-                        yield pb.ExtractEvent(delta=delta)
+                        yield pb.ExtractStreamResponse(delta=delta)
                 except RouteError as e:
                     failure, reason = e, f"retrying after: {e.message}"
                 finally:

@@ -1,4 +1,4 @@
-"""The router's client of jobextract.v1.Inference.
+"""The router's client of jobextract.v1.InferenceService.
 
 Errors come back as RouteError with the cause classified, so the extractor can decide
 between retrying, falling back to the cloud and answering the caller.
@@ -11,8 +11,8 @@ from collections.abc import AsyncIterator
 import grpc
 
 from jobextract.contract import CONTEXT_EXCEEDED, TIER_ENUM, TIER_NAME, reason_of
-from jobextract.proto import extraction_pb2 as pb
-from jobextract.proto import extraction_pb2_grpc as pb_grpc
+from jobextract.v1 import extraction_pb2 as pb
+from jobextract.v1 import extraction_pb2_grpc as pb_grpc
 from jobextract.security import ClientSecurity
 from jobextract.serving import KEEPALIVE_CLIENT
 from router_svc.errors import RouteError
@@ -48,12 +48,12 @@ class InferenceClient:
         self._channel = security.aio_channel(address, [
             ("grpc.max_receive_message_length", max_message_bytes),
             ("grpc.max_send_message_length", max_message_bytes), *KEEPALIVE_CLIENT])
-        self._stub = pb_grpc.InferenceStub(self._channel)
+        self._stub = pb_grpc.InferenceServiceStub(self._channel)
 
     async def model_info(self, timeout: float = 2.0) -> pb.ModelInfo:
         try:
-            return await self._stub.GetModelInfo(pb.GetModelInfoRequest(), timeout=timeout,
-                                                 metadata=self._metadata)
+            return (await self._stub.GetModelInfo(pb.GetModelInfoRequest(), timeout=timeout,
+                                                 metadata=self._metadata)).info
         except grpc.aio.AioRpcError as e:
             raise local_error(e) from None
 

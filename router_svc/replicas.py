@@ -24,7 +24,7 @@ from dataclasses import dataclass
 from typing import NamedTuple
 
 from jobextract.contract import RANK
-from jobextract.proto import extraction_pb2 as pb
+from jobextract.v1 import extraction_pb2 as pb
 from router_svc.errors import RouteError
 from router_svc.local import InferenceClient, tiers_of
 from router_svc.routing import Choice, SwitchPolicy

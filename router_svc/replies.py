@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from jobextract.contract import TIER_ENUM
-from jobextract.proto import extraction_pb2 as pb
+from jobextract.v1 import extraction_pb2 as pb
 from router_svc.routing import Decision
 
 if TYPE_CHECKING:

@@ -14,7 +14,7 @@ from typing import Annotated, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, StringConstraints, field_validator, model_validator
 
-from jobextract.proto import extraction_pb2 as pb
+from jobextract.v1 import extraction_pb2 as pb
 
 Period = Literal["hour", "day", "week", "month", "year"]
 # Bounds keep a small model from copying whole passages (measured: answers of 500-900 tokens

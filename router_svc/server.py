@@ -5,8 +5,8 @@ from __future__ import annotations
 import asyncio
 import logging
 
-from jobextract.proto import extraction_pb2 as pb
-from jobextract.proto import extraction_pb2_grpc as pb_grpc
+from jobextract.v1 import extraction_pb2 as pb
+from jobextract.v1 import extraction_pb2_grpc as pb_grpc
 from jobextract.metrics import serve_metrics
 from jobextract.serving import build_server, run_until_stopped
 from router_svc import metrics
@@ -21,7 +21,7 @@ from router_svc.stats import Stats
 from router_svc.tokens import count_tokens
 
 log = logging.getLogger(__name__)
-SERVICE = pb.DESCRIPTOR.services_by_name["Router"].full_name
+SERVICE = pb.DESCRIPTOR.services_by_name["RouterService"].full_name
 
 
 async def watch_routes(extractor: Extractor, health, poll_seconds: float) -> None:
@@ -59,7 +59,7 @@ def build_router(settings: RouterSettings):
     metrics.watch(servicer)
 
     def register(server) -> list[str]:
-        pb_grpc.add_RouterServicer_to_server(servicer, server)
+        pb_grpc.add_RouterServiceServicer_to_server(servicer, server)
         return [SERVICE]
 
     server, health, port = build_server(f"{settings.host}:{settings.port}", register,

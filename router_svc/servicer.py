@@ -1,4 +1,4 @@
-"""jobextract.v1.Router over gRPC: checks input, runs the Extractor, maps failures to status.
+"""jobextract.v1.RouterService over gRPC: checks input, runs the Extractor, maps failures to status.
 
 This is the one place where the router's error causes become gRPC status codes.
 """
@@ -16,8 +16,8 @@ from urllib.parse import urlsplit
 import grpc
 
 from jobextract.contract import REQUEST_ID_RULE, valid_request_id
-from jobextract.proto import extraction_pb2 as pb
-from jobextract.proto import extraction_pb2_grpc as pb_grpc
+from jobextract.v1 import extraction_pb2 as pb
+from jobextract.v1 import extraction_pb2_grpc as pb_grpc
 from jobextract.status import abort
 from router_svc.errors import ExtractionFailed
 from router_svc.extract import Extractor
@@ -118,7 +118,7 @@ async def _within(deadline: float, events: AsyncIterator):
             yield event
 
 
-class RouterServicer(pb_grpc.RouterServicer):
+class RouterServicer(pb_grpc.RouterServiceServicer):
     """Every call is checked, counted against the concurrency bound (refused at once past
     it) and bounded in time (the caller's deadline, and never more than max_call_seconds)."""
 
@@ -198,7 +198,7 @@ class RouterServicer(pb_grpc.RouterServicer):
                         e.field)
         except Overloaded as e:
             await abort(context, grpc.StatusCode.RESOURCE_EXHAUSTED, str(e), "ROUTER_BUSY")
-        return decision_proto(decision)
+        return pb.AnalyzeResponse(decision=decision_proto(decision))
 
     async def GetStats(self, request, context):
         return self.extractor.stats.to_proto(self.extractor.replicas.switches,

@@ -5,7 +5,7 @@ from __future__ import annotations
 import time
 from collections import Counter, deque
 
-from jobextract.proto import extraction_pb2 as pb
+from jobextract.v1 import extraction_pb2 as pb
 
 LATENCY_WINDOW = 10_000  # most recent requests kept for percentiles
 
@@ -41,10 +41,10 @@ class Stats:
         self.tiers[tier or "cloud"] += 1
         self.latencies_ms.append(latency_ms)
 
-    def to_proto(self, switches: int, cloud=None) -> pb.Stats:
+    def to_proto(self, switches: int, cloud=None) -> pb.GetStatsResponse:
         """`cloud`: the CloudClient, whose usage and breaker are reported, if configured."""
         ordered = sorted(self.latencies_ms)
-        return pb.Stats(
+        return pb.GetStatsResponse(
             requests=self.requests, succeeded=self.succeeded, failed=self.failed,
             local=self.local, cloud=self.cloud,
             local_processing_rate=self.local / self.succeeded if self.succeeded else 0.0,

@@ -16,7 +16,7 @@ import grpc
 import pytest
 from grpc_health.v1 import health_pb2_grpc
 
-from jobextract.proto import extraction_pb2_grpc as pb_grpc
+from jobextract.v1 import extraction_pb2_grpc as pb_grpc
 from jobextract_tools.launch import (free_port, start_inference, start_openai_server,
                                      tiny_inference_env, wait_serving)
 from jobextract_tools.tiny_model import build_tiny_qwen3
@@ -60,8 +60,8 @@ async def channel(inference_service):
 
 
 @pytest.fixture(scope="session")
-def inference(channel) -> pb_grpc.InferenceStub:
-    return pb_grpc.InferenceStub(channel)
+def inference(channel) -> pb_grpc.InferenceServiceStub:
+    return pb_grpc.InferenceServiceStub(channel)
 
 
 @pytest.fixture(scope="session")
@@ -109,7 +109,7 @@ class RouterHandle:
 @pytest.fixture
 async def start_router(inference_service):
     """Start in-process routers with settings overrides; they stop after the test."""
-    from jobextract.proto import extraction_pb2_grpc
+    from jobextract.v1 import extraction_pb2_grpc
     from router_svc.config import RouterSettings
     from router_svc.server import build_router, close_extractor, watch_routes
 
@@ -131,7 +131,7 @@ async def start_router(inference_service):
         channel = (client_security.aio_channel(f"127.0.0.1:{port}") if client_security
                    else grpc.aio.insecure_channel(f"127.0.0.1:{port}"))
         started.append((server, watcher, channel, extractor))
-        handle = RouterHandle(extraction_pb2_grpc.RouterStub(channel),
+        handle = RouterHandle(extraction_pb2_grpc.RouterServiceStub(channel),
                               health_pb2_grpc.HealthStub(channel), extractor,
                               f"127.0.0.1:{port}", channel)
         if values["ROUTER_INFERENCE_ADDRESS"] == inference_service.address:

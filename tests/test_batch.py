@@ -19,13 +19,13 @@ import termios
 import grpc
 import pytest
 
-from jobextract.proto import extraction_pb2 as pb
-from jobextract.proto import extraction_pb2_grpc as pb_grpc
+from jobextract.v1 import extraction_pb2 as pb
+from jobextract.v1 import extraction_pb2_grpc as pb_grpc
 from jobextract_tools.launch import ROOT, free_port
 from tests.test_cli import jobextract
 
 
-class StubRouter(pb_grpc.RouterServicer):
+class StubRouter(pb_grpc.RouterServiceServicer):
     """Extract answers with the content as the title, except for contents in `unavailable`
     (a router restarting, for exactly those calls). Every content asked is in `calls`."""
 
@@ -48,20 +48,20 @@ class StubRouter(pb_grpc.RouterServicer):
 
     async def ExtractStream(self, request, context):
         self.calls.append(request.content)
-        yield pb.ExtractEvent(decision=pb.RoutingDecision(token_count=3, use_local=True,
+        yield pb.ExtractStreamResponse(decision=pb.RoutingDecision(token_count=3, use_local=True,
                                                           model="tiny"))
-        yield pb.ExtractEvent(attempt=pb.AttemptStarted(attempt=1, route=pb.ROUTE_LOCAL))
+        yield pb.ExtractStreamResponse(attempt=pb.AttemptStarted(attempt=1, route=pb.ROUTE_LOCAL))
         for piece in ("{", '"title"', "}"):
-            yield pb.ExtractEvent(delta=piece)
+            yield pb.ExtractStreamResponse(delta=piece)
             await asyncio.sleep(0.2)  # long enough for the progress line to be drawn
-        yield pb.ExtractEvent(result=self.reply(request))
+        yield pb.ExtractStreamResponse(result=self.reply(request))
 
 
 @pytest.fixture
 async def stub_router():
     router = StubRouter()
     server = grpc.aio.server()
-    pb_grpc.add_RouterServicer_to_server(router, server)
+    pb_grpc.add_RouterServiceServicer_to_server(router, server)
     router.address = f"127.0.0.1:{server.add_insecure_port('127.0.0.1:0')}"
     await server.start()
     yield router

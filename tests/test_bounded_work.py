@@ -15,7 +15,7 @@ from inference_svc.engine import ModelHost, State
 from inference_svc.errors import Overloaded
 from inference_svc.registry import ModelSpec
 from inference_svc.requests import GenerationJob
-from jobextract.proto import extraction_pb2 as pb
+from jobextract.v1 import extraction_pb2 as pb
 from jobextract_tools.launch import free_port
 from jobextract_tools.samples import SPEC_SAMPLE
 from router_svc.cloud import CloudAnswer, CloudClient
@@ -87,7 +87,7 @@ async def test_health_answers_while_megabyte_postings_are_counted(start_router):
     reply = await router.health.Check(health_pb2.HealthCheckRequest(), timeout=2)
     assert reply.status == health_pb2.HealthCheckResponse.SERVING
     assert not all(a.done() for a in analyses), "the counts finished before the probe"
-    decisions = await asyncio.gather(*analyses)
+    decisions = [reply.decision for reply in await asyncio.gather(*analyses)]
     assert all(d.token_count > 8000 and not d.use_local for d in decisions)
 
 

@@ -9,7 +9,7 @@ import sys
 
 import pytest
 
-from jobextract.proto import extraction_pb2 as pb
+from jobextract.v1 import extraction_pb2 as pb
 from jobextract_tools.launch import ROOT, free_port
 from jobextract_tools.samples import SPEC_SAMPLE
 
@@ -40,7 +40,7 @@ async def test_extract_analyze_stats_health(start_router, tmp_path):
     code, out, _ = await jobextract(router.address, "extract", "-", stdin=SPEC_SAMPLE)
     assert code == 0 and json.loads(out)["job"]["description"]
     code, out, _ = await jobextract(router.address, "analyze", str(posting))
-    assert code == 0 and json.loads(out)["use_local"] is True
+    assert code == 0 and json.loads(out)["decision"]["use_local"] is True
     code, out, _ = await jobextract(router.address, "stats")
     stats = json.loads(out)
     assert code == 0 and stats["succeeded"] == 2 and stats["failed"] == 0  # numbers, zeros too
@@ -186,7 +186,7 @@ async def test_serve_runs_both_services_and_stops_them(tiny_models, tmp_path):
     address = f"127.0.0.1:{router_port}"
     try:
         for _ in range(480):
-            status = await asyncio.to_thread(check, address, "jobextract.v1.Router", 1)
+            status = await asyncio.to_thread(check, address, "jobextract.v1.RouterService", 1)
             if status == "SERVING" or process.returncode is not None:
                 break
             await asyncio.sleep(0.5)

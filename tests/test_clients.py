@@ -1,5 +1,5 @@
 """Real clients from outside Python's stubs: grpcurl through reflection, and Node.js with
-stubs built from protos/extraction.proto."""
+stubs built from protos/jobextract/v1/extraction.proto."""
 
 from __future__ import annotations
 
@@ -32,21 +32,21 @@ async def test_grpcurl_lists_describes_extracts_and_checks_health(start_router,
     router = await start_router()
     code, out, err = await grpcurl(router.address, "list")
     assert code == 0, err
-    assert {"jobextract.v1.Router", "grpc.health.v1.Health"} <= set(out.split())
+    assert {"jobextract.v1.RouterService", "grpc.health.v1.Health"} <= set(out.split())
     code, out, _ = await grpcurl(inference_service.address, "list")
-    assert code == 0 and "jobextract.v1.Inference" in out.split()
+    assert code == 0 and "jobextract.v1.InferenceService" in out.split()
     code, out, _ = await grpcurl(router.address, "describe", "jobextract.v1.JobPosting")
     assert code == 0 and "optional double salary_min = 4;" in out
     code, out, err = await grpcurl("-d", json.dumps({"content": SPEC_SAMPLE}), router.address,
-                                   "jobextract.v1.Router/Extract")
+                                   "jobextract.v1.RouterService/Extract")
     assert code == 0, err
     reply = json.loads(out)
     assert reply["route"] == "ROUTE_LOCAL" and reply["job"]["description"]
-    code, out, _ = await grpcurl("-d", '{"service": "jobextract.v1.Inference"}',
+    code, out, _ = await grpcurl("-d", '{"service": "jobextract.v1.InferenceService"}',
                                  inference_service.address, "grpc.health.v1.Health/Check")
     assert code == 0 and json.loads(out) == {"status": "SERVING"}
     code, _, err = await grpcurl("-d", '{"content": ""}', router.address,
-                                 "jobextract.v1.Router/Extract")
+                                 "jobextract.v1.RouterService/Extract")
     assert code != 0 and "InvalidArgument" in err and "content is empty" in err
     assert '"reason":"INVALID_FIELD"' in err and '"field":"content"' in err  # the details
 

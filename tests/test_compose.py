@@ -23,7 +23,7 @@ from inference_svc.device import wait_gpu_released
 from inference_svc.environment import cache_layout, hub_checkpoints
 from inference_svc.registry import build_registry
 from jobextract.contract import TIERS
-from jobextract.proto import extraction_pb2 as pb
+from jobextract.v1 import extraction_pb2 as pb
 from router_svc.config import RouterSettings
 from jobextract_tools.launch import ROOT, free_port
 
@@ -82,8 +82,8 @@ def test_every_variable_is_read_by_the_service():
 
 
 @pytest.mark.parametrize("name,settings_class,port_var,service", [
-    ("inference", InferenceSettings, "INFERENCE_PORT", "Inference"),
-    ("router", RouterSettings, "ROUTER_PORT", "Router")])
+    ("inference", InferenceSettings, "INFERENCE_PORT", "InferenceService"),
+    ("router", RouterSettings, "ROUTER_PORT", "RouterService")])
 def test_ports_health_checks_and_images_agree(name, settings_class, port_var, service):
     spec = SERVICES[name]
     port = spec["environment"][port_var]
@@ -123,7 +123,7 @@ def test_gpu_reservation_models_volume_and_startup_order():
 def test_health_probe_against_a_live_service_and_a_dead_port(inference_service):
     probe = [sys.executable, "-m", "jobextract.healthcheck"]
     ok = subprocess.run(probe + ["--address", inference_service.address, "--service",
-                                 "jobextract.v1.Inference"], cwd=ROOT, capture_output=True,
+                                 "jobextract.v1.InferenceService"], cwd=ROOT, capture_output=True,
                         text=True, timeout=30)
     assert ok.returncode == 0 and "SERVING" in ok.stdout
 

@@ -11,7 +11,7 @@ import os
 import pytest
 
 from inference_svc.prepare import prepare
-from jobextract.proto import extraction_pb2 as pb
+from jobextract.v1 import extraction_pb2 as pb
 from jobextract_tools.launch import ROOT, free_port, start_inference, wait_serving
 from jobextract_tools.samples import SPEC_SAMPLE
 

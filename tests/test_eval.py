@@ -9,7 +9,7 @@ import json
 
 import pytest
 
-from jobextract.proto import extraction_pb2 as pb
+from jobextract.v1 import extraction_pb2 as pb
 from jobextract_tools.eval import datasets, scoring
 from jobextract_tools.eval.datasets import DEFAULT_DATA, Posting
 from jobextract_tools.eval.report import markdown

@@ -24,8 +24,8 @@ import pytest
 from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
-from jobextract.proto import extraction_pb2 as pb
-from jobextract.proto import extraction_pb2_grpc as pb_grpc
+from jobextract.v1 import extraction_pb2 as pb
+from jobextract.v1 import extraction_pb2_grpc as pb_grpc
 from jobextract_tools.launch import free_port, start_router, wait_serving
 from jobextract_tools.samples import SPEC_SAMPLE
 from router_svc.answer import check_answer
@@ -93,7 +93,7 @@ threading.Thread(target=lambda: (sys.stdin.read(), done.set()), daemon=True).sta
 while not done.wait(0.02):
     started = time.monotonic()
     try:
-        stub.Check(health_pb2.HealthCheckRequest(service="jobextract.v1.Router"), timeout=5)
+        stub.Check(health_pb2.HealthCheckRequest(service="jobextract.v1.RouterService"), timeout=5)
     except grpc.RpcError as e:
         failures.append(e.code().name)
     slowest = max(slowest, time.monotonic() - started)
@@ -130,14 +130,14 @@ async def test_extract_ends_in_budget_and_health_stays_prompt(faults, tmp_path):
     env.update({k: str(v) for k, v in cloud_settings(faults.base_url).items()})
     router = start_router(env, tmp_path / "router.log")
     try:
-        await asyncio.to_thread(wait_serving, router, "jobextract.v1.Router", 120)
+        await asyncio.to_thread(wait_serving, router, "jobextract.v1.RouterService", 120)
         await fuzz_extract(router.address)
     finally:
         router.stop()
 
 
 async def fuzz_extract(address: str) -> None:
-    stub = pb_grpc.RouterStub(grpc.insecure_channel(address))
+    stub = pb_grpc.RouterServiceStub(grpc.insecure_channel(address))
     seen: dict[str, int] = {}
 
     @settings(max_examples=40, deadline=None, database=None,

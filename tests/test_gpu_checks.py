@@ -1,6 +1,6 @@
 """bench.gpu_checks without a GPU: its real code path, with stand-ins for NVML (a fake
 pynvml behind inference_svc.device._nvml) and for the two services a GPU host would start
-(LoadModel, GetModelInfo, Generate and Router.Extract answered from a scenario that also moves
+(LoadModel, GetModelInfo, Generate and RouterService.Extract answered from a scenario that also moves
 the fake device's memory). Each check is shown to fail on its bad reading and to pass on good
 ones."""
 
@@ -18,7 +18,7 @@ import pytest
 from bench import gpu_checks
 from bench.postings import POSTINGS, SHORT, long_posting
 from inference_svc import device
-from jobextract.proto import extraction_pb2 as pb
+from jobextract.v1 import extraction_pb2 as pb
 from router_svc import prompt
 from router_svc.tokens import count_tokens
 
@@ -136,7 +136,7 @@ class FakeInference:
                                     switch_seconds=self.s.switch_s)
 
     async def GetModelInfo(self, request, timeout=None):
-        return self.info()
+        return pb.GetModelInfoResponse(info=self.info())
 
     async def Generate(self, request, timeout=None):
         tier = ENUM_TIER[request.tier]
@@ -452,7 +452,7 @@ def test_a_phase_that_breaks_is_a_failure_and_keeps_what_it_measured(gpu_host, c
     async def broken(self, request, timeout=None):
         if self.resident == "maximum":
             raise RuntimeError("engine core died")
-        return self.info()
+        return pb.GetModelInfoResponse(info=self.info())
 
     monkeypatch.setattr(FakeInference, "GetModelInfo", broken)
     code, _ = gpu_host()

@@ -16,8 +16,8 @@ import pytest
 from grpc_health.v1 import health_pb2
 
 from jobextract.contract import ATTEMPT_SUFFIX, REQUEST_ID_MAX, attempt_id, valid_request_id
-from jobextract.proto import extraction_pb2 as pb
-from jobextract.proto import extraction_pb2_grpc as pb_grpc
+from jobextract.v1 import extraction_pb2 as pb
+from jobextract.v1 import extraction_pb2_grpc as pb_grpc
 from jobextract.security import (ClientSecurity, SecurityError, ServerSecurity, _matches,
                                  digests)
 from jobextract.serving import RPC_HEADROOM
@@ -70,7 +70,7 @@ async def test_a_client_with_only_a_server_name_does_not_talk_plaintext(start_ro
     router = await start_router()
     security = ClientSecurity(key=KEY, server_name="router.internal")
     async with security.aio_channel(router.address) as channel:
-        result = await outcome(pb_grpc.RouterStub(channel).GetStats(
+        result = await outcome(pb_grpc.RouterServiceStub(channel).GetStats(
             pb.GetStatsRequest(), metadata=security.metadata(), timeout=5))
     assert result.code == grpc.StatusCode.UNAVAILABLE  # a TLS handshake with a plaintext port
 
@@ -226,8 +226,10 @@ async def test_max_call_seconds_bounds_the_whole_call(start_router, faults):
 
     router = await start_router(TOKEN_THRESHOLD=10, **cloud_settings(faults.base_url),
                                 ROUTER_MAX_CALL_SECONDS=1, ROUTER_CHECK_SECONDS=60)
-    posting = pb.ExtractRequest(content="We hire a cook. " + "A" * 6000)
-    for call in (router.stub.Extract, router.stub.ExtractStream):  # a stream is bounded too
+    content = "We hire a cook. " + "A" * 6000
+    for call, posting in ((router.stub.Extract, pb.ExtractRequest(content=content)),
+                          # a stream is bounded too
+                          (router.stub.ExtractStream, pb.ExtractStreamRequest(content=content))):
         result = await outcome(call(posting, timeout=60))
         assert result.code in (grpc.StatusCode.OK, grpc.StatusCode.DEADLINE_EXCEEDED), result
         assert result.seconds < 4

@@ -14,7 +14,7 @@ import grpc
 import pytest
 from grpc_health.v1 import health_pb2
 
-from jobextract.proto import extraction_pb2 as pb
+from jobextract.v1 import extraction_pb2 as pb
 from jobextract.status import REASONS
 from router_svc.answer import check_answer
 from tests.helpers import outcome
@@ -135,13 +135,13 @@ ANALYZE = {
 
 # Bytes that are not the method's request message: (method, bytes, streaming).
 RAW = {
-    "Extract, bad UTF-8": ("/jobextract.v1.Router/Extract", BAD_UTF8, False),
-    "Extract, corrupt": ("/jobextract.v1.Router/Extract", CORRUPT, False),
-    "ExtractStream, bad UTF-8": ("/jobextract.v1.Router/ExtractStream", BAD_UTF8, True),
-    "Analyze, bad UTF-8": ("/jobextract.v1.Router/Analyze", BAD_UTF8, False),
-    "Generate, corrupt": ("/jobextract.v1.Inference/Generate", CORRUPT, True),
-    "LoadModel, bad UTF-8": ("/jobextract.v1.Inference/LoadModel", b"\x12\x02\xff\xfe", False),
-    "GetModelInfo, corrupt": ("/jobextract.v1.Inference/GetModelInfo", CORRUPT, False),
+    "Extract, bad UTF-8": ("/jobextract.v1.RouterService/Extract", BAD_UTF8, False),
+    "Extract, corrupt": ("/jobextract.v1.RouterService/Extract", CORRUPT, False),
+    "ExtractStream, bad UTF-8": ("/jobextract.v1.RouterService/ExtractStream", BAD_UTF8, True),
+    "Analyze, bad UTF-8": ("/jobextract.v1.RouterService/Analyze", BAD_UTF8, False),
+    "Generate, corrupt": ("/jobextract.v1.InferenceService/Generate", CORRUPT, True),
+    "LoadModel, bad UTF-8": ("/jobextract.v1.InferenceService/LoadModel", b"\x12\x02\xff\xfe", False),
+    "GetModelInfo, corrupt": ("/jobextract.v1.InferenceService/GetModelInfo", CORRUPT, False),
 }
 
 
@@ -165,10 +165,11 @@ async def test_every_malformed_request_gets_a_precise_status(router, inference, 
     table = (cases(GENERATE, lambda r: inference.Generate(r, timeout=30))
              + cases(LOAD_MODEL, lambda r: inference.LoadModel(r, timeout=30))
              + cases(EXTRACT, lambda r: router.stub.Extract(r, timeout=30))
-             + cases(EXTRACT, lambda r: router.stub.ExtractStream(r, timeout=30))
+             + cases(EXTRACT, lambda r: router.stub.ExtractStream(
+                 pb.ExtractStreamRequest.FromString(r.SerializeToString()), timeout=30))
              + cases(ANALYZE, lambda r: router.stub.Analyze(r, timeout=30)))
     for name, (method, data, streaming) in RAW.items():
-        target = router.channel if method.startswith("/jobextract.v1.Router") else channel
+        target = router.channel if method.startswith("/jobextract.v1.RouterService") else channel
         table.append((name, raw_call(target, method, data, streaming), INVALID,
                       "not a valid"))
     assert len({name for name, *_ in table}) >= 40
@@ -182,8 +183,8 @@ async def test_every_malformed_request_gets_a_precise_status(router, inference, 
             wrong.append(f"{name}: details {details}, expected a reason (and the field)")
     assert not wrong, "\n".join(wrong)
 
-    for stub_health, service in ((health, "jobextract.v1.Inference"),
-                                 (router.health, "jobextract.v1.Router")):
+    for stub_health, service in ((health, "jobextract.v1.InferenceService"),
+                                 (router.health, "jobextract.v1.RouterService")):
         reply = await stub_health.Check(health_pb2.HealthCheckRequest(service=service))
         assert reply.status == SERVING, service
     assert await engine_idle(inference)

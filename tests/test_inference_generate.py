@@ -1,4 +1,4 @@
-"""Inference.Generate against the real service and engine (tiny random Qwen3 checkpoints)."""
+"""InferenceService.Generate against the real service and engine (tiny random Qwen3 checkpoints)."""
 
 from __future__ import annotations
 
@@ -14,7 +14,7 @@ from grpc_reflection.v1alpha.proto_reflection_descriptor_database import (
     ProtoReflectionDescriptorDatabase,
 )
 
-from jobextract.proto import extraction_pb2 as pb
+from jobextract.v1 import extraction_pb2 as pb
 from tests.helpers import eventually
 
 USER = [pb.ChatMessage(role="system", content="Answer in JSON."),
@@ -36,18 +36,18 @@ async def collect(inference, req, **kw) -> list[pb.GenerateResponse]:
 
 
 async def engine_idle(inference) -> bool:
-    info = await inference.GetModelInfo(pb.GetModelInfoRequest())
+    info = (await inference.GetModelInfo(pb.GetModelInfoRequest())).info
     return info.active_requests == 0 and info.engine_unfinished_requests == 0
 
 
 async def test_health_and_reflection(health, channel, inference_service):
-    for service in ("", "jobextract.v1.Inference"):
+    for service in ("", "jobextract.v1.InferenceService"):
         reply = await health.Check(health_pb2.HealthCheckRequest(service=service))
         assert reply.status == health_pb2.HealthCheckResponse.SERVING, service
     # Reflection (what grpcurl uses) with a sync channel, as the reflection client is sync.
     with grpc.insecure_channel(inference_service.address) as sync_channel:
         services = ProtoReflectionDescriptorDatabase(sync_channel).get_services()
-    assert {"jobextract.v1.Inference", "grpc.health.v1.Health"} <= set(services)
+    assert {"jobextract.v1.InferenceService", "grpc.health.v1.Health"} <= set(services)
 
 
 async def test_generate_streams_deltas_then_finish_and_usage(inference):
@@ -122,7 +122,7 @@ async def test_cancel_aborts_the_engine_request(inference):
     call = inference.Generate(long_request(request_id="to-cancel"))
     await call.read()
     await call.read()
-    assert (await inference.GetModelInfo(pb.GetModelInfoRequest())).engine_unfinished_requests >= 1
+    assert (await inference.GetModelInfo(pb.GetModelInfoRequest())).info.engine_unfinished_requests >= 1
     call.cancel()
     assert await eventually(lambda: engine_idle(inference), timeout=10)
 
@@ -135,7 +135,7 @@ async def test_deadline_aborts_the_engine_request(inference):
 
 
 async def test_admission_bound_rejects_at_once(inference):
-    info = await inference.GetModelInfo(pb.GetModelInfoRequest())
+    info = (await inference.GetModelInfo(pb.GetModelInfoRequest())).info
     calls = [inference.Generate(long_request(max_tokens=1900, request_id=f"fill-{i}"))
              for i in range(info.max_pending)]
     try:
@@ -143,7 +143,7 @@ async def test_admission_bound_rejects_at_once(inference):
             asyncio.ensure_future(call.initial_metadata())
 
         async def full():
-            info = await inference.GetModelInfo(pb.GetModelInfoRequest())
+            info = (await inference.GetModelInfo(pb.GetModelInfoRequest())).info
             return info.active_requests == info.max_pending
 
         assert await eventually(full, timeout=10)
@@ -174,7 +174,7 @@ async def test_tier_served_by_resident_model_needs_no_switch(inference):
 
 
 async def test_model_info(inference, tiny_models):
-    info = await inference.GetModelInfo(pb.GetModelInfoRequest())
+    info = (await inference.GetModelInfo(pb.GetModelInfoRequest())).info
     assert info.state == pb.MODEL_STATE_READY
     assert (info.name, info.checkpoint) == ("tiny-a", str(tiny_models["a"]))
     assert list(info.tiers) == [pb.TIER_THINKING, pb.TIER_PRIMARY]

