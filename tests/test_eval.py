@@ -10,11 +10,11 @@ import json
 import pytest
 
 from jobextract.v1 import extraction_pb2 as pb
-from jobextract_tools.eval import datasets, scoring
+from jobextract_tools.eval import datasets, replay, scoring
 from jobextract_tools.eval.datasets import DEFAULT_DATA, Posting
 from jobextract_tools.eval.report import markdown
 from jobextract_tools.eval.runner import run
-from jobextract_tools.records import read_records
+from jobextract_tools.records import as_dict, read_records
 
 needs_shared_data = pytest.mark.skipif(
     not DEFAULT_DATA.is_dir(),
@@ -118,29 +118,28 @@ def test_a_place_is_the_same_however_its_parts_are_ordered(answer, label, same):
     assert scoring.same_place(answer, label) is same
 
 
-def test_copies_of_the_prompts_examples_are_counted_from_the_answer_check():
-    from router_svc.answer import check_answer
+def test_copies_of_the_prompts_examples_are_counted_from_the_raw_answer():
     from tests.test_router_units import answer
 
     text = "We hire a Payroll Clerk in Reno, NV. Fabrikam runs payroll for 40 clinics."
-    checked = check_answer(answer(title="Payroll Clerk", company="Quillmark Press",
-                                  location="Ogden, UT",
-                                  requirements=["have built one site before", "payroll"],
-                                  description="Keeps the publisher's online shop running."),
-                           text)
-    assert checked.job.company != "Quillmark Press" and checked.job.requirements == ["payroll"]
-    reasoning = "; ".join(["1234 tokens, within the threshold: local", *checked.notes])
-    assert scoring.example_copies(reasoning) == {"company", "location", "requirements",
+    raw = answer(title="Payroll Clerk", company="Quillmark Press", location="Ogden, UT",
+                 requirements=["have built one site before", "payroll"],
+                 description="Keeps the publisher's online shop running.")
+    assert scoring.example_copies(raw, text) == {"company", "location", "requirements",
                                                  "description"}
+    # a value the posting itself contains is not a copy
+    assert "company" not in scoring.example_copies(raw, text + " Quillmark Press prints.")
+    assert scoring.example_copies("not json", text) == set()
     posting = Posting("p", text, {"title": "Payroll Clerk", "company": "Fabrikam",
                                   "location": "Reno, NV", "salary": None, "period": None},
                       "indeed")
     record = {"id": "p", "ok": True, "route": "ROUTE_LOCAL", "attempts": 1, "seconds": 1.0,
-              "use_local": True, "job": {"title": "Payroll Clerk"}, "reasoning": reasoning}
+              "use_local": True, "job": {"title": "Payroll Clerk"}, "answer": raw}
     report = scoring.summarise([record], {"p": posting}, 60.0, 1)
     assert report["fields"]["answers_copying_an_example"]["hits"] == 1
     assert report["example_copies_by_field"]["requirements"] == 1
-    assert "| 1.00 |" in markdown({"one": report})  # postings per minute of this run
+    table = markdown({"one": {"held-out": report}})
+    assert "| postings/min (this run, all parts) | 1.00 |" in table
 
 
 @needs_shared_data
@@ -168,18 +167,27 @@ async def test_smoke_run_writes_a_report(start_router, tmp_path, indeed_data):
     postings = (datasets.indeed(data, "text", labels_path=labels)
                 + [Posting("skills-1", "Python developer, Kubernetes and SQL.",
                            {"skills": ["Python", "SQL"]}, "skillspan")])
+    index = {p.id: p for p in postings}
     records = tmp_path / "records.jsonl"
-    report = await run(router.address, postings, concurrency=2, timeout=120,
-                       records_path=records)
+    outcome = await run(router.address, postings, concurrency=2, timeout=120,
+                        records_path=records, set_name="smoke")
+    report = scoring.summarise(outcome.records, index, outcome.wall_seconds, outcome.new)
     assert report["postings"] == 3 and len(records.read_text().splitlines()) == 3
     answered = sum(report["routes"].values())
     assert answered + len(report["errors"]) == 3
     assert report["schema_valid_rate"] == answered / 3
     assert report["local_rate_by_threshold"] == 1.0
     assert report["generations_per_posting"] >= 1
-    table = markdown({"smoke": report})
-    assert table.count("\n") >= 3 and "| smoke | 3 |" in table
+    table = markdown({"smoke": {"all": report}})
+    assert table.count("\n") >= 3 and "| smoke | postings | 3 |" in table
     json.dumps(report)  # serialisable as written by the command
+    # Each record keeps the raw answer its result was checked from: replayed through the
+    # same check, it gives the same job.
+    for record in outcome.records:
+        assert record["set"] == "smoke" and "answer" in record
+        if record["ok"]:
+            replayed = replay.replay_one(index[record["id"]], record["answer"])
+            assert as_dict(replayed.checked) == record["job"]
     again = await run(router.address, postings, concurrency=2, timeout=120,
                       records_path=records)
-    assert again["this_run"]["postings"] == 0 and again["fields"] == report["fields"]
+    assert again.new == 0 and again.records == outcome.records

@@ -67,7 +67,7 @@ def main(argv: list[str] | None = None, prog: str | None = None) -> int:
                         help="Glassdoor rows, the description alone (0: none)")
     parser.add_argument("--part", default=HELD_OUT, choices=[*PARTS, "all"],
                         help=f"the part of every set's fixed split to run: held-out (the "
-                             f"figures to report: {HELD_OUT_SHARE:.0%} of each set's rows, "
+                             f"figures to report: {HELD_OUT_SHARE:.0%}% of each set's rows, "
                              f"by a hash of their ids), tuning (what rules may be written "
                              f"from) or all (both, side by side)")
     parser.add_argument("--record", type=Path, metavar="FILE",
