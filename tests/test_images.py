@@ -58,6 +58,10 @@ def installed_closure(target: str) -> set[str]:
     closure: set[str] = set()
     while wanted:
         requirement = wanted.pop()
+        if canonicalize_name(requirement.name) == "jobextract":  # an extra naming another
+            wanted += [Requirement(r) for extra in requirement.extras
+                       for r in project["optional-dependencies"][extra]]
+            continue
         name = canonicalize_name(SAME_RELEASE.get(requirement.name, requirement.name))
         if name in closure:
             continue
