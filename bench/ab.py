@@ -29,7 +29,8 @@ import grpc
 
 from jobextract.v1 import extraction_pb2 as pb
 from jobextract.v1 import extraction_pb2_grpc as pb_grpc
-from jobextract_tools.eval.datasets import DEFAULT_DATA, indeed
+from bench.postings import bench_texts
+from jobextract_tools.eval.datasets import DEFAULT_DATA
 from jobextract_tools.launch import free_port, start_stack
 from jobextract_tools.records import as_dict
 
@@ -68,13 +69,11 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--same", action="store_true",
                         help="send each batch to both sides and compare the answers (each "
                              "side has its own engine, so neither has the other's cache)")
-    parser.add_argument("--data", type=Path, default=DEFAULT_DATA)
+    parser.add_argument("--data", type=Path, default=DEFAULT_DATA,
+                        help="folder of the evaluation sets; without them, the postings "
+                             "written in bench/postings.py")
     args = parser.parse_args(argv)
-    if not (args.data / "indeed_2020_tech_postings_393.csv").exists():
-        print(f"skipped: the Indeed postings are not at {args.data} (../shared/evaldata)")
-        return 0
-    needed = args.postings * (1 if args.same else 2)
-    texts = [p.text for p in indeed(args.data, "text")][:needed]
+    texts = bench_texts(args.data, "indeed", args.postings * (1 if args.same else 2))
     # Each side its own postings (alternate rows), or the same ones with --same.
     postings = ({"A": texts, "B": texts} if args.same
                 else {"A": texts[0::2], "B": texts[1::2]})

@@ -3,7 +3,8 @@
     python -m bench.pipeline            # `make bench`: the quick version, under 10 minutes
     python -m bench.pipeline --rounds 3 --realistic 8
 
-Every path gets the same work: EMSCAD postings from ../shared/evaldata, the router's prompt
+Every path gets the same work: EMSCAD postings from --data (by default ../shared/evaldata;
+without it the postings written in bench/postings.py), the router's prompt
 and JSON schema, greedy decoding, the same model and engine settings:
   (a) engine    AsyncLLM in this process, the limit, with the router's request (16 tokens
                 per streamed output, ROUTER_STREAM_INTERVAL);
@@ -46,7 +47,8 @@ from inference_svc.registry import EMBEDDED_MODELS
 from jobextract.v1 import extraction_pb2 as pb
 from jobextract.v1 import extraction_pb2_grpc as pb_grpc
 from jobextract_tools import launch
-from jobextract_tools.eval.datasets import DEFAULT_DATA, emscad
+from bench.postings import bench_texts
+from jobextract_tools.eval.datasets import DEFAULT_DATA
 from jobextract_tools.launch import (ROOT, free_port, start_inference, start_openai_server,
                                      tiny_inference_env, wait_serving)
 from jobextract_tools.tiny_model import build_tiny_qwen3
@@ -152,11 +154,12 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--switches", type=int, default=1, help="switch round trips")
     parser.add_argument("--pairs", type=int, default=16,
                         help="Generate/Extract pairs for the router's added latency")
-    parser.add_argument("--data", type=Path, default=DEFAULT_DATA)
+    parser.add_argument("--data", type=Path, default=DEFAULT_DATA,
+                        help="folder of the evaluation sets; without them, the postings "
+                             "written in bench/postings.py")
     args = parser.parse_args(argv)
     # Postings that fit the tiny model's byte-level context with the prompt around them.
-    texts = [p.text for p in emscad(args.data, 200) if len(p.text) <= 6000]
-    texts = texts[:batch_size(max(args.concurrency))]
+    texts = bench_texts(args.data, "emscad", batch_size(max(args.concurrency)), max_chars=6000)
     results = {"date": datetime.now(timezone.utc).strftime("%Y-%m-%d"),
                "host": platform.node(), "cpus": len(os.sched_getaffinity(0)),
                "postings": len(texts), "rounds": args.rounds, "max_tokens": MAX_TOKENS,

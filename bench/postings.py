@@ -15,6 +15,8 @@ lines, hourly, yearly, per-mile and non-USD pay, postings with no pay at all).
 
 from __future__ import annotations
 
+from pathlib import Path
+
 POSTINGS: tuple[str, ...] = (
     # 0: hospital, headed sections, hourly range
     """Registered Nurse - Medical Intensive Care Unit (Nights, 36 hrs/week)
@@ -498,3 +500,26 @@ def long_posting(tokens: int, start: int = 0) -> str:
             return enc.decode(ids[:tokens])
     raise ValueError(f"the {len(POSTINGS)} postings hold {len(ids)} tokens, fewer than "
                      f"{tokens}: add postings rather than repeat one")
+
+
+def bench_texts(data: Path, source: str, count: int, max_chars: int | None = None) -> list[str]:
+    """`count` posting texts for a benchmark: the real `source` set ("emscad" or "indeed")
+    when `data` holds it (`--data`, by default ../shared/evaldata beside the clone), else
+    the postings above, repeated under a reference line of their own so that no two texts
+    share a prefix the cache could serve. Says on stdout which it used."""
+    from jobextract_tools.eval import datasets
+
+    readers = {"emscad": lambda: datasets.emscad(data, 500),
+               "indeed": lambda: datasets.indeed(data, "text")}
+    try:
+        texts = [p.text for p in readers[source]()]
+    except FileNotFoundError:
+        texts = []
+    texts = [t for t in texts if max_chars is None or len(t) <= max_chars][:count]
+    if texts:
+        print(f"postings: {len(texts)} from the {source} set in {data}")
+        return texts
+    written = [t for t in POSTINGS if max_chars is None or len(t) <= max_chars]
+    print(f"postings: the {len(written)} written in bench/postings.py, repeated to {count} "
+          f"(the {source} set is not in {data}: give --data DIR for the real postings)")
+    return [f"Reference BENCH-{i:04d}\n{written[i % len(written)]}" for i in range(count)]

@@ -4,7 +4,8 @@ saves: the realistic row of `make bench`.
     python -m bench.profile [--postings 8] [--concurrency 4] [--c1 3]
 
 Both services run as `jobextract serve` runs them (cpu profile, embedded model). Real
-Indeed postings (../shared/evaldata; skipped, saying so, without it) go through
+Indeed postings (--data, by default ../shared/evaldata; without it the postings written in
+bench/postings.py) go through
 RouterService.Extract in interleaved rounds, each posting once (no posting is cached from an
 earlier call): the full JobPosting, and the core fields only (title, company, location,
 salary) through `ExtractRequest.fields`. Per call: prompt tokens by part (the fixed system
@@ -30,7 +31,8 @@ import grpc
 
 from jobextract.v1 import extraction_pb2 as pb
 from jobextract.v1 import extraction_pb2_grpc as pb_grpc
-from jobextract_tools.eval.datasets import DEFAULT_DATA, indeed
+from bench.postings import bench_texts
+from jobextract_tools.eval.datasets import DEFAULT_DATA
 from jobextract_tools.launch import ROOT, start_stack
 from jobextract_tools.records import as_dict
 from router_svc import prompt
@@ -105,20 +107,17 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--concurrency", type=int, default=4)
     parser.add_argument("--c1", type=int, default=3, help="postings per variant at concurrency 1")
     parser.add_argument("--rounds", type=int, default=2)
-    parser.add_argument("--data", type=Path, default=DEFAULT_DATA)
+    parser.add_argument("--data", type=Path, default=DEFAULT_DATA,
+                        help="folder of the evaluation sets; without them, the postings "
+                             "written in bench/postings.py")
     args = parser.parse_args(argv)
-    if not (args.data / "indeed_2020_tech_postings_393.csv").exists():
-        print(f"skipped: the Indeed postings are not at {args.data} (../shared/evaldata)")
-        return 0
     from transformers import AutoTokenizer
 
     from inference_svc.registry import EMBEDDED_MODELS
 
     tokenizer = AutoTokenizer.from_pretrained(ROOT / "models" / EMBEDDED_MODELS["0.5b"])
     fixed = fixed_prompt_tokens(tokenizer)
-    texts = [p.text for p in indeed(args.data, "text")][::-1]  # the end of the labelled rows
-    need = len(VARIANTS) * (args.postings + args.c1)
-    texts = texts[:need]
+    texts = bench_texts(args.data, "indeed", len(VARIANTS) * (args.postings + args.c1))
     per_round = args.postings // args.rounds
     runs: dict[str, dict[int, list[dict]]] = {v: {args.concurrency: [], 1: []} for v in VARIANTS}
     with tempfile.TemporaryDirectory() as logs:
