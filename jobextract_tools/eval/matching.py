@@ -35,11 +35,13 @@ def close(value: float, stated: float) -> bool:
 
 
 # A number as postings write it: 120,000 · 120.000 · 120 000 · 95,000.00 · 55.50; a k or m
-# right after it multiplies it (120k, 1.5m).
+# right after it multiplies it (120k, 1.5m). Text flattened from a page glues words to
+# figures ("teamPay$40,000-$55,000Applying"): only digits bound a number.
 _AMOUNT = r"\d{1,3}(?:[,.\u00a0 ]\d{3})+(?:[.,]\d{1,2})?(?!\d)|\d+(?:\.\d+)?"
-_NUMBER = re.compile(rf"(?<![\w.])({_AMOUNT})\s?([kKmM])?(?!\w)")
+_SUFFIX = r"([kKmM](?![a-z]))"
+_NUMBER = re.compile(rf"(?<![\d.,])({_AMOUNT})\s?{_SUFFIX}?(?!\d)")
 # "60-80K", "$50 to 60k": the suffix after the second figure covers the first.
-_RANGE = re.compile(rf"(?<![\w.])({_AMOUNT})\s*(?:-|–|—|to)\s*\$?\s*({_AMOUNT})\s?([kKmM])(?!\w)")
+_RANGE = re.compile(rf"(?<![\d.,])({_AMOUNT})\s*(?:-|–|—|to)\s*\$?\s*({_AMOUNT})\s?{_SUFFIX}")
 _SCALE = {"": 1, "k": 1_000, "m": 1_000_000}
 
 
