@@ -99,8 +99,8 @@ def line(posting_id, text, labels, answer):
 
 # What the check does to each, and how that compares with the label:
 # - bakery: the model's "Baker" (a part of the page's title) -> "Head Baker": helped; its
-#   50,000 -> the stated 52,000: helped; a requirement copied from the prompt's example is
-#   dropped (no label).
+#   50,000 -> the stated 52,000 and its "month" -> the stated year: helped; a requirement
+#   copied from the prompt's example is dropped (no label).
 # - studio: a salary the posting does not state is dropped: helped.
 # - remote: a company named "Remote" is dropped as a placeholder: hurt (lost, dropped).
 # - nurse: the model's right title is replaced by the page's first line: hurt (lost,
@@ -114,7 +114,7 @@ ANSWERS = [
           "salary": [52000, 58000], "period": "year"},
          {"title": "Baker", "company": "Crumb & Co", "location": "Portland, OR",
           "salary_min": 50000, "salary_max": 58000, "salary_currency": "USD",
-          "salary_period": "year", "requirements": ["2 years on a forklift"]}),
+          "salary_period": "month", "requirements": ["2 years on a forklift"]}),
     line("studio", "Hybrid is a small design studio in Leeds. We need a Motion Designer who "
                    "animates product films. Apply with a reel.",
          {"title": "Motion Designer", "company": "Hybrid", "location": "Leeds"},
@@ -146,10 +146,12 @@ def test_replay_counts_what_the_check_changed_and_whether_it_helped():
     assert scores["salary_min"] == {"scored": 1, "model_right": 0, "checked_right": 1,
                                     "helped": 1}
     assert scores["salary_null_where_none"]["helped"] == 1
+    assert scores["salary_period"] == scores["salary_min"]
     assert not any(s.get("hurt") for name, s in scores.items()
                    if name not in ("title_exact", "title_relaxed", "company"))
     assert report["changes"]["title"] == {"replaced": 2, "kept": 2}
     assert report["changes"]["requirements"]["dropped"] == 1
+    assert report["changes"]["salary_period"] == {"replaced": 1, "dropped": 1, "none": 2}
     assert report["changes"]["company"] == {"kept": 3, "dropped": 1}
     rules = {(r["field"], r["rule"]): r for r in report["rules"]}
     dropped = rules["company", "company … dropped: not an organisation named in the posting"]

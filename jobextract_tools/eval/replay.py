@@ -12,7 +12,7 @@ field by field, the model's value with the checked one:
   or empty: a "lost" value) or neutral;
 - by rule: the check's notes name what changed a field; each note, its values blanked, is a
   rule's row, with how often it fired, changed the field, helped and hurt. A field changed
-  without a note counts under "(no note)".
+  without a note counts under NO_NOTE.
 
 A line may carry its own posting ("text", "labels", "source"): a hand-written answers file
 needs no evaluation data.
@@ -39,7 +39,9 @@ SALARY = ("salary_min", "salary_max", "salary_currency", "salary_period")
 KINDS = ("kept", "respelt", "replaced", "filled", "dropped", "none")
 PERIODS = {name.removeprefix("SALARY_PERIOD_").lower(): value
            for name, value in pb.SalaryPeriod.items() if value}
-NO_NOTE = "(no note)"
+# Changes no rule notes: validation (a period without a figure, a repeated list item) and
+# the posting's own spelling of a value.
+NO_NOTE = "(no note: validation or the posting's spelling)"
 
 
 def group_of(name: str) -> str:
@@ -85,7 +87,7 @@ def change(name: str, model: pb.JobPosting, checked: pb.JobPosting) -> str:
         return "none"
     if not before:
         return "filled"
-    if isinstance(before, float) and after is not None:
+    if isinstance(before, (int, float)) and after is not None:  # a figure, a period
         return "kept" if close(after, before) else "replaced"
     if before == after:
         return "kept"
@@ -181,7 +183,7 @@ def summarise(replayed: list[Replayed]) -> dict:
         "model_alone": quality((r.posting, r.model) for r in replayed),
         "checked": quality((r.posting, r.checked) for r in checked),
         "changes": {name: dict(c) for name, c in changes.items() if set(c) - {"none"}},
-        "scores": {name: dict(c) for name, c in scores.items()},
+        "scores": {name: dict(scores[name]) for name in ABOUT if name in scores},
         "rules": [{"field": group, "rule": rule, **c} for (group, rule), c in
                   sorted(rules.items(), key=lambda item: (item[0][0], -item[1]["fired"]))],
     }
