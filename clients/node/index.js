@@ -14,7 +14,7 @@ const healthCheck = require("grpc-health-check");
 const PROTO = path.join(__dirname, "proto", "jobextract", "v1", "extraction.proto");
 const SERVICE = "jobextract.v1.RouterService";
 const DEFAULT_ADDRESS = "localhost:50051";
-const DEFAULT_DEADLINE_SECONDS = 900;  // as the Python CLI's --timeout
+const DEFAULT_DEADLINE_SECONDS = 300;  // as the Python client (jobextract.client)
 const DETAILS_TRAILER = "grpc-status-details-bin";
 
 // Plain objects: field names as in the proto, enums as their names, 64-bit integers as
@@ -125,7 +125,7 @@ class RouterClient {
    *   serverName (JOBEXTRACT_TLS_SERVER_NAME): the name the certificate carries, when it is
    *   not the address's host. Any TLS setting turns TLS on (without tlsCa the system's roots
    *   check the router); none: plaintext.
-   *   deadlineSeconds: each call's deadline (default 900), unless the call gives its own;
+   *   deadlineSeconds: each call's deadline (default 300), unless the call gives its own;
    *   channelOptions: extra grpc-js channel options.
    */
   constructor(address, options = {}) {
