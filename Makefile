@@ -22,7 +22,7 @@ $(INSTALLED): pyproject.toml clients/node/package-lock.json
 	$(PY) -m pip install --progress-bar off -e ".[cpu,dev]"
 	$(PY) -m pip uninstall --yes --quiet torchvision torchaudio torchcodec
 	$(PY) -c "import vllm, torch; print('vllm', vllm.__version__, 'torch', torch.__version__)"
-	@echo "==> installing the Node.js example client (used by the tests)"
+	@echo "==> installing the Node.js client package (its tests; buf, which lints the contract)"
 	cd clients/node && npm ci --no-audit --no-fund
 	touch $@
 
