@@ -33,8 +33,11 @@ STATE_NAMES = ("Alabama|Alaska|Arizona|Arkansas|California|Colorado|Connecticut|
 
 # A capitalised name: words that start upper-case (or digits), joined by a few small words.
 # dots only inside ("Salesforce.com"); a lower-case start before a capital ("iRhythm"); a
-# name's own exclamation mark
-_CAP = r"(?:[A-Z0-9]|[a-z](?=[A-Z]))[\w&'’+-]*(?:\.[\w&'’+-]+)*(?:!(?=[ \t,]))?"  # "Weee!"
+# name's own exclamation mark. A word starts where no word character is before it and is
+# at most 40 characters a part: the engine never tries a name from inside a run of
+# capitals or digits, which made a 16 KB run cost minutes (each start re-read the run).
+_CAP = (r"(?<![\w&+-])(?:[A-Z0-9]|[a-z](?=[A-Z]))[\w&'’+-]{0,40}(?:\.[\w&'’+-]{1,40}){0,3}"
+        r"(?:!(?=[ \t,]))?")  # "Weee!"
 _NAME = rf"{_CAP}(?:[ \t](?:(?:of|and|for|&|de|du|la)[ \t](?:the[ \t])?|the[ \t])?{_CAP}){{0,5}}"
 # Words that begin sentences or headings, never a company or a job by themselves.
 _GENERIC = {"we", "our", "you", "your", "the", "this", "it", "they", "he", "she", "us", "job",
@@ -187,7 +190,7 @@ _THE_TITLE_DOES = re.compile(rf"(?:\bThe|,[ \t]+the)[ \t]+(?P<v>{_TITLE_PHRASE})
 # "... administration. Business Intern Duties and Responsibilities ...": a title as the
 # heading of its own section.
 _TITLE_THEN_SECTION = re.compile(
-    r"(?:^|[.!?][ \t]+|[ \t]{2,})(?P<v>" + _TITLE_PHRASE.replace("{0,7}", "{0,7}?")
+    r"(?:^|[.!?][ \t]+|(?<![ \t])[ \t]{2,})(?P<v>" + _TITLE_PHRASE.replace("{0,7}", "{0,7}?")
     + r")[ \t]+(?=(?:Duties|Responsibilities|Requirements|Qualifications|Job Description"
     r"|Job Summary|Position Summary|Summary|Overview|Essential Functions)\b)")
 # "As a Diversity Sourcer, you'll ...", "As Northwind's Curriculum Specialist, you will".
@@ -411,8 +414,15 @@ def _recurring_organisation(text: str) -> Found | None:
                 seen.setdefault(value, []).append(_clean(m.group(0))[:60])
     if not seen:
         return None
-    # a name counts where it ends a longer match too ("Supporting Zipline's")
-    uses = {v: [e for o in seen if o == v or o.endswith(" " + v) for e in seen[o]] for v in seen}
+    # a name counts where it ends a longer match too ("Supporting Zipline's"); each match's
+    # few word-ends are looked up, not every pair of names compared (which crafted text
+    # of thousands of names made quadratic)
+    uses: dict[str, list[str]] = {v: [] for v in seen}
+    for name, evidence in seen.items():
+        words = name.split(" ")
+        for i in range(len(words)):
+            if " ".join(words[i:]) in uses:
+                uses[" ".join(words[i:])] += evidence
     best = max(uses, key=lambda v: len(uses[v]))  # the first met wins a tie
     if len(uses[best]) < 2:
         return None

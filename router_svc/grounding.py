@@ -222,8 +222,11 @@ def reads_as_a_sentence(title: str) -> bool:
 # Web and mail addresses (a bare domain in lower case: "Salesforce.com" is written as a
 # name): a name found only inside one ("jobs@northwind-health.org") is not the
 # organisation's name as the posting writes it.
-_ADDRESS = re.compile(r"\S+@\S+|\b(?:https?://|www\.)\S+"
-                      r"|\b[a-z0-9-]+\.(?:com|org|net|edu|gov|io|co|us|ai|info|biz)\b\S*")
+# Each starts where a run of its characters starts: from inside a run the engine would read
+# the rest of it again at every position (quadratic on a long run of letters).
+_ADDRESS = re.compile(r"(?<!\S)\S+@\S+|\b(?:https?://|www\.)\S+"
+                      r"|(?<![a-z0-9-])[a-z0-9-]+\.(?:com|org|net|edu|gov|io|co|us|ai|info|biz)"
+                      r"\b\S*")
 
 
 def runs_on(title: str, stated: str) -> bool:

@@ -190,10 +190,19 @@ def _period_before(text: str, start: int) -> Period | None:
     return max(found)[1] if found else None
 
 
+# A posting states its pay in a few places; the amounts past these are not read, so a
+# crafted text of a million "$1"s costs what a long posting does.
+MAX_AMOUNTS_READ = 2_000
+MAX_MENTIONS = 200
+
+
 def find_salaries(text: str) -> list[SalaryMention]:
-    """Every amount the text states with a currency or as pay, in order of appearance."""
+    """Every amount the text states with a currency or as pay, in order of appearance (the
+    first MAX_MENTIONS among its first MAX_AMOUNTS_READ amounts)."""
     mentions = []
-    for m in _MENTION.finditer(text):
+    for read, m in enumerate(_MENTION.finditer(text)):
+        if read >= MAX_AMOUNTS_READ or len(mentions) >= MAX_MENTIONS:
+            break
         currency = currency_of(m["cur1"] or m["cur2"] or m["cur3"])
         has_marker = bool(m["cur1"] or m["cur2"] or m["cur3"])
         low_k, high_k = m["lowk"], m["highk"]
@@ -253,9 +262,9 @@ _LABELLED_RANGE = re.compile(r"\bmin(?:imum)?\b[:\s]{0,3}(?P<low>\S)"
 def _with_labelled_range(text: str, mentions: list[SalaryMention]) -> list[SalaryMention]:
     """Add the range of a "Min ... Max ..." pair of stated amounts as one pay mention."""
     out = list(mentions)
+    at = {x.start: x for x in mentions}
     for m in _LABELLED_RANGE.finditer(text):
-        low = next((x for x in mentions if x.start == m.start("low")), None)
-        high = next((x for x in mentions if x.start == m.start("high")), None)
+        low, high = at.get(m.start("low")), at.get(m.start("high"))
         if low is None or high is None or low.currency != high.currency \
                 or low.low >= high.high or low.currency is None:
             continue
