@@ -162,6 +162,11 @@ async def test_eval_reads_any_copy_of_the_data(start_router, tmp_path):
     code, out, err = await jobextract(
         router.address, "eval", "--data", str(data), "--emscad", "0", "--skillspan", "none",
         "--indeed", "text", "--indeed-labels", str(labels), "--out", str(tmp_path / "out"))
+    assert code == 2 and "evaluation set not found" in out and "glassdoor" in out
+    code, out, err = await jobextract(
+        router.address, "eval", "--data", str(data), "--emscad", "0", "--skillspan", "none",
+        "--indeed", "text", "--indeed-labels", str(labels), "--glassdoor", "0",
+        "--out", str(tmp_path / "out"))
     assert code == 0, err
     assert "| Indeed text | 2 |" in out
     assert (tmp_path / "out" / "records-indeed-text.jsonl").exists()

@@ -90,20 +90,12 @@ def main(argv: list[str] | None = None, prog: str | None = None) -> int:
     if not args.data.is_dir():
         print(f"evaluation data not found at {args.data} (use --data DIR)")
         return 2
-    sets = {}
-    if args.emscad:
-        sets["EMSCAD"] = emscad(args.data, args.emscad, args.part)
-    if args.skillspan != "none":
-        sets[f"SkillSpan {args.skillspan}"] = skillspan(args.data, args.skillspan,
-                                                        args.skillspan_limit, args.part)
-    variants = INDEED_VARIANTS if args.indeed == "all" else \
-        () if args.indeed == "none" else (args.indeed,)
-    for variant in variants:
-        sets[f"Indeed {variant}"] = indeed(args.data, variant, args.indeed_dollar,
-                                           args.indeed_no_dollar, args.indeed_labels,
-                                           args.part)
-    if args.glassdoor:
-        sets["Glassdoor"] = glassdoor(args.data, args.glassdoor, args.part)
+    try:
+        sets = _sets(args)
+    except FileNotFoundError as e:
+        print(f"evaluation set not found: {e.filename} (use --data DIR, or leave the set "
+              f"out, e.g. --glassdoor 0)")
+        return 2
 
     def progress(done: int, total: int) -> None:
         print(f"\r  {done}/{total}", end="" if done < total else "\n", flush=True)
@@ -120,3 +112,22 @@ def main(argv: list[str] | None = None, prog: str | None = None) -> int:
                                 outcome.new)
     _write(args.out, "eval", reports, markdown(reports))
     return 0
+
+
+def _sets(args) -> dict:
+    """The postings of every set asked for, by set name (FileNotFoundError: one is missing)."""
+    sets = {}
+    if args.emscad:
+        sets["EMSCAD"] = emscad(args.data, args.emscad, args.part)
+    if args.skillspan != "none":
+        sets[f"SkillSpan {args.skillspan}"] = skillspan(args.data, args.skillspan,
+                                                        args.skillspan_limit, args.part)
+    variants = INDEED_VARIANTS if args.indeed == "all" else \
+        () if args.indeed == "none" else (args.indeed,)
+    for variant in variants:
+        sets[f"Indeed {variant}"] = indeed(args.data, variant, args.indeed_dollar,
+                                           args.indeed_no_dollar, args.indeed_labels,
+                                           args.part)
+    if args.glassdoor:
+        sets["Glassdoor"] = glassdoor(args.data, args.glassdoor, args.part)
+    return sets
