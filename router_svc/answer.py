@@ -42,6 +42,25 @@ def decode(text: str):
         raise InvalidOutput("not usable JSON (a number too long or nesting too deep)") from None
 
 
+# What a model writes for "no value" in a field that takes one: the field is empty.
+PLACEHOLDERS = frozenset({"null", "none", "n/a", "na", "n.a.", "nil", "unknown", "unspecified",
+                          "not specified", "not stated", "not provided", "not available",
+                          "not mentioned", "not applicable", "-", ""})
+_SINGLE_VALUES = ("title", "company", "location", "salary_min", "salary_max",
+                  "salary_currency", "salary_period")
+
+
+def without_placeholders(data):
+    """`data` with the string "null" (and its kin) in a single-value field made null, so a
+    reader may fill it and nothing counts it as a value the posting lacks."""
+    if isinstance(data, dict):
+        for name in _SINGLE_VALUES:
+            value = data.get(name)
+            if isinstance(value, str) and value.strip().casefold() in PLACEHOLDERS:
+                data[name] = None
+    return data
+
+
 def validate(data) -> JobPosting:
     """A decoded answer as a JobPosting, or InvalidOutput naming the first problems."""
     try:
@@ -56,7 +75,7 @@ def check_answer(answer: str, text: str, wanted: frozenset[str] | None = None) -
     """A model's answer as a validated JobPosting grounded in the posting `text`, or
     InvalidOutput saying why it cannot be used. Fields not `wanted` (None: all) come back
     empty and are not grounded."""
-    data = decode(answer)
+    data = without_placeholders(decode(answer))
     facts = facts_only(text)  # what the posting tells its reader to do states no fact
     notes = [] if facts is text else ["sentences addressed to the reader (instructions) "
                                       "are not read as facts"]

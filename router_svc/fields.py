@@ -234,6 +234,27 @@ def _leading_title(text: str) -> Found | None:
     return Found(value, m.group(0).strip()[:120]) if _usable(value) else None
 
 
+# The words section headings are made of ("Company Description", "About the Role", "What
+# You'll Do", "Position Summary"): a first line of only these is a heading, not the title.
+HEADING_WORDS = frozenset("""
+about the a an of and for to at in with our your us we you who what why how will ll do is are
+job role position company team description overview summary details information purpose
+responsibilities requirements qualifications duties functions essential primary key basic
+preferred minimum skills experience education opportunity mission values culture benefits
+perks compensation department general careers career now hiring join work life posting
+""".split())
+# A requisition or job number first ("Req #4411", "Job ID 20-0012"): not a title either.
+_JOB_NUMBER = re.compile(r"(?i:\b(?:req\w*|job|position|posting)\b[^\n]{0,12}?(?:#|\bid\b|\bno\b"
+                         r"|number)|#[ \t]?\d)")
+
+
+def is_heading(line: str) -> bool:
+    """A section heading or a job number, as description-only pastes start with."""
+    words = re.findall(r"[a-z]+", line.lower())
+    return bool(words) and all(w in HEADING_WORDS for w in words) \
+        or bool(_JOB_NUMBER.search(line)) or bool(re.match(r"(?:About|Careers at)\b", line))
+
+
 # "Position: Full-Time": how the job is held, not what it is.
 _EMPLOYMENT_TYPE = re.compile(r"(?:full|part)[- ]?time|temporary|permanent|contract|seasonal"
                               r"|per diem", re.I)
@@ -248,7 +269,8 @@ def find_title(text: str) -> Found | None:
     text = unglue(text)
     first = next((line.strip() for line in text.splitlines() if line.strip()), "")
     first_line = first != text.strip() and 3 <= len(first) <= 80 and len(first.split()) <= 10 \
-        and first[0].isupper() and not re.search(r"[.!?]$|:|\b(?:we|our|you)\b", first, re.I)
+        and first[0].isupper() and not re.search(r"[.!?]$|:|\b(?:we|our|you)\b", first, re.I) \
+        and not is_heading(first)
     if first_line and names_a_role(first, plural=False, nouns=_JOB_NOUNS):
         return Found(_clean(first), first, headline=True)  # not "Acme Staffing Partners"
     for m in _TITLE_LABEL.finditer(text):

@@ -20,7 +20,7 @@ cannot have ("$40,000 per hour") is replaced the same way.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 Period = str  # "hour" | "day" | "week" | "month" | "year"
 
@@ -61,10 +61,14 @@ _PERIOD_IN_SENTENCE = [(r"\b(?:per|an?)\s+hour\b|\bhourly\b|/\s?(?:hr|hour)\b", 
 # What makes an amount a benefit rather than pay: the benefit named right before it, or the
 # amount said to go towards something.
 _BENEFIT_BEFORE = re.compile(r"\b(?:bonus(?:es)?|reimburse\w*|allowance|relocation|tuition"
-                             r"|referral|sign(?:ing|-on)|insurance|coverage|401\s?\(?k\)?)\b[^.$€£\d]{0,25}$", re.I)
-_BENEFIT_AFTER = re.compile(r"^[^.]{0,40}\b(?:towards?|which can be applied|in benefits"
-                            r"|reimburse\w*)\b|^\W{0,3}(?:[a-z]+\s){0,2}(?:insurance|coverage"
-                            r"|policy|bonus|stipend|allowance)\b", re.I)
+                             r"|referral|sign(?:ing|-on)|insurance|coverage|401\s?\(?k\)?)\b"
+                             r"(?:(?!salary|pay\b|wage|base|compensation)[^.$€£\d]){0,25}$", re.I)
+# The benefit must be the amount's own noun ("$5,000 signing bonus", "$500 stipend"): one
+# added to the pay ("$90K - $110K + bonus", "plus commission") or on the next line is not.
+_BENEFIT_AFTER = re.compile(r"^[^.\n]{0,40}\b(?:towards?|which can be applied|in benefits"
+                            r"|reimburse\w*)\b|^[ \t]{0,2}(?:(?!base|salary|pay|wage)[a-z-]+"
+                            r"[ \t]){0,2}(?:insurance|coverage|policy|bonus|stipend|allowance)\b",
+                            re.I)
 # An identifier, not an amount: "Job#: 20-00126", "Req ID 40123".
 _IDENTIFIER_BEFORE = re.compile(r"(?:#|\b(?:id|no|number|req\w*|requisition|code|job|store"
                                 r"|unit|suite|ref\w*))\.?\s*[:#]?\s*$", re.I)
@@ -77,7 +81,7 @@ _CURRENCY = (r"(?P<{n}>" + "|".join(re.escape(s) for s in sorted(_SYMBOLS, key=l
 _AMOUNT = (r"(?P<{n}>\d{{1,3}}(?:[,\u00a0 ]\d{{3}})+(?:\.\d{{1,2}})?|\d{{1,3}}(?:\.\d{{3}})+(?:,\d{{1,2}})?"
            r"|\d+(?:\.\d{{1,2}})?)\s?(?P<{n}k>[kK]\b|[mM]\b|million\b|mn\b)?")
 _MENTION = re.compile(
-    r"(?<![\w.,])"
+    r"(?:(?<![\w.,])|(?<=[A-Za-z])(?=[$€£]))"  # a sign may be glued on: "eligible for$95,000"
     + "(?:" + _CURRENCY.format(n="cur1") + r"\s?)?"
     + _AMOUNT.format(n="low")
     + r"\+?(?:\s*(?:-|–|—|to|and)\s*"
@@ -203,6 +207,7 @@ def find_salaries(text: str) -> list[SalaryMention]:
     for read, m in enumerate(_MENTION.finditer(text)):
         if read >= MAX_AMOUNTS_READ or len(mentions) >= MAX_MENTIONS:
             break
+        end = m.start() + len(m.group(0).rstrip())  # not the line break it may end with
         currency = currency_of(m["cur1"] or m["cur2"] or m["cur3"])
         has_marker = bool(m["cur1"] or m["cur2"] or m["cur3"])
         low_k, high_k = m["lowk"], m["highk"]
@@ -218,24 +223,24 @@ def find_salaries(text: str) -> list[SalaryMention]:
             low, high = high, low
         head = _SENTENCE_END.split(text[max(0, m.start() - 60):m.start()])[-1]
         pay_word = bool(_PAY_WORDS.search(head)) or bool(
-            _PAY_WORDS.search(text[m.end():m.end() + 20]))
+            _PAY_WORDS.search(text[end:end + 20]))
         if not has_marker and not pay_word:
             continue  # "2+ years", "24/7", "401k": a number is not a salary by itself
-        if _BENEFIT_BEFORE.search(head) or _BENEFIT_AFTER.search(text[m.end():m.end() + 60]):
+        if _BENEFIT_BEFORE.search(head) or _BENEFIT_AFTER.search(text[end:end + 60]):
             continue  # a bonus, a reimbursement, money towards insurance: not the salary
         if _IDENTIFIER_BEFORE.search(text[max(0, m.start() - 24):m.start()]) or any(
                 re.match(r"0\d", d or "") for d in (m["low"], m["high"])):
             continue  # a job number or code ("Job#: 20-00126")
         if (m["lowk"] or m["highk"] or "").lower() in ("m", "million", "mn") and not pay_word:
             continue  # "$2 million annually from donors": revenue, funding, budgets
-        if m["low"] == "401" and (m["lowk"] or text[m.end():m.end() + 3].lower() == "(k)"):
+        if m["low"] == "401" and (m["lowk"] or text[end:end + 3].lower() == "(k)"):
             continue  # the US retirement plan
         if m["low"] == "1099" and re.match(r"\s*(?:or|/|,)?\s*(?:w-?2|contract|employee)",
-                                           text[m.end():m.end() + 16], re.I):
+                                           text[end:end + 16], re.I):
             continue  # the US tax form ("1099 or W2")
         if re.match(r"\s*(?:%|(?:percent|years?|yrs?|months?|weeks?|days?|hours?|hrs|people"
                     r"|employees|staff|keystrokes|words|miles|sq|locations|offices|clients"
-                    r"|customers|users)\b)", text[m.end():m.end() + 12], re.I) \
+                    r"|customers|users)\b)", text[end:end + 12], re.I) \
                 and not has_marker:
             continue
         period, basis = _resolve_period(text, m.start(), m.end(), low, high, currency)
@@ -250,7 +255,34 @@ def find_salaries(text: str) -> list[SalaryMention]:
         strong = pay_word or _period_after(text, m.end()) is not None
         mentions.append(SalaryMention(low, high, currency, period, strong,
                                       m.group(0).strip(), m.start(), basis))
-    return _with_labelled_range(text, mentions)
+    return _with_labelled_range(text, _joined_ranges(text, mentions))
+
+
+# What may stand between a range's two amounts when each carries its own currency or
+# period ("$85,000.00 USD Annually - $110,000.00 USD Annually", "$22/hr to $28/hr",
+# "a minimum of $62,400 to a maximum of $93,600", "$70,000 to maximum salary of $95,000").
+_RANGE_JOINER = re.compile(
+    r"[ \t]*(?:[A-Z]{3}[ \t]*)?(?:(?:per|an?|/)[ \t]*[a-z]{1,6}\.?|annually|yearly|hourly"
+    r"|monthly|weekly)?[ \t]*(?:-|–|—|to|and|through)[ \t]*(?:(?:up[ \t]+to[ \t]+)?(?:an?[ \t]+)?"
+    r"max(?:imum)?(?:[ \t]+(?:salary|pay|rate|base))?(?:[ \t]+of)?[ \t]*)?", re.I)
+
+
+def _joined_ranges(text: str, mentions: list[SalaryMention]) -> list[SalaryMention]:
+    """Two single amounts in one currency and period, joined as a range's ends, as one
+    range (the first of the two marks where it starts)."""
+    out: list[SalaryMention] = []
+    for mention in mentions:
+        last = out[-1] if out else None
+        if last is not None and last.low == last.high and mention.low == mention.high \
+                and last.low < mention.low and last.currency == mention.currency \
+                and last.period == mention.period:
+            between = text[last.start + len(last.text):mention.start]
+            if _RANGE_JOINER.fullmatch(between):
+                out[-1] = replace(last, high=mention.low, strong=last.strong or mention.strong,
+                                  text=text[last.start:mention.start + len(mention.text)])
+                continue
+        out.append(mention)
+    return out
 
 
 # "Min: $70,400 Mid: $81,900 Max: $93,000": a range written as labelled ends.

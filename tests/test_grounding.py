@@ -155,6 +155,53 @@ def test_salary_is_what_the_text_states(text, model, expected, note):
     assert checked.salary_dropped == (note == "salary dropped")
 
 
+# Pay forms seen on job boards outside the development sets, written here in our own words:
+# each end of a range carrying its own currency or period, the range's ends named, a bonus
+# added to the pay, text glued by a scraper. The model's right answer is kept, or the range
+# is read whole when the model gave none.
+@pytest.mark.parametrize("text,expected", [
+    ("Pay: $64,000.00 USD Annually - $81,500.00 USD Annually", (64000, 81500, "USD", "year")),
+    ("Minimum salary of $58,000 to maximum salary of $74,000.", (58000, 74000, "USD", "year")),
+    ("Base pay ranges from a minimum of $47,800 to a maximum of $66,200 per year.",
+     (47800, 66200, "USD", "year")),
+    ("Compensation: $19/hr to $24/hr, depending on certification.", (19, 24, "USD", "hour")),
+    ("Salary range: $101,000 USD - $139,000 USD", (101000, 139000, "USD", "year")),
+    ("Target salary: $88,000 - $104,000 + bonus or commission + equity",
+     (88000, 104000, "USD", "year")),
+    ("Salary: $72,000 - $86,000\nBonus: this role is eligible for a yearly bonus.",
+     (72000, 86000, "USD", "year")),
+    ("new hires are eligible for$91,000 - $117,000 base salaryAnnual bonus target 10%",
+     (91000, 117000, "USD", "year")),
+    ("Receive a $4,000 signing bonus and a salary of $66,000.", (66000, 66000, "USD", "year")),
+])
+def test_pay_forms_from_other_boards(text, expected):
+    model = check_answer(answer(salary_min=expected[0], salary_max=expected[1],
+                                salary_currency="USD", salary_period=expected[3]),
+                         f"Engineer\n{text}")
+    assert salary(model.job) == expected and not model.salary_dropped
+    missed = check_answer(answer(), f"Engineer\n{text}")
+    if "+ bonus" not in text:  # a range not marked as pay confirms the model, never fills
+        assert salary(missed.job) == expected
+
+
+@pytest.mark.parametrize("heading", [
+    "Company Description", "About the job", "Position Summary", "The Opportunity",
+    "What You'll Do", "Careers at Lakeshore Mills", "Req #20417", "Job ID: 55-0192"])
+def test_a_heading_first_is_never_taken_as_the_title(heading):
+    text = (f"{heading}\nLakeshore Mills makes paper goods. You will run the evening shift "
+            "of the converting line and train new operators.")
+    checked = check_answer(answer(title="Weekend Supervisor"), text)  # not in the text
+    assert checked.job.title is None
+
+
+@pytest.mark.parametrize("field", ["title", "company", "location", "salary_currency"])
+def test_a_placeholder_string_is_no_value(field):
+    text = "Line Cook\nThe Fig Tree, Savannah, GA. Pay: $17 - $19 per hour."
+    checked = check_answer(answer(**{field: "null"}), text)
+    assert getattr(checked.job, field) != "null"
+    assert not any("'null'" in note for note in checked.notes)
+
+
 def test_no_salary_anywhere_stays_null_without_a_note():
     checked = check_answer(answer(), "Engineer wanted. Great team.")
     assert salary(checked.job) == (None, None, None, None) and checked.notes == []
