@@ -248,11 +248,18 @@ _JOB_NUMBER = re.compile(r"(?i:\b(?:req\w*|job|position|posting)\b[^\n]{0,12}?(?
                          r"|number)|#[ \t]?\d)")
 
 
+# A banner about the hiring ("IMMEDIATE NEED FOR A SENIOR DATA SCIENTIST", "Now hiring
+# cooks!"): it names the job inside a phrase; the job's own name is shorter.
+_BANNER = re.compile(r"(?i:\b(?:need(?:ed)?[ \t]+for|hiring|looking[ \t]+for|seeking|wanted|"
+                     r"join[ \t]+(?:us|our))\b)")
+
+
 def is_heading(line: str) -> bool:
-    """A section heading or a job number, as description-only pastes start with."""
+    """A section heading, a job number or a hiring banner, as pastes start with."""
     words = re.findall(r"[a-z]+", line.lower())
     return bool(words) and all(w in HEADING_WORDS for w in words) \
-        or bool(_JOB_NUMBER.search(line)) or bool(re.match(r"(?:About|Careers at)\b", line))
+        or bool(_JOB_NUMBER.search(line) or _BANNER.search(line)) \
+        or bool(re.match(r"(?:About|Careers at)\b", line))
 
 
 # "Position: Full-Time": how the job is held, not what it is.
@@ -282,7 +289,7 @@ def find_title(text: str) -> Found | None:
     for m in _TITLE_THEN_PLACE.finditer(text):
         if _usable(_clean(m["v"])):
             return Found(_clean(m["v"]), _clean(m.group(0))[:120])
-    leading = _leading_title(text)
+    leading = None if is_heading(first) else _leading_title(text)
     if leading is not None:
         return leading
     for pattern in (_HIRING, _AS_TITLE, _THE_TITLE_DOES, _TITLE_THEN_SECTION):

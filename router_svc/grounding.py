@@ -52,15 +52,19 @@ def found_in(value: str, normalised_text: str) -> bool:
 
 
 def as_written(value: str, text: str) -> str:
-    """`value` as the posting writes it (its case and punctuation), where the posting
-    contains it; else `value` unchanged. "tech innovations inc." -> "Tech Innovations Inc"."""
+    """`value` as the posting writes it (its case and punctuation, preferring a mention not
+    in capitals), where the posting contains it; else `value` unchanged. "tech innovations
+    inc." -> "Tech Innovations Inc"."""
     words = norm(value).split()
     if not words:
         return value
     pattern = r"(?<![^\W_])" + r"[\W_]+".join(map(re.escape, words)) + r"(?![^\W_])"
-    match = re.search(pattern, text, re.I)
+    matches = re.finditer(pattern, text, re.I)
+    match = next(matches, None)
     if match is None:
         return value
+    if match.group(0).isupper():  # a banner in capitals: the posting's own case, if written
+        match = next((m for m in matches if not m.group(0).isupper()), match)
     end = match.end()
     for char in re.search(r"[^\w\s]*$", value).group(0):  # "(m/f/d)": its closing mark too
         if text[end:end + 1] == char:

@@ -186,12 +186,20 @@ def test_pay_forms_from_other_boards(text, expected):
 
 @pytest.mark.parametrize("heading", [
     "Company Description", "About the job", "Position Summary", "The Opportunity",
-    "What You'll Do", "Careers at Lakeshore Mills", "Req #20417", "Job ID: 55-0192"])
+    "What You'll Do", "Careers at Lakeshore Mills", "Req #20417", "Job ID: 55-0192",
+    "URGENT NEED FOR A NIGHT SHIFT OPERATOR", "Now hiring: operators and supervisors"])
 def test_a_heading_first_is_never_taken_as_the_title(heading):
     text = (f"{heading}\nLakeshore Mills makes paper goods. You will run the evening shift "
             "of the converting line and train new operators.")
     checked = check_answer(answer(title="Weekend Supervisor"), text)  # not in the text
     assert checked.job.title is None
+
+
+def test_a_hiring_banner_does_not_replace_the_models_title():
+    text = ("URGENT NEED FOR A NIGHT SHIFT LINE OPERATOR / TRAINER\nLakeshore Mills makes "
+            "paper goods. The Night Shift Line Operator runs the converting line.")
+    checked = check_answer(answer(title="Night Shift Line Operator"), text)
+    assert checked.job.title == "Night Shift Line Operator"
 
 
 @pytest.mark.parametrize("field", ["title", "company", "location", "salary_currency"])
