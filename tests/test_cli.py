@@ -166,9 +166,9 @@ async def test_eval_reads_any_copy_of_the_data(start_router, tmp_path):
     code, out, err = await jobextract(
         router.address, "eval", "--data", str(data), "--emscad", "0", "--skillspan", "none",
         "--indeed", "text", "--indeed-labels", str(labels), "--glassdoor", "0",
-        "--out", str(tmp_path / "out"))
+        "--part", "all", "--out", str(tmp_path / "out"))
     assert code == 0, err
-    assert "| Indeed text | 2 |" in out
+    assert "Indeed text (all): 2 postings" in out and "| Indeed text | postings |" in out
     assert (tmp_path / "out" / "records-indeed-text.jsonl").exists()
     code, out, _ = await jobextract(router.address, "eval", "--data", str(tmp_path / "none"))
     assert code == 2 and "evaluation data not found" in out
