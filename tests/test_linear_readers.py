@@ -89,6 +89,12 @@ def test_every_reader_is_linear_on_crafted_text(reader):
     for kind, make in INPUTS.items():
         small = seconds(READERS[reader], make(SMALL))
         large = seconds(READERS[reader], make(LARGE))
-        if large > BUDGET_SECONDS or large > MAX_GROWTH * small + 0.25:
+
+        def over(large: float) -> bool:
+            return large > BUDGET_SECONDS or large > MAX_GROWTH * small + 0.25
+
+        if over(large):  # measured again: a pause of the machine is not the reader's
+            large = min(large, seconds(READERS[reader], make(LARGE)))
+        if over(large):
             slow.append(f"{kind}: {small:.2f} s on 128 KiB, {large:.2f} s on 1 MiB")
     assert not slow, f"{reader} is not linear: " + "; ".join(slow)
