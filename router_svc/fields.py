@@ -248,7 +248,7 @@ _JOB_NUMBER = re.compile(r"(?i:\b(?:req\w*|job|position|posting)\b[^\n]{0,12}?(?
                          r"|number)|#[ \t]?\d)")
 
 
-# A banner about the hiring ("IMMEDIATE NEED FOR A SENIOR DATA SCIENTIST", "Now hiring
+# A banner about the hiring ("URGENT NEED FOR A NIGHT SHIFT OPERATOR", "Now hiring
 # cooks!"): it names the job inside a phrase; the job's own name is shorter.
 _BANNER = re.compile(r"(?i:\b(?:need(?:ed)?[ \t]+for|hiring|looking[ \t]+for|seeking|wanted|"
                      r"join[ \t]+(?:us|our))\b)")
