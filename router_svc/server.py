@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import gc
 import logging
 
 from jobextract.v1 import extraction_pb2 as pb
@@ -81,6 +82,11 @@ async def close_extractor(extractor: Extractor) -> None:
 async def serve(settings: RouterSettings) -> None:
     server, health, port, extractor = build_router(settings)
     serve_metrics(settings.host, settings.metrics_port)
+    # What start made (openai's and pydantic's models, the stubs, the encoding) lives as long
+    # as the process: frozen out of the collector's sight, a full collection no longer walks
+    # its ~100,000 objects (76 ms here) while a call or a health check waits on the loop.
+    gc.collect()
+    gc.freeze()
     log.info("router on %s:%d -> inference %s; threshold %d tokens; cloud %s",
              settings.host, port, settings.inference_address, settings.token_threshold,
              settings.cloud_model if extractor.cloud else "not configured")
