@@ -20,6 +20,7 @@ import time
 from dataclasses import dataclass
 
 import openai
+from openai.types.chat import ChatCompletion
 from tenacity import (AsyncRetrying, retry_if_exception, stop_after_attempt, stop_before_delay,
                       wait_exponential_jitter)
 
@@ -176,6 +177,11 @@ class CloudClient:
         self._client = openai.AsyncOpenAI(
             api_key=settings.openai_api_key.get_secret_value(),
             base_url=settings.openai_base_url, max_retries=0, timeout=self.timeout)
+        # openai imports its resources and response types on first use: done here, at start,
+        # not inside the first job's call, where it held the event loop (and health) ~0.1 s.
+        self._client.chat.completions  # noqa: B018
+        ChatCompletion.model_validate({"id": "", "object": "chat.completion", "created": 0,
+                                       "model": "", "choices": []})
 
     def budget(self) -> CallBudget:
         return CallBudget(self.calls_per_job)
