@@ -44,9 +44,9 @@ def count_tokens(text: str) -> int:
     return total + len(encode(text[done:]))
 
 
-# Above this many characters counting moves off the event loop (tiktoken releases the GIL),
-# so a megabyte of text does not stall health checks and other calls; below it the thread
-# hop would cost more than the count.
+# Above this many characters counting moves off the event loop (the GIL goes back to the
+# loop between tiktoken's calls, one per piece), so a megabyte of text does not stall health
+# checks and other calls; below it the thread hop would cost more than the count.
 OFF_LOOP_CHARS = 16_384
 
 
