@@ -2,7 +2,8 @@
 
 `check_answer` is the one entry point for every answer, local or cloud: decode the JSON,
 reconcile the salary with what the posting states, validate with pydantic, then keep only
-strings the posting contains and nothing copied from the prompt's examples (grounding.py).
+strings the posting contains and nothing copied from the prompt's examples (grounding.py,
+with the readers of router_svc/readers).
 "What the posting states" leaves out sentences it addresses to its reader (instructions.py).
 Any failure is InvalidOutput with a short reason that the retry loop feeds back to the
 model.
@@ -19,7 +20,9 @@ from router_svc.errors import InvalidOutput
 from router_svc.grounding import drop_example_copies, ground_strings, reconcile_salary
 from router_svc.instructions import facts_only
 from router_svc.prompt import EXAMPLE_VALUES
-from router_svc.schema import SALARY, JobPosting, masked
+from router_svc.readers.text import PostingText
+from router_svc.readers.vocabulary import PLACEHOLDERS
+from router_svc.schema import NULLABLE, SALARY, JobPosting, masked
 
 
 @dataclass
@@ -42,19 +45,11 @@ def decode(text: str):
         raise InvalidOutput("not usable JSON (a number too long or nesting too deep)") from None
 
 
-# What a model writes for "no value" in a field that takes one: the field is empty.
-PLACEHOLDERS = frozenset({"null", "none", "n/a", "na", "n.a.", "nil", "unknown", "unspecified",
-                          "not specified", "not stated", "not provided", "not available",
-                          "not mentioned", "not applicable", "-", ""})
-_SINGLE_VALUES = ("title", "company", "location", "salary_min", "salary_max",
-                  "salary_currency", "salary_period")
-
-
 def without_placeholders(data):
     """`data` with the string "null" (and its kin) in a single-value field made null, so a
     reader may fill it and nothing counts it as a value the posting lacks."""
     if isinstance(data, dict):
-        for name in _SINGLE_VALUES:
+        for name in NULLABLE:
             value = data.get(name)
             if isinstance(value, str) and value.strip().casefold() in PLACEHOLDERS:
                 data[name] = None
@@ -82,6 +77,7 @@ def check_answer(answer: str, text: str, wanted: frozenset[str] | None = None) -
     salary_notes, dropped = reconcile_salary(data, facts) \
         if wanted is None or SALARY[0] in wanted else ([], False)
     job = validate(data)
-    job, more = ground_strings(job, facts, wanted, EXAMPLE_VALUES)
-    job, copies = drop_example_copies(job, facts, EXAMPLE_VALUES)
+    posting = PostingText(facts)  # read once, by every reader of this check
+    job, more = ground_strings(job, posting, wanted, EXAMPLE_VALUES)
+    job, copies = drop_example_copies(job, posting, EXAMPLE_VALUES)
     return Checked(masked(job, wanted), notes + salary_notes + more + copies, dropped)

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import copy
 import json
+import typing
 from functools import cache
 from typing import Annotated, Literal
 
@@ -99,6 +100,9 @@ class JobPosting(BaseModel):
 # ---- field masks: callers who want some fields do not pay for generating the rest ----------
 
 FIELDS = tuple(JobPosting.model_fields)
+# The fields that hold one value or null (not a list, not the description).
+NULLABLE = tuple(name for name, info in JobPosting.model_fields.items()
+                 if type(None) in typing.get_args(info.annotation))
 SALARY = ("salary_min", "salary_max", "salary_currency", "salary_period")
 GROUPS = {"salary": SALARY}  # one name for the four salary fields
 

@@ -11,8 +11,12 @@ import json
 import pytest
 
 from router_svc.answer import check_answer
-from router_svc.grounding import norm
-from router_svc.salary import find_salaries
+from router_svc.readers.company import find_company, looks_like_a_place
+from router_svc.readers.location import find_location
+from router_svc.readers.pay import find_salaries
+from router_svc.readers.summary import find_summary
+from router_svc.readers.text import norm
+from router_svc.readers.title import find_title
 from tests.test_router_units import answer
 
 
@@ -264,7 +268,6 @@ def test_a_company_not_named_in_the_posting_is_dropped(company):
 
 
 def test_a_place_written_as_a_location_is_not_a_company():
-    from router_svc.grounding import looks_like_a_place
 
     assert looks_like_a_place("US, PA, Kutztown") and looks_like_a_place("Austin, TX")
     assert not looks_like_a_place("Siemens, AG") and not looks_like_a_place("Acme, Inc.")
@@ -324,7 +327,6 @@ def test_what_the_posting_labels_replaces_an_invented_value_without_a_reask():
     ("Great culture, great people. Apply today.", None, None, None),
 ])
 def test_field_readers_find_what_the_posting_states(text, title, company, location):
-    from router_svc.fields import find_company, find_location, find_title
 
     found = [f.value if f else None for f in (find_title(text), find_company(text),
                                               find_location(text))]
@@ -426,7 +428,6 @@ def test_values_copied_from_the_prompt_examples_are_dropped():
      "between sites every month."),
 ])
 def test_a_summary_is_the_postings_own_sentences_about_the_role(text, title, summary):
-    from router_svc.fields import find_summary
 
     assert find_summary(text, title).value == summary
 
@@ -435,7 +436,6 @@ def test_a_summary_is_the_postings_own_sentences_about_the_role(text, title, sum
 def test_the_readers_take_no_time_out_of_proportion_on_long_text():
     """A 200,000-character posting, without a sentence end and with many: every reader
     finishes (a backtracking sentence pattern took 1.3 s on 3,000 characters)."""
-    from router_svc.fields import find_company, find_location, find_summary, find_title
 
     for text in ("word " * 40_000, "Northwind builds tools. " * 8_000,
                  "Company DescriptionNorthwind " * 7_000):
@@ -460,7 +460,6 @@ def test_the_readers_take_no_time_out_of_proportion_on_long_text():
     ("A Bachelor's degree is required. Let's talk. Contoso's office is in Austin.", None, None),
 ])
 def test_readers_on_flattened_text_and_organisations_named_by_use(text, title, company):
-    from router_svc.fields import find_company, find_title
 
     assert [f.value if f else None for f in (find_title(text), find_company(text))] == \
         [title, company]
@@ -524,7 +523,6 @@ def test_a_sentence_of_the_posting_is_not_its_title(model_title, expected):
     ("The Bay Area is home to our lab. The SFI must be renewed yearly.", None),
 ])
 def test_titles_named_by_the_nouns_jobs_are_named_by(text, title):
-    from router_svc.fields import find_title
 
     found = find_title(text)
     assert (found.value if found else None) == title
@@ -563,14 +561,12 @@ def test_titles_named_by_the_nouns_jobs_are_named_by(text, title):
      "Opportunity Employer.", "Public Employees Benefit Office"),
 ])
 def test_companies_in_their_own_sentences(text, company):
-    from router_svc.fields import find_company
 
     found = find_company(text)
     assert (found.value if found else None) == company
 
 
 def test_a_labelled_location_ends_at_the_next_label_and_a_count_is_no_place():
-    from router_svc.fields import find_location
 
     assert find_location("Location: Fully Remote Employment Length: Varies").value == \
         "Fully Remote"

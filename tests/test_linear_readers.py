@@ -16,9 +16,13 @@ import time
 import pytest
 
 from router_svc.answer import check_answer
-from router_svc.fields import find_company, find_location, find_summary, find_title, unglue
 from router_svc.instructions import facts_only
-from router_svc.salary import find_salaries
+from router_svc.readers.company import find_company
+from router_svc.readers.location import find_location
+from router_svc.readers.pay import find_salaries
+from router_svc.readers.summary import find_summary
+from router_svc.readers.text import unglue
+from router_svc.readers.title import find_title
 from router_svc.tokens import count_tokens
 
 SMALL, LARGE = 128 * 1024, 1024 * 1024

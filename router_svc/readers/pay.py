@@ -1,26 +1,28 @@
-"""A deterministic salary reader: the pay a posting states, as numbers, period and currency.
+"""The pay a posting states, as numbers, period and currency.
 
 Small models miss stated salaries, mislabel hourly rates and invent figures. This reader
 finds what the text says ("$55-60/hr", "EUR 50k-60k per year", "Salary: 20000-28000",
-"£9.50 an hour", "60-80K salary") so the router can confirm, correct or fill the model's
-salary and refuse what the text does not support (see grounding.py).
+"£9.50 an hour", "60-80K salary") so the answer check can confirm, correct or fill the
+model's salary and refuse what the text does not support (router_svc/grounding.py).
 
-A mention is *strong* when the text marks it as pay (a salary word before it or a period
-after it); a bare amount such as "$3250 commission" is *weak*: it can confirm a figure the
-model gave, never supply one. Amounts tied to a benefit ("up to $1,670 per month towards
-medical", "tuition reimbursement of $5,250") are not pay and are not mentions at all.
+Every amount is a candidate; NOT_PAY is the table of named rules that show positively that
+an amount is something else (a count, a year, a job number, a benefit, revenue). A mention
+is *strong* when the text marks it as pay (a pay word near it or a period after it); a bare
+amount with a currency is *weak*: it can confirm a figure the model gave, never supply one.
 
-The period is the one written next to the amount, or else the one the same sentence states
-("The annual salary range for this role is ..."); where none is written it is inferred
-from the amount when that is unambiguous for the currency (a USD figure of 20,000 or more
-is yearly, 7 to 200 is hourly) and marked as inferred. A stated period that the amount
-cannot have ("$40,000 per hour") is replaced the same way.
+The period is the one written next to the amount, or else the one the same sentence states;
+where none is written it is inferred from the amount when that is unambiguous for the
+currency (a USD figure of 20,000 or more is yearly, 7 to 200 is hourly) and marked as
+inferred. A stated period that the amount cannot have ("$40,000 per hour") is replaced the
+same way.
 """
 
 from __future__ import annotations
 
 import re
 from dataclasses import dataclass, replace
+from functools import cached_property
+from typing import Callable
 
 Period = str  # "hour" | "day" | "week" | "month" | "year"
 
@@ -72,6 +74,10 @@ _BENEFIT_AFTER = re.compile(r"^[^.\n]{0,40}\b(?:towards?|which can be applied|in
 # An identifier, not an amount: "Job#: 20-00126", "Req ID 40123".
 _IDENTIFIER_BEFORE = re.compile(r"(?:#|\b(?:id|no|number|req\w*|requisition|code|job|store"
                                 r"|unit|suite|ref\w*))\.?\s*[:#]?\s*$", re.I)
+# What a number counts when it is not money: "5 years", "24/7 days", "200 employees".
+_COUNTED = re.compile(r"\s*(?:%|(?:percent|years?|yrs?|months?|weeks?|days?|hours?|hrs|people"
+                      r"|employees|staff|keystrokes|words|miles|sq|locations|offices|clients"
+                      r"|customers|users)\b)", re.I)
 # Currencies whose salaries this reader may read a period from the amount alone.
 _INFERABLE_CURRENCIES = {"USD", "CAD", "AUD", "NZD", "GBP", "EUR", "CHF", "SGD"}
 
@@ -141,6 +147,11 @@ def plausible(value: float, period: Period | None) -> bool:
     return low <= value <= high
 
 
+def close(value: float, stated: float) -> bool:
+    """Equal within 1% (how salary figures are compared)."""
+    return abs(value - stated) <= 0.01 * max(abs(stated), 1.0)
+
+
 def _period_after(text: str, end: int) -> Period | None:
     tail = text[end:end + 24].lstrip(" +.,)(")
     tail = re.sub(r"^(?:(?:gross|net|base|usd|eur|gbp|salary|pay|total)\s+)+", "", tail, flags=re.I)
@@ -194,66 +205,105 @@ def _period_before(text: str, start: int) -> Period | None:
     return max(found)[1] if found else None
 
 
+@dataclass
+class Amount:
+    """One amount the mention pattern matched, with what the rules of NOT_PAY look at."""
+    text: str
+    match: re.Match
+    end: int             # where its written amount ends (not the line break after it)
+    head: str            # its sentence up to it (at most 60 characters)
+    currency: str | None
+    has_marker: bool     # a currency is written with it
+    pay_word: bool       # a pay word stands in its sentence before it or right after it
+    low: float
+    high: float
+
+    def after(self, chars: int) -> str:
+        return self.text[self.end:self.end + chars]
+
+    @cached_property
+    def resolved(self) -> tuple[Period | None, str | None]:
+        """(period, basis), read only for an amount the cheaper rules let through."""
+        return _resolve_period(self.text, self.match.start(), self.match.end(), self.low,
+                               self.high, self.currency)
+
+    @property
+    def period(self) -> Period | None:
+        return self.resolved[0]
+
+
+def _counted(a: Amount) -> bool:
+    return not a.has_marker and bool(_COUNTED.match(a.after(12)))
+
+
+# Named rules, each a positive sign that an amount is not pay, tried in order.
+NOT_PAY: tuple[tuple[str, Callable[[Amount], bool]], ...] = (
+    ("a-bare-number", lambda a: not a.has_marker and not a.pay_word),  # "2+ years", "24/7"
+    ("a-benefit", lambda a: bool(_BENEFIT_BEFORE.search(a.head)
+                                 or _BENEFIT_AFTER.search(a.after(60)))),
+    ("an-identifier", lambda a: bool(_IDENTIFIER_BEFORE.search(
+        a.text[max(0, a.match.start() - 24):a.match.start()])) or any(
+        re.match(r"0\d", d or "") for d in (a.match["low"], a.match["high"]))),
+    ("millions-not-called-pay",  # "$2 million annually from donors": revenue, funding
+     lambda a: (a.match["lowk"] or a.match["highk"] or "").lower() in ("m", "million", "mn")
+     and not a.pay_word),
+    ("the-401k-plan", lambda a: a.match["low"] == "401" and (
+        bool(a.match["lowk"]) or a.after(3).lower() == "(k)")),
+    ("the-1099-form", lambda a: a.match["low"] == "1099" and bool(
+        re.match(r"\s*(?:or|/|,)?\s*(?:w-?2|contract|employee)", a.after(16), re.I))),
+    ("a-count", _counted),
+    ("implausible-for-its-period",
+     lambda a: not (plausible(a.low, a.period) and plausible(a.high, a.period))),
+    ("a-year", lambda a: not a.has_marker and a.match["high"] is None
+     and 1900 <= a.low <= 2100 and a.low == int(a.low)),  # "salary review in 2025"
+    ("too-small-without-a-currency",  # "rate 5" or "pay grade 3"
+     lambda a: not a.has_marker and a.period is None and a.low < 100),
+)
+
 # A posting states its pay in a few places; the amounts past these are not read, so a
 # crafted text of a million "$1"s costs what a long posting does.
 MAX_AMOUNTS_READ = 2_000
 MAX_MENTIONS = 200
 
 
+def _amount(text: str, m: re.Match) -> Amount | None:
+    """The matched amount as numbers, or None where they are not one amount or range."""
+    end = m.start() + len(m.group(0).rstrip())
+    low_k, high_k = m["lowk"], m["highk"]
+    if m["high"] and high_k and not low_k:  # "50-60k": the suffix covers both
+        low_k = high_k
+    low = parse_amount(m["low"], low_k)
+    high = parse_amount(m["high"], high_k) if m["high"] else low
+    if low is None or high is None:
+        return None
+    if high < low:
+        if m["high"] and not m["highk"] and high * 1000 >= low:  # "60k-80" is unusual
+            return None
+        low, high = high, low
+    head = _SENTENCE_END.split(text[max(0, m.start() - 60):m.start()])[-1]
+    pay_word = bool(_PAY_WORDS.search(head)) or bool(_PAY_WORDS.search(text[end:end + 20]))
+    marker = m["cur1"] or m["cur2"] or m["cur3"]
+    return Amount(text, m, end, head, currency_of(marker), bool(marker), pay_word, low, high)
+
+
 def find_salaries(text: str) -> list[SalaryMention]:
-    """Every amount the text states with a currency or as pay, in order of appearance (the
-    first MAX_MENTIONS among its first MAX_AMOUNTS_READ amounts)."""
+    """Every amount the text states with a currency or as pay that no rule of NOT_PAY
+    refuses, in order of appearance (the first MAX_MENTIONS among its first
+    MAX_AMOUNTS_READ amounts)."""
     mentions = []
     for read, m in enumerate(_MENTION.finditer(text)):
         if read >= MAX_AMOUNTS_READ or len(mentions) >= MAX_MENTIONS:
             break
-        end = m.start() + len(m.group(0).rstrip())  # not the line break it may end with
-        currency = currency_of(m["cur1"] or m["cur2"] or m["cur3"])
-        has_marker = bool(m["cur1"] or m["cur2"] or m["cur3"])
-        low_k, high_k = m["lowk"], m["highk"]
-        if m["high"] and high_k and not low_k:  # "50-60k": the suffix covers both
-            low_k = high_k
-        low = parse_amount(m["low"], low_k)
-        high = parse_amount(m["high"], high_k) if m["high"] else low
-        if low is None or high is None:
+        amount = _amount(text, m)
+        if amount is None:
             continue
-        if high < low:
-            if m["high"] and not m["highk"] and high * 1000 >= low:  # "60k-80" is unusual
-                continue
-            low, high = high, low
-        head = _SENTENCE_END.split(text[max(0, m.start() - 60):m.start()])[-1]
-        pay_word = bool(_PAY_WORDS.search(head)) or bool(
-            _PAY_WORDS.search(text[end:end + 20]))
-        if not has_marker and not pay_word:
-            continue  # "2+ years", "24/7", "401k": a number is not a salary by itself
-        if _BENEFIT_BEFORE.search(head) or _BENEFIT_AFTER.search(text[end:end + 60]):
-            continue  # a bonus, a reimbursement, money towards insurance: not the salary
-        if _IDENTIFIER_BEFORE.search(text[max(0, m.start() - 24):m.start()]) or any(
-                re.match(r"0\d", d or "") for d in (m["low"], m["high"])):
-            continue  # a job number or code ("Job#: 20-00126")
-        if (m["lowk"] or m["highk"] or "").lower() in ("m", "million", "mn") and not pay_word:
-            continue  # "$2 million annually from donors": revenue, funding, budgets
-        if m["low"] == "401" and (m["lowk"] or text[end:end + 3].lower() == "(k)"):
-            continue  # the US retirement plan
-        if m["low"] == "1099" and re.match(r"\s*(?:or|/|,)?\s*(?:w-?2|contract|employee)",
-                                           text[end:end + 16], re.I):
-            continue  # the US tax form ("1099 or W2")
-        if re.match(r"\s*(?:%|(?:percent|years?|yrs?|months?|weeks?|days?|hours?|hrs|people"
-                    r"|employees|staff|keystrokes|words|miles|sq|locations|offices|clients"
-                    r"|customers|users)\b)", text[end:end + 12], re.I) \
-                and not has_marker:
+        if any(refuses(amount) for _, refuses in NOT_PAY):
             continue
-        period, basis = _resolve_period(text, m.start(), m.end(), low, high, currency)
-        if not (plausible(low, period) and plausible(high, period)):
-            continue
-        if not has_marker and m["high"] is None and 1900 <= low <= 2100 and low == int(low):
-            continue  # a year ("salary review in 2025")
-        if not has_marker and period is None and low < 100:
-            continue  # "rate 5" or "pay grade 3": too little to call a salary
+        period, basis = amount.resolved
         # A period right after the amount marks pay; one only before it ("monthly ($200
         # cost of living)") does not.
-        strong = pay_word or _period_after(text, m.end()) is not None
-        mentions.append(SalaryMention(low, high, currency, period, strong,
+        strong = amount.pay_word or _period_after(text, m.end()) is not None
+        mentions.append(SalaryMention(amount.low, amount.high, amount.currency, period, strong,
                                       m.group(0).strip(), m.start(), basis))
     return _with_labelled_range(text, _joined_ranges(text, mentions))
 
@@ -307,3 +357,53 @@ def _with_labelled_range(text: str, mentions: list[SalaryMention]) -> list[Salar
         out.append(SalaryMention(low.low, high.high, low.currency, period, True,
                                  text[m.start():m.end()].strip(), m.start(), basis))
     return sorted(out, key=lambda x: x.start)
+
+
+# The widest a range stated as one job's pay plausibly is (its top over its bottom). Wider
+# ranges are written (a band across levels), but are never merged into another range nor
+# preferred to a narrower one: a planted "$85,000-$5,000,000" must not widen the real pay.
+MAX_PAY_SPREAD = 5.0
+
+
+def one_jobs_pay(mention: SalaryMention) -> bool:
+    return mention.high <= MAX_PAY_SPREAD * mention.low
+
+
+def stated_pay(mentions: list[SalaryMention],
+               anchor: SalaryMention | None = None) -> tuple[SalaryMention | None, int]:
+    """The pay the text states, as one range: the first mention marked as pay (or `anchor`;
+    where that one is wider than one job's pay, the first with a currency that is not),
+    widened to every mention of one job's scale in the same currency and period that
+    overlaps it (ranges by region give the lowest minimum to the highest maximum; a bonus
+    or a later year's figure, which does not overlap, is left out); and how many ranges it
+    spans."""
+    if anchor is None:
+        pay = [m for m in mentions if m.strong]
+        anchor = next(iter(pay), None)
+        if anchor is not None and not one_jobs_pay(anchor):  # a narrower stated range first
+            anchor = next((m for m in pay if m.currency and one_jobs_pay(m)), anchor)
+    if anchor is None or anchor.period is None:
+        return anchor, 1 if anchor else 0
+    alike = [m for m in mentions if m.strong and m.currency == anchor.currency
+             and m.period == anchor.period and one_jobs_pay(m)]
+    group, low, high = [anchor], anchor.low, anchor.high
+    grown = True
+    while grown:  # ranges that overlap the pay's range, however they chain
+        more = [m for m in alike if m not in group and m.low <= high and m.high >= low]
+        grown = bool(more)
+        group += more
+        low, high = min(m.low for m in group), max(m.high for m in group)
+    ranges = {(m.low, m.high) for m in group}
+    if (low, high) == (anchor.low, anchor.high):
+        return anchor, len(ranges)
+    return replace(anchor, low=low, high=high,
+                   text=" and ".join(m.text for m in group if m.low == low or m.high == high)
+                   ), len(ranges)
+
+
+def best_match(figures: list[float], mentions: list[SalaryMention]) -> SalaryMention | None:
+    """The mention agreeing with most of the model's figures (marked pay, then first, wins)."""
+    scored = [(sum(close(f, m.low) or close(f, m.high) for f in figures), m.strong, -m.start, m)
+              for m in mentions]
+    best = max(scored, key=lambda s: s[:3], default=None)
+    return best[3] if best and best[0] > 0 else None

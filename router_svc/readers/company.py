@@ -1,0 +1,205 @@
+"""The hiring organisation a posting names in its own sentences, read by a table of named
+rules: "Northwind is an equal opportunity employer", "At Northwind, we ...", "Northwind is
+hiring", "Company: Northwind", "Northwind is a leading lender", "About Northwind", "Join
+Northwind"; else a name the text keeps using as the organisation ("Northwind's", "When
+Northwind started", "at Northwind"). An acronym is spelt out where the text defines it.
+
+Also the tests on a company value the answer check's policy uses: whether it names a job,
+reads as a name, and is an organisation the posting names.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import replace
+
+from router_svc.readers.rules import Found, Rule, first_found
+from router_svc.readers.shapes import LEGAL, NAME, clean, is_place, one_of, usable
+from router_svc.readers.text import PostingText, found_in, norm
+from router_svc.readers.vocabulary import (JOB_NOUNS, LEGAL_FORMS, NAME_CONNECTORS,
+                                           NOT_A_COMPANY, NOT_IN_A_COMPANY_NAME,
+                                           NOT_ORGANISATIONS, ORGANISATION_NOUNS,
+                                           ORGANISATION_VERBS)
+
+_ORGANISATION_NOUN = rf"(?:{one_of(ORGANISATION_NOUNS)})"
+# A two-capital legal form after a comma is not a state or a country ("Contoso, AG").
+_LEGAL_CODES = frozenset(f for f in LEGAL_FORMS if len(f) == 2 and f.isupper())
+
+_STATED = (
+    ("equal-opportunity-employer",  # "Northwind Traders, Inc. is an Equal Opportunity Employer"
+     rf"(?P<v>{NAME}){LEGAL}[ \t]+(?i:is|are)[ \t]+(?i:(?:an?[ \t]+|proud[ \t]+to[ \t]+be"
+     r"[ \t]+an?[ \t]+)?(?:equal[ \t]+(?:opportunity|employment)|EEO?\b|affirmative"
+     r"[ \t]+action))"),
+    ("at-company-we", rf"\bAt[ \t]+(?P<v>{NAME}){LEGAL},?[ \t]+(?:we|our|you)\b"),
+    ("company-is-hiring",
+     rf"(?P<v>{NAME}){LEGAL}[ \t]+(?:is|are)[ \t]+(?i:(?:currently[ \t]+)?"
+     r"(?:hiring|seeking|looking[ \t]+for|searching[ \t]+for|recruiting)\b)"),
+    ("company-has-an-opening",
+     rf"(?P<v>{NAME}){LEGAL}[ \t]+(?:has|have)[ \t]+an?[ \t]+(?:(?:immediate|exciting|"
+     r"new|open)[ \t]+)?(?:opening|vacancy|opportunity|need)\b"),
+    ("labelled-company",  # "Company Description: Northwind ...", "Company: Northwind"
+     rf"\bCompany(?:[ \t]+(?:Name|Description|Overview))?[ \t]*:[ \t]*(?P<v>{NAME})"),
+    ("company-is-a-kind-of-organisation",  # "Northwind is a leading software company"
+     rf"(?:^\s*|[.!?:][ \t]+|\n)(?P<v>{NAME}){LEGAL}(?:[ \t]*\([^)]{{1,40}}\))?"
+     rf"(?:[ \t]+(?:is|are)[ \t]+|,[ \t]*)(?:a|an|the|one[ \t]+of[ \t]+the)[ \t]+"
+     rf"[^.,;:]{{0,80}}?\b{_ORGANISATION_NOUN}\b"),
+    ("about-company",  # "About Northwind:" / "About Us Northwind is ..."
+     rf"\b(?:About|ABOUT)(?:[ \t]+(?:Us|US))?[ \t]*:?[ \t]+(?P<v>{NAME}){LEGAL}"
+     r"(?:[ \t]*:|[ \t]+(?:is|was|has|helps|builds|provides|offers|We|Our)\b)"),
+    ("join-company", rf"\b[Jj]oin(?:ing)?[ \t]+(?P<v>{NAME})"),  # not "join our team"
+)
+# "Northwind is a/an/the ..." at a sentence start: only for a name the text repeats.
+_COMPANY_IS = re.compile(rf"(?:^\s*|[.!?][ \t]+|\n)(?P<v>{NAME}){LEGAL}[ \t]+is[ \t]+"
+                         r"(?:a|an|the|one)\b")
+# Where a text speaks of the organisation: its possessive, a sentence it begins with what an
+# organisation does, "at / join / about" it, "for" it at a clause's end.
+_ORGANISATION_CONTEXTS = [
+    re.compile(rf"(?P<v>{NAME})['’]s\b"),
+    re.compile(rf"(?:^\s*|[.!?:;][ \t]+|\n|\b(?:When|Since then|Today|Here at)[ \t]+)"
+               rf"(?!(?:When|Since|Today|Here|Then)\b)(?P<v>{NAME}){LEGAL}[ \t]+"
+               rf"(?:{'|'.join(ORGANISATION_VERBS)})\b"),
+    re.compile(rf"\b(?:[Aa]t|[Jj]oin|[Jj]oining|[Aa]bout)[ \t]+(?P<v>{NAME})"),
+    re.compile(rf"\bfor[ \t]+(?P<v>{NAME})(?=[.;,!?])"),
+]
+
+
+def names_a_job(name: str) -> bool:
+    """A name ending in a role noun ("Director", "Chief Product Officer") is a job, not an
+    organisation (an acronym such as "GM" may be either, and stays)."""
+    last = name.split()[-1] if name.split() else ""
+    return last.lower() in JOB_NOUNS and not last.isupper()
+
+
+def reads_as_a_name(value: str) -> bool:
+    """Written as a name: its words capitalised but for small connectors and one brand
+    written in lower case ("dbt Labs", "a16z"); "Entry Level or Junior candidates" is not."""
+    lower = [w for w in value.split() if w == w.lower() and w not in NAME_CONNECTORS
+             and any(c.isalpha() for c in w)]
+    return len(lower) <= 1
+
+
+def looks_like_a_place(value: str) -> bool:
+    """'US, PA, Kutztown', 'Austin, TX', 'GB, LND': a place written the way postings write
+    locations (a state or country code between commas), not an organisation."""
+    parts = [p.strip() for p in value.split(",")]
+    return len(parts) >= 2 and any(len(p) == 2 and p.isalpha() and p.isupper()
+                                   and p not in _LEGAL_CODES for p in parts)
+
+
+def is_company(value: str, location: str | None, posting: PostingText) -> bool:
+    """An organisation the posting names: not a place or a placeholder, outside a web or mail
+    address, written as a name and not a job ("Director") unless it is a line of its own,
+    as a page's company line is ("Special Counsel")."""
+    key = norm(value)
+    return (key not in NOT_A_COMPANY and key != norm(location) and not looks_like_a_place(value)
+            and (key in posting.normalised_lines
+                 or not names_a_job(value) and reads_as_a_name(value))
+            and found_in(value, posting.outside_addresses))
+
+
+def _company_name(value: str) -> str:
+    """The name alone: no "The", no possessive, no job title run into it at a page's start
+    ("Compliance Analyst Andreessen Horowitz" -> "Andreessen Horowitz")."""
+    value = re.sub(r"['’]s$", "", re.sub(r"^(?:The|the)[ \t]+", "", clean(value)))
+    words = value.split()
+    roles = [i for i, word in enumerate(words[:-1])  # "GM IT", "Tech Innovations" stay
+             if word.lower() in JOB_NOUNS and not word.isupper()]
+    if not roles:
+        return value
+    rest = words[roles[-1] + 1:]
+    return "" if rest[0][0].islower() else " ".join(rest)  # "Director of IT": a job
+
+
+def _usable_company(value: str) -> bool:
+    return usable(value, 6) and not is_place(value) and not names_a_job(value) \
+        and not {w.lower() for w in value.split()} & NOT_IN_A_COMPANY_NAME
+
+
+def _pattern_rule(pattern: str):
+    compiled = re.compile(pattern)
+
+    def read(posting: PostingText) -> Found | None:
+        for m in compiled.finditer(posting.unglued):
+            value = _company_name(m["v"])
+            if _usable_company(value):
+                return Found(value, clean(m.group(0))[:120])
+        return None
+    return read
+
+
+def company_is_repeated(posting: PostingText) -> Found | None:
+    """"Northwind is a ..." at a sentence's start, for a name the text uses twice or more."""
+    text = posting.unglued
+    for m in _COMPANY_IS.finditer(text):
+        value = _company_name(m["v"])
+        if _usable_company(value) and len(re.findall(rf"\b{re.escape(value)}\b", text)) >= 2:
+            return Found(value, clean(m.group(0))[:120])
+    return None
+
+
+def recurring_organisation(posting: PostingText) -> Found | None:
+    """The name the text most often uses as an organisation, if twice or more."""
+    seen: dict[str, list[str]] = {}
+    for pattern in _ORGANISATION_CONTEXTS:
+        for m in pattern.finditer(posting.unglued):
+            value = _company_name(m["v"])
+            if _usable_company(value) and value.split()[0].lower() not in NOT_ORGANISATIONS:
+                seen.setdefault(value, []).append(clean(m.group(0))[:60])
+    if not seen:
+        return None
+    # a name counts where it ends a longer match too ("Supporting Zipline's"); each match's
+    # few word-ends are looked up, not every pair of names compared (quadratic on crafted
+    # text of thousands of names)
+    uses: dict[str, list[str]] = {v: [] for v in seen}
+    for name, evidence in seen.items():
+        words = name.split(" ")
+        for i in range(len(words)):
+            if " ".join(words[i:]) in uses:
+                uses[" ".join(words[i:])] += evidence
+    best = max(uses, key=lambda v: len(uses[v]))  # the first met wins a tie
+    if len(uses[best]) < 2:
+        return None
+    return Found(best, " ... ".join(uses[best][:2]))
+
+
+COMPANY_RULES = (
+    *(Rule(name, _pattern_rule(pattern)) for name, pattern in _STATED),
+    Rule("company-is-repeated", company_is_repeated),
+    Rule("recurring-organisation", recurring_organisation),
+)
+
+
+def _spelled_out(value: str, text: str) -> str:
+    """An acronym's full name where the text defines it: "PERS" -> "Public Employees
+    Retirement System" for "... the Public Employees Retirement System (PERS) ..."."""
+    if not re.fullmatch(r"[A-Z]{2,6}", value):
+        return value
+    for m in re.finditer(rf"(?P<v>{NAME})[ \t]*\([ \t]*[\"“]?{value}[\"”]?[ \t]*\)", text):
+        name = _company_name(m["v"])
+        capitals = [w for w in name.split() if w[0].isupper()]
+        if "".join(w[0] for w in capitals[-len(value):]) == value:
+            return " ".join(name.split()[name.split().index(capitals[-len(value)]):])
+    return value
+
+
+def find_company(text: str | PostingText) -> Found | None:
+    """The hiring organisation, by the first rule of COMPANY_RULES that reads one."""
+    posting = PostingText.of(text)
+    found = first_found(COMPANY_RULES, posting)
+    if found is None:
+        return None
+    return replace(found, value=_spelled_out(found.value, posting.unglued))
+
+
+def named_part(company: str | None, posting: PostingText) -> Found | None:
+    """The start of the model's company that the posting writes as a name twice or more,
+    where the model ran on past it ("HighPoint Tech" for a text naming "HighPoint")."""
+    words = (company or "").split()
+    for end in range(len(words) - 1, 0, -1):
+        name = " ".join(words[:end])
+        # used as a whole name: not the start of a longer one ("United" of "United States")
+        uses = re.findall(rf"(?<![\w-]){re.escape(name)}(?![\w-])(?![ \t,]+[A-Z])",
+                          posting.unglued)
+        if len(uses) >= 2 and name[0].isupper() and is_company(name, None, posting):
+            return Found(name, f"{name!r} {len(uses)} times", rule="part-of-model-value-named-twice")
+    return None

@@ -1,0 +1,110 @@
+"""The shapes names, titles and places take in text, as regular-expression pieces, and the
+small tests on a candidate value that several readers share.
+
+Every piece starts a word only where a run of its characters starts (a lookbehind) and
+bounds a word's length: the engine never tries a match from inside a long run of capitals,
+digits or spaces, which made crafted text cost minutes (each start re-read the run).
+"""
+
+from __future__ import annotations
+
+import re
+
+from router_svc.readers.vocabulary import (CITY_PREFIXES, CITY_SUFFIXES, GENERIC_WORDS,
+                                           HEADING_WORDS, HEADINGS_ALWAYS,
+                                           HEADINGS_IN_CAPITALS, LEGAL_FORMS, ROLE_NOUNS,
+                                           STATE_NAMES, TITLE_ABBREVIATIONS, US_STATES)
+
+
+def one_of(words) -> str:
+    """An alternation of `words`, escaped, longest first."""
+    return "|".join(re.escape(w) for w in sorted(words, key=len, reverse=True))
+
+
+# A capitalised name: words that start upper-case (or digits), joined by a few small words;
+# dots only inside ("Salesforce.com"); a lower-case start before a capital ("iRhythm"); a
+# name's own exclamation mark ("Weee!"). A word is at most 40 characters a part.
+CAP = (r"(?<![\w&+-])(?:[A-Z0-9]|[a-z](?=[A-Z]))[\w&'’+-]{0,40}(?:\.[\w&'’+-]{1,40}){0,3}"
+       r"(?:!(?=[ \t,]))?")
+NAME = rf"{CAP}(?:[ \t](?:(?:of|and|for|&|de|du|la)[ \t](?:the[ \t])?|the[ \t])?{CAP}){{0,5}}"
+# A legal form after a name ("Northwind, Inc."); not a state's code ("Reno, NV").
+LEGAL = rf"(?:,?[ \t](?:{one_of(f for f in LEGAL_FORMS if f not in US_STATES)})\.?)?"
+
+# A US "City, ST": a city is one word with the words place names join to it ("San Luis
+# Obispo", "Walnut Creek"); a title before it ("Data Engineer Denver, CO") is not.
+_CITY = (rf"(?<![\w-])(?:(?:{one_of(CITY_PREFIXES)})[ \t]){{0,2}}[A-Z][a-z][a-zA-Z'’-]*"
+         rf"(?:[ \t](?:{one_of(CITY_SUFFIXES)}))?")
+_STATE = rf"(?:{'|'.join(sorted(US_STATES))}|{'|'.join(STATE_NAMES)})"
+US_PLACE = re.compile(rf"(?!(?:US|USA|United States)\b)(?P<v>{_CITY},[ \t]?{_STATE})"
+                      r"(?![A-Za-z])")
+
+# Title words: capitalised, with the connectors titles use ("Manager of Sales", "R&D / QA").
+# A dot belongs to a word only inside it ("Node.js") or after the abbreviations titles use
+# ("Sr. Engineer"): "... a Travel Agent. We" ends at "Agent".
+_TITLE_WORD = (rf"(?:(?:{one_of(TITLE_ABBREVIATIONS)})\.|[A-Z](?:[\w&'’+#/-]|\.(?=\w))*"
+               r"|I{1,3}|IV|V|[A-Z]{2,}|\d[\w+]*)")
+TITLE_PHRASE = (rf"{_TITLE_WORD}(?:[ \t](?:(?:of|and|&|for|in|to|/|-|–)[ \t])?{_TITLE_WORD})"
+                r"{0,7}(?:[ \t]\([^)]{1,30}\))?")
+# The next label of a flattened page ("... Position Type:", "... Employment Length:") ends
+# the value before it.
+NEXT_LABEL = (r"\s+(?-i:(?:(?:Position|Job|Employment|Work|Pay|Salary|Reports|Start|Travel|Shift"
+              r"|Company|Department|Closing|Posting|Application|Hiring|Benefit|Contract|Security)"
+              r"[ \t][A-Za-z][a-z]*|[A-Z][a-z]+)[ \t]*:)")
+
+
+def clean(value: str) -> str:
+    """A value without the punctuation and dashes around it."""
+    value = value.strip(" \t-–—:;,.|").strip()
+    return value[:-1].strip() if value.endswith("(") else value
+
+
+def generic(word: str) -> bool:
+    return not (word.isupper() and len(word) > 1) and word.lower().strip("’'") in GENERIC_WORDS
+
+
+def usable(value: str, max_words: int = 8) -> bool:
+    """A value of a few words that neither starts nor ends with a word any sentence has."""
+    words = value.split()
+    return 0 < len(words) <= max_words and not generic(words[0]) \
+        and not generic(words[-1]) and any(c.isalpha() for c in value)
+
+
+def is_place(value: str) -> bool:
+    """A US state (its code or name) or a "City, ST"."""
+    return value in US_STATES or value in STATE_NAMES or bool(US_PLACE.fullmatch(value))
+
+
+def names_a_role(phrase: str, plural: bool = True, nouns: frozenset[str] = ROLE_NOUNS) -> bool:
+    """Whether `phrase` contains one of `nouns` jobs are named by (or its plural, "Stylists")."""
+    for word in re.findall(r"[A-Za-z]+", phrase):
+        word = word.lower()
+        if word in nouns or plural and word.endswith("s") and (word[:-1] in nouns or (
+                word.endswith("es") and word[:-2] in nouns)):
+            return True
+    return False
+
+
+def without_heading(value: str) -> str:
+    """`value` without the page headings run into its start ("Description Clutter")."""
+    words = value.split()
+    while len(words) > 1 and (words[0].lower().strip(":") in HEADINGS_ALWAYS or (
+            words[0].isupper() and words[0].lower().strip(":") in HEADINGS_IN_CAPITALS)):
+        words.pop(0)
+    return " ".join(words)
+
+
+# A requisition or job number ("Req #4411", "Job ID 20-0012").
+_JOB_NUMBER = re.compile(r"(?i:\b(?:req\w*|job|position|posting)\b[^\n]{0,12}?(?:#|\bid\b|\bno\b"
+                         r"|number)|#[ \t]?\d)")
+# A banner about the hiring ("URGENT NEED FOR A NIGHT SHIFT OPERATOR", "Now hiring cooks!"):
+# it names the job inside a phrase; the job's own name is shorter.
+_BANNER = re.compile(r"(?i:\b(?:need(?:ed)?[ \t]+for|hiring|looking[ \t]+for|seeking|wanted|"
+                     r"join[ \t]+(?:us|our))\b)")
+
+
+def is_heading(line: str) -> bool:
+    """A section heading, a job number or a hiring banner, as pastes start with."""
+    words = re.findall(r"[a-z]+", line.lower())
+    return bool(words) and all(w in HEADING_WORDS for w in words) \
+        or bool(_JOB_NUMBER.search(line) or _BANNER.search(line)) \
+        or bool(re.match(r"(?:About|Careers at)\b", line))

@@ -1,0 +1,41 @@
+"""One to three of the posting's own sentences about the role: the description given where
+the model's was copied from the prompt's example."""
+
+from __future__ import annotations
+
+import re
+
+from router_svc.readers.rules import Found
+from router_svc.readers.text import PostingText
+
+# A sentence about the job itself, not the company or the benefits.
+_ROLE_WORDS = re.compile(r"\b(?:you will|you'll|responsible for|this role|the role|this position"
+                         r"|the position|looking for|seeking|hiring|will be|duties|you are)\b",
+                         re.I)
+# Where a sentence ends: after its mark and the space that follows, or at a line break (a
+# split, linear in the text's length; a pattern matching whole sentences backtracked).
+_SENTENCE_BREAK = re.compile(r"(?<=[.!?])\s+|\n+")
+MAX_SUMMARY_CHARS = 400
+
+
+def find_summary(text: str | PostingText, title: str | None = None) -> Found | None:
+    """From the first sentence that names the title or speaks of the role ("you will",
+    "responsible for", "looking for"), else from the first sentence: whole sentences of six
+    words or more, at most MAX_SUMMARY_CHARS characters."""
+    pieces = (piece.strip() for piece in _SENTENCE_BREAK.split(PostingText.of(text).unglued))
+    sentences = [s for s in pieces if s.endswith((".", "!", "?")) and len(s.split()) >= 6
+                 and not s.isupper()]
+    if not sentences:
+        return None
+    key = title.casefold() if title else None
+    start = next((i for i, s in enumerate(sentences)
+                  if (key and key in s.casefold()) or _ROLE_WORDS.search(s)), 0)
+    chosen: list[str] = []
+    for sentence in sentences[start:start + 3]:
+        if len(" ".join([*chosen, sentence])) > MAX_SUMMARY_CHARS:
+            break
+        chosen.append(sentence)
+    if not chosen:  # one sentence longer than the bound: not a summary
+        return None
+    summary = " ".join(chosen)
+    return Found(summary, summary[:60], rule="role-sentences")

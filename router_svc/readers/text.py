@@ -1,0 +1,99 @@
+"""A posting's text, read once per answer check, in the forms every reader and check uses.
+
+A page flattened to text glues headings to the words around them ("Company
+DescriptionNorthwind builds", "Payroll ClerkReports to:") and leaves HTML entities
+("Roland &amp; Associates"); the readers see it `unglued`. Values are compared `normalised`
+(case, punctuation and whitespace folded away), and a company only outside web and mail
+addresses. Each form is computed on first use and kept: one check reads the same text in
+several places.
+"""
+
+from __future__ import annotations
+
+import html
+import re
+from functools import cached_property
+
+from router_svc.readers.vocabulary import GLUED_AFTER_WORDS, GLUED_BEFORE_WORDS
+
+_GLUED_AFTER = re.compile(rf"(?<=[a-z)])(?=(?:{'|'.join(GLUED_AFTER_WORDS)})\b)")
+_GLUED_BEFORE = re.compile(rf"\b({'|'.join(GLUED_BEFORE_WORDS)})(?=[A-Z][a-z])")
+
+# Web and mail addresses (a bare domain in lower case: "Salesforce.com" is written as a
+# name). Each starts where a run of its characters starts: from inside a run the engine
+# would read the rest of it again at every position (quadratic on a long run of letters).
+_ADDRESS = re.compile(r"(?<!\S)\S+@\S+|\b(?:https?://|www\.)\S+"
+                      r"|(?<![a-z0-9-])[a-z0-9-]+\.(?:com|org|net|edu|gov|io|co|us|ai|info|biz)"
+                      r"\b\S*")
+
+
+def norm(text: str | None) -> str:
+    """Case, punctuation and whitespace folded away: 'Sr. Engineer (m/f)' -> 'sr engineer m f'."""
+    return " ".join(re.sub(r"[^\w]+", " ", (text or "").casefold()).split())
+
+
+def found_in(value: str, normalised_text: str) -> bool:
+    """Whether `value`'s words stand, whole and in order, in an already normalised text."""
+    key = norm(value)
+    return bool(key) and f" {key} " in f" {normalised_text} "
+
+
+def unglue(text: str) -> str:
+    """Flattened page text with its headings set apart ("ClerkReports to:" -> "Clerk
+    Reports to:") and its HTML entities read."""
+    return _GLUED_BEFORE.sub(r"\1 ", _GLUED_AFTER.sub(" ", html.unescape(text)))
+
+
+def as_written(value: str, text: str) -> str:
+    """`value` as the posting writes it (its case and punctuation, preferring a mention not
+    in capitals), where the posting contains it; else `value` unchanged. "tech innovations
+    inc." -> "Tech Innovations Inc"."""
+    words = norm(value).split()
+    if not words:
+        return value
+    pattern = r"(?<![^\W_])" + r"[\W_]+".join(map(re.escape, words)) + r"(?![^\W_])"
+    matches = re.finditer(pattern, text, re.I)
+    match = next(matches, None)
+    if match is None:
+        return value
+    if match.group(0).isupper():  # a banner in capitals: the posting's own case, if written
+        match = next((m for m in matches if not m.group(0).isupper()), match)
+    end = match.end()
+    for char in re.search(r"[^\w\s]*$", value).group(0):  # "(m/f/d)": its closing mark too
+        if text[end:end + 1] == char:
+            end += 1
+    return text[match.start():end]
+
+
+class PostingText:
+    """One posting's text and the forms read from it (see the module's docstring)."""
+
+    def __init__(self, raw: str):
+        self.raw = raw
+
+    @staticmethod
+    def of(text: str | PostingText) -> PostingText:
+        return text if isinstance(text, PostingText) else PostingText(text)
+
+    @cached_property
+    def unglued(self) -> str:
+        return unglue(self.raw)
+
+    @cached_property
+    def normalised(self) -> str:
+        return norm(self.unglued)
+
+    @cached_property
+    def first_line(self) -> str:
+        """Its first non-empty line, stripped."""
+        return next((line.strip() for line in self.unglued.splitlines() if line.strip()), "")
+
+    @cached_property
+    def normalised_lines(self) -> frozenset[str]:
+        return frozenset(norm(line) for line in self.unglued.splitlines())
+
+    @cached_property
+    def outside_addresses(self) -> str:
+        """Its words outside web and mail addresses, normalised: a name found only inside
+        one ("jobs@northwind-health.org") is not a name the posting writes."""
+        return norm(_ADDRESS.sub(" ", self.unglued))

@@ -1,0 +1,154 @@
+"""Every word list the readers use, each concept written once.
+
+The readers (title.py, company.py, location.py, pay.py) and the answer check's policy
+(router_svc/grounding.py) build their patterns from these. A word belongs to a list for
+what it means in a posting, not for the posting it was first seen in.
+"""
+
+from __future__ import annotations
+
+# ---- places ----------------------------------------------------------------------------------
+
+US_STATES = frozenset("""AL AK AZ AR CA CO CT DE DC FL GA HI ID IL IN IA KS KY LA ME MD MA MI
+    MN MS MO MT NE NV NH NJ NM NY NC ND OH OK OR PA RI SC SD TN TX UT VT VA WA WV WI WY""".split())
+STATE_NAMES = ("Alabama", "Alaska", "Arizona", "Arkansas", "California", "Colorado",
+               "Connecticut", "Delaware", "Florida", "Georgia", "Hawaii", "Idaho", "Illinois",
+               "Indiana", "Iowa", "Kansas", "Kentucky", "Louisiana", "Maine", "Maryland",
+               "Massachusetts", "Michigan", "Minnesota", "Mississippi", "Missouri", "Montana",
+               "Nebraska", "Nevada", "New Hampshire", "New Jersey", "New Mexico", "New York",
+               "North Carolina", "North Dakota", "Ohio", "Oklahoma", "Oregon", "Pennsylvania",
+               "Rhode Island", "South Carolina", "South Dakota", "Tennessee", "Texas", "Utah",
+               "Vermont", "Virginia", "Washington", "West Virginia", "Wisconsin", "Wyoming")
+# Words place names join to a city's own word: "San Luis Obispo", "Walnut Creek".
+CITY_PREFIXES = ("San", "Santa", "Los", "Las", "New", "North", "South", "East", "West", "Fort",
+                 "Ft.", "Saint", "St.", "Salt", "Lake", "El", "La", "Mount", "Mt.", "Palm",
+                 "Port", "Grand", "Long", "Baton", "Little", "Palo", "Menlo", "Redwood", "Luis",
+                 "Mountain", "Culver", "Daly", "Foster", "Rancho", "Thousand", "Cedar", "Sioux",
+                 "Kansas", "Oklahoma", "Jersey", "Virginia", "Beverly", "Newport", "Del", "Des",
+                 "Coral", "Boca", "Ann", "Bowling", "Cape", "Glen", "Granite", "Green", "High",
+                 "Jefferson", "Johnson", "Overland", "Rocky", "Round", "Sugar", "Twin")
+CITY_SUFFIXES = ("Creek", "City", "Beach", "Park", "Springs", "Falls", "Heights", "Hills",
+                 "Valley", "Grove", "Rapids", "Harbor", "Point", "Island", "Gardens", "Village",
+                 "Bay", "Lake", "Rock", "Bend", "Station")
+
+# ---- organisations ---------------------------------------------------------------------------
+
+# Legal forms after a name ("Northwind, Inc."). The two-capital ones are also read as what a
+# ", XX" after a name is when it is not a state ("Contoso, NV" is a company in the
+# Netherlands or a place in Nevada: a state code reads as the place).
+LEGAL_FORMS = ("Inc", "LLC", "L.L.C", "Ltd", "Corp", "Co", "LLP", "LP", "PLC", "GmbH", "AG",
+               "SA", "NV", "BV", "AB", "AS", "OY", "SE", "KG", "SL")
+# What an organisation calls itself in its own first sentence ("... is a leading lender").
+ORGANISATION_NOUNS = ("company", "companies", "firm", "provider", "leader", "startup",
+                      "start-up", "organisation", "organization", "nonprofit", "non-profit",
+                      "agency", "business", "institution", "university", "college", "school",
+                      "district", "manufacturer", "retailer", "bank", "lender", "platform",
+                      "brand", "employer", "corporation", "consultancy", "hospital",
+                      "health system", "contractor", "distributor", "supplier", "insurer",
+                      "cooperative", "co-op", "foundation", "charity", "network", "studio",
+                      "practice", "group", "marketplace", "service", "enterprise",
+                      "venture capital")
+# What an organisation does in a sentence it begins ("Northwind builds ...").
+ORGANISATION_VERBS = ("is", "was", "has", "have", "builds", "makes", "made", "provides",
+                      "offers", "helps", "brings", "believes", "serves", "creates", "delivers",
+                      "develops", "started", "empowers", "enables", "connects", "partners",
+                      "operates", "employs", "values", "invests", "supports", "strives", "aims",
+                      "began", "specializes", "specialises")
+# Capitalised words the places organisations are met meet that are never one ("Bachelor's",
+# "Best Children's Hospitals").
+NOT_ORGANISATIONS = frozenset("""let bachelor master associate doctor today here there what
+    that everyone employee employees children women men people world nation america country
+    year customer customers client patient patients student students member members""".split())
+# Small words a name may carry in lower case ("Friends of the Earth", "Teach for America").
+NAME_CONNECTORS = frozenset("of and the for & de du la in on at to a an with without y et und"
+                            .split())
+# Answers that name no organisation, whatever the posting says.
+NOT_A_COMPANY = frozenset({"remote", "hybrid", "onsite", "on site", "confidential",
+                           "undisclosed", "unknown", "not specified", "n a", "none", "null",
+                           "company", "the company", "our client", "client", "employer",
+                           "various"})
+# Words a company's name found by a reader never contains ("Company Description", "our team").
+NOT_IN_A_COMPANY_NAME = frozenset("""description company client role position job we our you
+    team department opportunity internship""".split())
+
+# ---- jobs ------------------------------------------------------------------------------------
+
+# The nouns job titles are named by ("Senior Data Engineer", "Director of Operations").
+ROLE_NOUNS = frozenset("""
+    accountant actuary adjuster admin administrator adviser advisor advocate agent aide
+    ambassador analyst apprentice architect archivist artist assembler assistant assoc
+    associate asst attendant attorney auditor banker barista bartender bookkeeper broker
+    buyer caregiver carpenter cashier ceo cfo chef cio ciso clerk clinician closer cmo coach
+    coo cook coordinator copywriter correspondent counsel counsellor counselor cto curator
+    custodian dba dentist designer developer dir director dispatcher driver economist editor
+    educator electrician engineer estimator evangelist examiner executive expert fabricator
+    facilitator fellow foreman generalist gm guard handler head helper hygienist inspector
+    installer instructor intern interpreter investigator janitor journalist laborer lawyer
+    lead leader liaison librarian loader machinist manager marketer mechanic member mentor
+    mgr navigator negotiator nurse officer operator organiser organizer originator owner
+    packer painter paralegal paramedic partner pharmacist photographer physician picker
+    planner plumber porter practitioner president principal processor producer professor
+    programmer psychologist purchaser receptionist recruiter registrar rep reporter
+    representative researcher scheduler scientist scribe secretary sourcer specialist sre
+    statistician steward strategist stylist superintendent supervisor surgeon teacher tech
+    technician technologist teller tester therapist trader trainee trainer translator
+    treasurer tutor underwriter vp welder worker writer""".split())
+# Role nouns organisations' names also carry ("CSI Tech", "Principal", "Staffing Partners"):
+# they neither make a name a job nor a page's first line its title.
+ROLE_NOUNS_IN_NAMES = frozenset("tech principal head lead member partner fellow owner guard"
+                                .split())
+JOB_NOUNS = ROLE_NOUNS - ROLE_NOUNS_IN_NAMES
+# Abbreviations titles write with a dot ("Sr. Engineer").
+TITLE_ABBREVIATIONS = ("Sr", "Jr", "Asst", "Assoc", "Mgr", "Dir", "Engr", "Admin", "Exec",
+                       "Coord", "Spec", "Tech", "Dept", "Int'l")
+# How the job is held, not what it is ("Position: Full-Time").
+EMPLOYMENT_TYPES = ("full-time", "full time", "fulltime", "part-time", "part time", "parttime",
+                    "temporary", "permanent", "contract", "seasonal", "per diem")
+# Words that make a clause of a title ("Dialpad is the most modern ...").
+CLAUSE_WORDS = frozenset("is are was we our you your will can must".split())
+
+# ---- headings --------------------------------------------------------------------------------
+
+# The words section headings are made of ("Company Description", "About the Role", "What
+# You'll Do"): a line of only these is a heading, not a title or a name.
+HEADING_WORDS = frozenset("""
+about the a an of and for to at in with our your us we you who what why how will ll do is are
+job role position company team description overview summary details information purpose
+responsibilities requirements qualifications duties functions essential primary key basic
+preferred minimum skills experience education opportunity mission values culture benefits
+perks compensation department general careers career now hiring join work life posting
+announcement""".split())
+# Headings a page runs into the value after them ("JOB ANNOUNCEMENT Project Coordinator",
+# "Description Clutter"): these never begin a title or a name ...
+HEADINGS_ALWAYS = frozenset("description overview summary announcement".split())
+# ... these only in capitals ("Job Coach" and "Hiring Manager" are titles).
+HEADINGS_IN_CAPITALS = frozenset("""job position title opening vacancy posting role opportunity
+    now hiring career careers new about""".split())
+# Headings of a section about the job, which a title may head ("Business Intern Duties").
+JOB_SECTIONS = ("Duties", "Responsibilities", "Requirements", "Qualifications",
+                "Job Description", "Job Summary", "Position Summary", "Summary", "Overview",
+                "Essential Functions")
+# Headings flattened text glues to the word before them ("ClerkReports to:") ...
+GLUED_AFTER_WORDS = ("Reports", "Reporting", "Location", "Company", "Description", "Overview",
+                     "Summary", "Responsibilities", "Requirements", "Qualifications",
+                     "Benefits", "About", "Salary", "Compensation", "Pay", "Job", "Position",
+                     "Title", "Department", "Schedule", "Duties", "Opportunity", "The", "We",
+                     "Our", "You", "Your", "Who", "What")
+# ... and the long ones it glues to the word after them ("DescriptionNorthwind builds").
+GLUED_BEFORE_WORDS = ("Description", "Overview", "Summary", "Responsibilities", "Requirements",
+                      "Qualifications", "Benefits", "Opportunity", "Compensation")
+
+# Words that begin sentences or headings, never a company or a job by themselves.
+GENERIC_WORDS = frozenset("""we our you your the this it they he she us job role position
+    company team candidate applicant employer description summary overview responsibilities
+    requirements qualifications benefits about who what why how location salary pay equal all
+    each every here there join successful ideal great new full part remote compensation eoe e
+    note please apply if as in at for and a an more other additional any no yes must will
+    client department one multiple on""".split())
+
+# ---- answers ---------------------------------------------------------------------------------
+
+# What a model writes for "no value" in a field that takes one: the field is empty.
+PLACEHOLDERS = frozenset({"null", "none", "n/a", "na", "n.a.", "nil", "unknown", "unspecified",
+                          "not specified", "not stated", "not provided", "not available",
+                          "not mentioned", "not applicable", "-", ""})
