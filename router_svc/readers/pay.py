@@ -286,19 +286,27 @@ def _amount(text: str, m: re.Match) -> Amount | None:
     return Amount(text, m, end, head, currency_of(marker), bool(marker), pay_word, low, high)
 
 
+def read_amounts(text: str):
+    """Each amount the text writes (its first MAX_AMOUNTS_READ), with the name of the first
+    rule of NOT_PAY that refuses it (None: it is pay)."""
+    for read, m in enumerate(_MENTION.finditer(text)):
+        if read >= MAX_AMOUNTS_READ:
+            return
+        amount = _amount(text, m)
+        if amount is not None:
+            yield amount, next((name for name, refuses in NOT_PAY if refuses(amount)), None)
+
+
 def find_salaries(text: str) -> list[SalaryMention]:
     """Every amount the text states with a currency or as pay that no rule of NOT_PAY
-    refuses, in order of appearance (the first MAX_MENTIONS among its first
-    MAX_AMOUNTS_READ amounts)."""
+    refuses, in order of appearance (at most MAX_MENTIONS)."""
     mentions = []
-    for read, m in enumerate(_MENTION.finditer(text)):
-        if read >= MAX_AMOUNTS_READ or len(mentions) >= MAX_MENTIONS:
+    for amount, refused in read_amounts(text):
+        if refused is not None:
+            continue
+        if len(mentions) >= MAX_MENTIONS:
             break
-        amount = _amount(text, m)
-        if amount is None:
-            continue
-        if any(refuses(amount) for _, refuses in NOT_PAY):
-            continue
+        m = amount.match
         period, basis = amount.resolved
         # A period right after the amount marks pay; one only before it ("monthly ($200
         # cost of living)") does not.

@@ -1,0 +1,107 @@
+"""Every rule of the readers' tables, each with the text it is for: adding a rule is one
+entry in its table and one example here (a test fails for a rule without one).
+
+The examples are written for this file, in the forms postings use; none is a posting.
+"""
+
+from __future__ import annotations
+
+import pytest
+
+from router_svc.readers.company import COMPANY_RULES, find_company
+from router_svc.readers.location import LOCATION_RULES, find_location
+from router_svc.readers.pay import NOT_PAY, find_salaries, read_amounts
+from router_svc.readers.title import TITLE_RULES, find_title
+
+# rule -> (text, the value it reads)
+TITLE_EXAMPLES = {
+    "first-line-naming-a-job": ("Senior Data Engineer\nNorthwind builds pipelines for clinics.",
+                                "Senior Data Engineer"),
+    "labelled-title": ("We build tools for farms.\nJob Title: Payroll Clerk\nHours: 9-5",
+                       "Payroll Clerk"),
+    "first-line": ("Northwind Cafe\nWe serve breakfast all day.", "Northwind Cafe"),
+    "title-before-place": ("Payroll Clerk Denver, CO Full time. You process pay.",
+                           "Payroll Clerk"),
+    "leading-title": ("Territory Manager SUMMARY: covers three states for the sales team.",
+                      "Territory Manager"),
+    "hiring-sentence": ("Northwind is growing. We are looking for a Senior Data Engineer to "
+                        "join us.", "Senior Data Engineer"),
+    "as-a-title": ("our clinic is growing. As a Diversity Sourcer, you will find people.",
+                   "Diversity Sourcer"),
+    "the-title-does": ("our team grows every year. The Network Engineer is responsible for "
+                       "uptime.", "Network Engineer"),
+    "title-heads-section": ("we make furniture by hand. Business Intern Duties and "
+                            "Responsibilities include filing.", "Business Intern"),
+}
+COMPANY_EXAMPLES = {
+    "equal-opportunity-employer": ("Northwind Traders is an equal opportunity employer.",
+                                   "Northwind Traders"),
+    "at-company-we": ("At Contoso, we build bridges.", "Contoso"),
+    "company-is-hiring": ("Fabrikam is hiring a welder.", "Fabrikam"),
+    "company-has-an-opening": ("Tailspin Toys has an immediate opening for a cashier.",
+                               "Tailspin Toys"),
+    "labelled-company": ("Company: Wingtip Advocates\nRole: paralegal", "Wingtip Advocates"),
+    "company-is-a-kind-of-organisation": ("Litware is a leading software company in Ohio.",
+                                          "Litware"),
+    "about-company": ("About Proseware: we write code for banks.", "Proseware"),
+    "join-company": ("Join Adventure Works and grow with us.", "Adventure Works"),
+    "company-is-repeated": ("Blue Yonder is the place to be. Blue Yonder pays well.",
+                            "Blue Yonder"),
+    "recurring-organisation": ("Working with Lamna's engineers is fun. Everyone loves "
+                               "Lamna's office.", "Lamna"),
+}
+LOCATION_EXAMPLES = {
+    "labelled-location": ("Location: Remote - Berlin\nWe build bridges.", "Remote - Berlin"),
+    "us-city-and-state": ("The office is in Walnut Creek, CA near the station.",
+                          "Walnut Creek, CA"),
+}
+# rule -> a text whose one amount that rule is the first to refuse
+NOT_PAY_EXAMPLES = {
+    "a-bare-number": "Needs 2 of the listed tools.",
+    "a-benefit": "You also get a $5,000 signing bonus.",
+    "an-identifier": "Pay code 40123 applies.",
+    "millions-not-called-pay": "We raised $2 million from donors.",
+    "the-401k-plan": "We pay into a 401k plan.",
+    "the-1099-form": "Paid as 1099 or W2.",
+    "a-count": "Pay rises after 5 years.",
+    "implausible-for-its-period": "Earn $40,000,000 per hour.",
+    "a-year": "Salary review in 2025.",
+    "too-small-without-a-currency": "Pay grade 3.",
+}
+
+
+@pytest.mark.parametrize("rules, examples", [(TITLE_RULES, TITLE_EXAMPLES),
+                                             (COMPANY_RULES, COMPANY_EXAMPLES),
+                                             (LOCATION_RULES, LOCATION_EXAMPLES)],
+                         ids=["title", "company", "location"])
+def test_every_rule_has_an_example(rules, examples):
+    assert [rule.name for rule in rules] == list(examples)
+
+
+def test_every_not_pay_rule_has_an_example():
+    assert [name for name, _ in NOT_PAY] == list(NOT_PAY_EXAMPLES)
+
+
+@pytest.mark.parametrize("find, examples", [(find_title, TITLE_EXAMPLES),
+                                            (find_company, COMPANY_EXAMPLES),
+                                            (find_location, LOCATION_EXAMPLES)],
+                         ids=["title", "company", "location"])
+def test_each_rule_reads_its_example(find, examples):
+    for rule, (text, value) in examples.items():
+        found = find(text)
+        assert found is not None, rule
+        assert (found.rule, found.value) == (rule, value)
+        assert found.evidence  # what the note quotes
+
+
+@pytest.mark.parametrize("rule", list(NOT_PAY_EXAMPLES))
+def test_each_not_pay_rule_refuses_its_example(rule):
+    text = NOT_PAY_EXAMPLES[rule]
+    assert [refused for _, refused in read_amounts(text)] == [rule]
+    assert find_salaries(text) == []
+
+
+def test_pay_that_no_rule_refuses_is_read():
+    (mention,) = find_salaries("Pay: $55-60/hr, weekly.")
+    assert (mention.low, mention.high, mention.currency, mention.period, mention.strong) == \
+        (55, 60, "USD", "hour", True)
