@@ -237,7 +237,7 @@ def drop_example_copies(job: JobPosting, text: str | PostingText,
     the posting's own sentences about the role (readers.summary), never empty when the
     posting has some."""
     posting = PostingText.of(text)
-    normalised = norm(posting.raw)
+    normalised = posting.normalised
 
     def copied(field: str, value: str) -> bool:
         key = norm(value)

@@ -105,3 +105,12 @@ def test_pay_that_no_rule_refuses_is_read():
     (mention,) = find_salaries("Pay: $55-60/hr, weekly.")
     assert (mention.low, mention.high, mention.currency, mention.period, mention.strong) == \
         (55, 60, "USD", "hour", True)
+
+
+@pytest.mark.parametrize("text", ["Pay: dollars 40,000 to 50,000 a year", "US$ 5 and A$6",
+                                  "a4 $5 and 5", "x" * 50 + " EUR 50k-60k", "rate 5-6k",
+                                  "$1" * 500, "no figures at all", "9"])
+def test_the_scan_from_each_digit_finds_what_a_full_scan_finds(text):
+    from router_svc.readers import pay
+    assert [m.span() for m in pay._mentions(text)] == \
+        [m.span() for m in pay._MENTION.finditer(text)]

@@ -286,10 +286,29 @@ def _amount(text: str, m: re.Match) -> Amount | None:
     return Amount(text, m, end, head, currency_of(marker), bool(marker), pay_word, low, high)
 
 
+_DIGIT = re.compile(r"\d")
+# A mention's currency stands at most this many characters before its first digit
+# ("dollars " is the longest).
+_LONGEST_BEFORE_DIGITS = 12
+
+
+def _mentions(text: str):
+    """_MENTION.finditer(text), its scan started near each digit: every mention has one, and
+    trying the currency markers at every word of a long text cost more than the rest of
+    the answer check."""
+    pos = 0
+    while (digit := _DIGIT.search(text, pos)) is not None:
+        m = _MENTION.search(text, max(pos, digit.start() - _LONGEST_BEFORE_DIGITS))
+        if m is None:
+            return
+        yield m
+        pos = m.end()
+
+
 def read_amounts(text: str):
     """Each amount the text writes (its first MAX_AMOUNTS_READ), with the name of the first
     rule of NOT_PAY that refuses it (None: it is pay)."""
-    for read, m in enumerate(_MENTION.finditer(text)):
+    for read, m in enumerate(_mentions(text)):
         if read >= MAX_AMOUNTS_READ:
             return
         amount = _amount(text, m)

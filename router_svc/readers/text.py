@@ -16,9 +16,12 @@ from functools import cached_property
 
 from router_svc.readers.vocabulary import GLUED_AFTER_WORDS, GLUED_BEFORE_WORDS
 
-_GLUED_AFTER = re.compile(rf"(?<=[a-z)])(?=(?:{'|'.join(GLUED_AFTER_WORDS)})\b)")
-_GLUED_BEFORE = re.compile(rf"\b({'|'.join(GLUED_BEFORE_WORDS)})(?=[A-Z][a-z])")
+# Each first asks for a capital, so the words are tried only where one stands.
+_GLUED_AFTER = re.compile(rf"(?<=[a-z)])(?=[A-Z])(?=(?:{'|'.join(GLUED_AFTER_WORDS)})\b)")
+_GLUED_BEFORE = re.compile(rf"\b(?=[A-Z])({'|'.join(GLUED_BEFORE_WORDS)})(?=[A-Z][a-z])")
 
+# Where an address may be: the addresses are looked for only in a text that has one of these.
+_ADDRESS_SIGN = re.compile(r"@|://|www\.|\.(?:com|org|net|edu|gov|io|co|us|ai|info|biz)\b")
 # Web and mail addresses (a bare domain in lower case: "Salesforce.com" is written as a
 # name). Each starts where a run of its characters starts: from inside a run the engine
 # would read the rest of it again at every position (quadratic on a long run of letters).
@@ -27,9 +30,12 @@ _ADDRESS = re.compile(r"(?<!\S)\S+@\S+|\b(?:https?://|www\.)\S+"
                       r"\b\S*")
 
 
+_NOT_WORD = re.compile(r"[^\w]+")
+
+
 def norm(text: str | None) -> str:
     """Case, punctuation and whitespace folded away: 'Sr. Engineer (m/f)' -> 'sr engineer m f'."""
-    return " ".join(re.sub(r"[^\w]+", " ", (text or "").casefold()).split())
+    return _NOT_WORD.sub(" ", (text or "").casefold()).strip()
 
 
 def found_in(value: str, normalised_text: str) -> bool:
@@ -96,4 +102,5 @@ class PostingText:
     def outside_addresses(self) -> str:
         """Its words outside web and mail addresses, normalised: a name found only inside
         one ("jobs@northwind-health.org") is not a name the posting writes."""
-        return norm(_ADDRESS.sub(" ", self.unglued))
+        text = self.unglued
+        return norm(_ADDRESS.sub(" ", text)) if _ADDRESS_SIGN.search(text) else self.normalised
