@@ -166,6 +166,14 @@ def test_replay_counts_what_the_check_changed_and_whether_it_helped():
     table = replay_markdown({"Handwritten": {"all": report}}, {})
     assert "**Model values right by the label that the check lost:** " in table
     assert "title_exact 1 (replaced 1)" in table and "company 1 (dropped 1)" in table
+    # each lost value is listed with the rule that lost it, to read the posting
+    nurse = next(x for x in report["lost"] if x["id"] == "nurse" and x["score"] == "title_exact")
+    assert (nurse["score"], nurse["model"], nurse["checked"]) == \
+        ("title_exact", "Registered Nurse", "Charge Nurse")
+    assert nurse["rules"] == ["title … from the posting by first-line-naming-a-job (…); the "
+                              "model gave …, the posting gives it as its title"]
+    assert "- nurse title_exact: 'Registered Nurse' -> 'Charge Nurse' (title … from the " \
+           "posting by first-line-naming-a-job" in table
 
 
 def test_rules_are_notes_with_their_values_blanked():

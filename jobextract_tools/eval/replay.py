@@ -153,6 +153,7 @@ def summarise(replayed: list[Replayed]) -> dict:
     changes = {name: Counter() for name in FIELDS}
     scores: dict[str, Counter] = defaultdict(Counter)
     rules: dict[tuple[str, str], Counter] = defaultdict(Counter)
+    lost: list[dict] = []  # each model value right by the label that the check lost
     for r in checked:
         kinds = {name: change(name, r.model, r.checked) for name in FIELDS}
         for name, kind in kinds.items():
@@ -162,13 +163,19 @@ def summarise(replayed: list[Replayed]) -> dict:
             effect = outcome(before, after, [name])
             scores[name].update({effect: 1, "scored": 1, "model_right": int(before[name]),
                                  "checked_right": int(after[name])})
-            if effect == "hurt":
-                scores[name][f"lost_{kinds[ABOUT[name]]}"] += 1
         noted: dict[str, list[str]] = defaultdict(list)
         for note in r.notes:
             group, rule = rule_of(note)
             if group:
                 noted[group].append(rule)
+        for name in before.keys() & after.keys():
+            if outcome(before, after, [name]) == "hurt":
+                about = ABOUT[name]
+                scores[name][f"lost_{kinds[about]}"] += 1
+                lost.append({"id": r.posting.id, "score": name,
+                             "model": value_of(r.model, about),
+                             "checked": value_of(r.checked, about),
+                             "rules": noted[group_of(about)] or [NO_NOTE]})
         for group in {group_of(name) for name in FIELDS}:
             changed = any(kind not in ("kept", "none") for name, kind in kinds.items()
                           if group_of(name) == group)
@@ -184,6 +191,7 @@ def summarise(replayed: list[Replayed]) -> dict:
         "checked": quality((r.posting, r.checked) for r in checked),
         "changes": {name: dict(c) for name, c in changes.items() if set(c) - {"none"}},
         "scores": {name: dict(scores[name]) for name in ABOUT if name in scores},
+        "lost": lost,
         "rules": [{"field": group, "rule": rule, **c} for (group, rule), c in
                   sorted(rules.items(), key=lambda item: (item[0][0], -item[1]["fired"]))],
     }

@@ -69,6 +69,8 @@ def replay_markdown(reports: dict[str, dict[str, dict]], skipped: dict[str, int]
             lines += [f"## {name}, {part}: {r['answers']} recorded answers, "
                       f"{len(r['rejected_by_check'])} rejected by the check", "",
                       f"**Model values right by the label that the check lost:** {_lost(r)}",
+                      *(f"- {x['id']} {x['score']}: {x['model']!r} -> {x['checked']!r} "
+                        f"({'; '.join(x['rules'])})" for x in r.get("lost", [])),
                       "", "| score | model alone | after the check | helped | hurt (lost) "
                           "| neutral |", "|---|---|---|---|---|---|"]
             model, checked = dict(_quality(r["model_alone"])), dict(_quality(r["checked"]))
