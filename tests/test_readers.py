@@ -105,6 +105,10 @@ def test_pay_that_no_rule_refuses_is_read():
     (mention,) = find_salaries("Pay: $55-60/hr, weekly.")
     assert (mention.low, mention.high, mention.currency, mention.period, mention.strong) == \
         (55, 60, "USD", "hour", True)
+    # small figures are pay where they are a pay label's value, as the posting writes them
+    (mention,) = find_salaries("Location: Leeds\nSalary:\n50-100\n")
+    assert (mention.low, mention.high, mention.currency, mention.period) == \
+        (50, 100, None, None)
 
 
 @pytest.mark.parametrize("text", ["Pay: dollars 40,000 to 50,000 a year", "US$ 5 and A$6",

@@ -74,6 +74,8 @@ _BENEFIT_AFTER = re.compile(r"^[^.\n]{0,40}\b(?:towards?|which can be applied|in
 # An identifier, not an amount: "Job#: 20-00126", "Req ID 40123".
 _IDENTIFIER_BEFORE = re.compile(r"(?:#|\b(?:id|no|number|req\w*|requisition|code|job|store"
                                 r"|unit|suite|ref\w*))\.?\s*[:#]?\s*$", re.I)
+# A pay label whose value the amount is ("Salary: 50-100", "Pay Range:\n18-22").
+_PAY_LABEL = re.compile(r"(?i:\b(?:salary|pay|compensation|wages?)(?:[ \t]+range)?[ \t]*:\s*)$")
 # What a number counts when it is not money: "5 years", "24/7 days", "200 employees".
 _COUNTED = re.compile(r"\s*(?:%|(?:percent|years?|yrs?|months?|weeks?|days?|hours?|hrs|people"
                       r"|employees|staff|keystrokes|words|miles|sq|locations|offices|clients"
@@ -256,8 +258,9 @@ NOT_PAY: tuple[tuple[str, Callable[[Amount], bool]], ...] = (
      lambda a: not (plausible(a.low, a.period) and plausible(a.high, a.period))),
     ("a-year", lambda a: not a.has_marker and a.match["high"] is None
      and 1900 <= a.low <= 2100 and a.low == int(a.low)),  # "salary review in 2025"
-    ("too-small-without-a-currency",  # "rate 5" or "pay grade 3"
-     lambda a: not a.has_marker and a.period is None and a.low < 100),
+    ("too-small-without-a-currency",  # "rate 5" or "pay grade 3", not "Salary: 50-100"
+     lambda a: not a.has_marker and a.period is None and a.low < 100
+     and not _PAY_LABEL.search(a.head)),
 )
 
 # A posting states its pay in a few places; the amounts past these are not read, so a
