@@ -118,3 +118,13 @@ def test_the_scan_from_each_digit_finds_what_a_full_scan_finds(text):
     from router_svc.readers import pay
     assert [m.span() for m in pay._mentions(text)] == \
         [m.span() for m in pay._MENTION.finditer(text)]
+
+
+def test_an_abbreviations_dot_does_not_end_a_labelled_value():
+    text = "We build.\nJob Title: Production Supervisor - St. Louis, MO\nLocation: Mt. Vernon, WA"
+    assert find_title(text).value == "Production Supervisor - St. Louis, MO"
+    assert find_location(text).value == "Mt. Vernon, WA"
+    # a sentence's dot still does, after a short word too
+    assert find_title("We build.\nJob Title: Payroll Clerk. We pay well").value == \
+        "Payroll Clerk"
+    assert find_location("Location: Leeds. Go to it. Come in").value == "Leeds"

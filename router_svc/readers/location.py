@@ -6,12 +6,13 @@ from __future__ import annotations
 import re
 
 from router_svc.readers.rules import Found, Rule, first_found
-from router_svc.readers.shapes import NEXT_LABEL, US_PLACE, clean, generic
+from router_svc.readers.shapes import NEXT_LABEL, SENTENCE_DOT, US_PLACE, clean, generic
 from router_svc.readers.text import PostingText
 
 _LOCATION_LABEL = re.compile(r"(?i:\b(?:job\s*)?location)\s*:\s*(?P<v>[^\n|;•]{2,40}?)"
-                             r"(?=\s*(?:\n|\||;|•|\s{2}|$|\.\s)|(?:\s|(?<=[a-z]))(?:Job|Salary|Pay"
-                             r"|Type|Department|Company|Title|Position|Schedule|This|The|We)\b"
+                             rf"(?=\s*(?:\n|\||;|•|\s{{2}}|$|{SENTENCE_DOT})"
+                             r"|(?:\s|(?<=[a-z]))(?:Job|Salary|Pay|Type|Department|Company|Title"
+                             r"|Position|Schedule|This|The|We)\b"
                              rf"|{NEXT_LABEL})")
 # Not a place: Indeed's count of locations, "On the road".
 NOT_A_PLACE = re.compile(r"(?:(?:one|multiple|several|various|\d+)[ \t]+locations?|on the road)\b",

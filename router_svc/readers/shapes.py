@@ -45,6 +45,8 @@ _TITLE_WORD = (rf"(?:(?:{one_of(TITLE_ABBREVIATIONS)})\.|[A-Z](?:[\w&'’+#/-]|\
                r"|I{1,3}|IV|V|[A-Z]{2,}|\d[\w+]*)")
 TITLE_PHRASE = (rf"{_TITLE_WORD}(?:[ \t](?:(?:of|and|&|for|in|to|/|-|–)[ \t])?{_TITLE_WORD})"
                 r"{0,7}(?:[ \t]\([^)]{1,30}\))?")
+# A dot that ends a sentence, not an abbreviation's ("St. Louis", "Sr. Engineer", "Dr. Lee").
+SENTENCE_DOT = r"(?-i:(?<!\b[A-Z])(?<!\b[A-Z][a-z]))\.\s"
 # The next label of a flattened page ("... Position Type:", "... Employment Length:") ends
 # the value before it.
 NEXT_LABEL = (r"\s+(?-i:(?:(?:Position|Job|Employment|Work|Pay|Salary|Reports|Start|Travel|Shift"

@@ -13,15 +13,15 @@ from __future__ import annotations
 import re
 
 from router_svc.readers.rules import Found, Rule, first_found
-from router_svc.readers.shapes import (NAME, NEXT_LABEL, TITLE_PHRASE, US_PLACE, clean,
+from router_svc.readers.shapes import (NAME, NEXT_LABEL, SENTENCE_DOT, TITLE_PHRASE, US_PLACE, clean,
                                        is_heading, names_a_role, one_of, usable,
                                        without_heading)
 from router_svc.readers.text import PostingText
 from router_svc.readers.vocabulary import EMPLOYMENT_TYPES, JOB_NOUNS, JOB_SECTIONS
 
 _TITLE_LABEL = re.compile(r"\b(?:job\s*title|position\s*title|position|title|role)\s*:\s*"
-                          r"(?P<v>[^\n|;:•*]{3,80}?)(?=\s*(?:\n|\||;|•|\*|\s{2}|$|\.\s)"
-                          rf"|{NEXT_LABEL})", re.I)
+                          r"(?P<v>[^\n|;:•*]{3,80}?)(?=\s*(?:\n|\||;|•|\*|\s{2}|$|"
+                          rf"{SENTENCE_DOT})|{NEXT_LABEL})", re.I)
 _EMPLOYMENT_TYPE = re.compile(one_of(EMPLOYMENT_TYPES), re.I)
 # A page copied as one line starts "Senior Data Engineer Denver, CO ...".
 _TITLE_THEN_PLACE = re.compile(rf"^\s*(?P<v>{TITLE_PHRASE})[ \t]+"
