@@ -24,17 +24,32 @@ def encoding() -> tiktoken.Encoding:
 
 # tiktoken merges each run of characters without a space as one piece, in time that grows
 # with the square of its length, holding the GIL for much of it: 100,000 letters took a
-# second here and stalled the router's event loop by a third of that. A run this long is no
-# word of any posting; it is counted in pieces of this size (the same count within a token
-# a piece), so counting stays linear and hands the GIL back between pieces.
+# second here and stalled the router's event loop by a third of that. Its split pattern
+# backtracks through a run of spaces followed by a word, recursively: a megabyte of spaces
+# between two words overflowed its stack (a Rust panic, raised as PanicException, which is
+# not an Exception). A run this long, of spaces or of anything else, is in no posting's
+# words; it is counted in pieces of this size (the same count within a token a piece), so
+# counting stays linear and hands the GIL back between pieces.
 LONGEST_PIECE = 1_000
-_LONG_RUN = re.compile(rf"(?<!\S)\S{{{LONGEST_PIECE},}}")
+_LONG_RUN = re.compile(rf"(?<!\S)\S{{{LONGEST_PIECE},}}|(?<!\s)\s{{{LONGEST_PIECE},}}")
+
+
+def _encode(text: str) -> list[int]:
+    """tiktoken's tokens of `text`; a panic in its Rust core (a BaseException, which would
+    end the call's task without an answer and leave the caller waiting) as an error."""
+    try:
+        return encoding().encode_ordinary(text)
+    except BaseException as e:
+        if type(e).__name__ != "PanicException":
+            raise
+        raise RuntimeError(f"tiktoken failed on a text of {len(text)} characters") from None
 
 
 def count_tokens(text: str) -> int:
     """cl100k_base tokens in `text`; special-token text counts as ordinary text. Exact,
-    but for runs of over LONGEST_PIECE characters without a space (counted in pieces)."""
-    encode = encoding().encode_ordinary
+    but for runs of over LONGEST_PIECE spaces or characters without one (counted in
+    pieces)."""
+    encode = _encode
     total, done = 0, 0
     for run in _LONG_RUN.finditer(text):
         total += len(encode(text[done:run.start()]))
