@@ -128,3 +128,27 @@ def test_an_abbreviations_dot_does_not_end_a_labelled_value():
     assert find_title("We build.\nJob Title: Payroll Clerk. We pay well").value == \
         "Payroll Clerk"
     assert find_location("Location: Leeds. Go to it. Come in").value == "Leeds"
+
+
+def test_a_sentence_dot_after_a_dotted_abbreviation_ends_a_label():
+    assert find_location("Location: Washington, D.C. Apply today").value == "Washington, D.C"
+    assert find_title("We hire.\nJob Title: Sales Associate - U.S. Our team").value == \
+        "Sales Associate - U.S"
+
+
+def test_an_employment_type_is_not_a_title_but_a_word_starting_like_one_is():
+    assert find_title("We hire.\nPosition: Full-Time\nTitle: Welder\n").value == "Welder"
+    assert find_title("We hire.\nPosition: Contract Specialist\n").value == \
+        "Contract Specialist"
+
+
+def test_amounts_with_a_period_after_them_are_pay_and_one_figure_after_a_label_is_not():
+    (mention,) = find_salaries("The range for this role is 85,000 to 95,000 annually.")
+    assert (mention.low, mention.high, mention.period) == (85000, 95000, "year")
+    assert find_salaries("Salary: 3 openings available") == []
+
+
+def test_legal_forms_and_state_codes_after_a_comma():
+    from router_svc.readers.company import looks_like_a_place
+    assert not looks_like_a_place("Smith & Jones, PC") and not looks_like_a_place("Acme, AG")
+    assert looks_like_a_place("Reno, NV") and looks_like_a_place("Austin, TX")

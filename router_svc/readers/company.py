@@ -19,11 +19,12 @@ from router_svc.readers.text import PostingText, found_in, norm
 from router_svc.readers.vocabulary import (JOB_NOUNS, LEGAL_FORMS, NAME_CONNECTORS,
                                            NOT_A_COMPANY, NOT_IN_A_COMPANY_NAME,
                                            NOT_ORGANISATIONS, ORGANISATION_NOUNS,
-                                           ORGANISATION_VERBS)
+                                           ORGANISATION_VERBS, US_STATES)
 
 _ORGANISATION_NOUN = rf"(?:{one_of(ORGANISATION_NOUNS)})"
-# A two-capital legal form after a comma is not a state or a country ("Contoso, AG").
-_LEGAL_CODES = frozenset(f for f in LEGAL_FORMS if len(f) == 2 and f.isupper())
+# A two-capital legal form after a comma is not a country ("Contoso, AG"); a state's code
+# reads as the place ("Reno, NV").
+_LEGAL_CODES = frozenset(f for f in LEGAL_FORMS if len(f) == 2 and f.isupper()) - US_STATES
 
 _STATED = (
     ("equal-opportunity-employer",  # "Northwind Traders, Inc. is an Equal Opportunity Employer"
@@ -127,10 +128,15 @@ def _pattern_rule(pattern: str):
     return read
 
 
+MAX_REPEATED_TRIES = 20  # a posting has a few sentences "<Name> is a ..."; crafted text more
+
+
 def company_is_repeated(posting: PostingText) -> Found | None:
     """"Northwind is a ..." at a sentence's start, for a name the text uses twice or more."""
     text = posting.unglued
-    for m in _COMPANY_IS.finditer(text):
+    for tries, m in enumerate(_COMPANY_IS.finditer(text)):
+        if tries >= MAX_REPEATED_TRIES:  # each try counts over the whole text
+            return None
         value = _company_name(m["v"])
         if _usable_company(value) and len(re.findall(rf"\b{re.escape(value)}\b", text)) >= 2:
             return Found(value, clean(m.group(0))[:120])

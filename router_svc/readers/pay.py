@@ -74,7 +74,8 @@ _BENEFIT_AFTER = re.compile(r"^[^.\n]{0,40}\b(?:towards?|which can be applied|in
 # An identifier, not an amount: "Job#: 20-00126", "Req ID 40123".
 _IDENTIFIER_BEFORE = re.compile(r"(?:#|\b(?:id|no|number|req\w*|requisition|code|job|store"
                                 r"|unit|suite|ref\w*))\.?\s*[:#]?\s*$", re.I)
-# A pay label whose value the amount is ("Salary: 50-100", "Pay Range:\n18-22").
+# A pay label whose value the amount is ("Salary: 50-100", "Pay Range:\n18-22"); only a
+# range counts as pay there ("Salary: 3 openings" is not).
 _PAY_LABEL = re.compile(r"(?i:\b(?:salary|pay|compensation|wages?)(?:[ \t]+range)?[ \t]*:\s*)$")
 # What a number counts when it is not money: "5 years", "24/7 days", "200 employees".
 _COUNTED = re.compile(r"\s*(?:%|(?:percent|years?|yrs?|months?|weeks?|days?|hours?|hrs|people"
@@ -240,7 +241,9 @@ def _counted(a: Amount) -> bool:
 
 # Named rules, each a positive sign that an amount is not pay, tried in order.
 NOT_PAY: tuple[tuple[str, Callable[[Amount], bool]], ...] = (
-    ("a-bare-number", lambda a: not a.has_marker and not a.pay_word),  # "2+ years", "24/7"
+    ("a-bare-number",  # "2+ years", "24/7": no currency, no pay word, no period after it
+     lambda a: not a.has_marker and not a.pay_word
+     and _period_after(a.text, a.match.end()) is None),
     ("a-benefit", lambda a: bool(_BENEFIT_BEFORE.search(a.head)
                                  or _BENEFIT_AFTER.search(a.after(60)))),
     ("an-identifier", lambda a: bool(_IDENTIFIER_BEFORE.search(
@@ -260,7 +263,7 @@ NOT_PAY: tuple[tuple[str, Callable[[Amount], bool]], ...] = (
      and 1900 <= a.low <= 2100 and a.low == int(a.low)),  # "salary review in 2025"
     ("too-small-without-a-currency",  # "rate 5" or "pay grade 3", not "Salary: 50-100"
      lambda a: not a.has_marker and a.period is None and a.low < 100
-     and not _PAY_LABEL.search(a.head)),
+     and not (a.match["high"] and _PAY_LABEL.search(a.head))),
 )
 
 # A posting states its pay in a few places; the amounts past these are not read, so a
@@ -347,6 +350,9 @@ _RANGE_JOINER = re.compile(
     r"max(?:imum)?(?:[ \t]+(?:salary|pay|rate|base))?(?:[ \t]+of)?[ \t]*)?", re.I)
 
 
+MAX_JOINER_CHARS = 60  # the longest joiner above; a longer gap joins nothing (nor is read)
+
+
 def _joined_ranges(text: str, mentions: list[SalaryMention]) -> list[SalaryMention]:
     """Two single amounts in one currency and period, joined as a range's ends, as one
     range (the first of the two marks where it starts)."""
@@ -357,7 +363,7 @@ def _joined_ranges(text: str, mentions: list[SalaryMention]) -> list[SalaryMenti
                 and last.low < mention.low and last.currency == mention.currency \
                 and last.period == mention.period:
             between = text[last.start + len(last.text):mention.start]
-            if _RANGE_JOINER.fullmatch(between):
+            if len(between) <= MAX_JOINER_CHARS and _RANGE_JOINER.fullmatch(between):
                 out[-1] = replace(last, high=mention.low, strong=last.strong or mention.strong,
                                   text=text[last.start:mention.start + len(mention.text)])
                 continue

@@ -1,9 +1,11 @@
 """The shapes names, titles and places take in text, as regular-expression pieces, and the
 small tests on a candidate value that several readers share.
 
-Every piece starts a word only where a run of its characters starts (a lookbehind) and
-bounds a word's length: the engine never tries a match from inside a long run of capitals,
-digits or spaces, which made crafted text cost minutes (each start re-read the run).
+A piece that may start anywhere (a name, a city) starts a word only where a run of its
+characters starts (a lookbehind) and bounds a word's length: the engine never tries a match
+from inside a long run of capitals, digits or spaces, which made crafted text cost minutes
+(each start re-read the run). The title phrase is used only after an anchor (a line's
+start, "The", "As a", a hiring verb).
 """
 
 from __future__ import annotations
@@ -32,7 +34,7 @@ LEGAL = rf"(?:,?[ \t](?:{one_of(f for f in LEGAL_FORMS if f not in US_STATES)})\
 
 # A US "City, ST": a city is one word with the words place names join to it ("San Luis
 # Obispo", "Walnut Creek"); a title before it ("Data Engineer Denver, CO") is not.
-_CITY = (rf"(?<![\w-])(?:(?:{one_of(CITY_PREFIXES)})[ \t]){{0,2}}[A-Z][a-z][a-zA-Z'’-]*"
+_CITY = (rf"(?<![\w'’-])(?:(?:{one_of(CITY_PREFIXES)})[ \t]){{0,2}}[A-Z][a-z][a-zA-Z'’-]{{0,40}}"
          rf"(?:[ \t](?:{one_of(CITY_SUFFIXES)}))?")
 _STATE = rf"(?:{'|'.join(sorted(US_STATES))}|{'|'.join(STATE_NAMES)})"
 US_PLACE = re.compile(rf"(?!(?:US|USA|United States)\b)(?P<v>{_CITY},[ \t]?{_STATE})"
@@ -45,8 +47,9 @@ _TITLE_WORD = (rf"(?:(?:{one_of(TITLE_ABBREVIATIONS)})\.|[A-Z](?:[\w&'’+#/-]|\
                r"|I{1,3}|IV|V|[A-Z]{2,}|\d[\w+]*)")
 TITLE_PHRASE = (rf"{_TITLE_WORD}(?:[ \t](?:(?:of|and|&|for|in|to|/|-|–)[ \t])?{_TITLE_WORD})"
                 r"{0,7}(?:[ \t]\([^)]{1,30}\))?")
-# A dot that ends a sentence, not an abbreviation's ("St. Louis", "Sr. Engineer", "Dr. Lee").
-SENTENCE_DOT = r"(?-i:(?<!\b[A-Z])(?<!\b[A-Z][a-z]))\.\s"
+# A dot that ends a sentence, not an abbreviation's ("St. Louis", "Sr. Engineer") nor an
+# initial's ("John F. Kennedy"); a dotted abbreviation's last dot does ("Washington, D.C.").
+SENTENCE_DOT = r"(?-i:(?<!\s[A-Z])(?<!\b[A-Z][a-z]))\.\s"
 # The next label of a flattened page ("... Position Type:", "... Employment Length:") ends
 # the value before it.
 NEXT_LABEL = (r"\s+(?-i:(?:(?:Position|Job|Employment|Work|Pay|Salary|Reports|Start|Travel|Shift"

@@ -22,7 +22,8 @@ from router_svc.readers.vocabulary import EMPLOYMENT_TYPES, JOB_NOUNS, JOB_SECTI
 _TITLE_LABEL = re.compile(r"\b(?:job\s*title|position\s*title|position|title|role)\s*:\s*"
                           r"(?P<v>[^\n|;:•*]{3,80}?)(?=\s*(?:\n|\||;|•|\*|\s{2}|$|"
                           rf"{SENTENCE_DOT})|{NEXT_LABEL})", re.I)
-_EMPLOYMENT_TYPE = re.compile(one_of(EMPLOYMENT_TYPES), re.I)
+# How the job is held, as a label's whole value ("Position: Full-Time"), not a title.
+_EMPLOYMENT_TYPE = re.compile(rf"(?:{one_of(EMPLOYMENT_TYPES)})\b", re.I)
 # A page copied as one line starts "Senior Data Engineer Denver, CO ...".
 _TITLE_THEN_PLACE = re.compile(rf"^\s*(?P<v>{TITLE_PHRASE})[ \t]+"
                                + US_PLACE.pattern.replace("(?P<v>", "(?:"))
@@ -66,7 +67,7 @@ def first_line_naming_a_job(posting: PostingText) -> Found | None:
 def labelled(posting: PostingText) -> Found | None:
     for m in _TITLE_LABEL.finditer(posting.unglued):
         value = clean(m["v"])
-        if usable(value) and not _EMPLOYMENT_TYPE.match(value):
+        if usable(value) and not (_EMPLOYMENT_TYPE.match(value) and not names_a_role(value)):
             return Found(value, clean(m.group(0))[:120], headline=True)
     return None
 

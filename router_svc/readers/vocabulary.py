@@ -36,8 +36,8 @@ CITY_SUFFIXES = ("Creek", "City", "Beach", "Park", "Springs", "Falls", "Heights"
 # Legal forms after a name ("Northwind, Inc."). The two-capital ones are also read as what a
 # ", XX" after a name is when it is not a state ("Contoso, NV" is a company in the
 # Netherlands or a place in Nevada: a state code reads as the place).
-LEGAL_FORMS = ("Inc", "LLC", "L.L.C", "Ltd", "Corp", "Co", "LLP", "LP", "PLC", "GmbH", "AG",
-               "SA", "NV", "BV", "AB", "AS", "OY", "SE", "KG", "SL")
+LEGAL_FORMS = ("Inc", "LLC", "L.L.C", "Ltd", "Corp", "Co", "LLP", "LP", "PLC", "PLLC", "PC",
+               "GmbH", "AG", "SA", "NV", "BV", "AB", "AS", "OY", "SE", "KG", "SL")
 # What an organisation calls itself in its own first sentence ("... is a leading lender").
 ORGANISATION_NOUNS = ("company", "companies", "firm", "provider", "leader", "startup",
                       "start-up", "organisation", "organization", "nonprofit", "non-profit",
