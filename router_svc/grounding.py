@@ -130,14 +130,14 @@ def reads_as_a_sentence(title: str) -> bool:
 def runs_on(title: str, stated: str) -> bool:
     """`title` is `stated` run on into two or more words naming no one job: "Project
     Coordinator: Wingtip Advocates", "Compliance Analyst Northwind Ventures" (a level, a
-    parenthesis or a part after a dash, "Data Engineer (Remote)", "Attorney - Tampa Bay",
+    parenthesis or a part after a dash, "Data Engineer (Remote)", "Attorney - Boise",
     is part of a title)."""
     key, whole = norm(stated), norm(title)
     if not key or not whole.startswith(key + " ") or "(" in title:
         return False
     written = as_written(stated, title)
     if title[title.find(written) + len(written):].lstrip()[:1] in ("-", "–", "—", ",", "|"):
-        return False  # its own qualifier: "Family Law Attorney - Experienced - Tampa Bay"
+        return False  # its own qualifier: "Tax Attorney - Senior - Boise"
     extra = whole[len(key):].split()
     return len(extra) >= 2 and extra[0] not in ("of", "for", "in", "to", "and") \
         and not names_a_role(" ".join(extra), plural=False)  # "GM of ...", "... Advocates"
@@ -170,13 +170,13 @@ def _ground_title(title: str | None, posting: PostingText, update: dict, notes: 
     elif reads_as_a_sentence(title):
         _stated("title", title, stated, "a sentence, not a title", update, notes)
     elif stated is not None and not names_a_role(title) and names_a_role(stated.value):
-        # "full-cycle business recruiting experience": a phrase of the posting naming no job
+        # "hands-on retail merchandising experience": a phrase of the posting naming no job
         _stated("title", title, stated, "it names no job", update, notes)
     elif stated is not None and norm(stated.value) != norm(title) and (
             stated.headline or found_in(title, norm(stated.value))
             or runs_on(title, stated.value)):
         # the posting gives its title (a label, a page's first line), the model shortened
-        # the one the posting states ("Data Analyst" of "Medicaid Data Analyst (Temporary)"),
+        # the one the posting states ("Data Analyst" of "Claims Data Analyst (Temporary)"),
         # or ran it on into the words after it ("Compliance Analyst Northwind Ventures")
         why = ("a part of it" if found_in(title, norm(stated.value)) else
                "the posting gives it as its title" if stated.headline else
@@ -199,7 +199,7 @@ def ground_strings(job: JobPosting, text: str | PostingText,
 
     posting = PostingText.of(text)
     update, notes = {}, []
-    for field in ("title", "company"):  # "Description Clutter": a heading run into the name
+    for field in ("title", "company"):  # "Description Northwind": a heading run into the name
         value = getattr(job, field)
         if asked(field) and value and without_heading(value) != value:
             update[field] = without_heading(value)

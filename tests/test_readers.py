@@ -22,16 +22,16 @@ TITLE_EXAMPLES = {
     "first-line": ("Northwind Cafe\nWe serve breakfast all day.", "Northwind Cafe"),
     "title-before-place": ("Payroll Clerk Denver, CO Full time. You process pay.",
                            "Payroll Clerk"),
-    "leading-title": ("Territory Manager SUMMARY: covers three states for the sales team.",
-                      "Territory Manager"),
+    "leading-title": ("Route Manager SUMMARY: covers three states for the sales team.",
+                      "Route Manager"),
     "hiring-sentence": ("Northwind is growing. We are looking for a Senior Data Engineer to "
                         "join us.", "Senior Data Engineer"),
-    "as-a-title": ("our clinic is growing. As a Diversity Sourcer, you will find people.",
-                   "Diversity Sourcer"),
-    "the-title-does": ("our team grows every year. The Network Engineer is responsible for "
-                       "uptime.", "Network Engineer"),
-    "title-heads-section": ("we make furniture by hand. Business Intern Duties and "
-                            "Responsibilities include filing.", "Business Intern"),
+    "as-a-title": ("our clinic is growing. As a Kennel Attendant, you will find people.",
+                   "Kennel Attendant"),
+    "the-title-does": ("our team grows every year. The Lab Technician is responsible for "
+                       "samples.", "Lab Technician"),
+    "title-heads-section": ("we make furniture by hand. Bakery Intern Duties and "
+                            "Responsibilities include filing.", "Bakery Intern"),
 }
 COMPANY_EXAMPLES = {
     "equal-opportunity-employer": ("Northwind Traders is an equal opportunity employer.",

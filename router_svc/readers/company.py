@@ -13,7 +13,7 @@ from __future__ import annotations
 import re
 from dataclasses import replace
 
-from router_svc.readers.rules import Found, Rule, first_found
+from router_svc.readers.rules import Found, Rule, first_found, pattern_rule
 from router_svc.readers.shapes import LEGAL, NAME, clean, is_place, one_of, usable
 from router_svc.readers.text import PostingText, found_in, norm
 from router_svc.readers.vocabulary import (JOB_NOUNS, LEGAL_FORMS, NAME_CONNECTORS,
@@ -73,14 +73,14 @@ def names_a_job(name: str) -> bool:
 
 def reads_as_a_name(value: str) -> bool:
     """Written as a name: its words capitalised but for small connectors and one brand
-    written in lower case ("dbt Labs", "a16z"); "Entry Level or Junior candidates" is not."""
+    written in lower case ("dbt Labs", "a16z"); "Graduate or Junior applicants" is not."""
     lower = [w for w in value.split() if w == w.lower() and w not in NAME_CONNECTORS
              and any(c.isalpha() for c in w)]
     return len(lower) <= 1
 
 
 def looks_like_a_place(value: str) -> bool:
-    """'US, PA, Kutztown', 'Austin, TX', 'GB, LND': a place written the way postings write
+    """'US, OR, Salem', 'Austin, TX', 'GB, LND': a place written the way postings write
     locations (a state or country code between commas), not an organisation."""
     parts = [p.strip() for p in value.split(",")]
     return len(parts) >= 2 and any(len(p) == 2 and p.isalpha() and p.isupper()
@@ -90,7 +90,7 @@ def looks_like_a_place(value: str) -> bool:
 def is_company(value: str, location: str | None, posting: PostingText) -> bool:
     """An organisation the posting names: not a place or a placeholder, outside a web or mail
     address, written as a name and not a job ("Director") unless it is a line of its own,
-    as a page's company line is ("Special Counsel")."""
+    as a page's company line is ("Premier Recruiter")."""
     key = norm(value)
     return (key not in NOT_A_COMPANY and key != norm(location) and not looks_like_a_place(value)
             and (key in posting.normalised_lines
@@ -100,7 +100,7 @@ def is_company(value: str, location: str | None, posting: PostingText) -> bool:
 
 def _company_name(value: str) -> str:
     """The name alone: no "The", no possessive, no job title run into it at a page's start
-    ("Compliance Analyst Andreessen Horowitz" -> "Andreessen Horowitz")."""
+    ("Compliance Analyst Northwind Ventures" -> "Northwind Ventures")."""
     value = re.sub(r"['’]s$", "", re.sub(r"^(?:The|the)[ \t]+", "", clean(value)))
     words = value.split()
     roles = [i for i, word in enumerate(words[:-1])  # "GM IT", "Tech Innovations" stay
@@ -114,18 +114,6 @@ def _company_name(value: str) -> str:
 def _usable_company(value: str) -> bool:
     return usable(value, 6) and not is_place(value) and not names_a_job(value) \
         and not {w.lower() for w in value.split()} & NOT_IN_A_COMPANY_NAME
-
-
-def _pattern_rule(pattern: str):
-    compiled = re.compile(pattern)
-
-    def read(posting: PostingText) -> Found | None:
-        for m in compiled.finditer(posting.unglued):
-            value = _company_name(m["v"])
-            if _usable_company(value):
-                return Found(value, clean(m.group(0))[:120])
-        return None
-    return read
 
 
 MAX_REPEATED_TRIES = 20  # a posting has a few sentences "<Name> is a ..."; crafted text more
@@ -153,7 +141,7 @@ def recurring_organisation(posting: PostingText) -> Found | None:
                 seen.setdefault(value, []).append(clean(m.group(0))[:60])
     if not seen:
         return None
-    # a name counts where it ends a longer match too ("Supporting Zipline's"); each match's
+    # a name counts where it ends a longer match too ("Supporting Lamna's"); each match's
     # few word-ends are looked up, not every pair of names compared (quadratic on crafted
     # text of thousands of names)
     uses: dict[str, list[str]] = {v: [] for v in seen}
@@ -169,7 +157,8 @@ def recurring_organisation(posting: PostingText) -> Found | None:
 
 
 COMPANY_RULES = (
-    *(Rule(name, _pattern_rule(pattern)) for name, pattern in _STATED),
+    *(Rule(name, pattern_rule(re.compile(pattern), _usable_company, _company_name))
+      for name, pattern in _STATED),
     Rule("company-is-repeated", company_is_repeated),
     Rule("recurring-organisation", recurring_organisation),
 )
@@ -199,7 +188,7 @@ def find_company(text: str | PostingText) -> Found | None:
 
 def named_part(company: str | None, posting: PostingText) -> Found | None:
     """The start of the model's company that the posting writes as a name twice or more,
-    where the model ran on past it ("HighPoint Tech" for a text naming "HighPoint")."""
+    where the model ran on past it ("Litware Tech" for a text naming "Litware")."""
     words = (company or "").split()
     for end in range(len(words) - 1, 0, -1):
         name = " ".join(words[:end])
@@ -207,5 +196,6 @@ def named_part(company: str | None, posting: PostingText) -> Found | None:
         uses = re.findall(rf"(?<![\w-]){re.escape(name)}(?![\w-])(?![ \t,]+[A-Z])",
                           posting.unglued)
         if len(uses) >= 2 and name[0].isupper() and is_company(name, None, posting):
-            return Found(name, f"{name!r} {len(uses)} times", rule="part-of-model-value-named-twice")
+            return Found(name, f"{name!r} {len(uses)} times",
+                         rule="part-of-model-value-named-twice")
     return None

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import re
 
-from router_svc.readers.rules import Found, Rule, first_found
+from router_svc.readers.rules import Found, Rule, first_found, pattern_rule
 from router_svc.readers.shapes import NEXT_LABEL, SENTENCE_DOT, US_PLACE, clean, generic
 from router_svc.readers.text import PostingText
 
@@ -19,13 +19,9 @@ NOT_A_PLACE = re.compile(r"(?:(?:one|multiple|several|various|\d+)[ \t]+location
                          re.I)
 
 
-def labelled(posting: PostingText) -> Found | None:
-    for m in _LOCATION_LABEL.finditer(posting.unglued):
-        value = clean(m["v"])
-        if value and value[0].isupper() and not NOT_A_PLACE.match(value) \
-                and len(value.split()) <= 5:
-            return Found(value, clean(m.group(0))[:120])
-    return None
+def _a_place(value: str) -> bool:
+    return bool(value) and value[0].isupper() and not NOT_A_PLACE.match(value) \
+        and len(value.split()) <= 5
 
 
 def us_city_and_state(posting: PostingText) -> Found | None:
@@ -36,7 +32,7 @@ def us_city_and_state(posting: PostingText) -> Found | None:
 
 
 LOCATION_RULES = (
-    Rule("labelled-location", labelled),
+    Rule("labelled-location", pattern_rule(_LOCATION_LABEL, _a_place)),
     Rule("us-city-and-state", us_city_and_state),
 )
 

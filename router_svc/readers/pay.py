@@ -47,11 +47,11 @@ _PERIOD_BEFORE = [(r"hourly|per hour", "hour"), (r"daily|day rate", "day"), (r"w
                   (r"monthly", "month"), (r"annual|yearly|per annum", "year")]
 _PAY_WORD_LIST = (r"salary|salaries|pay|paid|compensation|wages?|rate|remuneration"
                   r"|earn(?:s|ings)?|ote|base|stipend|income|package")
-# A whole word, or one run into the word before it as scraped text does ("teamPay$40,000").
+# A whole word, or one run into the word before it as scraped text does ("rolePay$38,000").
 _PAY_WORDS = re.compile(rf"(?i:\b(?:{_PAY_WORD_LIST})\b)|(?<=[a-z])(?:"
                         + "|".join(w[:1].upper() + w[1:] for w in _PAY_WORD_LIST.split("|"))
                         + r")\b")
-# Where a sentence ends, also in scraped text that lost its spaces ("for it.Vacancies").
+# Where a sentence ends, also in scraped text that lost its spaces ("to it.Shifts").
 _SENTENCE_END = re.compile(r"[.!?]\s|(?<=[a-z])\.(?=[A-Z])")
 # Periods a sentence may state away from the amount ("per year" at its end).
 _PERIOD_IN_SENTENCE = [(r"\b(?:per|an?)\s+hour\b|\bhourly\b|/\s?(?:hr|hour)\b", "hour"),
@@ -71,7 +71,7 @@ _BENEFIT_AFTER = re.compile(r"^[^.\n]{0,40}\b(?:towards?|which can be applied|in
                             r"|reimburse\w*)\b|^[ \t]{0,2}(?:(?!base|salary|pay|wage)[a-z-]+"
                             r"[ \t]){0,2}(?:insurance|coverage|policy|bonus|stipend|allowance)\b",
                             re.I)
-# An identifier, not an amount: "Job#: 20-00126", "Req ID 40123".
+# An identifier, not an amount: "Job#: 31-00452", "Req ID 40123".
 _IDENTIFIER_BEFORE = re.compile(r"(?:#|\b(?:id|no|number|req\w*|requisition|code|job|store"
                                 r"|unit|suite|ref\w*))\.?\s*[:#]?\s*$", re.I)
 # A pay label whose value the amount is ("Salary: 50-100", "Pay Range:\n18-22"); only a

@@ -8,9 +8,11 @@ one test, and a replay that shows what it changed.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, replace
 from typing import Callable
 
+from router_svc.readers.shapes import clean
 from router_svc.readers.text import PostingText
 
 
@@ -38,3 +40,16 @@ def first_found(rules: tuple[Rule, ...], text: str | PostingText) -> Found | Non
         if found is not None:
             return replace(found, rule=rule.name)
     return None
+
+
+def pattern_rule(pattern: re.Pattern, accept: Callable[[str], bool],
+                 value_of: Callable[[str], str] = clean, headline: bool = False):
+    """A rule reading the first match of `pattern` (its group "v", made a value by
+    `value_of`) that `accept`s, with the match as its evidence."""
+    def read(posting: PostingText) -> Found | None:
+        for m in pattern.finditer(posting.unglued):
+            value = value_of(m["v"])
+            if accept(value):
+                return Found(value, clean(m.group(0))[:120], headline=headline)
+        return None
+    return read

@@ -24,8 +24,8 @@ def one_of(words) -> str:
 
 
 # A capitalised name: words that start upper-case (or digits), joined by a few small words;
-# dots only inside ("Salesforce.com"); a lower-case start before a capital ("iRhythm"); a
-# name's own exclamation mark ("Weee!"). A word is at most 40 characters a part.
+# dots only inside ("Salesforce.com"); a lower-case start before a capital ("iWidget"); a
+# name's own exclamation mark ("Yay!"). A word is at most 40 characters a part.
 CAP = (r"(?<![\w&+-])(?:[A-Z0-9]|[a-z](?=[A-Z]))[\w&'’+-]{0,40}(?:\.[\w&'’+-]{1,40}){0,3}"
        r"(?:!(?=[ \t,]))?")
 NAME = rf"{CAP}(?:[ \t](?:(?:of|and|for|&|de|du|la)[ \t](?:the[ \t])?|the[ \t])?{CAP}){{0,5}}"
@@ -34,7 +34,8 @@ LEGAL = rf"(?:,?[ \t](?:{one_of(f for f in LEGAL_FORMS if f not in US_STATES)})\
 
 # A US "City, ST": a city is one word with the words place names join to it ("San Luis
 # Obispo", "Walnut Creek"); a title before it ("Data Engineer Denver, CO") is not.
-_CITY = (rf"(?<![\w'’-])(?:(?:{one_of(CITY_PREFIXES)})[ \t]){{0,2}}[A-Z][a-z][a-zA-Z'’-]{{0,40}}"
+_CITY = (rf"(?<![\w'’-])(?:(?:{one_of(CITY_PREFIXES)})[ \t]){{0,2}}"
+         r"[A-Z][a-z][a-zA-Z'’-]{0,40}"
          rf"(?:[ \t](?:{one_of(CITY_SUFFIXES)}))?")
 _STATE = rf"(?:{'|'.join(sorted(US_STATES))}|{'|'.join(STATE_NAMES)})"
 US_PLACE = re.compile(rf"(?!(?:US|USA|United States)\b)(?P<v>{_CITY},[ \t]?{_STATE})"
@@ -90,7 +91,7 @@ def names_a_role(phrase: str, plural: bool = True, nouns: frozenset[str] = ROLE_
 
 
 def without_heading(value: str) -> str:
-    """`value` without the page headings run into its start ("Description Clutter")."""
+    """`value` without the page headings run into its start ("Description Northwind")."""
     words = value.split()
     while len(words) > 1 and (words[0].lower().strip(":") in HEADINGS_ALWAYS or (
             words[0].isupper() and words[0].lower().strip(":") in HEADINGS_IN_CAPITALS)):

@@ -2,7 +2,7 @@
 
 A page flattened to text glues headings to the words around them ("Company
 DescriptionNorthwind builds", "Payroll ClerkReports to:") and leaves HTML entities
-("Roland &amp; Associates"); the readers see it `unglued`. Values are compared `normalised`
+("Baker &amp; Associates"); the readers see it `unglued`. Values are compared `normalised`
 (case, punctuation and whitespace folded away), and a company only outside web and mail
 addresses. Each form is computed on first use and kept: one check reads the same text in
 several places.

@@ -3,7 +3,7 @@
 Sure forms first: a page's first line naming a job, a labelled line ("Job Title: ..."). Then
 the looser ones, each of which must name a job (a role noun, vocabulary.ROLE_NOUNS): the
 words a one-line page copy starts with, a hiring sentence ("We are looking for a Senior Data
-Engineer"), "As a Diversity Sourcer, you", "The Branch Assistant plays ...", a title heading
+Engineer"), "As a Kennel Attendant, you", "The Lab Technician plays ...", a title heading
 its own section. A first line that is a section heading, a job number or a hiring banner is
 never the title.
 """
@@ -12,9 +12,9 @@ from __future__ import annotations
 
 import re
 
-from router_svc.readers.rules import Found, Rule, first_found
-from router_svc.readers.shapes import (NAME, NEXT_LABEL, SENTENCE_DOT, TITLE_PHRASE, US_PLACE, clean,
-                                       is_heading, names_a_role, one_of, usable,
+from router_svc.readers.rules import Found, Rule, first_found, pattern_rule
+from router_svc.readers.shapes import (NAME, NEXT_LABEL, SENTENCE_DOT, TITLE_PHRASE, US_PLACE,
+                                       clean, is_heading, names_a_role, one_of, usable,
                                        without_heading)
 from router_svc.readers.text import PostingText
 from router_svc.readers.vocabulary import EMPLOYMENT_TYPES, JOB_NOUNS, JOB_SECTIONS
@@ -32,15 +32,15 @@ _HIRING = re.compile(r"\b(?:looking for|seeking|seeks|hiring|searching for|in se
                      r"(?:(?:an?|the|our|one|two)\s+)?"
                      r"(?:[a-z][\w-]*,?[ \t]+){0,4}"  # "an analytical and detail-oriented"
                      rf"(?P<v>{TITLE_PHRASE})")
-# "The Network Engineer is responsible for ...", "The Branch Assistant I plays ...".
+# "The Lab Technician is responsible for ...", "The Lab Technician II plays ...".
 _THE_TITLE_DOES = re.compile(rf"(?:\bThe|,[ \t]+the)[ \t]+(?P<v>{TITLE_PHRASE})(?:[ \t]+role)?"
                              r"[ \t]+(?:is|will|must|can|has|shall|directly|[a-z]{2,}s)\b")
-# "... administration. Business Intern Duties and Responsibilities ...": a title as the
+# "... administration. Bakery Intern Duties and Responsibilities ...": a title as the
 # heading of its own section.
 _TITLE_THEN_SECTION = re.compile(
     r"(?:^|[.!?][ \t]+|(?<![ \t])[ \t]{2,})(?P<v>" + TITLE_PHRASE.replace("{0,7}", "{0,7}?")
     + rf")[ \t]+(?=(?:{'|'.join(JOB_SECTIONS)})\b)")
-# "As a Diversity Sourcer, you'll ...", "As Northwind's Curriculum Specialist, you will".
+# "As a Kennel Attendant, you'll ...", "As Northwind's Curriculum Specialist, you will".
 _AS_TITLE = re.compile(rf"\bAs[ \t]+(?:an?[ \t]+|the[ \t]+|{NAME}['’]s[ \t]+)?"
                        rf"(?P<v>{TITLE_PHRASE})"
                        r"(?:[ \t]*,|[ \t]+(?:you|at|for|with|on|in|within|your|we)\b)")
@@ -64,29 +64,14 @@ def first_line_naming_a_job(posting: PostingText) -> Found | None:
     return None
 
 
-def labelled(posting: PostingText) -> Found | None:
-    for m in _TITLE_LABEL.finditer(posting.unglued):
-        value = clean(m["v"])
-        if usable(value) and not (_EMPLOYMENT_TYPE.match(value) and not names_a_role(value)):
-            return Found(value, clean(m.group(0))[:120], headline=True)
-    return None
-
-
 def first_line(posting: PostingText) -> Found | None:
     first = _first_line(posting)
     return Found(clean(first), first) if first else None
 
 
-def title_then_place(posting: PostingText) -> Found | None:
-    for m in _TITLE_THEN_PLACE.finditer(posting.unglued):
-        if usable(clean(m["v"])):
-            return Found(clean(m["v"]), clean(m.group(0))[:120])
-    return None
-
-
 def leading_title(posting: PostingText) -> Found | None:
-    """The title a one-line page copy starts with, up to its last role noun: "Territory
-    Manager SUMMARY: ..." -> "Territory Manager"."""
+    """The title a one-line page copy starts with, up to its last role noun: "Route
+    Manager SUMMARY: ..." -> "Route Manager"."""
     if is_heading(posting.first_line):
         return None
     text = posting.unglued
@@ -96,37 +81,34 @@ def leading_title(posting: PostingText) -> Found | None:
     words = without_heading(m["v"]).split()
     heads = [i for i, word in enumerate(words) if names_a_role(word)]
     if not heads or heads[-1] == len(words) - 1 and re.match(r"[ \t]+[a-z]", text[m.end():]):
-        return None  # none, or the subject of a sentence: "NCK Tech is seeking ..."
+        return None  # none, or the subject of a sentence: "Litware Tech is seeking ..."
     end = heads[-1] + 1
     if end + 1 < len(words) and words[end] in ("of", "for"):
-        end = min(end + 4, len(words))  # what it heads: "GM of Phone Numbers"
+        end = min(end + 4, len(words))  # what it heads: "GM of Online Sales"
     while end < len(words) and re.fullmatch(r"I{1,3}|IV|\d|\([^)]*\)", words[end]):
         end += 1  # its level: "Engineer II", "Analyst 3"
     value = clean(" ".join(words[:end]))
     return Found(value, m.group(0).strip()[:120]) if usable(value) else None
 
 
-def _sentence_rule(pattern: re.Pattern):
-    """A rule reading the first title `pattern` finds in a sentence that names a job."""
-    def read(posting: PostingText) -> Found | None:
-        for m in pattern.finditer(posting.unglued):
-            value = clean(m["v"])
-            if usable(value) and names_a_role(value):
-                return Found(value, clean(m.group(0))[:120])
-        return None
-    return read
+def _names_a_job(value: str) -> bool:
+    return usable(value) and names_a_role(value)
+
+
+def _not_an_employment_type(value: str) -> bool:
+    return usable(value) and not (_EMPLOYMENT_TYPE.match(value) and not names_a_role(value))
 
 
 TITLE_RULES = (
     Rule("first-line-naming-a-job", first_line_naming_a_job),
-    Rule("labelled-title", labelled),
+    Rule("labelled-title", pattern_rule(_TITLE_LABEL, _not_an_employment_type, headline=True)),
     Rule("first-line", first_line),
-    Rule("title-before-place", title_then_place),
+    Rule("title-before-place", pattern_rule(_TITLE_THEN_PLACE, usable)),
     Rule("leading-title", leading_title),
-    Rule("hiring-sentence", _sentence_rule(_HIRING)),
-    Rule("as-a-title", _sentence_rule(_AS_TITLE)),
-    Rule("the-title-does", _sentence_rule(_THE_TITLE_DOES)),
-    Rule("title-heads-section", _sentence_rule(_TITLE_THEN_SECTION)),
+    Rule("hiring-sentence", pattern_rule(_HIRING, _names_a_job)),
+    Rule("as-a-title", pattern_rule(_AS_TITLE, _names_a_job)),
+    Rule("the-title-does", pattern_rule(_THE_TITLE_DOES, _names_a_job)),
+    Rule("title-heads-section", pattern_rule(_TITLE_THEN_SECTION, _names_a_job)),
 )
 
 

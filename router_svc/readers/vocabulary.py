@@ -93,7 +93,7 @@ ROLE_NOUNS = frozenset("""
     statistician steward strategist stylist superintendent supervisor surgeon teacher tech
     technician technologist teller tester therapist trader trainee trainer translator
     treasurer tutor underwriter vp welder worker writer""".split())
-# Role nouns organisations' names also carry ("CSI Tech", "Principal", "Staffing Partners"):
+# Role nouns organisations' names also carry ("Fabrikam Tech", "Principal", "Staffing Partners"):
 # they neither make a name a job nor a page's first line its title.
 ROLE_NOUNS_IN_NAMES = frozenset("tech principal head lead member partner fellow owner guard"
                                 .split())
@@ -104,7 +104,7 @@ TITLE_ABBREVIATIONS = ("Sr", "Jr", "Asst", "Assoc", "Mgr", "Dir", "Engr", "Admin
 # How the job is held, not what it is ("Position: Full-Time").
 EMPLOYMENT_TYPES = ("full-time", "full time", "fulltime", "part-time", "part time", "parttime",
                     "temporary", "permanent", "contract", "seasonal", "per diem")
-# Words that make a clause of a title ("Dialpad is the most modern ...").
+# Words that make a clause of a title ("Contoso is the most modern ...").
 CLAUSE_WORDS = frozenset("is are was we our you your will can must".split())
 
 # ---- headings --------------------------------------------------------------------------------
@@ -118,13 +118,13 @@ responsibilities requirements qualifications duties functions essential primary 
 preferred minimum skills experience education opportunity mission values culture benefits
 perks compensation department general careers career now hiring join work life posting
 announcement""".split())
-# Headings a page runs into the value after them ("JOB ANNOUNCEMENT Project Coordinator",
-# "Description Clutter"): these never begin a title or a name ...
+# Headings a page runs into the value after them ("JOB ANNOUNCEMENT Lab Technician",
+# "Description Northwind"): these never begin a title or a name ...
 HEADINGS_ALWAYS = frozenset("description overview summary announcement".split())
 # ... these only in capitals ("Job Coach" and "Hiring Manager" are titles).
 HEADINGS_IN_CAPITALS = frozenset("""job position title opening vacancy posting role opportunity
     now hiring career careers new about""".split())
-# Headings of a section about the job, which a title may head ("Business Intern Duties").
+# Headings of a section about the job, which a title may head ("Bakery Intern Duties").
 JOB_SECTIONS = ("Duties", "Responsibilities", "Requirements", "Qualifications",
                 "Job Description", "Job Summary", "Position Summary", "Summary", "Overview",
                 "Essential Functions")
