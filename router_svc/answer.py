@@ -74,10 +74,10 @@ def check_answer(answer: str, text: str, wanted: frozenset[str] | None = None) -
     facts = facts_only(text)  # what the posting tells its reader to do states no fact
     notes = [] if facts is text else ["sentences addressed to the reader (instructions) "
                                       "are not read as facts"]
-    salary_notes, dropped = reconcile_salary(data, facts) \
+    posting = PostingText(facts)  # read once, by every reader of this check
+    salary_notes, dropped = reconcile_salary(data, posting.raw) \
         if wanted is None or SALARY[0] in wanted else ([], False)
     job = validate(data)
-    posting = PostingText(facts)  # read once, by every reader of this check
     job, more = ground_strings(job, posting, wanted, EXAMPLE_VALUES)
     job, copies = drop_example_copies(job, posting, EXAMPLE_VALUES)
     return Checked(masked(job, wanted), notes + salary_notes + more + copies, dropped)

@@ -27,8 +27,8 @@ import re
 
 from router_svc.readers.company import find_company, is_company, named_part
 from router_svc.readers.location import NOT_A_PLACE, find_location
-from router_svc.readers.pay import (SalaryMention, best_match, find_salaries, plausible,
-                                    stated_pay)
+from router_svc.readers.pay import (SalaryMention, best_match, close, find_salaries,
+                                    plausible, read_amounts, stated_pay)
 from router_svc.readers.rules import Found
 from router_svc.readers.shapes import names_a_role, without_heading
 from router_svc.readers.summary import find_summary
@@ -76,6 +76,14 @@ def _from_text(data: dict, mention: SalaryMention, spans: int, why: str) -> str:
     return f"salary from the posting ({mention.text!r}){widest}{_take(data, mention)}; {why}"
 
 
+def _refused(figures: list[float], text: str) -> str:
+    """Which rule of NOT_PAY refused the amount the model's figures are, where one did."""
+    for amount, refused in read_amounts(text):
+        if refused and any(close(f, amount.low) or close(f, amount.high) for f in figures):
+            return f" ({amount.match.group(0).strip()!r} is {refused})"
+    return ""
+
+
 def reconcile_salary(data: dict, text: str) -> tuple[list[str], bool]:
     """Set the answer's salary fields from what the text states; notes and whether dropped.
 
@@ -109,7 +117,7 @@ def reconcile_salary(data: dict, text: str) -> tuple[list[str], bool]:
                            f"the model gave {matched.text!r}, an amount not marked as pay")], False
     data.update(salary_min=None, salary_max=None, salary_currency=None, salary_period=None)
     notes = ["salary dropped: " + ", ".join(f"{v:g}" for v in figures)
-             + " not stated in the posting as pay"]
+             + f" not stated in the posting as pay{_refused(figures, text)}"]
     if pay is not None:
         notes.append(_from_text(data, pay, spans, "the model gave another"))
     return notes, True

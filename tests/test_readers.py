@@ -152,3 +152,17 @@ def test_legal_forms_and_state_codes_after_a_comma():
     from router_svc.readers.company import looks_like_a_place
     assert not looks_like_a_place("Smith & Jones, PC") and not looks_like_a_place("Acme, AG")
     assert looks_like_a_place("Reno, NV") and looks_like_a_place("Austin, TX")
+
+
+def test_a_dropped_salary_names_the_rule_that_refused_its_amount():
+    import json
+
+    from router_svc.answer import check_answer
+    answer = json.dumps({"title": "Clerk", "company": None, "location": None,
+                         "salary_min": 5000, "salary_max": 5000, "salary_currency": "USD",
+                         "salary_period": "year", "description": "", "skills": [],
+                         "requirements": [], "benefits": []})
+    checked = check_answer(answer, "Clerk wanted. You also get a $5,000 signing bonus.")
+    assert checked.job.salary_min is None and checked.salary_dropped
+    assert checked.notes == ["salary dropped: 5000, 5000 not stated in the posting as pay "
+                             "('$5,000' is a-benefit)"]
