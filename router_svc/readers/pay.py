@@ -24,6 +24,8 @@ from dataclasses import dataclass, replace
 from functools import cached_property
 from typing import Callable
 
+from router_svc.readers.vocabulary import PAY_WORDS
+
 Period = str  # "hour" | "day" | "week" | "month" | "year"
 
 # Currency markers, longest first where one is a prefix of another. "kr" names three
@@ -45,12 +47,9 @@ _PERIOD_WORDS = [  # (pattern, period), tried right after the amount; text may l
 ]
 _PERIOD_BEFORE = [(r"hourly|per hour", "hour"), (r"daily|day rate", "day"), (r"weekly", "week"),
                   (r"monthly", "month"), (r"annual|yearly|per annum", "year")]
-_PAY_WORD_LIST = (r"salary|salaries|pay|paid|compensation|wages?|rate|remuneration"
-                  r"|earn(?:s|ings)?|ote|base|stipend|income|package")
-# A whole word, or one run into the word before it as scraped text does ("rolePay$38,000").
-_PAY_WORDS = re.compile(rf"(?i:\b(?:{_PAY_WORD_LIST})\b)|(?<=[a-z])(?:"
-                        + "|".join(w[:1].upper() + w[1:] for w in _PAY_WORD_LIST.split("|"))
-                        + r")\b")
+# A pay word whole, or run into the word before it as scraped text does ("rolePay$38,000").
+_PAY_WORDS = re.compile(rf"(?i:\b(?:{'|'.join(PAY_WORDS)})\b)|(?<=[a-z])(?:"
+                        + "|".join(w.capitalize() for w in PAY_WORDS) + r")\b")
 # Where a sentence ends, also in scraped text that lost its spaces ("to it.Shifts").
 _SENTENCE_END = re.compile(r"[.!?]\s|(?<=[a-z])\.(?=[A-Z])")
 # Periods a sentence may state away from the amount ("per year" at its end).

@@ -14,20 +14,21 @@ import html
 import re
 from functools import cached_property
 
-from router_svc.readers.vocabulary import GLUED_AFTER_WORDS, GLUED_BEFORE_WORDS
+from router_svc.readers.vocabulary import (GLUED_AFTER_WORDS, GLUED_BEFORE_WORDS,
+                                           TOP_LEVEL_DOMAINS)
 
 # Each first asks for a capital, so the words are tried only where one stands.
 _GLUED_AFTER = re.compile(rf"(?<=[a-z)])(?=[A-Z])(?=(?:{'|'.join(GLUED_AFTER_WORDS)})\b)")
 _GLUED_BEFORE = re.compile(rf"\b(?=[A-Z])({'|'.join(GLUED_BEFORE_WORDS)})(?=[A-Z][a-z])")
 
 # Where an address may be: the addresses are looked for only in a text that has one of these.
-_ADDRESS_SIGN = re.compile(r"@|://|www\.|\.(?:com|org|net|edu|gov|io|co|us|ai|info|biz)\b")
+_TLD = "|".join(TOP_LEVEL_DOMAINS)
+_ADDRESS_SIGN = re.compile(rf"@|://|www\.|\.(?:{_TLD})\b")
 # Web and mail addresses (a bare domain in lower case: "Salesforce.com" is written as a
 # name). Each starts where a run of its characters starts: from inside a run the engine
 # would read the rest of it again at every position (quadratic on a long run of letters).
 _ADDRESS = re.compile(r"(?<!\S)\S+@\S+|\b(?:https?://|www\.)\S+"
-                      r"|(?<![a-z0-9-])[a-z0-9-]+\.(?:com|org|net|edu|gov|io|co|us|ai|info|biz)"
-                      r"\b\S*")
+                      rf"|(?<![a-z0-9-])[a-z0-9-]+\.(?:{_TLD})\b\S*")
 
 
 _NOT_WORD = re.compile(r"[^\w]+")

@@ -7,6 +7,8 @@ what it means in a posting, not for the posting it was first seen in.
 
 from __future__ import annotations
 
+import re
+
 # ---- places ----------------------------------------------------------------------------------
 
 US_STATES = frozenset("""AL AK AZ AR CA CO CT DE DC FL GA HI ID IL IN IA KS KY LA ME MD MA MI
@@ -30,6 +32,9 @@ CITY_PREFIXES = ("San", "Santa", "Los", "Las", "New", "North", "South", "East", 
 CITY_SUFFIXES = ("Creek", "City", "Beach", "Park", "Springs", "Falls", "Heights", "Hills",
                  "Valley", "Grove", "Rapids", "Harbor", "Point", "Island", "Gardens", "Village",
                  "Bay", "Lake", "Rock", "Bend", "Station")
+
+# Top-level domains of the web and mail addresses postings give.
+TOP_LEVEL_DOMAINS = ("com", "org", "net", "edu", "gov", "io", "co", "us", "ai", "info", "biz")
 
 # ---- organisations ---------------------------------------------------------------------------
 
@@ -62,14 +67,25 @@ NOT_ORGANISATIONS = frozenset("""let bachelor master associate doctor today here
 # Small words a name may carry in lower case ("Friends of the Earth", "Teach for America").
 NAME_CONNECTORS = frozenset("of and the for & de du la in on at to a an with without y et und"
                             .split())
-# Answers that name no organisation, whatever the posting says.
+# What a model writes for "no value" in a field that takes one: the field is empty.
+PLACEHOLDERS = frozenset({"null", "none", "n/a", "na", "n.a.", "nil", "unknown", "unspecified",
+                          "not specified", "not stated", "not provided", "not available",
+                          "not mentioned", "not applicable", "-", ""})
+# Answers that name no organisation, whatever the posting says (normalised: "n/a" -> "n a").
 NOT_A_COMPANY = frozenset({"remote", "hybrid", "onsite", "on site", "confidential",
-                           "undisclosed", "unknown", "not specified", "n a", "none", "null",
-                           "company", "the company", "our client", "client", "employer",
-                           "various"})
+                           "undisclosed", "company", "the company", "our client", "client",
+                           "employer", "various"}
+                          | {" ".join(re.split(r"\W+", p)).strip() for p in PLACEHOLDERS})
 # Words a company's name found by a reader never contains ("Company Description", "our team").
 NOT_IN_A_COMPANY_NAME = frozenset("""description company client role position job we our you
     team department opportunity internship""".split())
+
+# ---- pay ----------------------------------------------------------------------------------------
+
+# Words that call an amount pay ("Salary: 50,000", "earn $20 an hour", "base of $90k").
+PAY_WORDS = ("salary", "salaries", "pay", "paid", "compensation", "wage", "wages", "rate",
+             "remuneration", "earn", "earns", "earnings", "ote", "base", "stipend", "income",
+             "package")
 
 # ---- jobs ------------------------------------------------------------------------------------
 
@@ -145,10 +161,3 @@ GENERIC_WORDS = frozenset("""we our you your the this it they he she us job role
     each every here there join successful ideal great new full part remote compensation eoe e
     note please apply if as in at for and a an more other additional any no yes must will
     client department one multiple on""".split())
-
-# ---- answers ---------------------------------------------------------------------------------
-
-# What a model writes for "no value" in a field that takes one: the field is empty.
-PLACEHOLDERS = frozenset({"null", "none", "n/a", "na", "n.a.", "nil", "unknown", "unspecified",
-                          "not specified", "not stated", "not provided", "not available",
-                          "not mentioned", "not applicable", "-", ""})
