@@ -166,3 +166,9 @@ def test_a_dropped_salary_names_the_rule_that_refused_its_amount():
     assert checked.job.salary_min is None and checked.salary_dropped
     assert checked.notes == ["salary dropped: 5000, 5000 not stated in the posting as pay "
                              "('$5,000' is a-benefit)"]
+
+
+def test_an_organisation_describes_itself_with_a_list_of_adjectives():
+    found = find_company("We value craft.\nLitware Labs is a private, employee-owned "
+                         "corporation where people grow.")
+    assert (found.value, found.rule) == ("Litware Labs", "company-is-a-kind-of-organisation")

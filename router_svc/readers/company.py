@@ -43,7 +43,7 @@ _STATED = (
     ("company-is-a-kind-of-organisation",  # "Northwind is a leading software company"
      rf"(?:^\s*|[.!?:][ \t]+|\n)(?P<v>{NAME}){LEGAL}(?:[ \t]*\([^)]{{1,40}}\))?"
      rf"(?:[ \t]+(?:is|are)[ \t]+|,[ \t]*)(?:a|an|the|one[ \t]+of[ \t]+the)[ \t]+"
-     rf"[^.,;:]{{0,80}}?\b{_ORGANISATION_NOUN}\b"),
+     rf"[^.;:]{{0,80}}?\b{_ORGANISATION_NOUN}\b"),  # "a private, employee-owned firm"
     ("about-company",  # "About Northwind:" / "About Us Northwind is ..."
      rf"\b(?:About|ABOUT)(?:[ \t]+(?:Us|US))?[ \t]*:?[ \t]+(?P<v>{NAME}){LEGAL}"
      r"(?:[ \t]*:|[ \t]+(?:is|was|has|helps|builds|provides|offers|We|Our)\b)"),
