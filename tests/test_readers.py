@@ -172,3 +172,15 @@ def test_an_organisation_describes_itself_with_a_list_of_adjectives():
     found = find_company("We value craft.\nLitware Labs is a private, employee-owned "
                          "corporation where people grow.")
     assert (found.value, found.rule) == ("Litware Labs", "company-is-a-kind-of-organisation")
+
+
+def test_single_figures_of_tiers_side_by_side_are_one_range():
+    from router_svc.readers.pay import stated_pay
+    text = ("Starters earn $40,000 a year, most earn $55,000 a year, the best up to $85,000 "
+            "a year. A $500 bonus at 90 days.")
+    pay, spans = stated_pay(find_salaries(text))
+    assert (pay.low, pay.high, pay.period, spans) == (40000, 85000, "year", 3)
+    # a stated range is not widened by a single figure nearby
+    pay, _ = stated_pay(find_salaries("Pay: $40,000 - $50,000 a year; $60,000 a year with "
+                                      "a license."))
+    assert (pay.low, pay.high) == (40000, 50000)

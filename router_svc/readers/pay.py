@@ -404,6 +404,11 @@ def one_jobs_pay(mention: SalaryMention) -> bool:
     return mention.high <= MAX_PAY_SPREAD * mention.low
 
 
+# Single figures this close to the first ("Starters earn $40,000 a year, most earn
+# $55,000 a year, the best up to $85,000 a year") state one job's range by tier.
+TIER_SPAN = 200
+
+
 def stated_pay(mentions: list[SalaryMention],
                anchor: SalaryMention | None = None) -> tuple[SalaryMention | None, int]:
     """The pay the text states, as one range: the first mention marked as pay (or `anchor`;
@@ -423,8 +428,12 @@ def stated_pay(mentions: list[SalaryMention],
              and m.period == anchor.period and one_jobs_pay(m)]
     group, low, high = [anchor], anchor.low, anchor.high
     grown = True
+    tiers = anchor.low == anchor.high  # single figures side by side: pay by tier or level
     while grown:  # ranges that overlap the pay's range, however they chain
-        more = [m for m in alike if m not in group and m.low <= high and m.high >= low]
+        more = [m for m in alike if m not in group and (
+            m.low <= high and m.high >= low
+            or tiers and m.low == m.high and abs(m.start - anchor.start) <= TIER_SPAN
+            and max(high, m.high) <= MAX_PAY_SPREAD * min(low, m.low))]
         grown = bool(more)
         group += more
         low, high = min(m.low for m in group), max(m.high for m in group)
