@@ -124,7 +124,9 @@ def test_copies_of_the_prompts_examples_are_counted_from_the_raw_answer():
     text = "We hire a Payroll Clerk in Reno, NV. Fabrikam runs payroll for 40 clinics."
     raw = answer(title="Payroll Clerk", company="Quillmark Press", location="Ogden, UT",
                  requirements=["have built one site before", "payroll"],
-                 description="Keeps the publisher's online shop running.")
+                 description="Keeps the publisher's online shop running.",
+                 salary_min=18, salary_max=18, salary_currency="USD", salary_period="hour")
+    # a currency code or a period is the example's word in any answer: not a copy
     assert scoring.example_copies(raw, text) == {"company", "location", "requirements",
                                                  "description"}
     # a value the posting itself contains is not a copy

@@ -167,11 +167,17 @@ def quality(scored) -> dict:
     return result
 
 
+# Fields whose values are codes ("USD", "hour"): the same word in any answer, never a copy.
+CODED = ("salary_currency", "salary_period")
+
+
 def _example_values() -> dict[str, frozenset[str]]:
-    """Field -> the values of the prompt's worked examples, normalised."""
+    """Field -> the values of the prompt's worked examples, normalised (coded fields aside)."""
     values: dict[str, set[str]] = {}
     for _, answer in EXAMPLES:
         for name, value in json.loads(answer).items():
+            if name in CODED:
+                continue
             for item in value if isinstance(value, list) else [value]:
                 if isinstance(item, str) and norm(item):
                     values.setdefault(name, set()).add(norm(item))
