@@ -148,6 +148,34 @@ def test_amounts_with_a_period_after_them_are_pay_and_one_figure_after_a_label_i
     assert find_salaries("Salary: 3 openings available") == []
 
 
+@pytest.mark.parametrize("text, period", [
+    ("Pay: $21.50 per hour", "hour"), ("Pay: $21.50/hr", "hour"), ("Pay: $21.50ph", "hour"),
+    ("Pay: $21.50 per hourJob Type: Full-time", "hour"),  # scraped text lost its line break
+    ("Day rate: £450 p/d", "day"), ("£450 a shift", "day"),
+    ("Pay: $900 weekly", "week"), ("Salary: £2,100 pcm", "month"),
+    ("Salary: £30,000 p.a.", "year"), ("$44,624 - $53,764 annualized salary", "year"),
+    ("Hourly rate: $18", "hour"), ("Pay per hour: $18", "hour"),
+    ("Salary: $4,000 - $5,000, paid monthly", "month"),
+])
+def test_a_period_is_read_however_it_is_written(text, period):
+    (mention,) = find_salaries(text)
+    assert mention.period == period
+
+
+def test_another_quantitys_period_before_an_amount_is_not_its_period():
+    # "per week" counts the hours; the figure's own size says it is yearly
+    (mention,) = find_salaries("Full-time (35 hours per week) Salary Scale: $44,624 - $53,764")
+    assert (mention.period, mention.period_basis) == ("year", "inferred")
+
+
+def test_each_hiring_verb_names_the_title_and_the_company():
+    for verb in ("is looking for", "is seeking", "is hiring", "is searching for",
+                 "is recruiting", "is in search of"):
+        text = f"Wingtip Toys {verb} a Payroll Clerk to join us."
+        assert find_title(text).value == "Payroll Clerk", verb
+        assert find_company(text).value == "Wingtip Toys", verb
+
+
 def test_legal_forms_and_state_codes_after_a_comma():
     from router_svc.readers.company import looks_like_a_place
     assert not looks_like_a_place("Smith & Jones, PC") and not looks_like_a_place("Acme, AG")

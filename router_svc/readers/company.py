@@ -16,8 +16,8 @@ from dataclasses import replace
 from router_svc.readers.rules import Found, Rule, first_found, pattern_rule
 from router_svc.readers.shapes import LEGAL, NAME, clean, is_place, one_of, usable
 from router_svc.readers.text import PostingText, found_in, norm
-from router_svc.readers.vocabulary import (JOB_NOUNS, LEGAL_FORMS, NAME_CONNECTORS,
-                                           NOT_A_COMPANY, NOT_IN_A_COMPANY_NAME,
+from router_svc.readers.vocabulary import (HIRING_VERBS, JOB_NOUNS, LEGAL_FORMS,
+                                           NAME_CONNECTORS, NOT_A_COMPANY, NOT_IN_A_COMPANY_NAME,
                                            NOT_ORGANISATIONS, ORGANISATION_NOUNS,
                                            ORGANISATION_VERBS, US_STATES)
 
@@ -34,7 +34,7 @@ _STATED = (
     ("at-company-we", rf"\bAt[ \t]+(?P<v>{NAME}){LEGAL},?[ \t]+(?:we|our|you)\b"),
     ("company-is-hiring",
      rf"(?P<v>{NAME}){LEGAL}[ \t]+(?:is|are)[ \t]+(?i:(?:currently[ \t]+)?"
-     r"(?:hiring|seeking|looking[ \t]+for|searching[ \t]+for|recruiting)\b)"),
+     rf"(?:{one_of(HIRING_VERBS)})\b)"),
     ("company-has-an-opening",
      rf"(?P<v>{NAME}){LEGAL}[ \t]+(?:has|have)[ \t]+an?[ \t]+(?:(?:immediate|exciting|"
      r"new|open)[ \t]+)?(?:opening|vacancy|opportunity|need)\b"),

@@ -37,28 +37,43 @@ _CODES = ("USD", "EUR", "GBP", "CAD", "AUD", "NZD", "CHF", "SEK", "NOK", "DKK", 
           "SGD", "HKD", "ZAR", "PLN", "BRL", "MXN", "CNY", "AED")
 _WORDS = {"dollars": "USD", "euros": "EUR", "euro": "EUR", "pounds": "GBP"}
 
-_PERIOD_WORDS = [  # (pattern, period), tried right after the amount; text may lack spaces
-    (r"(?:/|per\s+|an?\s+|p\.?\s?)(?:hour|hr\b|h\b)|hourly|p/h\b|ph\b|hr\b", "hour"),
-    (r"(?:/|per\s+|a\s+)(?:day|shift)|daily|p/d\b|/d\b", "day"),
-    (r"(?:/|per\s+|a\s+)(?:week|wk\b)|weekly|p/w\b|pw\b", "week"),
-    (r"(?:/|per\s+|a\s+)(?:month|mo\b|mth\b)|monthly|pcm\b|p/m\b", "month"),
-    (r"(?:/|per\s+|a\s+)(?:year|yr\b|annum)|annual|yearly|p\.?\s?a\.?(?!\w)|pa\b|/y\b",
-     "year"),
-]
-_PERIOD_BEFORE = [(r"hourly|per hour", "hour"), (r"daily|day rate", "day"), (r"weekly", "week"),
-                  (r"monthly", "month"), (r"annual|yearly|per annum", "year")]
+# Each period's words, written once: its units, said after "per", "a" or "/" ("per hour",
+# "/yr"); its adjectives, said anywhere near an amount ("hourly", "day rate"); its
+# shorthands, written right after an amount, where scraped text may lack the space ("20hr").
+_PERIODS = {  # period: (units, adjectives, shorthands)
+    "hour": (("hour", "hr"), ("hourly",), (r"p\.?\s?(?:hour|hr|h)", "p/h", "/h", "hr")),
+    "day": (("day", "shift"), ("daily", "day rate"), ("p/d", "/d")),
+    "week": (("week", "wk"), ("weekly",), ("p/w", "pw")),
+    "month": (("month", "mo", "mth"), ("monthly",), ("pcm", "p/m")),
+    "year": (("year", "yr", "annum"), ("annual", "annually", "annualized", "annualised",
+                                       "yearly"),
+             (r"p\.?\s?a\.?", "pa", "/y")),
+}
+
+
+def _period_patterns(template: str) -> list[tuple[re.Pattern, Period]]:
+    """One pattern per period from `template`, filled with its words as alternatives."""
+    def one(words) -> str:
+        return "|".join(sorted(words, key=len, reverse=True))
+    return [(re.compile(template.format(units=one(units), adjectives=one(adjectives),
+                                        shorthands=one(shorthands)), re.I), period)
+            for period, (units, adjectives, shorthands) in _PERIODS.items()]
+
+
+# Right after the amount (its start); before it, as an adjective or a pay word's ("Pay per
+# hour:"; "35 hours per week" before an amount is not its period; the last one said
+# counts); anywhere in its sentence (a period at the sentence's end).
+_PERIOD_AFTER = _period_patterns(
+    r"(?:(?:/|per\s+|an?\s+)(?:{units})|{adjectives}|(?:{shorthands}))(?-i:(?![a-z]))")
+_PERIOD_BEFORE = _period_patterns(
+    rf"\b(?:{{adjectives}}|(?:{'|'.join(PAY_WORDS)})\s+per\s+(?:{{units}}))\b")
+_PERIOD_IN_SENTENCE = _period_patterns(
+    r"\b(?:(?:per|an?)\s+(?:{units})|{adjectives})\b|/\s?(?:{units})\b")
 # A pay word whole, or run into the word before it as scraped text does ("rolePay$38,000").
 _PAY_WORDS = re.compile(rf"(?i:\b(?:{'|'.join(PAY_WORDS)})\b)|(?<=[a-z])(?:"
                         + "|".join(w.capitalize() for w in PAY_WORDS) + r")\b")
 # Where a sentence ends, also in scraped text that lost its spaces ("to it.Shifts").
 _SENTENCE_END = re.compile(r"[.!?]\s|(?<=[a-z])\.(?=[A-Z])")
-# Periods a sentence may state away from the amount ("per year" at its end).
-_PERIOD_IN_SENTENCE = [(r"\b(?:per|an?)\s+hour\b|\bhourly\b|/\s?(?:hr|hour)\b", "hour"),
-                       (r"\bper\s+day\b|\bdaily\b|\bday rate\b", "day"),
-                       (r"\bper\s+week\b|\bweekly\b", "week"),
-                       (r"\bper\s+month\b|\bmonthly\b", "month"),
-                       (r"\b(?:per|a)\s+(?:year|annum)\b|\bannual(?:ly)?\b|\byearly\b"
-                        r"|/\s?(?:yr|year)\b", "year")]
 # What makes an amount a benefit rather than pay: the benefit named right before it, or the
 # amount said to go towards something.
 _BENEFIT_BEFORE = re.compile(r"\b(?:bonus(?:es)?|reimburse\w*|allowance|relocation|tuition"
@@ -157,8 +172,8 @@ def close(value: float, stated: float) -> bool:
 def _period_after(text: str, end: int) -> Period | None:
     tail = text[end:end + 24].lstrip(" +.,)(")
     tail = re.sub(r"^(?:(?:gross|net|base|usd|eur|gbp|salary|pay|total)\s+)+", "", tail, flags=re.I)
-    for pattern, period in _PERIOD_WORDS:
-        if re.match(pattern, tail, re.I):
+    for pattern, period in _PERIOD_AFTER:
+        if pattern.match(tail):
             return period
     return None
 
@@ -180,7 +195,7 @@ def _period_in_sentence(text: str, start: int, end: int) -> Period | None:
     head = re.split(r"[.!?]\s|\n", head)[-1]
     tail = re.split(r"(?<!\d)[.!?](?:\s|$)|\n", text[end:end + 120])[0]
     found = {period for pattern, period in _PERIOD_IN_SENTENCE
-             for part in (head, tail) if re.search(pattern, part, re.I)}
+             for part in (head, tail) if pattern.search(part)}
     return found.pop() if len(found) == 1 else None
 
 
@@ -201,9 +216,9 @@ def _resolve_period(text: str, start: int, end: int, low: float, high: float,
 
 
 def _period_before(text: str, start: int) -> Period | None:
-    head = text[max(0, start - 40):start].lower()
-    found = [(head.rfind(m.group(0)), period) for pattern, period in _PERIOD_BEFORE
-             for m in re.finditer(pattern, head)]
+    head = text[max(0, start - 40):start]
+    found = [(m.start(), period) for pattern, period in _PERIOD_BEFORE
+             for m in pattern.finditer(head)]
     return max(found)[1] if found else None
 
 

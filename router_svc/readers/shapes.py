@@ -13,14 +13,16 @@ from __future__ import annotations
 import re
 
 from router_svc.readers.vocabulary import (CITY_PREFIXES, CITY_SUFFIXES, GENERIC_WORDS,
-                                           HEADING_WORDS, HEADINGS_ALWAYS,
+                                           HEADING_WORDS, HEADINGS_ALWAYS, HIRING_VERBS,
                                            HEADINGS_IN_CAPITALS, LEGAL_FORMS, ROLE_NOUNS,
                                            STATE_NAMES, TITLE_ABBREVIATIONS, US_STATES)
 
 
 def one_of(words) -> str:
-    """An alternation of `words`, escaped, longest first."""
-    return "|".join(re.escape(w) for w in sorted(words, key=len, reverse=True))
+    """An alternation of `words`, escaped, longest first; a space in one matches any run of
+    spaces or tabs ("looking  for")."""
+    return "|".join(r"[ \t]+".join(map(re.escape, w.split()))
+                    for w in sorted(words, key=len, reverse=True))
 
 
 # A capitalised name: words that start upper-case (or digits), joined by a few small words;
@@ -104,8 +106,10 @@ _JOB_NUMBER = re.compile(r"(?i:\b(?:req\w*|job|position|posting)\b[^\n]{0,12}?(?
                          r"|number)|#[ \t]?\d)")
 # A banner about the hiring ("URGENT NEED FOR A NIGHT SHIFT OPERATOR", "Now hiring cooks!"):
 # it names the job inside a phrase; the job's own name is shorter.
-_BANNER = re.compile(r"(?i:\b(?:need(?:ed)?[ \t]+for|hiring|looking[ \t]+for|seeking|wanted|"
-                     r"join[ \t]+(?:us|our))\b)")
+# "Recruiting" also starts a job's name ("Recruiting Coordinator"), so it is no banner.
+_BANNER_VERBS = set(HIRING_VERBS) - {"recruiting"}
+_BANNER = re.compile(rf"(?i:\b(?:{one_of(_BANNER_VERBS)}|need(?:ed)?[ \t]+for|wanted"
+                     r"|join[ \t]+(?:us|our))\b)")
 
 
 def is_heading(line: str) -> bool:

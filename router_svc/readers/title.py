@@ -17,7 +17,8 @@ from router_svc.readers.shapes import (NAME, NEXT_LABEL, SENTENCE_DOT, TITLE_PHR
                                        clean, is_heading, names_a_role, one_of, usable,
                                        without_heading)
 from router_svc.readers.text import PostingText
-from router_svc.readers.vocabulary import EMPLOYMENT_TYPES, JOB_NOUNS, JOB_SECTIONS
+from router_svc.readers.vocabulary import (EMPLOYMENT_TYPES, HIRING_VERBS, JOB_NOUNS,
+                                           JOB_SECTIONS)
 
 _TITLE_LABEL = re.compile(r"\b(?:job\s*title|position\s*title|position|title|role)\s*:\s*"
                           r"(?P<v>[^\n|;:•*]{3,80}?)(?=\s*(?:\n|\||;|•|\*|\s{2}|$|"
@@ -27,8 +28,8 @@ _EMPLOYMENT_TYPE = re.compile(rf"(?:{one_of(EMPLOYMENT_TYPES)})\b", re.I)
 # A page copied as one line starts "Senior Data Engineer Denver, CO ...".
 _TITLE_THEN_PLACE = re.compile(rf"^\s*(?P<v>{TITLE_PHRASE})[ \t]+"
                                + US_PLACE.pattern.replace("(?P<v>", "(?:"))
-_HIRING = re.compile(r"\b(?:looking for|seeking|seeks|hiring|searching for|in search of|recruiting"
-                     r"|has an opening for|is in need of)\s+(?:(?:applicants|candidates)\s+for\s+)?"
+_HIRING = re.compile(rf"\b(?:{one_of(HIRING_VERBS)}|has an opening for|is in need of)\s+"
+                     r"(?:(?:applicants|candidates)\s+for\s+)?"
                      r"(?:(?:an?|the|our|one|two)\s+)?"
                      r"(?:[a-z][\w-]*,?[ \t]+){0,4}"  # "an analytical and detail-oriented"
                      rf"(?P<v>{TITLE_PHRASE})")

@@ -89,6 +89,10 @@ PAY_WORDS = ("salary", "salaries", "pay", "paid", "compensation", "wage", "wages
 
 # ---- jobs ------------------------------------------------------------------------------------
 
+# What a posting hires with ("We are looking for a ...", "Northwind is hiring").
+HIRING_VERBS = ("looking for", "seeking", "seeks", "hiring", "searching for", "in search of",
+                "recruiting")
+
 # The nouns job titles are named by ("Senior Data Engineer", "Director of Operations").
 ROLE_NOUNS = frozenset("""
     accountant actuary adjuster admin administrator adviser advisor advocate agent aide
