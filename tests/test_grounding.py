@@ -352,6 +352,9 @@ def test_values_come_back_as_the_posting_writes_them():
     job = checked.job
     assert (job.title, job.company, job.location) == (
         "Sr. Data Engineer (m/f/d)", "Tech Innovations Inc", "NEW YORK, NY")
+    # a mention inside a mail or web address is not how the posting writes the name
+    text = "Write to hr@tfx.com or see www.tfx.com/jobs. TFX is an equal opportunity employer."
+    assert check_answer(answer(company="TFX"), text).job.company == "TFX"
 
 
 def test_a_shortened_title_becomes_the_one_the_posting_states():

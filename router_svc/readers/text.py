@@ -10,6 +10,7 @@ several places.
 
 from __future__ import annotations
 
+import bisect
 import html
 import re
 from functools import cached_property
@@ -51,20 +52,33 @@ def unglue(text: str) -> str:
     return _GLUED_BEFORE.sub(r"\1 ", _GLUED_AFTER.sub(" ", html.unescape(text)))
 
 
+def _in_an_address(text: str):
+    """A test whether a position of `text` is inside a web or mail address (a binary search
+    over the addresses, which do not overlap: many mentions and many addresses stay cheap)."""
+    spans = [m.span() for m in _ADDRESS.finditer(text)] if _ADDRESS_SIGN.search(text) else []
+    starts = [start for start, _ in spans]
+
+    def inside(position: int) -> bool:
+        i = bisect.bisect_right(starts, position) - 1
+        return i >= 0 and position < spans[i][1]
+    return inside
+
+
 def as_written(value: str, text: str) -> str:
     """`value` as the posting writes it (its case and punctuation, preferring a mention not
-    in capitals), where the posting contains it; else `value` unchanged. "tech innovations
+    in capitals, never one inside a web or mail address: "AAM", not the "aam" of
+    "hr@aam.com"), where the posting contains it; else `value` unchanged. "tech innovations
     inc." -> "Tech Innovations Inc"."""
     words = norm(value).split()
     if not words:
         return value
     pattern = r"(?<![^\W_])" + r"[\W_]+".join(map(re.escape, words)) + r"(?![^\W_])"
-    matches = re.finditer(pattern, text, re.I)
-    match = next(matches, None)
-    if match is None:
+    inside = _in_an_address(text)
+    mentions = [m for m in re.finditer(pattern, text, re.I) if not inside(m.start())]
+    if not mentions:
         return value
-    if match.group(0).isupper():  # a banner in capitals: the posting's own case, if written
-        match = next((m for m in matches if not m.group(0).isupper()), match)
+    # a banner in capitals: the posting's own case, if written
+    match = next((m for m in mentions if not m.group(0).isupper()), mentions[0])
     end = match.end()
     for char in re.search(r"[^\w\s]*$", value).group(0):  # "(m/f/d)": its closing mark too
         if text[end:end + 1] == char:
