@@ -44,6 +44,8 @@ COMPANY_EXAMPLES = {
     "company-is-a-kind-of-organisation": ("Litware is a leading software company in Ohio.",
                                           "Litware"),
     "about-company": ("About Proseware: we write code for banks.", "Proseware"),
+    "why-company": ("You ship code weekly.\nWhy Woodgrove?\nWe pay for courses.",
+                    "Woodgrove"),
     "join-company": ("Join Adventure Works and grow with us.", "Adventure Works"),
     "company-is-repeated": ("Blue Yonder is the place to be. Blue Yonder pays well.",
                             "Blue Yonder"),
@@ -99,6 +101,18 @@ def test_each_not_pay_rule_refuses_its_example(rule):
     text = NOT_PAY_EXAMPLES[rule]
     assert [refused for _, refused in read_amounts(text)] == [rule]
     assert find_salaries(text) == []
+
+
+def test_a_heading_line_about_or_why_the_company_names_it():
+    for heading in ("About Woodgrove Bank", "ABOUT WOODGROVE BANK:", "Why Woodgrove Bank?",
+                    "WHY JOIN WOODGROVE BANK", "Why work at Woodgrove Bank"):
+        found = find_company(f"You will run reports.\n{heading}\nWe lend to farms.")
+        assert found is not None and found.value.lower() == "woodgrove bank", heading
+    # headings about the reader or the job name no organisation
+    for heading in ("About Us", "ABOUT US", "About the job", "About You", "Why Us?",
+                    "WHY WORK HERE", "Why Work With Us?", "Why join us"):
+        assert find_company(f"You will run reports.\n{heading}\nWe lend to farms.") is None, \
+            heading
 
 
 def test_pay_that_no_rule_refuses_is_read():

@@ -44,9 +44,14 @@ _STATED = (
      rf"(?:^\s*|[.!?:][ \t]+|\n)(?P<v>{NAME}){LEGAL}(?:[ \t]*\([^)]{{1,40}}\))?"
      rf"(?:[ \t]+(?:is|are)[ \t]+|,[ \t]*)(?:a|an|the|one[ \t]+of[ \t]+the)[ \t]+"
      rf"[^.;:]{{0,80}}?\b{_ORGANISATION_NOUN}\b"),  # "a private, employee-owned firm"
-    ("about-company",  # "About Northwind:" / "About Us Northwind is ..."
-     rf"\b(?:About|ABOUT)(?:[ \t]+(?:Us|US))?[ \t]*:?[ \t]+(?P<v>{NAME}){LEGAL}"
-     r"(?:[ \t]*:|[ \t]+(?:is|was|has|helps|builds|provides|offers|We|Our)\b)"),
+    ("about-company",  # "About Northwind:", "About Us Northwind is ...", a heading line
+     rf"\b(?:About|ABOUT)(?:[ \t]+(?:Us|US))?[ \t]*:?[ \t]+(?!(?:Us|US)\b)"
+     rf"(?P<v>{NAME}){LEGAL}"
+     r"(?:[ \t]*:|[ \t]+(?:is|was|has|helps|builds|provides|offers|We|Our)\b|[ \t]*(?m:$))"),
+    ("why-company",  # a heading line: "Why Northwind?", "WHY NORTHWIND:", "Why join Northwind"
+     rf"(?m:^)[ \t]*(?:Why|WHY)[ \t]+(?:(?i:join|work[ \t]+(?:at|for|with))[ \t]+)?"
+     rf"(?!(?i:work|join)\b)"
+     rf"(?P<v>{NAME}){LEGAL}[ \t]*[?:!]?[ \t]*(?m:$)"),
     ("join-company", rf"\b[Jj]oin(?:ing)?[ \t]+(?P<v>{NAME})"),  # not "join our team"
 )
 # "Northwind is a/an/the ..." at a sentence start: only for a name the text repeats.
