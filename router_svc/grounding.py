@@ -229,8 +229,9 @@ def ground_strings(job: JobPosting, text: str | PostingText,
                 notes)
     for field in ("title", "company", "location"):  # the posting's own spelling
         value = update.get(field, getattr(job, field))
-        if asked(field) and value is not None and as_written(value, posting.raw) != value:
-            update[field] = as_written(value, posting.raw)
+        written = as_written(value, posting) if asked(field) and value is not None else value
+        if written != value:
+            update[field] = written
     skills = [s for s in job.skills if found_in(s, posting.normalised)]
     if len(skills) < len(job.skills):
         update["skills"] = skills

@@ -83,6 +83,9 @@ INPUTS = {
     "apostrophe words": lambda n: repeated("Ab'", n),
     "spaces between amounts": lambda n: "$50,000" + " " * (n - 14) + "$60,000",
     "distinct subjects": lambda n: numbered("Q{w} is a. ", n),
+    # the answer's values once, then many mentions that start like them and are not them
+    "near mentions": lambda n: ("Data Engineer at Northwind. "
+                                + repeated("Data Engine Northwinds ", n))[:n],
 }
 
 

@@ -64,26 +64,70 @@ def _in_an_address(text: str):
     return inside
 
 
-def as_written(value: str, text: str) -> str:
+_WORD = re.compile(r"[^\W_]+")  # a word: letters and digits, as str.isalnum() tells them
+
+
+def mentions(value: str, text: str):
+    """Where `value`'s words stand in `text` whole, in order, in any case, with any marks
+    or spaces between them: (start, end) spans, first to last. A scan with str.find over
+    the text's lower-case form, not a pattern per value: values differ in every call, and
+    compiling a pattern each time cost a quarter of the answer check."""
+    words = _WORD.findall(value.lower())
+    lower = text.lower()
+    if not words or len(lower) != len(text):  # lower-casing changed the length (rare)
+        return _mentions_by_pattern(words, text)
+    spans, position = [], 0
+    while (start := lower.find(words[0], position)) >= 0:
+        end = _words_from(words, lower, start)
+        if end is not None:
+            spans.append((start, end))
+        # the next mention starts a word: past this run of letters (linear on "aaaa...")
+        position = end if end is not None else _WORD.match(lower, start).end()
+    return spans
+
+
+def _words_from(words: list[str], lower: str, start: int) -> int | None:
+    """The end of `words` read from `start` in `lower`: each whole, separated by one or
+    more marks or spaces; None where they do not stand there."""
+    if start > 0 and lower[start - 1].isalnum():
+        return None
+    position = start
+    for i, word in enumerate(words):
+        if i:
+            gap = position
+            while position < len(lower) and not lower[position].isalnum():
+                position += 1
+            if position == gap:
+                return None
+        if not lower.startswith(word, position):
+            return None
+        position += len(word)
+    return None if position < len(lower) and lower[position].isalnum() else position
+
+
+def _mentions_by_pattern(words: list[str], text: str) -> list[tuple[int, int]]:
+    if not words:
+        return []
+    pattern = r"(?<![^\W_])" + r"[\W_]+".join(map(re.escape, words)) + r"(?![^\W_])"
+    return [m.span() for m in re.finditer(pattern, text, re.I)]
+
+
+def as_written(value: str, text: str | PostingText) -> str:
     """`value` as the posting writes it (its case and punctuation, preferring a mention not
     in capitals, never one inside a web or mail address: "AAM", not the "aam" of
     "hr@aam.com"), where the posting contains it; else `value` unchanged. "tech innovations
     inc." -> "Tech Innovations Inc"."""
-    words = norm(value).split()
-    if not words:
-        return value
-    pattern = r"(?<![^\W_])" + r"[\W_]+".join(map(re.escape, words)) + r"(?![^\W_])"
-    inside = _in_an_address(text)
-    mentions = [m for m in re.finditer(pattern, text, re.I) if not inside(m.start())]
-    if not mentions:
+    raw = text.raw if isinstance(text, PostingText) else text
+    inside = text.in_an_address if isinstance(text, PostingText) else _in_an_address(raw)
+    found = [(start, end) for start, end in mentions(value, raw) if not inside(start)]
+    if not found:
         return value
     # a banner in capitals: the posting's own case, if written
-    match = next((m for m in mentions if not m.group(0).isupper()), mentions[0])
-    end = match.end()
+    start, end = next(((s, e) for s, e in found if not raw[s:e].isupper()), found[0])
     for char in re.search(r"[^\w\s]*$", value).group(0):  # "(m/f/d)": its closing mark too
-        if text[end:end + 1] == char:
+        if raw[end:end + 1] == char:
             end += 1
-    return text[match.start():end]
+    return raw[start:end]
 
 
 class PostingText:
@@ -112,6 +156,11 @@ class PostingText:
     @cached_property
     def normalised_lines(self) -> frozenset[str]:
         return frozenset(norm(line) for line in self.unglued.splitlines())
+
+    @cached_property
+    def in_an_address(self):
+        """Whether a position of `raw` is inside a web or mail address."""
+        return _in_an_address(self.raw)
 
     @cached_property
     def outside_addresses(self) -> str:
