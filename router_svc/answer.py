@@ -17,7 +17,8 @@ from dataclasses import dataclass, field
 from pydantic import ValidationError
 
 from router_svc.errors import InvalidOutput
-from router_svc.grounding import drop_example_copies, ground_strings, reconcile_salary
+from router_svc.grounding import (drop_example_copies, fill_lists, ground_strings,
+                                  reconcile_salary)
 from router_svc.instructions import facts_only
 from router_svc.prompt import EXAMPLE_VALUES
 from router_svc.readers.text import PostingText
@@ -80,4 +81,5 @@ def check_answer(answer: str, text: str, wanted: frozenset[str] | None = None) -
     job = validate(data)
     job, more = ground_strings(job, posting, wanted, EXAMPLE_VALUES)
     job, copies = drop_example_copies(job, posting, EXAMPLE_VALUES)
-    return Checked(masked(job, wanted), notes + salary_notes + more + copies, dropped)
+    job, lists = fill_lists(job, posting, wanted)
+    return Checked(masked(job, wanted), notes + salary_notes + more + copies + lists, dropped)

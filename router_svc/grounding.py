@@ -31,6 +31,7 @@ from router_svc.readers.pay import (SalaryMention, best_match, close, find_salar
                                     plausible, read_amounts, stated_pay)
 from router_svc.readers.rules import Found
 from router_svc.readers.shapes import names_a_role, without_heading
+from router_svc.readers.sections import find_list
 from router_svc.readers.summary import find_summary
 from router_svc.readers.text import PostingText, as_written, found_in, norm
 from router_svc.readers.title import find_title
@@ -264,4 +265,22 @@ def drop_example_copies(job: JobPosting, text: str | PostingText,
         if len(kept) < len(items):
             update[field] = kept
             notes.append(f"{len(items) - len(kept)} {field} item(s) dropped: {COPIED}")
+    return (job.model_copy(update=update) if update else job), notes
+
+
+def fill_lists(job: JobPosting, text: str | PostingText,
+               wanted: frozenset[str] | None = None) -> tuple[JobPosting, list[str]]:
+    """Requirements and benefits the model gave none of (or only the examples' items, now
+    dropped) taken from the posting's own list under its heading (readers.sections): about
+    half of the embedded model's answers lost their requirements so."""
+    posting = PostingText.of(text)
+    update, notes = {}, []
+    for field in ("requirements", "benefits"):
+        if getattr(job, field) or wanted is not None and field not in wanted:
+            continue
+        found = find_list(field, posting)
+        if found is not None:
+            update[field] = found.value.split("\n")
+            notes.append(f"{field}: {len(update[field])} item(s) from the posting by "
+                         f"{found.rule} ({found.evidence!r}); the model gave none")
     return (job.model_copy(update=update) if update else job), notes

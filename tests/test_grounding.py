@@ -678,3 +678,23 @@ def test_html_entities_of_a_scraped_text_are_read():
 def test_a_first_line_naming_an_organisation_is_no_headline():
     text = "Acme Staffing Partners\nData Engineer\nAustin, TX\n\nWe build pipelines."
     assert check_answer(answer(title="Data Engineer"), text).job.title == "Data Engineer"
+
+
+def test_a_list_the_model_left_empty_is_read_from_the_postings_own_list():
+    text = ("Payroll Clerk\nNorthwind Health\n\nRequirements:\n- Two years of payroll work\n"
+            "- Knows Excel well\n\nBenefits\nDental cover for the family\nFree parking on site\n")
+    checked = check_answer(answer(title="Payroll Clerk", requirements=[], benefits=[]), text)
+    assert checked.job.requirements == ["Two years of payroll work", "Knows Excel well"]
+    assert checked.job.benefits == ["Dental cover for the family", "Free parking on site"]
+    assert any(n.startswith("requirements: 2 item(s) from the posting by "
+                            "requirements-under-their-heading ('Requirements:')")
+               for n in checked.notes)
+    # the example's items, dropped as copies, give way to the posting's own
+    copied = check_answer(answer(title="Payroll Clerk",
+                                 requirements=["2 years on a forklift"]), text)
+    assert copied.job.requirements == ["Two years of payroll work", "Knows Excel well"]
+    # the model's own items stay; a field not asked for stays empty
+    kept = check_answer(answer(title="Payroll Clerk", requirements=["Payroll work"]), text)
+    assert kept.job.requirements == ["Payroll work"]
+    masked = check_answer(answer(title="Payroll Clerk"), text, frozenset({"title"}))
+    assert list(masked.job.requirements) == [] and list(masked.job.benefits) == []

@@ -20,6 +20,7 @@ from router_svc.instructions import facts_only
 from router_svc.readers.company import find_company
 from router_svc.readers.location import find_location
 from router_svc.readers.pay import find_salaries
+from router_svc.readers.sections import find_list
 from router_svc.readers.summary import find_summary
 from router_svc.readers.text import unglue
 from router_svc.readers.title import find_title
@@ -39,6 +40,7 @@ READERS = {
     "company": find_company,
     "location": find_location,
     "summary": find_summary,
+    "lists": lambda text: find_list("requirements", text),
     "salaries": find_salaries,
     "unglue": unglue,
     "instructions": facts_only,
@@ -84,6 +86,7 @@ INPUTS = {
     "spaces between amounts": lambda n: "$50,000" + " " * (n - 14) + "$60,000",
     "distinct subjects": lambda n: numbered("Q{w} is a. ", n),
     # the answer's values once, then many mentions that start like them and are not them
+    "list items": lambda n: repeated("Requirements:\n- a b\n\n", n),
     "near mentions": lambda n: ("Data Engineer at Northwind. "
                                 + repeated("Data Engine Northwinds ", n))[:n],
 }

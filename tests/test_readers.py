@@ -11,6 +11,7 @@ import pytest
 from router_svc.readers.company import COMPANY_RULES, find_company
 from router_svc.readers.location import LOCATION_RULES, find_location
 from router_svc.readers.pay import NOT_PAY, find_salaries, read_amounts
+from router_svc.readers.sections import find_list
 from router_svc.readers.title import TITLE_RULES, find_title
 
 # rule -> (text, the value it reads)
@@ -113,6 +114,50 @@ def test_a_heading_line_about_or_why_the_company_names_it():
                     "WHY WORK HERE", "Why Work With Us?", "Why join us"):
         assert find_company(f"You will run reports.\n{heading}\nWe lend to farms.") is None, \
             heading
+
+
+LISTED = """Data Analyst
+Northwind Health runs clinics in Ohio.
+
+What You'll Do
+Build dashboards for clinic managers
+Answer questions from the finance team
+
+What You'll Bring:
+- 3.5 years of experience with SQL
+- Experience with Python or R
+• A degree in statistics, economics or a related field
+
+Nice to have
+Experience with healthcare claims data
+
+Perks & Benefits
+Dental and vision cover
+25 days of paid leave
+Northwind Health is an equal opportunity employer.
+"""
+
+
+def test_a_postings_own_lists_are_read_under_their_headings():
+    requirements = find_list("requirements", LISTED)
+    assert requirements.value.split("\n") == [
+        "3.5 years of experience with SQL", "Experience with Python or R",
+        "A degree in statistics, economics or a related field",
+        "Experience with healthcare claims data"]
+    assert (requirements.rule, requirements.evidence) == (
+        "requirements-under-their-heading", "What You'll Bring:")
+    benefits = find_list("benefits", LISTED)
+    assert benefits.value.split("\n") == ["Dental and vision cover", "25 days of paid leave"]
+
+
+def test_no_list_is_read_where_its_items_cannot_be_told_apart():
+    # flattened to one line, headings and items run together
+    assert find_list("requirements", " ".join(LISTED.split())) is None
+    # a heading of another list ends it; a paragraph is not an item
+    text = ("Requirements\nSQL and Python skills\nResponsibilities\nRun reports weekly\n\n"
+            "Benefits\n" + "We pay well and " * 20 + "more.\n")
+    assert find_list("requirements", text).value == "SQL and Python skills"
+    assert find_list("benefits", text) is None
 
 
 def test_pay_that_no_rule_refuses_is_read():

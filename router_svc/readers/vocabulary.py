@@ -144,6 +144,26 @@ HEADINGS_ALWAYS = frozenset("description overview summary announcement".split())
 # ... these only in capitals ("Job Coach" and "Hiring Manager" are titles).
 HEADINGS_IN_CAPITALS = frozenset("""job position title opening vacancy posting role opportunity
     now hiring career careers new about""".split())
+# The headings of a posting's lists, by the phrases that name them ("Required
+# Qualifications", "What You'll Bring", "Perks & Benefits"), apostrophes left out ...
+LIST_HEADINGS = {
+    "requirements": ("requirements", "requirement", "qualifications", "qualification",
+                     "skills", "experience", "education", "about you", "who you are",
+                     "you bring", "youll bring", "you have", "you need", "youll need",
+                     "we need", "better if",
+                     "looking for", "must have", "must haves", "nice to have", "bonus points",
+                     "great fit", "knowledge", "competencies", "certifications"),
+    "benefits": ("benefits", "benefit", "perks", "what we offer", "we offer", "youll get",
+                 "you get", "rewards", "why work", "why join"),
+}
+# ... the names of the lists themselves, which may start a longer heading ("Requirements for
+# all analysts"; "Experience with SQL" is an item) ...
+LIST_NAMES = frozenset("requirements qualifications benefits perks".split())
+# ... and the other words such a heading is made of ("Desired Skills", "Technical Skills").
+LIST_HEADING_WORDS = frozenset("""required desired desirable additional technical soft
+    technologies technology bring need needed get offer offering looking must nice have
+    bonus points rewards perks knowledge competencies certifications abilities ability
+    qualities profile ideal candidate fit great youll youd youre were weve""".split())
 # Headings of a section about the job, which a title may head ("Bakery Intern Duties").
 JOB_SECTIONS = ("Duties", "Responsibilities", "Requirements", "Qualifications",
                 "Job Description", "Job Summary", "Position Summary", "Summary", "Overview",

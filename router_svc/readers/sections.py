@@ -1,0 +1,105 @@
+"""The lists a posting writes under its own headings ("Requirements", "What we offer"): the
+requirements and benefits given where the model's list was the prompt's example's or empty.
+
+A posting pasted with its lines sets a list apart with a heading line of a few words
+("Required Qualifications", "About You:", "PERKS & BENEFITS") and gives an item per line.
+The list runs until a heading of another kind ("Responsibilities", "About Northwind"), a
+paragraph, a statement lists are followed by (equal opportunity, how to apply), or a blank
+line after its items followed by a line without an item's mark. Text flattened to one line gives no items: its items cannot be told apart.
+"""
+
+from __future__ import annotations
+
+import re
+
+from router_svc.readers.rules import Found
+from router_svc.readers.shapes import is_heading
+from router_svc.readers.text import PostingText
+from router_svc.readers.vocabulary import (HEADING_WORDS, LIST_HEADING_WORDS, LIST_HEADINGS,
+                                           LIST_NAMES)
+
+MAX_HEADING_WORDS = 8
+MAX_ITEM_WORDS = 60     # a longer line is a paragraph: it ends a list
+MAX_ITEMS = 25
+
+# A list item's mark: a bullet, a dash, a number ("1.", "2)").
+_MARK = re.compile(r"^[ \t]*(?:[-–—•*·●▪◦‣>]+[ \t]*|\d{1,2}[.)][ \t]+)")  # not "3.5 years"
+_PHRASES = {kind: re.compile(rf"\b(?:{'|'.join(map(re.escape, phrases))})\b")
+            for kind, phrases in LIST_HEADINGS.items()}
+# What follows a list without a heading of its own: the company's statements, a call to apply.
+_AFTER_A_LIST = re.compile(r"(?i)\b(?:equal (?:opportunity|employment)|apply|applicants"
+                           r"|not currently hiring)\b")
+# After requirements, the company speaking of itself ("We ...", "Our ...").
+_COMPANY_SPEAKING = re.compile(r"(?:We|Our)\b")
+
+
+def _words(line: str) -> list[str]:
+    return re.findall(r"[a-z]+", line.lower().replace("’", "'").replace("'", ""))
+
+
+def heading_kind(line: str) -> str | None:
+    """'requirements' or 'benefits' for a heading of that list, 'other' for another heading,
+    None for a line that is no heading."""
+    text = line.strip()
+    if len(text.split()) > MAX_HEADING_WORDS or _MARK.match(text):
+        return None
+    words = _words(text)
+    if not words:
+        return None
+    lower = " ".join(words)
+    shaped = text.endswith((":", "…", "?")) or text.isupper() or \
+        all(w in HEADING_WORDS or w in LIST_HEADING_WORDS for w in words)
+    for kind, phrase in _PHRASES.items():
+        found = phrase.search(lower)
+        # "Requirements for all analysts": a heading starting with the list's own name (not
+        # "Experience with SQL", an item)
+        if found and (shaped or found.start() == 0 and found.group(0) in LIST_NAMES
+                      and text[0].isupper() and not text.endswith(".")):
+            return kind
+    if is_heading(text) or text.endswith(":") and len(words) <= 5:
+        return "other"
+    return None
+
+
+def _item(line: str) -> str:
+    return _MARK.sub("", line).strip()
+
+
+def find_list(kind: str, text: str | PostingText) -> Found | None:
+    """The items of the posting's lists of `kind` ("requirements", "benefits"), one per line,
+    joined by newlines in `value`, the first list's heading as the evidence; None where the
+    posting has no such list. One pass over the lines."""
+    items: list[str] = []
+    heading = ""
+    inside = after_blank = False
+    for line in PostingText.of(text).unglued.splitlines():
+        if not line.strip():
+            after_blank = inside and bool(items)
+            continue
+        if after_blank and not _MARK.match(line):  # a blank line, then no item's mark
+            inside = False
+        after_blank = False
+        found = heading_kind(line)
+        if found is not None:
+            inside = found == kind
+            heading = heading or (line.strip() if inside else "")
+            continue
+        if not inside:
+            continue
+        item = _item(line)
+        if _ends_a_list(kind, item, items):
+            inside = False
+            continue
+        if len(item.split()) >= 2 and item not in items:
+            items.append(item)
+            if len(items) >= MAX_ITEMS:
+                break
+    return Found("\n".join(items), heading, rule=f"{kind}-under-their-heading") if items \
+        else None
+
+
+def _ends_a_list(kind: str, line: str, items: list[str]) -> bool:
+    """A paragraph, or after an item a statement lists are followed by."""
+    return len(line.split()) > MAX_ITEM_WORDS or bool(items) and (
+        bool(_AFTER_A_LIST.search(line))
+        or kind == "requirements" and bool(_COMPANY_SPEAKING.match(line)))
