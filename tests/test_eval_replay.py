@@ -11,11 +11,12 @@ from pathlib import Path
 
 import pytest
 
+from jobextract.v1 import extraction_pb2 as pb
 from jobextract_tools.eval import datasets, replay
 from jobextract_tools.eval.command import main
 from jobextract_tools.eval.datasets import HELD_OUT, PARTS, TUNING, Posting, part_of
 from jobextract_tools.eval.report import markdown, replay_markdown
-from jobextract_tools.eval.scoring import by_part
+from jobextract_tools.eval.scoring import by_part, quality
 from tests.test_eval import write_indeed_fixture
 
 EVAL = Path(datasets.__file__).parent
@@ -242,3 +243,27 @@ def test_a_run_is_reported_by_part_side_by_side():
     assert table.splitlines()[0] == "| set | figure | held-out | tuning |"
     assert f"| Indeed text | postings | {held} | {8 - held} |" in table
     assert f"|  | title_exact | 100% ({held}/{held}) | 100% ({8 - held}/{8 - held}) |" in table
+
+
+def test_requirements_and_benefits_are_scored_item_by_item_against_labelled_spans(tmp_path):
+    text = "Data Analyst\nRequirements\nFive years of SQL reporting\nA degree in statistics\n"
+    labels = tmp_path / "lists.jsonl"
+    start = text.index("Five")
+    labels.write_text(json.dumps({"id": "gd-1", "requirements": [
+        [start, start + len("Five years of SQL reporting")],
+        [text.index("A degree"), len(text) - 1]], "benefits": []}) + "\n")
+    listing = {"title": "Data Analyst", "company": "", "location": ""}
+    posting = datasets.with_list_labels(Posting("gd-1", text, dict(listing), "glassdoor"),
+                                        labels)
+    assert posting.labels["requirements"] == ["Five years of SQL reporting",
+                                              "A degree in statistics"]
+    job = pb.JobPosting(requirements=["Five years of SQL reporting.", "SQL"],
+                        benefits=["Dental cover"])
+    q = quality([(posting, job)])
+    # "SQL" is in a labelled item but is not that item; an item where none is labelled is wrong
+    assert (q["requirements_items"]["matched_predicted"], q["requirements_items"]["predicted"],
+            q["requirements_items"]["matched_gold"]) == (1, 2, 1)
+    assert "benefits_items" not in q  # nothing labelled: no recall to give
+    unlabelled = datasets.with_list_labels(Posting("gd-2", text, dict(listing), "glassdoor"),
+                                           labels)
+    assert "requirements" not in unlabelled.labels

@@ -13,6 +13,10 @@
   Labels: the listing's title, company and location (its salary is mostly Glassdoor's
   estimate, not the posting's: not scored).
 
+Requirements and benefits are labelled for 80 Glassdoor and Indeed-text postings
+(labels/lists.jsonl: each item as the span of the posting's text it is, see
+labels/README.md).
+
 Every set is split, by a fixed hash of each row's id, into a tuning part (look at it,
 write rules from it) and a held-out part (report figures on it): see `part_of`.
 """
@@ -31,6 +35,8 @@ from jobextract_tools.records import read_records
 DEFAULT_DATA = Path(__file__).resolve().parents[3] / "shared" / "evaldata"
 INDEED_CSV = "indeed_2020_tech_postings_393.csv"
 INDEED_LABELS = Path(__file__).resolve().parent / "labels" / "indeed_salary.jsonl"
+LIST_LABELS = Path(__file__).resolve().parent / "labels" / "lists.jsonl"
+LIST_FIELDS = ("requirements", "benefits")
 INDEED_VARIANTS = ("text", "page")
 GLASSDOOR_CSV = "glassdoor_2019_ds_postings_407.csv"
 
@@ -64,6 +70,25 @@ class Posting:
     @property
     def part(self) -> str:
         return part_of(self.source, self.row or self.id)
+
+
+def with_list_labels(posting: Posting, labels_path: Path = LIST_LABELS) -> Posting:
+    """`posting` with its labelled requirements and benefits (the text of each item's span),
+    where labels/lists.jsonl has them; unchanged otherwise."""
+    labelled = _list_labels(labels_path).get(posting.id)
+    if labelled is not None:
+        for field in LIST_FIELDS:
+            posting.labels[field] = [posting.text[start:end] for start, end in labelled[field]]
+    return posting
+
+
+_LIST_LABELS: dict[Path, dict] = {}
+
+
+def _list_labels(path: Path) -> dict:
+    if path not in _LIST_LABELS:
+        _LIST_LABELS[path] = read_records(path) if path.is_file() else {}
+    return _LIST_LABELS[path]
 
 
 def in_part(posting: Posting, part: str) -> bool:
@@ -130,11 +155,11 @@ def indeed(data: Path, variant: str, with_dollar: int | None = None,
                 f"{row['Title']}\n{row['Company']}\n{row['Location']}\n\n{row['Text']}"
             salary = (None if label["salary_min"] is None
                       else (float(label["salary_min"]), float(label["salary_max"])))
-            posting = Posting(
+            posting = with_list_labels(Posting(
                 f"{key}-{variant}", text,
                 {"title": row["Title"], "company": row["Company"], "location": row["Location"],
                  "salary": salary, "period": label["period"], "currency": label["currency"]},
-                "indeed", str(number))
+                "indeed", str(number)))
             if in_part(posting, part):
                 picked["$" in row["Text"]].append(posting)
     return picked[True][:with_dollar] + picked[False][:without_dollar]
@@ -145,9 +170,10 @@ def glassdoor(data: Path, limit: int | None = None, part: str = "all") -> list[P
     out = []
     with open(data / GLASSDOOR_CSV, newline="", encoding="utf-8") as f:
         for row in csv.DictReader(f):
-            posting = Posting(f"glassdoor-{row['id']}", row["job_description"],
-                              {"title": row["job_title"], "company": row["company"],
-                               "location": row["location"]}, "glassdoor", row["id"])
+            posting = with_list_labels(Posting(
+                f"glassdoor-{row['id']}", row["job_description"],
+                {"title": row["job_title"], "company": row["company"],
+                 "location": row["location"]}, "glassdoor", row["id"]))
             if in_part(posting, part):
                 out.append(posting)
     return out[:limit] if limit is not None else out

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from jobextract_tools.eval.replay import KINDS
+from jobextract_tools.eval.scoring import ITEM_LISTS
 
 
 def _rate(v: dict) -> str:
@@ -11,10 +12,11 @@ def _rate(v: dict) -> str:
 
 def _quality(q: dict) -> list[tuple[str, str]]:
     rows = [(name, _rate(v)) for name, v in q["fields"].items()]
-    if "skills_soft" in q:
-        s = q["skills_soft"]
-        rows.append(("skills (soft) P/R/F1",
-                     f"{s['precision']:.0%} / {s['recall']:.0%} / {s['f1']:.0%}"))
+    for field in ITEM_LISTS:
+        if f"{field}_items" in q:
+            s = q[f"{field}_items"]
+            rows.append((f"{field} items P/R/F1",
+                         f"{s['precision']:.0%} / {s['recall']:.0%} / {s['f1']:.0%}"))
     return rows
 
 

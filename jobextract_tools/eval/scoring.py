@@ -138,32 +138,49 @@ def verdicts(posting: Posting, job: pb.JobPosting) -> dict[str, bool]:
     return out
 
 
-def score(posting: Posting, job: pb.JobPosting, tally: Tally, skills: dict) -> None:
+def same_item(answer: str, label: str) -> bool:
+    """A list item matching a labelled one: the same words, or one holding the other where
+    it is most of it (a skill "SQL" does not match a requirement sentence mentioning SQL)."""
+    a, b = norm(answer), norm(label)
+    return bool(a and b) and (a == b or (a in b or b in a)
+                              and min(len(a), len(b)) >= .6 * max(len(a), len(b)))
+
+
+# Labelled item lists, each with how an answer's item is matched to a labelled one.
+ITEM_LISTS = {"skills": soft_match, "requirements": same_item, "benefits": same_item}
+
+
+def score(posting: Posting, job: pb.JobPosting, tally: Tally, lists: dict) -> None:
     score_grounding(posting, job, tally)
     for name, right in verdicts(posting, job).items():
         tally.add(name, right)
-    if "skills" in posting.labels:
-        gold = posting.labels["skills"]
-        predicted = list(job.skills)
-        skills["predicted"] += len(predicted)
-        skills["gold"] += len(gold)
-        skills["matched_predicted"] += sum(any(soft_match(p, g) for g in gold) for p in predicted)
-        skills["matched_gold"] += sum(any(soft_match(p, g) for p in predicted) for g in gold)
+    for field, match in ITEM_LISTS.items():
+        if field not in posting.labels:
+            continue
+        gold, predicted = posting.labels[field], list(getattr(job, field))
+        counts = lists.setdefault(field, {"predicted": 0, "gold": 0, "matched_predicted": 0,
+                                          "matched_gold": 0})
+        counts["predicted"] += len(predicted)
+        counts["gold"] += len(gold)
+        counts["matched_predicted"] += sum(any(match(p, g) for g in gold) for p in predicted)
+        counts["matched_gold"] += sum(any(match(p, g) for p in predicted) for g in gold)
 
 
 def quality(scored) -> dict:
-    """The field rates (and soft skill matching) of (posting, job) pairs."""
-    tally, skills = Tally(), {"predicted": 0, "gold": 0, "matched_predicted": 0,
-                              "matched_gold": 0}
+    """The field rates and the item lists' precision and recall (skills matched softly,
+    requirements and benefits item by item) of (posting, job) pairs."""
+    tally, lists = Tally(), {}
     for posting, job in scored:
-        score(posting, job, tally, skills)
+        score(posting, job, tally, lists)
     result = {"fields": tally.rates()}
-    if skills["gold"]:
-        precision = skills["matched_predicted"] / skills["predicted"] if skills["predicted"] else 0.0
-        recall = skills["matched_gold"] / skills["gold"]
-        result["skills_soft"] = {"precision": precision, "recall": recall,
-                                 "f1": 2 * precision * recall / (precision + recall)
-                                 if precision + recall else 0.0, **skills}
+    for field, counts in lists.items():
+        if counts["gold"]:
+            precision = counts["matched_predicted"] / counts["predicted"] \
+                if counts["predicted"] else 0.0
+            recall = counts["matched_gold"] / counts["gold"]
+            result[f"{field}_items"] = {"precision": precision, "recall": recall,
+                                        "f1": 2 * precision * recall / (precision + recall)
+                                        if precision + recall else 0.0, **counts}
     return result
 
 
