@@ -17,7 +17,7 @@ from dataclasses import dataclass, field
 from pydantic import ValidationError
 
 from router_svc.errors import InvalidOutput
-from router_svc.grounding import (drop_example_copies, fill_lists, ground_strings,
+from router_svc.grounding import (drop_example_copies, ground_lists, ground_strings,
                                   reconcile_salary)
 from router_svc.instructions import facts_only
 from router_svc.prompt import EXAMPLE_VALUES
@@ -81,5 +81,5 @@ def check_answer(answer: str, text: str, wanted: frozenset[str] | None = None) -
     job = validate(data)
     job, more = ground_strings(job, posting, wanted, EXAMPLE_VALUES)
     job, copies = drop_example_copies(job, posting, EXAMPLE_VALUES)
-    job, lists = fill_lists(job, posting, wanted)
+    job, lists = ground_lists(job, posting, wanted)
     return Checked(masked(job, wanted), notes + salary_notes + more + copies + lists, dropped)

@@ -31,7 +31,7 @@ from router_svc.readers.pay import (SalaryMention, best_match, close, find_salar
                                     plausible, read_amounts, stated_pay)
 from router_svc.readers.rules import Found
 from router_svc.readers.shapes import names_a_role, without_heading
-from router_svc.readers.sections import find_list
+from router_svc.readers.sections import Sections, find_list
 from router_svc.readers.summary import find_summary
 from router_svc.readers.text import PostingText, as_written, found_in, norm
 from router_svc.readers.title import find_title
@@ -268,19 +268,41 @@ def drop_example_copies(job: JobPosting, text: str | PostingText,
     return (job.model_copy(update=update) if update else job), notes
 
 
-def fill_lists(job: JobPosting, text: str | PostingText,
-               wanted: frozenset[str] | None = None) -> tuple[JobPosting, list[str]]:
-    """Requirements and benefits the model gave none of (or only the examples' items, now
-    dropped) taken from the posting's own list under its heading (readers.sections): about
-    half of the embedded model's answers lost their requirements so."""
+# A list's items that the posting's own headings show are something else.
+_MISPLACED = {"requirements": ("benefits", "duties"), "benefits": ("requirements", "duties")}
+
+
+def ground_lists(job: JobPosting, text: str | PostingText,
+                 wanted: frozenset[str] | None = None) -> tuple[JobPosting, list[str]]:
+    """Requirements and benefits against the posting's own lists (readers.sections): an item
+    the posting lists under another kind of heading is dropped (the embedded model gives
+    duties and requirements as benefits); a list the model gave none of (or only the
+    examples' items, now dropped), or mostly of items the posting does not contain, is
+    the posting's list under its heading, where it has one."""
     posting = PostingText.of(text)
+    sections = None
     update, notes = {}, []
     for field in ("requirements", "benefits"):
-        if getattr(job, field) or wanted is not None and field not in wanted:
+        items = list(getattr(job, field))
+        if wanted is not None and field not in wanted:
+            continue
+        if items:
+            sections = sections or Sections(posting)
+            kinds = [sections.kind_of(item) for item in items]
+            kept = [item for item, kind in zip(items, kinds) if kind not in _MISPLACED[field]]
+            if len(kept) < len(items):
+                under = sorted({k for k in kinds if k in _MISPLACED[field]})
+                notes.append(f"{len(items) - len(kept)} {field} item(s) dropped: the posting "
+                             f"lists them under its {' and '.join(under)}")
+                items = update[field] = kept
+        stated = sum(found_in(item, posting.normalised) for item in items)
+        if items and 2 * stated >= len(items):
             continue
         found = find_list(field, posting)
         if found is not None:
             update[field] = found.value.split("\n")
+            why = "the model gave none" if not items else \
+                f"{len(items) - stated} of the model's {len(items)} not in the posting"
             notes.append(f"{field}: {len(update[field])} item(s) from the posting by "
-                         f"{found.rule} ({found.evidence!r}); the model gave none")
+                         f"{found.rule} ({found.evidence!r}); {why}")
     return (job.model_copy(update=update) if update else job), notes

@@ -698,3 +698,24 @@ def test_a_list_the_model_left_empty_is_read_from_the_postings_own_list():
     assert kept.job.requirements == ["Payroll work"]
     masked = check_answer(answer(title="Payroll Clerk"), text, frozenset({"title"}))
     assert list(masked.job.requirements) == [] and list(masked.job.benefits) == []
+
+
+def test_list_items_the_posting_files_under_another_heading_are_dropped():
+    text = ("Payroll Clerk\n\nResponsibilities\nRun the weekly payroll\n\nRequirements:\n"
+            "- Two years of payroll work\n\nBenefits\nDental cover for the family\n")
+    checked = check_answer(answer(title="Payroll Clerk",
+                                  requirements=["Two years of payroll work",
+                                                "Run the weekly payroll"],
+                                  benefits=["Two years of payroll work", "Dental cover"]), text)
+    # a duty is no requirement, a requirement no benefit: the posting's headings say so
+    assert checked.job.requirements == ["Two years of payroll work"]
+    assert checked.job.benefits == ["Dental cover"]
+    assert "1 requirements item(s) dropped: the posting lists them under its duties" \
+        in checked.notes
+    assert "1 benefits item(s) dropped: the posting lists them under its requirements" \
+        in checked.notes
+    # a list mostly of items the posting does not contain gives way to the posting's own
+    invented = check_answer(answer(title="Payroll Clerk",
+                                   benefits=["Gym membership", "Stock options"]), text)
+    assert invented.job.benefits == ["Dental cover for the family"]
+    assert any("2 of the model's 2 not in the posting" in n for n in invented.notes)

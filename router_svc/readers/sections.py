@@ -10,13 +10,14 @@ line after its items followed by a line without an item's mark. Text flattened t
 
 from __future__ import annotations
 
+import bisect
 import re
 
 from router_svc.readers.rules import Found
 from router_svc.readers.shapes import is_heading
-from router_svc.readers.text import PostingText
-from router_svc.readers.vocabulary import (HEADING_WORDS, LIST_HEADING_WORDS, LIST_HEADINGS,
-                                           LIST_NAMES)
+from router_svc.readers.text import PostingText, norm
+from router_svc.readers.vocabulary import (DUTY_HEADINGS, HEADING_WORDS, LIST_HEADING_WORDS,
+                                           LIST_HEADINGS, LIST_NAMES)
 
 MAX_HEADING_WORDS = 8
 MAX_ITEM_WORDS = 60     # a longer line is a paragraph: it ends a list
@@ -25,7 +26,7 @@ MAX_ITEMS = 25
 # A list item's mark: a bullet, a dash, a number ("1.", "2)").
 _MARK = re.compile(r"^[ \t]*(?:[-–—•*·●▪◦‣>]+[ \t]*|\d{1,2}[.)][ \t]+)")  # not "3.5 years"
 _PHRASES = {kind: re.compile(rf"\b(?:{'|'.join(map(re.escape, phrases))})\b")
-            for kind, phrases in LIST_HEADINGS.items()}
+            for kind, phrases in {**LIST_HEADINGS, "duties": DUTY_HEADINGS}.items()}
 # What follows a list without a heading of its own: the company's statements, a call to apply.
 _AFTER_A_LIST = re.compile(r"(?i)\b(?:equal (?:opportunity|employment)|apply|applicants"
                            r"|not currently hiring)\b")
@@ -38,8 +39,8 @@ def _words(line: str) -> list[str]:
 
 
 def heading_kind(line: str) -> str | None:
-    """'requirements' or 'benefits' for a heading of that list, 'other' for another heading,
-    None for a line that is no heading."""
+    """'requirements' or 'benefits' for a heading of that list, 'duties' for one of what the
+    job does, 'other' for another heading, None for a line that is no heading."""
     text = line.strip()
     if len(text.split()) > MAX_HEADING_WORDS or _MARK.match(text):
         return None
@@ -103,3 +104,28 @@ def _ends_a_list(kind: str, line: str, items: list[str]) -> bool:
     return len(line.split()) > MAX_ITEM_WORDS or bool(items) and (
         bool(_AFTER_A_LIST.search(line))
         or kind == "requirements" and bool(_COMPANY_SPEAKING.match(line)))
+
+
+class Sections:
+    """Which kind of section each line of a posting stands in: the kind of the last heading
+    above it ('requirements', 'benefits', 'duties', 'other'), None before the first."""
+
+    def __init__(self, text: str | PostingText):
+        kind, kinds, lines = None, [], []
+        for line in PostingText.of(text).unglued.splitlines():
+            kind = (heading_kind(line) if line.strip() else None) or kind
+            kinds.append(kind)
+            lines.append(f" {norm(line)} ")
+        self._kinds = kinds
+        self._starts, position = [], 0  # each line's offset in the joined normalised text
+        for line in lines:
+            self._starts.append(position)
+            position += len(line) + 1
+        self._normalised = "\n".join(lines)
+
+    def kind_of(self, item: str) -> str | None:
+        """The kind of section of the first line holding `item`; None where none holds it
+        or it stands before every heading."""
+        key = norm(item)
+        at = self._normalised.find(f" {key} ") if key else -1
+        return self._kinds[bisect.bisect_right(self._starts, at) - 1] if at >= 0 else None

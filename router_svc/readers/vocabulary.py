@@ -156,6 +156,9 @@ LIST_HEADINGS = {
     "benefits": ("benefits", "benefit", "perks", "what we offer", "we offer", "youll get",
                  "you get", "rewards", "why work", "why join"),
 }
+# Headings of what the job does, under which no requirement or benefit is listed.
+DUTY_HEADINGS = ("responsibilities", "duties", "what you ll do", "what youll do",
+                 "what you will do", "day to day", "accountabilities", "essential functions")
 # ... the names of the lists themselves, which may start a longer heading ("Requirements for
 # all analysts"; "Experience with SQL" is an item) ...
 LIST_NAMES = frozenset("requirements qualifications benefits perks".split())
