@@ -90,14 +90,19 @@ async def paired_added_latency(generate, extract, texts: list[str], pairs: int) 
     """One at a time, Generate then Extract on the same posting (each new to the engine):
     the median of the per-pair differences is what the router adds for a caller; the
     router's own time per call (Extract at the client minus its time in Generate) shows
-    how much of it is the router's work."""
-    differences, own = [], []
+    how much of it is the router's work, and its parts: counting and deciding, and the
+    answer check (in its worker process); the rest is gRPC, prompt and reply."""
+    differences, own, decision, check = [], [], [], []
     for i in range(pairs):
         text = texts[i % len(texts)]
         (_, (direct,)), (_, (routed,)) = (await drive(generate, [text], 1),
                                          await drive(extract, [text], 1))
         differences.append((routed.seconds - direct.seconds) * 1000)
         own.append(routed.router_ms)
+        decision.append(routed.decision_ms)
+        check.append(routed.check_ms)
     return {"pairs": pairs, "difference_ms_p50": statistics.median(differences),
             "difference_ms_p90": pct(differences, .9),
-            "router_own_ms_p50": statistics.median(own), "router_own_ms_p90": pct(own, .9)}
+            "router_own_ms_p50": statistics.median(own), "router_own_ms_p90": pct(own, .9),
+            "decision_ms_p50": statistics.median(decision),
+            "check_ms_p50": statistics.median(check)}

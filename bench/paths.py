@@ -32,6 +32,10 @@ class Sample:
     first_token_seconds: float | None
     output_tokens: int
     router_ms: float | None = None  # extract: the call minus the router's time in Generate
+    # extract, the router's own parts of it: count and decide; the answer check (with its
+    # worker process round trip)
+    decision_ms: float | None = None
+    check_ms: float | None = None
 
 
 def generate_request(text: str, stream_interval: int = STREAM_INTERVAL,
@@ -117,7 +121,9 @@ class ExtractPath:
         reply = await self.stub.Extract(pb.ExtractRequest(content=text))
         seconds = time.perf_counter() - started
         return Sample(seconds, reply.timings.first_token_ms / 1000, reply.usage.completion_tokens,
-                      router_ms=seconds * 1000 - reply.timings.generation_ms)
+                      router_ms=seconds * 1000 - reply.timings.generation_ms,
+                      decision_ms=reply.timings.decision_ms,
+                      check_ms=reply.timings.validation_ms)
 
 
 class VllmPath:

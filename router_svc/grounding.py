@@ -286,8 +286,8 @@ def ground_lists(job: JobPosting, text: str | PostingText,
         items = list(getattr(job, field))
         if wanted is not None and field not in wanted:
             continue
+        sections = sections or Sections(posting)
         if items:
-            sections = sections or Sections(posting)
             kinds = [sections.kind_of(item) for item in items]
             kept = [item for item, kind in zip(items, kinds) if kind not in _MISPLACED[field]]
             if len(kept) < len(items):
@@ -298,7 +298,7 @@ def ground_lists(job: JobPosting, text: str | PostingText,
         stated = sum(found_in(item, posting.normalised) for item in items)
         if items and 2 * stated >= len(items):
             continue
-        found = find_list(field, posting)
+        found = find_list(field, sections)
         if found is not None:
             update[field] = found.value.split("\n")
             why = "the model gave none" if not items else \

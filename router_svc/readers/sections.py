@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import bisect
 import re
+from functools import cached_property
 
 from router_svc.readers.rules import Found
 from router_svc.readers.shapes import is_heading
@@ -30,6 +31,7 @@ _PHRASES = {kind: re.compile(rf"\b(?:{'|'.join(map(re.escape, phrases))})\b")
 # What follows a list without a heading of its own: the company's statements, a call to apply.
 _AFTER_A_LIST = re.compile(r"(?i)\b(?:equal (?:opportunity|employment)|apply|applicants"
                            r"|not currently hiring)\b")
+_NOT_WORD_NOR_BREAK = re.compile(r"[^\w\n]+")  # norm's folding, line by line
 # After requirements, the company speaking of itself ("We ...", "Our ...").
 _COMPANY_SPEAKING = re.compile(r"(?:We|Our)\b")
 
@@ -66,21 +68,67 @@ def _item(line: str) -> str:
     return _MARK.sub("", line).strip()
 
 
-def find_list(kind: str, text: str | PostingText) -> Found | None:
+def _ends_a_list(kind: str, line: str, items: list[str]) -> bool:
+    """A paragraph, or after an item a statement lists are followed by."""
+    return len(line.split()) > MAX_ITEM_WORDS or bool(items) and (
+        bool(_AFTER_A_LIST.search(line))
+        or kind == "requirements" and bool(_COMPANY_SPEAKING.match(line)))
+
+
+class Sections:
+    """A posting's lines, each line's heading kind (heading_kind) and the kind of section it
+    stands in: the kind of the last heading above it ('requirements', 'benefits', 'duties',
+    'other'), None before the first. Read once per answer check, by both lists."""
+
+    def __init__(self, text: str | PostingText):
+        unglued = PostingText.of(text).unglued
+        self.lines = unglued.splitlines()
+        self.headings = [heading_kind(line) if line.strip() else None for line in self.lines]
+        self._kinds, kind = [], None
+        for heading in self.headings:
+            kind = heading or kind
+            self._kinds.append(kind)
+
+    @cached_property
+    def _normalised(self) -> tuple[str, list[int]]:
+        """Each line normalised as `norm` does (in one pass over the text), joined, and where
+        each starts."""
+        lines = [f" {line.strip()} " for line in
+                 _NOT_WORD_NOR_BREAK.sub(" ", "\n".join(self.lines).casefold()).split("\n")]
+        starts, position = [], 0
+        for line in lines:
+            starts.append(position)
+            position += len(line) + 1
+        return "\n".join(lines), starts
+
+    @staticmethod
+    def of(text: str | PostingText | Sections) -> Sections:
+        return text if isinstance(text, Sections) else Sections(text)
+
+    def kind_of(self, item: str) -> str | None:
+        """The kind of section of the first line holding `item`; None where none holds it
+        or it stands before every heading."""
+        key = norm(item)
+        normalised, starts = self._normalised
+        at = normalised.find(f" {key} ") if key else -1
+        return self._kinds[bisect.bisect_right(starts, at) - 1] if at >= 0 else None
+
+
+def find_list(kind: str, text: str | PostingText | Sections) -> Found | None:
     """The items of the posting's lists of `kind` ("requirements", "benefits"), one per line,
     joined by newlines in `value`, the first list's heading as the evidence; None where the
     posting has no such list. One pass over the lines."""
+    sections = Sections.of(text)
     items: list[str] = []
     heading = ""
     inside = after_blank = False
-    for line in PostingText.of(text).unglued.splitlines():
+    for line, found in zip(sections.lines, sections.headings):
         if not line.strip():
             after_blank = inside and bool(items)
             continue
         if after_blank and not _MARK.match(line):  # a blank line, then no item's mark
             inside = False
         after_blank = False
-        found = heading_kind(line)
         if found is not None:
             inside = found == kind
             heading = heading or (line.strip() if inside else "")
@@ -97,35 +145,3 @@ def find_list(kind: str, text: str | PostingText) -> Found | None:
                 break
     return Found("\n".join(items), heading, rule=f"{kind}-under-their-heading") if items \
         else None
-
-
-def _ends_a_list(kind: str, line: str, items: list[str]) -> bool:
-    """A paragraph, or after an item a statement lists are followed by."""
-    return len(line.split()) > MAX_ITEM_WORDS or bool(items) and (
-        bool(_AFTER_A_LIST.search(line))
-        or kind == "requirements" and bool(_COMPANY_SPEAKING.match(line)))
-
-
-class Sections:
-    """Which kind of section each line of a posting stands in: the kind of the last heading
-    above it ('requirements', 'benefits', 'duties', 'other'), None before the first."""
-
-    def __init__(self, text: str | PostingText):
-        kind, kinds, lines = None, [], []
-        for line in PostingText.of(text).unglued.splitlines():
-            kind = (heading_kind(line) if line.strip() else None) or kind
-            kinds.append(kind)
-            lines.append(f" {norm(line)} ")
-        self._kinds = kinds
-        self._starts, position = [], 0  # each line's offset in the joined normalised text
-        for line in lines:
-            self._starts.append(position)
-            position += len(line) + 1
-        self._normalised = "\n".join(lines)
-
-    def kind_of(self, item: str) -> str | None:
-        """The kind of section of the first line holding `item`; None where none holds it
-        or it stands before every heading."""
-        key = norm(item)
-        at = self._normalised.find(f" {key} ") if key else -1
-        return self._kinds[bisect.bisect_right(self._starts, at) - 1] if at >= 0 else None
