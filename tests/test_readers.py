@@ -160,6 +160,21 @@ def test_no_list_is_read_where_its_items_cannot_be_told_apart():
     assert find_list("benefits", text) is None
 
 
+def test_a_lists_heading_may_give_its_items_on_its_own_line():
+    text = ("Data Engineer\nWe build pipelines.\nRequirements: Python, React, PostgreSQL\n"
+            "Benefits: Health insurance, 401k, flexible PTO\nClearance: N/A\n")
+    assert find_list("requirements", text).value.split("\n") == ["Python", "React",
+                                                                 "PostgreSQL"]
+    assert find_list("benefits", text).value.split("\n") == ["Health insurance", "401k",
+                                                             "flexible PTO"]
+    # a sentence after the label is one item; in a list, "Label: value" is an item as it is
+    assert find_list("requirements", "Education Required: A degree in math, or physics.\n"
+                     ).value == "A degree in math, or physics."
+    listed = "Qualifications\nTwo years of SQL work\nExperience with tools: dbt, Airflow\n"
+    assert find_list("requirements", listed).value.split("\n") == [
+        "Two years of SQL work", "Experience with tools: dbt, Airflow"]
+
+
 def test_pay_that_no_rule_refuses_is_read():
     (mention,) = find_salaries("Pay: $55-60/hr, weekly.")
     assert (mention.low, mention.high, mention.currency, mention.period, mention.strong) == \

@@ -18,7 +18,7 @@ from router_svc.readers.rules import Found
 from router_svc.readers.shapes import is_heading
 from router_svc.readers.text import PostingText, norm
 from router_svc.readers.vocabulary import (DUTY_HEADINGS, HEADING_WORDS, LIST_HEADING_WORDS,
-                                           LIST_HEADINGS, LIST_NAMES)
+                                           LIST_HEADINGS, LIST_NAMES, PLACEHOLDERS)
 
 MAX_HEADING_WORDS = 8
 MAX_ITEM_WORDS = 60     # a longer line is a paragraph: it ends a list
@@ -64,6 +64,28 @@ def heading_kind(line: str) -> str | None:
     return None
 
 
+# A list's heading with its items on the same line: "Requirements: Python, React, SQL".
+_LABELLED = re.compile(r"^[ \t]*(?P<label>[^:\n]{1,40}):[ \t]*(?P<rest>\S[^\n]*)$")
+MAX_LABEL_WORDS = 4
+MAX_PART_WORDS = 5  # "Health insurance, 401k, flexible PTO": each part an item
+
+
+def _labelled_list(line: str) -> tuple[str, list[str]] | None:
+    """(the list's kind, its items) for a line giving a list's heading and items at once."""
+    m = _LABELLED.match(line)
+    if not m or len(m["label"].split()) > MAX_LABEL_WORDS:
+        return None
+    kind = heading_kind(m["label"] + ":")
+    if kind not in LIST_HEADINGS:
+        return None
+    rest = _item(m["rest"])
+    if rest.lower().strip(".") in PLACEHOLDERS:  # "Clearance: N/A"
+        return None
+    parts = [part.strip() for part in re.split(r"[;,]", rest) if part.strip()]
+    listed = not rest.endswith(".") and all(len(p.split()) <= MAX_PART_WORDS for p in parts)
+    return kind, parts if listed else [rest]  # a sentence is one item
+
+
 def _item(line: str) -> str:
     return _MARK.sub("", line).strip()
 
@@ -83,9 +105,19 @@ class Sections:
     def __init__(self, text: str | PostingText):
         unglued = PostingText.of(text).unglued
         self.lines = unglued.splitlines()
-        self.headings = [heading_kind(line) if line.strip() else None for line in self.lines]
+        self.headings: list[str | None] = []
+        self.inline: dict[int, list[str]] = {}  # a heading line's own items, by line
+        for i, line in enumerate(self.lines):
+            labelled = _labelled_list(line) if ":" in line else None
+            if labelled is not None:
+                self.inline[i] = labelled[1]
+            self.headings.append(labelled[0] if labelled else
+                                 heading_kind(line) if line.strip() else None)
         self._kinds, kind = [], None
-        for heading in self.headings:
+        for i, heading in enumerate(self.headings):
+            if i in self.inline:  # its own kind; the section around it goes on
+                self._kinds.append(heading)
+                continue
             kind = heading or kind
             self._kinds.append(kind)
 
@@ -122,14 +154,22 @@ def find_list(kind: str, text: str | PostingText | Sections) -> Found | None:
     items: list[str] = []
     heading = ""
     inside = after_blank = False
-    for line, found in zip(sections.lines, sections.headings):
+    for i, (line, found) in enumerate(zip(sections.lines, sections.headings)):
         if not line.strip():
             after_blank = inside and bool(items)
             continue
         if after_blank and not _MARK.match(line):  # a blank line, then no item's mark
             inside = False
         after_blank = False
-        if found is not None:
+        if i in sections.inline and not (inside and found == kind):
+            # "Requirements: SQL, Python" standing alone: its own items, opening no list (in
+            # a list, "Experience with tools: SQL" is an item as it stands)
+            if found == kind and not _ends_a_list(kind, " ".join(sections.inline[i]), items):
+                heading = heading or line.strip()
+                items += [item for item in sections.inline[i] if item not in items]
+            inside = inside and found == kind
+            continue
+        if found is not None and i not in sections.inline:
             inside = found == kind
             heading = heading or (line.strip() if inside else "")
             continue
