@@ -5,7 +5,9 @@ A posting pasted with its lines sets a list apart with a heading line of a few w
 ("Required Qualifications", "About You:", "PERKS & BENEFITS") and gives an item per line.
 The list runs until a heading of another kind ("Responsibilities", "About Northwind"), a
 paragraph, a statement lists are followed by (equal opportunity, how to apply), or a blank
-line after its items followed by a line without an item's mark. Text flattened to one line gives no items: its items cannot be told apart.
+line after its items followed by a line without an item's mark. A heading may give its
+items on its own line ("Requirements: Python, React"). Text flattened to one line gives no
+items: they cannot be told apart.
 """
 
 from __future__ import annotations
@@ -167,7 +169,7 @@ def find_list(kind: str, text: str | PostingText | Sections) -> Found | None:
             if found == kind and not _ends_a_list(kind, " ".join(sections.inline[i]), items):
                 heading = heading or line.strip()
                 items += [item for item in sections.inline[i] if item not in items]
-            inside = inside and found == kind
+            inside = False
             continue
         if found is not None and i not in sections.inline:
             inside = found == kind
@@ -183,5 +185,6 @@ def find_list(kind: str, text: str | PostingText | Sections) -> Found | None:
             items.append(item)
             if len(items) >= MAX_ITEMS:
                 break
+    items = items[:MAX_ITEMS]  # a heading's own items may pass the bound
     return Found("\n".join(items), heading, rule=f"{kind}-under-their-heading") if items \
         else None
