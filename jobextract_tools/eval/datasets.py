@@ -24,6 +24,7 @@ write rules from it) and a held-out part (report figures on it): see `part_of`.
 from __future__ import annotations
 
 import csv
+import functools
 import hashlib
 import json
 import re
@@ -82,13 +83,10 @@ def with_list_labels(posting: Posting, labels_path: Path = LIST_LABELS) -> Posti
     return posting
 
 
-_LIST_LABELS: dict[Path, dict] = {}
-
-
+@functools.cache
 def _list_labels(path: Path) -> dict:
-    if path not in _LIST_LABELS:
-        _LIST_LABELS[path] = read_records(path) if path.is_file() else {}
-    return _LIST_LABELS[path]
+    """The list labels of `path` by posting id, read once (every set's reader asks)."""
+    return read_records(path) if path.is_file() else {}
 
 
 def in_part(posting: Posting, part: str) -> bool:
