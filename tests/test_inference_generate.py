@@ -26,8 +26,15 @@ def request(**kw) -> pb.GenerateRequest:
     return pb.GenerateRequest(**kw)
 
 
-def long_request(max_tokens: int = 1500, **kw) -> pb.GenerateRequest:
-    """A generation that runs until max_tokens: it stays in flight for a while."""
+# Long enough that the tiny engine needs seconds for it (~1 ms a token alone, more in a
+# batch), so a test that looks at it while it runs sees it in flight even when the machine
+# is busy. The engine does not wait for a slow reader: it merges the tokens a caller has
+# not read yet, so a short generation can be over before the caller's second read.
+HELD_TOKENS = 6000
+
+
+def long_request(max_tokens: int = HELD_TOKENS, **kw) -> pb.GenerateRequest:
+    """A generation that runs until max_tokens (no end-of-sequence stop)."""
     return request(max_tokens=max_tokens, sampling=pb.SamplingOptions(ignore_eos=True), **kw)
 
 
@@ -98,30 +105,33 @@ async def test_structured_output_is_schema_valid(inference, seed):
 
 
 async def test_concurrent_generates_overlap(inference):
-    """Eight calls at once all complete and run at the same time (continuous batching)."""
+    """Eight calls at once all complete, and run at the same time (continuous batching)."""
     # All eight of the engine's slots free, or one would wait for a leftover to finish.
     assert await eventually(lambda: engine_idle(inference), timeout=30)
+    finals = await asyncio.gather(*(
+        collect(inference, long_request(max_tokens=300, request_id=f"conc-{i}"))
+        for i in range(8)))
+    assert all(r[-1].finish_reason == pb.FINISH_REASON_LENGTH
+               and r[-1].usage.completion_tokens == 300 for r in finals)
 
-    async def timed(i):
-        started = time.monotonic()
-        first = None
-        n = 0
-        async for r in inference.Generate(long_request(max_tokens=300, request_id=f"conc-{i}")):
-            first = first or time.monotonic()
-            n += 1
-        return started, first, time.monotonic(), r
-
-    results = await asyncio.gather(*(timed(i) for i in range(8)))
-    assert all(r.finish_reason == pb.FINISH_REASON_LENGTH and r.usage.completion_tokens == 300
-               for *_, r in results)
-    # Every stream had produced its first token before any stream ended: they overlapped.
-    assert max(first for _, first, _, _ in results) < min(end for _, _, end, _ in results)
+    # Overlap, seen from the engine rather than from when the caller happened to read:
+    # every stream has produced a token while all eight are still unfinished.
+    calls = [inference.Generate(long_request(request_id=f"held-{i}")) for i in range(8)]
+    try:
+        firsts = await asyncio.gather(*(call.read() for call in calls))
+        assert all(r.finish_reason == pb.FINISH_REASON_UNSPECIFIED for r in firsts)
+        info = (await inference.GetModelInfo(pb.GetModelInfoRequest())).info
+        assert info.engine_unfinished_requests == info.active_requests == 8
+    finally:
+        for call in calls:
+            call.cancel()
+    assert await eventually(lambda: engine_idle(inference), timeout=10)
 
 
 async def test_cancel_aborts_the_engine_request(inference):
     call = inference.Generate(long_request(request_id="to-cancel"))
-    await call.read()
-    await call.read()
+    for _ in range(2):
+        assert (await call.read()).finish_reason == pb.FINISH_REASON_UNSPECIFIED
     assert (await inference.GetModelInfo(pb.GetModelInfoRequest())).info.engine_unfinished_requests >= 1
     call.cancel()
     assert await eventually(lambda: engine_idle(inference), timeout=10)
@@ -129,14 +139,14 @@ async def test_cancel_aborts_the_engine_request(inference):
 
 async def test_deadline_aborts_the_engine_request(inference):
     with pytest.raises(grpc.aio.AioRpcError) as e:
-        await collect(inference, long_request(max_tokens=1900), timeout=1.0)
+        await collect(inference, long_request(), timeout=1.0)
     assert e.value.code() == grpc.StatusCode.DEADLINE_EXCEEDED
     assert await eventually(lambda: engine_idle(inference), timeout=10)
 
 
 async def test_admission_bound_rejects_at_once(inference):
     info = (await inference.GetModelInfo(pb.GetModelInfoRequest())).info
-    calls = [inference.Generate(long_request(max_tokens=1900, request_id=f"fill-{i}"))
+    calls = [inference.Generate(long_request(request_id=f"fill-{i}"))
              for i in range(info.max_pending)]
     try:
         for call in calls:  # start them all; the engine runs some and queues the rest

@@ -56,7 +56,7 @@ async def test_switch_drains_then_aborts_and_reports_states(inference, health):
     # Both streams have produced a token before the switch starts (polling for "two active"
     # can miss a 20-token request on a fast run).
     short_call = inference.Generate(long_request(max_tokens=20))
-    long_call = inference.Generate(long_request(max_tokens=1900))
+    long_call = inference.Generate(long_request())
     firsts = [await short_call.read(), await long_call.read()]
     short, long = (asyncio.create_task(rest(call, [first]))
                    for call, first in zip((short_call, long_call), firsts))

@@ -76,7 +76,7 @@ async def test_inference_metrics_include_the_engine(inference, inference_metrics
     # Long enough to be seen running on a loaded machine (the gauge trails by a step); the
     # caller leaves once it has been seen, so this request's length does not enter the
     # service's recent time per request (which admission uses for later tests).
-    call = inference.Generate(long_request(max_tokens=4000))
+    call = inference.Generate(long_request())
     await call.read()
 
     async def running_shown() -> bool:

@@ -121,7 +121,7 @@ async def test_deadline_exceeded_leaves_no_generation_running(start_router, infe
     the router's is left in the engine."""
     router = await start_router()
     info = (await inference.GetModelInfo(pb.GetModelInfoRequest())).info
-    fill = [inference.Generate(long_request(max_tokens=1900)) for _ in range(8)]
+    fill = [inference.Generate(long_request()) for _ in range(8)]
     try:
         async def engine_full():
             current = (await inference.GetModelInfo(pb.GetModelInfoRequest())).info
