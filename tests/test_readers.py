@@ -52,6 +52,8 @@ COMPANY_EXAMPLES = {
                             "Blue Yonder"),
     "recurring-organisation": ("Working with Lamna's engineers is fun. Everyone loves "
                                "Lamna's office.", "Lamna"),
+    "opens-with-the-company": ("Trey Research does one thing well: lab tests.",
+                               "Trey Research"),
 }
 LOCATION_EXAMPLES = {
     "labelled-location": ("Location: Remote - Berlin\nWe build bridges.", "Remote - Berlin"),
@@ -114,6 +116,13 @@ def test_a_heading_line_about_or_why_the_company_names_it():
                     "WHY WORK HERE", "Why Work With Us?", "Why join us"):
         assert find_company(f"You will run reports.\n{heading}\nWe lend to farms.") is None, \
             heading
+
+
+def test_only_a_name_the_posting_opens_with_is_read_as_the_company():
+    # not a job, a heading or a pronoun at the start; not a name met later in the text
+    for text in ("Data Analyst is responsible for reports.", "We are a bank.",
+                 "Our Mission is to teach.", "You build models. Trey Research does labs."):
+        assert find_company(text) is None, text
 
 
 LISTED = """Data Analyst

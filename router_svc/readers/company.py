@@ -2,7 +2,8 @@
 rules: "Northwind is an equal opportunity employer", "At Northwind, we ...", "Northwind is
 hiring", "Company: Northwind", "Northwind is a leading lender", "About Northwind", "Join
 Northwind"; else a name the text keeps using as the organisation ("Northwind's", "When
-Northwind started", "at Northwind"). An acronym is spelt out where the text defines it.
+Northwind started", "at Northwind"); else the name the posting opens with ("Northwind
+builds ..."). An acronym is spelt out where the text defines it.
 
 Also the tests on a company value the answer check's policy uses: whether it names a job,
 reads as a name, and is an organisation the posting names.
@@ -54,6 +55,8 @@ _STATED = (
      rf"(?P<v>{NAME}){LEGAL}[ \t]*[?:!]?[ \t]*(?m:$)"),
     ("join-company", rf"\b[Jj]oin(?:ing)?[ \t]+(?P<v>{NAME})"),  # not "join our team"
 )
+# A posting that opens with a name doing what an organisation does ("Northwind builds ...").
+_OPENS_WITH = rf"\A\s*(?P<v>{NAME}){LEGAL}[ \t]+(?:{'|'.join(ORGANISATION_VERBS)})\b"
 # "Northwind is a/an/the ..." at a sentence start: only for a name the text repeats.
 _COMPANY_IS = re.compile(rf"(?:^\s*|[.!?][ \t]+|\n)(?P<v>{NAME}){LEGAL}[ \t]+is[ \t]+"
                          r"(?:a|an|the|one)\b")
@@ -166,6 +169,9 @@ COMPANY_RULES = (
       for name, pattern in _STATED),
     Rule("company-is-repeated", company_is_repeated),
     Rule("recurring-organisation", recurring_organisation),
+    # last: a name met once, where nothing above read one
+    Rule("opens-with-the-company", pattern_rule(re.compile(_OPENS_WITH), _usable_company,
+                                                _company_name)),
 )
 
 

@@ -54,7 +54,7 @@ ORGANISATION_NOUNS = ("company", "companies", "firm", "provider", "leader", "sta
                       "practice", "group", "marketplace", "service", "enterprise",
                       "venture capital")
 # What an organisation does in a sentence it begins ("Northwind builds ...").
-ORGANISATION_VERBS = ("is", "was", "has", "have", "builds", "makes", "made", "provides",
+ORGANISATION_VERBS = ("is", "was", "has", "have", "does", "builds", "makes", "made", "provides",
                       "offers", "helps", "brings", "believes", "serves", "creates", "delivers",
                       "develops", "started", "empowers", "enables", "connects", "partners",
                       "operates", "employs", "values", "invests", "supports", "strives", "aims",
