@@ -645,6 +645,14 @@ def test_a_pages_company_line_is_the_company_whatever_its_words():
                         "The Special Counsel reviews filings.").job.company is None
 
 
+def test_a_department_under_the_title_is_not_the_company():
+    text = ("Reporting Analyst\nAccounting\n50 Main St, Reno, NV\n\nBuild reports.\n"
+            "Tailspin Toys is an equal opportunity employer.")
+    checked = check_answer(answer(company="Accounting"), text)
+    assert checked.job.company == "Tailspin Toys"
+    assert any("not an organisation named" in n for n in checked.notes)
+
+
 def test_a_pages_first_line_naming_a_job_is_its_title():
     text = ("Retail Sales Associate (Morning Shift)\nTailspin Toys\nReno, NV\n\nAs a "
             "brand-associate you greet guests. Position Title: Store Associate")

@@ -71,11 +71,19 @@ NAME_CONNECTORS = frozenset("of and the for & de du la in on at to a an with wit
 PLACEHOLDERS = frozenset({"null", "none", "n/a", "na", "n.a.", "nil", "unknown", "unspecified",
                           "not specified", "not stated", "not provided", "not available",
                           "not mentioned", "not applicable", "-", ""})
+# A department a page names on a line of its own under the title ("Accounting"): part of an
+# organisation, never its name (normalised).
+DEPARTMENTS = frozenset({"accounting", "finance", "marketing", "sales", "engineering",
+                         "operations", "human resources", "hr", "legal", "it",
+                         "information technology", "research and development", "r d",
+                         "customer service", "administration", "product", "analytics",
+                         "data science", "business intelligence"})
 # Answers that name no organisation, whatever the posting says (normalised: "n/a" -> "n a").
 NOT_A_COMPANY = frozenset({"remote", "hybrid", "onsite", "on site", "confidential",
                            "undisclosed", "company", "the company", "our client", "client",
                            "employer", "various"}
-                          | {" ".join(re.split(r"\W+", p)).strip() for p in PLACEHOLDERS})
+                          | {" ".join(re.split(r"\W+", p)).strip() for p in PLACEHOLDERS}
+                          | DEPARTMENTS)
 # Words a company's name found by a reader never contains ("Company Description", "our team").
 NOT_IN_A_COMPANY_NAME = frozenset("""description company client role position job we our you
     team department opportunity internship""".split())
