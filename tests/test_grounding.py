@@ -126,6 +126,11 @@ def test_a_bare_amount_is_weak():
     # missed by the model, filled from a clearly marked mention
     ("Starting pay is $10.00 per hour", (None, None, None, None), (10, 10, "USD", "hour"),
      "the model gave none"),
+    # a count followed by a pay word in the next sentence is not pay
+    ("Serving 14,000 customers across 529 stores. Salary $50k-$60k.",
+     (None, None, None, None), (50000, 60000, "USD", "year"), "the model gave none"),
+    ("Serving 14,000 customers across 529 stores. Salary $50k-$60k.",
+     (529, 60000, "USD", "year"), (50000, 60000, "USD", "year"), "confirming"),
     # invented: dropped
     ("Competitive salary and a 401k plan", (50000, 60000, "EUR", "year"),
      (None, None, None, None), "salary dropped"),

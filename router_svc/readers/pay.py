@@ -301,7 +301,9 @@ def _amount(text: str, m: re.Match) -> Amount | None:
             return None
         low, high = high, low
     head = _SENTENCE_END.split(text[max(0, m.start() - 60):m.start()])[-1]
-    pay_word = bool(_PAY_WORDS.search(head)) or bool(_PAY_WORDS.search(text[end:end + 20]))
+    # a pay word in its sentence: "529 stores. Salary $50k" does not make 529 pay
+    tail = _SENTENCE_END.split(text[end:end + 20], 1)[0]
+    pay_word = bool(_PAY_WORDS.search(head)) or bool(_PAY_WORDS.search(tail))
     marker = m["cur1"] or m["cur2"] or m["cur3"]
     return Amount(text, m, end, head, currency_of(marker), bool(marker), pay_word, low, high)
 
