@@ -5,6 +5,7 @@ for these tests (none is copied from a data set); no model and no shared data is
 from __future__ import annotations
 
 import ast
+import csv
 import json
 from collections import Counter
 from pathlib import Path
@@ -267,3 +268,20 @@ def test_requirements_and_benefits_are_scored_item_by_item_against_labelled_span
     unlabelled = datasets.with_list_labels(Posting("gd-2", text, dict(listing), "glassdoor"),
                                            labels)
     assert "requirements" not in unlabelled.labels
+
+
+def test_emscad_pay_stated_in_the_text_is_the_label_where_the_salary_range_is_empty(tmp_path):
+    columns = ("job_id", "title", "location", "salary_range", "company_profile",
+               "description", "requirements", "benefits")
+    rows = [("100", "English Teacher Abroad", "US, NY", "", "", "Jobs in Asia", "", ""),
+            ("215", "Recruiter", "US, TX", "", "", "Run pay negotiations.", "", ""),
+            ("7", "Clerk", "US, OH", "30000-40000", "", "File papers.", "", ""),
+            ("999999", "Cook", "US, CA", "", "", "Cook meals.", "", "")]
+    with open(tmp_path / "emscad_fake_job_postings_first500.csv", "w", newline="") as f:
+        writer = csv.writer(f)
+        writer.writerow(columns)
+        writer.writerows(rows)
+    salaries = {p.id: p.labels["salary"] for p in datasets.emscad(tmp_path, 10)}
+    # labelled as stating pay; labelled as stating none; the row's own range; unlabelled
+    assert salaries == {"emscad-100": (1500.0, 1500.0), "emscad-215": None,
+                        "emscad-7": (30000.0, 40000.0), "emscad-999999": None}

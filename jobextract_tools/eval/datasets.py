@@ -1,7 +1,9 @@
 """The evaluation sets: real labelled postings read from a copy of ../shared/evaldata.
 
 - EMSCAD: rows become posting text (title, location, salary, company profile, description,
-  requirements, benefits under plain headers); labels: title, location, salary.
+  requirements, benefits under plain headers); labels: title, location, salary (the row's
+  salary range; where that is empty, the pay its text states, read for this project:
+  labels/emscad_salary.jsonl, see labels/README.md).
 - SkillSpan: postings with expert skill spans (company, place and pay are masked).
 - Indeed (2020): the scraped text, one long line, pasted two ways: `text` (the text alone)
   and `page` (the listing's title, company and location lines above it, as a page copy
@@ -37,6 +39,7 @@ DEFAULT_DATA = Path(__file__).resolve().parents[3] / "shared" / "evaldata"
 INDEED_CSV = "indeed_2020_tech_postings_393.csv"
 INDEED_LABELS = Path(__file__).resolve().parent / "labels" / "indeed_salary.jsonl"
 LIST_LABELS = Path(__file__).resolve().parent / "labels" / "lists.jsonl"
+EMSCAD_SALARY_LABELS = Path(__file__).resolve().parent / "labels" / "emscad_salary.jsonl"
 LIST_FIELDS = ("requirements", "benefits")
 INDEED_VARIANTS = ("text", "page")
 GLASSDOOR_CSV = "glassdoor_2019_ds_postings_407.csv"
@@ -76,7 +79,7 @@ class Posting:
 def with_list_labels(posting: Posting, labels_path: Path = LIST_LABELS) -> Posting:
     """`posting` with its labelled requirements and benefits (the text of each item's span),
     where labels/lists.jsonl has them; unchanged otherwise."""
-    labelled = _list_labels(labels_path).get(posting.id)
+    labelled = _labels_by_id(labels_path).get(posting.id)
     if labelled is not None:
         for field in LIST_FIELDS:
             posting.labels[field] = [posting.text[start:end] for start, end in labelled[field]]
@@ -84,8 +87,8 @@ def with_list_labels(posting: Posting, labels_path: Path = LIST_LABELS) -> Posti
 
 
 @functools.cache
-def _list_labels(path: Path) -> dict:
-    """The list labels of `path` by posting id, read once (every set's reader asks)."""
+def _labels_by_id(path: Path) -> dict:
+    """The labels of `path` by posting id, read once (every set's reader asks)."""
     return read_records(path) if path.is_file() else {}
 
 
@@ -101,14 +104,24 @@ def emscad(data: Path, limit: int, part: str = "all") -> list[Posting]:
             if len(out) >= limit:
                 break
             text = "\n\n".join(f"{header}:\n{row[key]}" for key, header in SECTIONS if row[key])
-            posting = Posting(f"emscad-{row['job_id']}", text,
-                              {"title": row["title"], "location": row["location"],
-                               "salary": salary_label(row["salary_range"])}, "emscad",
-                              row["job_id"])
+            posting_id = f"emscad-{row['job_id']}"
+            salary = salary_label(row["salary_range"]) or stated_salary(posting_id)
+            posting = Posting(posting_id, text, {"title": row["title"],
+                                                 "location": row["location"],
+                                                 "salary": salary}, "emscad", row["job_id"])
             if in_part(posting, part):
                 out.append(posting)
     return out
 
+
+
+def stated_salary(posting_id: str) -> tuple[float, float] | None:
+    """The pay an EMSCAD posting's text states where its salary range is empty (the
+    English-teacher posts' "$1,500+ USD monthly"), as labels/emscad_salary.jsonl has it."""
+    label = _labels_by_id(EMSCAD_SALARY_LABELS).get(posting_id)
+    if label is None or not label["states_pay"]:
+        return None
+    return float(label["salary_min"]), float(label["salary_max"])
 
 
 def salary_label(text: str) -> tuple[float, float] | None:
