@@ -31,7 +31,7 @@ from router_svc.readers.pay import (SalaryMention, best_match, close, find_salar
                                     plausible, read_amounts, stated_pay)
 from router_svc.readers.rules import Found
 from router_svc.readers.shapes import names_a_role, without_heading
-from router_svc.readers.sections import Sections, find_list
+from router_svc.readers.sections import Sections, find_list, names_a_benefit
 from router_svc.readers.summary import find_summary
 from router_svc.readers.text import PostingText, as_written, found_in, norm
 from router_svc.readers.title import find_title
@@ -276,7 +276,8 @@ def ground_lists(job: JobPosting, text: str | PostingText,
                  wanted: frozenset[str] | None = None) -> tuple[JobPosting, list[str]]:
     """Requirements and benefits against the posting's own lists (readers.sections): an item
     the posting lists under another kind of heading is dropped (the embedded model gives
-    duties and requirements as benefits); a list the model gave none of (or only the
+    duties and requirements as benefits), and so is a benefit naming nothing an employer
+    gives outside a benefits heading (company values, duties in prose); a list the model gave none of (or only the
     examples' items, now dropped), or mostly of items the posting does not contain, is
     the posting's list under its heading, where it has one."""
     posting = PostingText.of(text)
@@ -295,6 +296,13 @@ def ground_lists(job: JobPosting, text: str | PostingText,
                 notes.append(f"{len(items) - len(kept)} {field} item(s) dropped: the posting "
                              f"lists them under its {' and '.join(under)}")
                 items = update[field] = kept
+        if field == "benefits" and items:
+            named = [item for item in items
+                     if sections.kind_of(item) == "benefits" or names_a_benefit(item)]
+            if len(named) < len(items):
+                notes.append(f"{len(items) - len(named)} benefits item(s) dropped: naming "
+                             f"nothing an employer gives, and not under a benefits heading")
+                items = update[field] = named
         stated = sum(found_in(item, posting.normalised) for item in items)
         if items and 2 * stated >= len(items):
             continue

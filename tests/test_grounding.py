@@ -14,6 +14,7 @@ from router_svc.answer import check_answer
 from router_svc.readers.company import find_company, looks_like_a_place
 from router_svc.readers.location import find_location
 from router_svc.readers.pay import find_salaries
+from router_svc.readers.sections import names_a_benefit
 from router_svc.readers.summary import find_summary
 from router_svc.readers.text import norm
 from router_svc.readers.title import find_title
@@ -732,3 +733,25 @@ def test_list_items_the_posting_files_under_another_heading_are_dropped():
                                    benefits=["Gym membership", "Stock options"]), text)
     assert invented.job.benefits == ["Dental cover for the family"]
     assert any("2 of the model's 2 not in the posting" in n for n in invented.notes)
+
+
+def test_a_benefit_names_something_an_employer_gives_or_stands_under_benefits():
+    # no benefits heading: company values and duties given as benefits are not benefits
+    prose = ("Payroll Clerk\nWe value teamwork and integrity. You will run the weekly "
+             "payroll. We offer a dental plan and paid time off.")
+    checked = check_answer(answer(title="Payroll Clerk",
+                                  benefits=["teamwork", "run the weekly payroll",
+                                            "a dental plan", "paid time off"]), prose)
+    assert checked.job.benefits == ["a dental plan", "paid time off"]
+    assert ("2 benefits item(s) dropped: naming nothing an employer gives, and not under a "
+            "benefits heading") in checked.notes
+    # under the posting's benefits heading, any item is one
+    listed = ("Payroll Clerk\n\nPerks\nRoom to grow with us\nA friendly team\n")
+    assert check_answer(answer(title="Payroll Clerk", benefits=["Room to grow with us"]),
+                        listed).job.benefits == ["Room to grow with us"]
+
+
+def test_benefit_words_are_whole_words():
+    assert names_a_benefit("401(k) with a match") and names_a_benefit("Work from home Fridays")
+    assert not names_a_benefit("Repay the vendors")  # not "pay"
+    assert not names_a_benefit("Excellent communication skills")

@@ -19,8 +19,9 @@ from functools import cached_property
 from router_svc.readers.rules import Found
 from router_svc.readers.shapes import is_heading
 from router_svc.readers.text import PostingText, norm
-from router_svc.readers.vocabulary import (DUTY_HEADINGS, HEADING_WORDS, LIST_HEADING_WORDS,
-                                           LIST_HEADINGS, LIST_NAMES, PLACEHOLDERS)
+from router_svc.readers.vocabulary import (BENEFIT_PHRASES, BENEFIT_WORDS, DUTY_HEADINGS,
+                                           HEADING_WORDS, LIST_HEADING_WORDS, LIST_HEADINGS,
+                                           LIST_NAMES, PLACEHOLDERS)
 
 MAX_HEADING_WORDS = 8
 MAX_ITEM_WORDS = 60     # a longer line is a paragraph: it ends a list
@@ -146,6 +147,14 @@ class Sections:
         normalised, starts = self._normalised
         at = normalised.find(f" {key} ") if key else -1
         return self._kinds[bisect.bisect_right(starts, at) - 1] if at >= 0 else None
+
+
+def names_a_benefit(item: str) -> bool:
+    """Whether `item` names something an employer gives ("Dental plan", "Paid time off"),
+    by its words (vocabulary.BENEFIT_WORDS and BENEFIT_PHRASES)."""
+    key = norm(item)
+    return bool(BENEFIT_WORDS.intersection(key.split())) \
+        or any(f" {phrase} " in f" {key} " for phrase in BENEFIT_PHRASES)
 
 
 def find_list(kind: str, text: str | PostingText | Sections) -> Found | None:
