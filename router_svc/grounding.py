@@ -34,7 +34,7 @@ from router_svc.readers.shapes import names_a_role, without_heading
 from router_svc.readers.sections import Sections, find_list, names_a_benefit
 from router_svc.readers.summary import find_summary
 from router_svc.readers.text import PostingText, as_written, found_in, norm
-from router_svc.readers.title import find_title
+from router_svc.readers.title import find_title, trimmed_title
 from router_svc.readers.vocabulary import CLAUSE_WORDS
 from router_svc.schema import JobPosting
 
@@ -192,6 +192,11 @@ def _ground_title(title: str | None, posting: PostingText, update: dict, notes: 
                "with the words that follow it")
         update["title"] = stated.value
         notes.append(_from_reader("title", stated, title, why))
+    final = update.get("title", title)
+    trimmed = trimmed_title(final) if final else None
+    if trimmed is not None:
+        update["title"] = trimmed[0]
+        notes.append(f"title {final!r} cut to {trimmed[0]!r}: {trimmed[1]}")
 
 
 def ground_strings(job: JobPosting, text: str | PostingText,

@@ -755,3 +755,11 @@ def test_benefit_words_are_whole_words():
     assert names_a_benefit("401(k) with a match") and names_a_benefit("Work from home Fridays")
     assert not names_a_benefit("Repay the vendors")  # not "pay"
     assert not names_a_benefit("Excellent communication skills")
+
+
+def test_a_title_is_cut_before_the_place_or_team_it_carries():
+    text = ("Data Analyst (Cedar Rapids, IA)\n\nYou will build reports for the audit team.")
+    checked = check_answer(answer(title="Data Analyst (Cedar Rapids, IA)"), text)
+    assert checked.job.title == "Data Analyst"
+    assert "title 'Data Analyst (Cedar Rapids, IA)' cut to 'Data Analyst': " \
+        "the-place-after-it" in checked.notes

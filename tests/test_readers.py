@@ -12,7 +12,7 @@ from router_svc.readers.company import COMPANY_RULES, find_company
 from router_svc.readers.location import LOCATION_RULES, find_location
 from router_svc.readers.pay import NOT_PAY, find_salaries, read_amounts
 from router_svc.readers.sections import find_list
-from router_svc.readers.title import TITLE_RULES, find_title
+from router_svc.readers.title import TITLE_RULES, TITLE_TRIMS, find_title, trimmed_title
 
 # rule -> (text, the value it reads)
 TITLE_EXAMPLES = {
@@ -81,6 +81,26 @@ NOT_PAY_EXAMPLES = {
                          ids=["title", "company", "location"])
 def test_every_rule_has_an_example(rules, examples):
     assert [rule.name for rule in rules] == list(examples)
+
+
+TITLE_TRIM_EXAMPLES = {
+    "the-place-after-it": ("Data Analyst (Cedar Rapids, IA)", "Data Analyst"),
+    "the-team-after-it": ("Data Scientist on the AI/ML Team", "Data Scientist"),
+}
+
+
+def test_each_title_trim_cuts_its_example():
+    assert [name for name, _ in TITLE_TRIMS] == list(TITLE_TRIM_EXAMPLES)
+    for name, (title, alone) in TITLE_TRIM_EXAMPLES.items():
+        assert trimmed_title(title) == (alone, name)
+    assert trimmed_title("Account Executive - San Francisco, CA") == (
+        "Account Executive", "the-place-after-it")
+    # a place or team in the title's own words, or a cut leaving no job, stays
+    for title in ("Developer Job opportunity at United States,New Jersey",
+                  "Sales Manager Austin, TX region and all of the Gulf Coast states",
+                  "Austin, TX", "Northwind Foods (Reno, NV)", "Team Lead",
+                  "Data Engineer"):
+        assert trimmed_title(title) is None, title
 
 
 def test_every_not_pay_rule_has_an_example():

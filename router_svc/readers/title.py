@@ -116,3 +116,50 @@ TITLE_RULES = (
 def find_title(text: str | PostingText) -> Found | None:
     """The title the posting states, by the first rule of TITLE_RULES that reads one."""
     return first_found(TITLE_RULES, text)
+
+
+# ---- what a title carries that is not the title -------------------------------------------
+
+MAX_AFTER_PLACE = 20  # ", (East)" after "Northern, VA"; more is a title naming a place
+
+
+def _before_place(title: str) -> str | None:
+    """"Data Analyst (Cedar Rapids, IA)" -> "Data Analyst": the job's place, not its name."""
+    m = US_PLACE.search(title)
+    if m is None or m.start() == 0 or len(title) - m.end() > MAX_AFTER_PLACE:
+        return None
+    head = title[:m.start()]
+    if _PLACE_IN_A_PHRASE.search(head):  # "opportunity at United States,New Jersey"
+        return None
+    return clean(head.rstrip(" \t(-–—|,"))
+
+
+# The place is part of the title's own words: "... at", "... in", "United States".
+_PLACE_IN_A_PHRASE = re.compile(r"\b(?:at|in|of|for|from|near|United)[ \t]*$", re.I)
+
+
+# "... for the Biologics Manufacturing team", "... on the AI/ML Team": the team it joins.
+_TEAM_AFTER = re.compile(r"[ \t]+(?:for|on|in|within|to[ \t]+join)[ \t]+(?:the|our)[ \t]+"
+                         r"[^,;()\n]{1,60}?[ \t]+[Tt]eam[ \t]*$")
+
+
+def _before_team(title: str) -> str | None:
+    m = _TEAM_AFTER.search(title)
+    return clean(title[:m.start()]) if m else None
+
+
+# Named trims of a title, tried in turn; each gives the title without what it carried, or
+# None. A trim stands only where what remains still names a job.
+TITLE_TRIMS: tuple[tuple[str, object], ...] = (
+    ("the-place-after-it", _before_place),
+    ("the-team-after-it", _before_team),
+)
+
+
+def trimmed_title(title: str) -> tuple[str, str] | None:
+    """(the title alone, the trim's name) where a trim of TITLE_TRIMS applies; else None."""
+    for name, trim in TITLE_TRIMS:
+        alone = trim(title)
+        if alone and alone != title and names_a_role(alone, plural=False):
+            return alone, name
+    return None
