@@ -93,10 +93,12 @@ def test_each_title_trim_cuts_its_example():
     assert [name for name, _ in TITLE_TRIMS] == list(TITLE_TRIM_EXAMPLES)
     for name, (title, alone) in TITLE_TRIM_EXAMPLES.items():
         assert trimmed_title(title) == (alone, name)
-    assert trimmed_title("Account Executive - San Francisco, CA") == (
-        "Account Executive", "the-place-after-it")
+    assert trimmed_title("Data Engineer Northern, VA, (East)") == (
+        "Data Engineer", "the-place-after-it")
     # a place or team in the title's own words, or a cut leaving no job, stays
     for title in ("Developer Job opportunity at United States,New Jersey",
+                  "Account Executive - San Francisco, CA",
+                  "Overnight Stocker, Reno, NV",
                   "Sales Manager Austin, TX region and all of the Gulf Coast states",
                   "Austin, TX", "Northwind Foods (Reno, NV)", "Team Lead",
                   "Data Engineer"):

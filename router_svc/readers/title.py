@@ -124,12 +124,15 @@ MAX_AFTER_PLACE = 20  # ", (East)" after "Northern, VA"; more is a title naming 
 
 
 def _before_place(title: str) -> str | None:
-    """"Data Analyst (Cedar Rapids, IA)" -> "Data Analyst": the job's place, not its name."""
+    """"Data Analyst (Cedar Rapids, IA)" -> "Data Analyst": the job's place, in parentheses
+    or run into the title, not its name."""
     m = US_PLACE.search(title)
     if m is None or m.start() == 0 or len(title) - m.end() > MAX_AFTER_PLACE:
         return None
     head = title[:m.start()]
-    if _PLACE_IN_A_PHRASE.search(head):  # "opportunity at United States,New Jersey"
+    # "opportunity at United States,New Jersey"; "Attorney - Boise, ID" or "Clerk, Reno, NV"
+    # (a part after a dash or a comma is the title's own, as runs_on holds)
+    if _PLACE_IN_A_PHRASE.search(head) or head.rstrip().endswith(("-", "–", "—", "|", ",")):
         return None
     return clean(head.rstrip(" \t(-–—|,"))
 
