@@ -20,7 +20,8 @@ TITLE_EXAMPLES = {
                                 "Senior Data Engineer"),
     "labelled-title": ("We build tools for farms.\nJob Title: Payroll Clerk\nHours: 9-5",
                        "Payroll Clerk"),
-    "first-line": ("Northwind Cafe\nWe serve breakfast all day.", "Northwind Cafe"),
+    "first-line": ("Front Desk\nNorthwind Cafe\nReno, NV\n\nWe serve breakfast all day.",
+                   "Front Desk"),
     "title-before-place": ("Payroll Clerk Denver, CO Full time. You process pay.",
                            "Payroll Clerk"),
     "leading-title": ("Route Manager SUMMARY: covers three states for the sales team.",
@@ -87,6 +88,15 @@ TITLE_TRIM_EXAMPLES = {
     "the-place-after-it": ("Data Analyst (Cedar Rapids, IA)", "Data Analyst"),
     "the-team-after-it": ("Data Scientist on the AI/ML Team", "Data Scientist"),
 }
+
+
+def test_a_first_line_naming_no_job_is_the_title_only_at_the_head_of_a_page():
+    # a description's opening heading or slogan, followed by its text, is not its title
+    for text in ("Purposes\n\nAs a member of the team you build reports.",
+                 "This is Northwind\nWe build bridges for towns across the state.",
+                 "Western Digital\n\nWe make drives."):
+        found = find_title(text)
+        assert found is None or found.rule != "first-line", text
 
 
 def test_each_title_trim_cuts_its_example():

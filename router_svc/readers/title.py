@@ -66,8 +66,21 @@ def first_line_naming_a_job(posting: PostingText) -> Found | None:
 
 
 def first_line(posting: PostingText) -> Found | None:
+    """A first line naming no job is the title only at the head of a page copy: the next
+    line, right under it, is another short line (the company, the place). A description's
+    first line followed by its text is a heading ("Purposes", "This is Northwind")."""
     first = _first_line(posting)
-    return Found(clean(first), first) if first else None
+    return Found(clean(first), first) if first and _heads_a_page(posting) else None
+
+
+MAX_PAGE_LINE_WORDS = 8
+
+
+def _heads_a_page(posting: PostingText) -> bool:
+    lines = posting.unglued.lstrip().splitlines()
+    second = lines[1].strip() if len(lines) > 1 else ""
+    return bool(second) and len(second.split()) <= MAX_PAGE_LINE_WORDS \
+        and not second.endswith((".", "!", "?", ":"))
 
 
 def leading_title(posting: PostingText) -> Found | None:
