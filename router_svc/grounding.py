@@ -282,9 +282,9 @@ def ground_lists(job: JobPosting, text: str | PostingText,
     """Requirements and benefits against the posting's own lists (readers.sections): an item
     the posting lists under another kind of heading is dropped (the embedded model gives
     duties and requirements as benefits), and so is a benefit naming nothing an employer
-    gives outside a benefits heading (company values, duties in prose); a list the model gave none of (or only the
-    examples' items, now dropped), or mostly of items the posting does not contain, is
-    the posting's list under its heading, where it has one."""
+    gives outside a benefits heading (company values, duties in prose); a list the model
+    gave none of (or only the examples' items, now dropped), or mostly of items the posting
+    does not contain, is the posting's list under its heading, where it has one."""
     posting = PostingText.of(text)
     sections = None
     update, notes = {}, []

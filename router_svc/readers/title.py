@@ -11,6 +11,7 @@ never the title.
 from __future__ import annotations
 
 import re
+from typing import Callable
 
 from router_svc.readers.rules import Found, Rule, first_found, pattern_rule
 from router_svc.readers.shapes import (NAME, NEXT_LABEL, SENTENCE_DOT, TITLE_PHRASE, US_PLACE,
@@ -134,6 +135,8 @@ def find_title(text: str | PostingText) -> Found | None:
 # ---- what a title carries that is not the title -------------------------------------------
 
 MAX_AFTER_PLACE = 20  # ", (East)" after "Northern, VA"; more is a title naming a place
+# The place is part of the title's own words: "... at", "... in", "United States".
+_PLACE_IN_A_PHRASE = re.compile(r"\b(?:at|in|of|for|from|near|United)[ \t]*$", re.I)
 
 
 def _before_place(title: str) -> str | None:
@@ -150,10 +153,6 @@ def _before_place(title: str) -> str | None:
     return clean(head.rstrip(" \t(-–—|,"))
 
 
-# The place is part of the title's own words: "... at", "... in", "United States".
-_PLACE_IN_A_PHRASE = re.compile(r"\b(?:at|in|of|for|from|near|United)[ \t]*$", re.I)
-
-
 # "... for the Biologics Manufacturing team", "... on the AI/ML Team": the team it joins.
 _TEAM_AFTER = re.compile(r"[ \t]+(?:for|on|in|within|to[ \t]+join)[ \t]+(?:the|our)[ \t]+"
                          r"[^,;()\n]{1,60}?[ \t]+[Tt]eam[ \t]*$")
@@ -166,7 +165,7 @@ def _before_team(title: str) -> str | None:
 
 # Named trims of a title, tried in turn; each gives the title without what it carried, or
 # None. A trim stands only where what remains still names a job.
-TITLE_TRIMS: tuple[tuple[str, object], ...] = (
+TITLE_TRIMS: tuple[tuple[str, Callable[[str], str | None]], ...] = (
     ("the-place-after-it", _before_place),
     ("the-team-after-it", _before_team),
 )

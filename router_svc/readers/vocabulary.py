@@ -54,11 +54,11 @@ ORGANISATION_NOUNS = ("company", "companies", "firm", "provider", "leader", "sta
                       "practice", "group", "marketplace", "service", "enterprise",
                       "venture capital")
 # What an organisation does in a sentence it begins ("Northwind builds ...").
-ORGANISATION_VERBS = ("is", "was", "has", "have", "does", "builds", "makes", "made", "provides",
-                      "offers", "helps", "brings", "believes", "serves", "creates", "delivers",
-                      "develops", "started", "empowers", "enables", "connects", "partners",
-                      "operates", "employs", "values", "invests", "supports", "strives", "aims",
-                      "began", "specializes", "specialises")
+ORGANISATION_VERBS = ("is", "was", "has", "have", "does", "builds", "makes", "made",
+                      "provides", "offers", "helps", "brings", "believes", "serves", "creates",
+                      "delivers", "develops", "started", "empowers", "enables", "connects",
+                      "partners", "operates", "employs", "values", "invests", "supports",
+                      "strives", "aims", "began", "specializes", "specialises")
 # Capitalised words the places organisations are met meet that are never one ("Bachelor's",
 # "Best Children's Hospitals").
 NOT_ORGANISATIONS = frozenset("""let bachelor master associate doctor today here there what
