@@ -69,7 +69,7 @@ def first_line_naming_a_job(posting: PostingText) -> Found | None:
 def first_line(posting: PostingText) -> Found | None:
     """A first line naming no job is the title only at the head of a page copy: the next
     line, right under it, is another short line (the company, the place). A description's
-    first line followed by its text is a heading ("Purposes", "This is Northwind")."""
+    first line followed by its text is a heading or a slogan ("This is Northwind")."""
     first = _first_line(posting)
     return Found(clean(first), first) if first and _heads_a_page(posting) else None
 
@@ -134,26 +134,26 @@ def find_title(text: str | PostingText) -> Found | None:
 
 # ---- what a title carries that is not the title -------------------------------------------
 
-MAX_AFTER_PLACE = 20  # ", (East)" after "Northern, VA"; more is a title naming a place
+MAX_AFTER_PLACE = 20  # ", (West)" after "Boise, ID"; more is a title naming a place
 # The place is part of the title's own words: "... at", "... in", "United States".
 _PLACE_IN_A_PHRASE = re.compile(r"\b(?:at|in|of|for|from|near|United)[ \t]*$", re.I)
 
 
 def _before_place(title: str) -> str | None:
-    """"Data Analyst (Cedar Rapids, IA)" -> "Data Analyst": the job's place, in parentheses
+    """"Data Analyst (Reno, NV)" -> "Data Analyst": the job's place, in parentheses
     or run into the title, not its name."""
     m = US_PLACE.search(title)
     if m is None or m.start() == 0 or len(title) - m.end() > MAX_AFTER_PLACE:
         return None
     head = title[:m.start()]
-    # "opportunity at United States,New Jersey"; "Attorney - Boise, ID" or "Clerk, Reno, NV"
+    # "opportunity at United States,Ohio"; "Attorney - Boise, ID" or "Clerk, Reno, NV"
     # (a part after a dash or a comma is the title's own, as runs_on holds)
     if _PLACE_IN_A_PHRASE.search(head) or head.rstrip().endswith(("-", "–", "—", "|", ",")):
         return None
     return clean(head.rstrip(" \t(-–—|,"))
 
 
-# "... for the Biologics Manufacturing team", "... on the AI/ML Team": the team it joins.
+# "... for the Payments team", "... on the Search Team": the team it joins.
 _TEAM_AFTER = re.compile(r"[ \t]+(?:for|on|in|within|to[ \t]+join)[ \t]+(?:the|our)[ \t]+"
                          r"[^,;()\n]{1,60}?[ \t]+[Tt]eam[ \t]*$")
 
