@@ -20,6 +20,9 @@ TITLE_EXAMPLES = {
                                 "Senior Data Engineer"),
     "labelled-title": ("We build tools for farms.\nJob Title: Payroll Clerk\nHours: 9-5",
                        "Payroll Clerk"),
+    "title-under-its-label": ("Posting Title\nSenior Payroll Clerk, Accounts Payable and "
+                              "Receivable (Level 2)\n\nWe build tools for farms.",
+                              "Senior Payroll Clerk, Accounts Payable and Receivable (Level 2)"),
     "first-line": ("Front Desk\nNorthwind Cafe\nReno, NV\n\nWe serve breakfast all day.",
                    "Front Desk"),
     "title-before-place": ("Payroll Clerk Denver, CO Full time. You process pay.",

@@ -24,6 +24,9 @@ from router_svc.readers.vocabulary import (EMPLOYMENT_TYPES, HIRING_VERBS, JOB_N
 _TITLE_LABEL = re.compile(r"\b(?:job\s*title|position\s*title|position|title|role)\s*:\s*"
                           r"(?P<v>[^\n|;:•*]{3,80}?)(?=\s*(?:\n|\||;|•|\*|\s{2}|$|"
                           rf"{SENTENCE_DOT})|{NEXT_LABEL})", re.I)
+# A label on a line of its own, its value on the next ("Job Title\nPayroll Clerk").
+_TITLE_LABEL_LINE = re.compile(r"(?im:^[ \t]*(?:job|position|posting)[ \t]+title[ \t]*:?[ \t]*\n"
+                               r"[ \t]*(?P<v>[^\n]{3,80}?)[ \t]*$)")
 # How the job is held, as a label's whole value ("Position: Full-Time"), not a title.
 _EMPLOYMENT_TYPE = re.compile(rf"(?:{one_of(EMPLOYMENT_TYPES)})\b", re.I)
 # A page copied as one line starts "Senior Data Engineer Denver, CO ...".
@@ -110,13 +113,23 @@ def _names_a_job(value: str) -> bool:
     return usable(value) and names_a_role(value)
 
 
-def _not_an_employment_type(value: str) -> bool:
-    return usable(value) and not (_EMPLOYMENT_TYPE.match(value) and not names_a_role(value))
+def _not_an_employment_type(value: str, max_words: int = 8) -> bool:
+    return usable(value, max_words) \
+        and not (_EMPLOYMENT_TYPE.match(value) and not names_a_role(value))
+
+
+MAX_LINE_TITLE_WORDS = 12  # a whole line under its label may be a long title
+
+
+def _a_whole_line_title(value: str) -> bool:
+    return _not_an_employment_type(value, MAX_LINE_TITLE_WORDS)
 
 
 TITLE_RULES = (
     Rule("first-line-naming-a-job", first_line_naming_a_job),
     Rule("labelled-title", pattern_rule(_TITLE_LABEL, _not_an_employment_type, headline=True)),
+    Rule("title-under-its-label", pattern_rule(_TITLE_LABEL_LINE, _a_whole_line_title,
+                                               headline=True)),
     Rule("first-line", first_line),
     Rule("title-before-place", pattern_rule(_TITLE_THEN_PLACE, usable)),
     Rule("leading-title", leading_title),
