@@ -34,7 +34,7 @@ from router_svc.readers.shapes import names_a_role, without_heading
 from router_svc.readers.sections import Sections, find_list, names_a_benefit
 from router_svc.readers.summary import find_summary
 from router_svc.readers.text import PostingText, as_written, found_in, norm
-from router_svc.readers.title import find_title, trimmed_title
+from router_svc.readers.title import MAX_TITLE_WORDS, find_title, trimmed_title
 from router_svc.readers.vocabulary import CLAUSE_WORDS
 from router_svc.schema import JobPosting
 
@@ -125,8 +125,6 @@ def reconcile_salary(data: dict, text: str) -> tuple[list[str], bool]:
 
 
 # ---- title, company, location, skills --------------------------------------------------------
-
-MAX_TITLE_WORDS = 12
 
 
 def reads_as_a_sentence(title: str) -> bool:

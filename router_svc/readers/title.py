@@ -118,11 +118,11 @@ def _not_an_employment_type(value: str, max_words: int = 8) -> bool:
         and not (_EMPLOYMENT_TYPE.match(value) and not names_a_role(value))
 
 
-MAX_LINE_TITLE_WORDS = 12  # a whole line under its label may be a long title
+MAX_TITLE_WORDS = 12  # no title is longer; a whole line under its label may come close
 
 
 def _a_whole_line_title(value: str) -> bool:
-    return _not_an_employment_type(value, MAX_LINE_TITLE_WORDS)
+    return _not_an_employment_type(value, MAX_TITLE_WORDS)
 
 
 TITLE_RULES = (
