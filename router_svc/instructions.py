@@ -51,6 +51,35 @@ INSTRUCTION_RULES: dict[str, re.Pattern] = {
 }
 
 
+# A word every instruction has: its verb, its speaker. A sentence without one is no
+# instruction, so the rules above are tried only on the few sentences that have one (every
+# rule on every sentence was a sixth of the answer check). Found with str.find in the text's
+# lower case: a pattern of these words, in any case, cost as much as the rules.
+_RULES_WORDS = ("ignore", "disregard", "forget", "override", *_OUTPUT_VERBS.split("|"),
+                "system", "assistant", "user", "llm", "gpt", "chatgpt")
+_ANY_RULES_WORD = re.compile(rf"(?i:\b(?:{'|'.join(_RULES_WORDS)})\b)")
+
+
+def _rules_words(text: str) -> list[int]:
+    """Where a word of _RULES_WORDS stands in `text`, whole, in any case: sorted starts."""
+    lower = text.lower()
+    if len(lower) != len(text):  # lower-casing changed the length (rare)
+        return [m.start() for m in _ANY_RULES_WORD.finditer(text)]
+    starts = []
+    for word in _RULES_WORDS:
+        at = lower.find(word)
+        while at >= 0:
+            end = at + len(word)
+            if not (at and _is_word(lower[at - 1]) or end < len(lower) and _is_word(lower[end])):
+                starts.append(at)
+            at = lower.find(word, end)
+    return sorted(starts)
+
+
+def _is_word(char: str) -> bool:
+    return char.isalnum() or char == "_"
+
+
 def instruction_rule(sentence: str) -> str | None:
     """The name of the rule that reads `sentence` as an instruction to its reader, or None."""
     for name, pattern in INSTRUCTION_RULES.items():
@@ -61,11 +90,18 @@ def instruction_rule(sentence: str) -> str | None:
 
 def facts_only(text: str) -> str:
     """`text` with every instruction sentence replaced by spaces (line breaks kept)."""
+    words = _rules_words(text)
+    if not words:
+        return text
     pieces = []
     changed = False
+    next_word = 0  # the first of `words` not before the sentence
     for m in _SENTENCE.finditer(text):
         sentence = m.group(0)
-        if sentence.strip() and instruction_rule(sentence) is not None:
+        while next_word < len(words) and words[next_word] < m.start():
+            next_word += 1
+        has_a_word = next_word < len(words) and words[next_word] < m.end()
+        if has_a_word and sentence.strip() and instruction_rule(sentence) is not None:
             pieces.append(re.sub(r"[^\n]", " ", sentence))
             changed = True
         else:

@@ -6,12 +6,18 @@ The examples are written for this file, in the forms postings use; none is a pos
 
 from __future__ import annotations
 
+import re
+
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from router_svc.readers.company import COMPANY_RULES, find_company
 from router_svc.readers.location import LOCATION_RULES, find_location
 from router_svc.readers.pay import NOT_PAY, find_salaries, read_amounts
+from router_svc.readers.rules import AnchoredPattern
 from router_svc.readers.sections import find_list
+from router_svc.readers.shapes import at_a_word
 from router_svc.readers.title import TITLE_RULES, TITLE_TRIMS, find_title, trimmed_title
 
 # rule -> (text, the value it reads)
@@ -236,6 +242,36 @@ def test_the_scan_from_each_digit_finds_what_a_full_scan_finds(text):
     from router_svc.readers import pay
     assert [m.span() for m in pay._mentions(text)] == \
         [m.span() for m in pay._MENTION.finditer(text)]
+
+
+# Pieces of text a name-first pattern may meet: names, a name's own apostrophe, the phrases
+# after a name (in capitals too, which a name may hold), runs of spaces, sentence ends. Not
+# a name's joining word or dot right before a phrase ("Bank of IS AN ...", "Inc.'s"):
+# there AnchoredPattern's matches may differ.
+_PIECES = st.sampled_from(["Northwind", "Blue Sky", "NORTHWIND", ", LLC", "'s", "’s",
+                           " is hiring", " are seeking", " IS AN EQUAL OPPORTUNITY EMPLOYER",
+                           " is an equal opportunity employer", " has an opening", "   ",
+                           "\t", " ", ". ", "\n", "x", "At", "Join", "joining"])
+
+
+@settings(max_examples=400, deadline=None)
+@given(st.lists(_PIECES, max_size=14).map("".join))
+def test_a_pattern_found_from_its_tail_finds_what_re_finds(text):
+    from router_svc.readers import company
+    patterns = [p for _, p in company._STATED if isinstance(p, AnchoredPattern)]
+    patterns += [p for p in company._ORGANISATION_CONTEXTS if isinstance(p, AnchoredPattern)]
+    assert len(patterns) == 4
+    for anchored in patterns:
+        assert [m.span() for m in anchored.finditer(text)] == \
+            [m.span() for m in anchored.pattern.finditer(text)]
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.lists(_PIECES, max_size=10).map("".join))
+def test_a_word_written_letters_first_is_a_word_as_re_bounds_it(text):
+    words = ("At", "at", "Join", "joining", "Blue")
+    assert [m.span() for m in re.finditer(at_a_word(*words), text)] == \
+        [m.span() for m in re.finditer(rf"\b(?:{'|'.join(words)})", text)]
 
 
 def test_an_abbreviations_dot_does_not_end_a_labelled_value():

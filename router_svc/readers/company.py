@@ -14,8 +14,8 @@ from __future__ import annotations
 import re
 from dataclasses import replace
 
-from router_svc.readers.rules import Found, Rule, first_found, pattern_rule
-from router_svc.readers.shapes import LEGAL, NAME, clean, is_place, one_of, usable
+from router_svc.readers.rules import AnchoredPattern, Found, Rule, first_found, pattern_rule
+from router_svc.readers.shapes import LEGAL, NAME, NAME_REACH, at_a_word, clean, is_place, one_of, usable
 from router_svc.readers.text import PostingText, found_in, norm
 from router_svc.readers.vocabulary import (HIRING_VERBS, JOB_NOUNS, LEGAL_FORMS,
                                            NAME_CONNECTORS, NOT_A_COMPANY, NOT_IN_A_COMPANY_NAME,
@@ -27,33 +27,43 @@ _ORGANISATION_NOUN = rf"(?:{one_of(ORGANISATION_NOUNS)})"
 # reads as the place ("Reno, NV").
 _LEGAL_CODES = frozenset(f for f in LEGAL_FORMS if len(f) == 2 and f.isupper()) - US_STATES
 
+# "<Name> is hiring": a name, then what follows it, looked for first (rules.AnchoredPattern).
+_NAMED = rf"(?P<v>{NAME}){LEGAL}"
+
+
+def _name_then(tail: str, in_capitals: bool = False) -> AnchoredPattern:
+    """`tail` starts with the spaces after the name: only where a run of them starts (tried
+    inside a run, each start would read the rest of it again: quadratic). A name may hold
+    a tail `in_capitals` ("IS AN EQUAL ...")."""
+    return AnchoredPattern(_NAMED, rf"(?<![ \t]){tail}", NAME_REACH, in_capitals)
+
+
 _STATED = (
-    ("equal-opportunity-employer",  # "Northwind Traders, Inc. is an Equal Opportunity Employer"
-     rf"(?P<v>{NAME}){LEGAL}[ \t]+(?i:is|are)[ \t]+(?i:(?:an?[ \t]+|proud[ \t]+to[ \t]+be"
-     r"[ \t]+an?[ \t]+)?(?:equal[ \t]+(?:opportunity|employment)|EEO?\b|affirmative"
-     r"[ \t]+action))"),
-    ("at-company-we", rf"\bAt[ \t]+(?P<v>{NAME}){LEGAL},?[ \t]+(?:we|our|you)\b"),
-    ("company-is-hiring",
-     rf"(?P<v>{NAME}){LEGAL}[ \t]+(?:is|are)[ \t]+(?i:(?:currently[ \t]+)?"
-     rf"(?:{one_of(HIRING_VERBS)})\b)"),
-    ("company-has-an-opening",
-     rf"(?P<v>{NAME}){LEGAL}[ \t]+(?:has|have)[ \t]+an?[ \t]+(?:(?:immediate|exciting|"
-     r"new|open)[ \t]+)?(?:opening|vacancy|opportunity|need)\b"),
+    ("equal-opportunity-employer", _name_then(  # "Northwind Traders, Inc. is an Equal ..."
+        r"[ \t]+(?i:is|are)[ \t]+(?i:(?:an?[ \t]+|proud[ \t]+to[ \t]+be"
+        r"[ \t]+an?[ \t]+)?(?:equal[ \t]+(?:opportunity|employment)|EEO?\b|affirmative"
+        r"[ \t]+action))", in_capitals=True)),
+    ("at-company-we", rf"{at_a_word('At')}[ \t]+(?P<v>{NAME}){LEGAL},?[ \t]+(?:we|our|you)\b"),
+    ("company-is-hiring", _name_then(
+        rf"[ \t]+(?:is|are)[ \t]+(?i:(?:currently[ \t]+)?(?:{one_of(HIRING_VERBS)})\b)")),
+    ("company-has-an-opening", _name_then(
+        r"[ \t]+(?:has|have)[ \t]+an?[ \t]+(?:(?:immediate|exciting|"
+        r"new|open)[ \t]+)?(?:opening|vacancy|opportunity|need)\b")),
     ("labelled-company",  # "Company Description: Northwind ...", "Company: Northwind"
-     rf"\bCompany(?:[ \t]+(?:Name|Description|Overview))?[ \t]*:[ \t]*(?P<v>{NAME})"),
+     rf"{at_a_word('Company')}(?:[ \t]+(?:Name|Description|Overview))?[ \t]*:[ \t]*(?P<v>{NAME})"),
     ("company-is-a-kind-of-organisation",  # "Northwind is a leading software company"
      rf"(?:^\s*|[.!?:][ \t]+|\n)(?P<v>{NAME}){LEGAL}(?:[ \t]*\([^)]{{1,40}}\))?"
      rf"(?:[ \t]+(?:is|are)[ \t]+|,[ \t]*)(?:a|an|the|one[ \t]+of[ \t]+the)[ \t]+"
      rf"[^.;:]{{0,80}}?\b{_ORGANISATION_NOUN}\b"),  # "a private, employee-owned firm"
     ("about-company",  # "About Northwind:", "About Us Northwind is ...", a heading line
-     rf"\b(?:About|ABOUT)(?:[ \t]+(?:Us|US))?[ \t]*:?[ \t]+(?!(?:Us|US)\b)"
+     rf"{at_a_word('About', 'ABOUT')}(?:[ \t]+(?:Us|US))?[ \t]*:?[ \t]+(?!(?:Us|US)\b)"
      rf"(?P<v>{NAME}){LEGAL}"
      r"(?:[ \t]*:|[ \t]+(?:is|was|has|helps|builds|provides|offers|We|Our)\b|[ \t]*(?m:$))"),
     ("why-company",  # a heading line: "Why Northwind?", "WHY NORTHWIND:", "Why join Northwind"
      rf"(?m:^)[ \t]*(?:Why|WHY)[ \t]+(?:(?i:join|work[ \t]+(?:at|for|with))[ \t]+)?"
      rf"(?!(?i:work|join)\b)"
      rf"(?P<v>{NAME}){LEGAL}[ \t]*[?:!]?[ \t]*(?m:$)"),
-    ("join-company", rf"\b[Jj]oin(?:ing)?[ \t]+(?P<v>{NAME})"),  # not "join our team"
+    ("join-company", rf"{at_a_word('Join', 'join')}(?:ing)?[ \t]+(?P<v>{NAME})"),  # not "join our team"
 )
 # A posting that opens with a name doing what an organisation does ("Northwind builds ...").
 _OPENS_WITH = rf"\A\s*(?P<v>{NAME}){LEGAL}[ \t]+(?:{'|'.join(ORGANISATION_VERBS)})\b"
@@ -63,12 +73,13 @@ _COMPANY_IS = re.compile(rf"(?:^\s*|[.!?][ \t]+|\n)(?P<v>{NAME}){LEGAL}[ \t]+is[
 # Where a text speaks of the organisation: its possessive, a sentence it begins with what an
 # organisation does, "at / join / about" it, "for" it at a clause's end.
 _ORGANISATION_CONTEXTS = [
-    re.compile(rf"(?P<v>{NAME})['’]s\b"),
+    AnchoredPattern(rf"(?P<v>{NAME})", r"['’]s\b", NAME_REACH, head_holds_tail=True),
     re.compile(rf"(?:^\s*|[.!?:;][ \t]+|\n|\b(?:When|Since then|Today|Here at)[ \t]+)"
                rf"(?!(?:When|Since|Today|Here|Then)\b)(?P<v>{NAME}){LEGAL}[ \t]+"
                rf"(?:{'|'.join(ORGANISATION_VERBS)})\b"),
-    re.compile(rf"\b(?:[Aa]t|[Jj]oin|[Jj]oining|[Aa]bout)[ \t]+(?P<v>{NAME})"),
-    re.compile(rf"\bfor[ \t]+(?P<v>{NAME})(?=[.;,!?])"),
+    re.compile(rf"{at_a_word('At', 'at', 'Join', 'join', 'Joining', 'joining', 'About', 'about')}"
+               rf"[ \t]+(?P<v>{NAME})"),
+    re.compile(rf"{at_a_word('for')}[ \t]+(?P<v>{NAME})(?=[.;,!?])"),
 ]
 
 
@@ -165,7 +176,8 @@ def recurring_organisation(posting: PostingText) -> Found | None:
 
 
 COMPANY_RULES = (
-    *(Rule(name, pattern_rule(re.compile(pattern), _usable_company, _company_name))
+    *(Rule(name, pattern_rule(pattern if isinstance(pattern, AnchoredPattern)
+                              else re.compile(pattern), _usable_company, _company_name))
       for name, pattern in _STATED),
     Rule("company-is-repeated", company_is_repeated),
     Rule("recurring-organisation", recurring_organisation),

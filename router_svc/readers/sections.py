@@ -34,7 +34,6 @@ _PHRASES = {kind: re.compile(rf"\b(?:{'|'.join(map(re.escape, phrases))})\b")
 # What follows a list without a heading of its own: the company's statements, a call to apply.
 _AFTER_A_LIST = re.compile(r"(?i)\b(?:equal (?:opportunity|employment)|apply|applicants"
                            r"|not currently hiring)\b")
-_NOT_WORD_NOR_BREAK = re.compile(r"[^\w\n]+")  # norm's folding, line by line
 # After requirements, the company speaking of itself ("We ...", "Our ...").
 _COMPANY_SPEAKING = re.compile(r"(?:We|Our)\b")
 
@@ -106,8 +105,8 @@ class Sections:
     'other'), None before the first. Read once per answer check, by both lists."""
 
     def __init__(self, text: str | PostingText):
-        unglued = PostingText.of(text).unglued
-        self.lines = unglued.splitlines()
+        self.posting = PostingText.of(text)
+        self.lines = self.posting.lines
         self.headings: list[str | None] = []
         self.inline: dict[int, list[str]] = {}  # a heading line's own items, by line
         for i, line in enumerate(self.lines):
@@ -126,10 +125,8 @@ class Sections:
 
     @cached_property
     def _normalised(self) -> tuple[str, list[int]]:
-        """Each line normalised as `norm` does (in one pass over the text), joined, and where
-        each starts."""
-        lines = [f" {line.strip()} " for line in
-                 _NOT_WORD_NOR_BREAK.sub(" ", "\n".join(self.lines).casefold()).split("\n")]
+        """Each line normalised as `norm` does, joined, and where each starts."""
+        lines = [f" {line} " for line in self.posting.normalised_by_line]
         starts, position = [], 0
         for line in lines:
             starts.append(position)

@@ -25,6 +25,15 @@ def one_of(words) -> str:
                     for w in sorted(words, key=len, reverse=True))
 
 
+def at_a_word(*words: str) -> str:
+    r"""`\b(?:words)`, for words that start with a letter, written letters first: a pattern
+    that starts with `\b` is tried at every position of a text, one that starts with letters
+    only where they stand (twenty times faster on a posting). The bound is a look back over
+    each word: no word character before it."""
+    return "(?:" + "|".join(rf"{re.escape(word)}(?<!\w(?s:.{{{len(word)}}}))"
+                            for word in words) + ")"
+
+
 # A capitalised name: words that start upper-case (or digits), joined by a few small words;
 # dots only inside ("Salesforce.com"); a lower-case start before a capital ("iWidget"); a
 # name's own exclamation mark ("Yay!"). A word is at most 40 characters a part.
@@ -33,6 +42,10 @@ CAP = (r"(?<![\w&+-])(?:[A-Z0-9]|[a-z](?=[A-Z]))[\w&'’+-]{0,40}(?:\.[\w&'’+-
 NAME = rf"{CAP}(?:[ \t](?:(?:of|and|for|&|de|du|la)[ \t](?:the[ \t])?|the[ \t])?{CAP}){{0,5}}"
 # A legal form after a name ("Northwind, Inc."); not a state's code ("Reno, NV").
 LEGAL = rf"(?:,?[ \t](?:{one_of(f for f in LEGAL_FORMS if f not in US_STATES)})\.?)?"
+# The most characters a NAME and its LEGAL can span: six words of at most 165 characters
+# ("A" + 40 + three dotted parts of 41 + "!"), five joins of at most 9 (" and the "), a
+# legal form. A reader that finds what follows a name first looks back this far for it.
+NAME_REACH = 6 * 165 + 5 * 9 + 2 + max(map(len, LEGAL_FORMS)) + 1
 
 # A US "City, ST": a city is one word with the words place names join to it ("San Luis
 # Obispo", "Walnut Creek"); a title before it ("Data Engineer Denver, CO") is not.

@@ -33,6 +33,7 @@ _ADDRESS = re.compile(r"(?<!\S)\S+@\S+|\b(?:https?://|www\.)\S+"
 
 
 _NOT_WORD = re.compile(r"[^\w]+")
+_NOT_WORD_NOR_BREAK = re.compile(r"[^\w\n]+")  # norm's folding, line by line
 
 
 def norm(text: str | None) -> str:
@@ -145,17 +146,29 @@ class PostingText:
         return unglue(self.raw)
 
     @cached_property
+    def lines(self) -> list[str]:
+        """Its unglued lines."""
+        return self.unglued.splitlines()
+
+    @cached_property
+    def normalised_by_line(self) -> list[str]:
+        """Each of `lines` as `norm` makes it, all in one pass over the text."""
+        return [line.strip() for line in
+                _NOT_WORD_NOR_BREAK.sub(" ", "\n".join(self.lines).casefold()).split("\n")]
+
+    @cached_property
     def normalised(self) -> str:
-        return norm(self.unglued)
+        """norm(unglued): its normalised lines joined (no word runs across a line's end)."""
+        return " ".join(line for line in self.normalised_by_line if line)
 
     @cached_property
     def first_line(self) -> str:
         """Its first non-empty line, stripped."""
-        return next((line.strip() for line in self.unglued.splitlines() if line.strip()), "")
+        return next((line.strip() for line in self.lines if line.strip()), "")
 
     @cached_property
     def normalised_lines(self) -> frozenset[str]:
-        return frozenset(norm(line) for line in self.unglued.splitlines())
+        return frozenset(self.normalised_by_line)
 
     @cached_property
     def in_an_address(self):
