@@ -2,10 +2,18 @@
 
 Posting text is untrusted and up to ROUTER_MAX_CONTENT_BYTES long; a check that reads it
 slowly must not stall the router: health probes, other calls and the liveness of the pod
-all run on the same event loop. A thread would not do (Python's `re` holds the GIL for a
-whole match), so checks run in worker processes (pebble's ProcessPool: a task past its
-timeout has its worker killed and replaced), and a call whose check overruns the budget
-gets a precise refusal instead of blocking everyone.
+all run on the same event loop.
+
+- A posting of up to THREAD_CHARS characters is checked in a thread. Every reader is linear
+  in the text (tests/test_linear_readers.py), so such a check ends within a fraction of a
+  second even on crafted text, and the event loop gets the GIL back between the check's
+  pattern matches, each short on a text this size. The process hop cost more than the
+  check itself: 1.5-2 ms of 3.5 on a posting of 3 KB.
+- A longer one is checked in a worker process (pebble's ProcessPool): Python's `re` holds
+  the GIL for a whole match, which on a megabyte is long, and a task past its timeout has
+  its worker killed and replaced.
+Either way a call whose check overruns the budget gets a precise refusal instead of
+blocking everyone; a thread's check, which cannot be stopped, finishes unwaited for.
 """
 
 from __future__ import annotations
@@ -14,6 +22,7 @@ import asyncio
 import logging
 import multiprocessing
 import os
+from concurrent.futures import ThreadPoolExecutor
 from concurrent.futures import TimeoutError as FutureTimeout
 
 from pebble import ProcessExpired, ProcessPool
@@ -22,9 +31,11 @@ from router_svc.answer import Checked, check_answer
 
 log = logging.getLogger(__name__)
 
+THREAD_CHARS = 16_384  # the longest posting checked in a thread (the module's docstring)
+
 
 class CheckOverran(Exception):
-    """The check did not finish within its budget (its worker was stopped)."""
+    """The check did not finish within its budget (a worker's check was stopped)."""
 
 
 class CheckFailed(Exception):
@@ -33,11 +44,13 @@ class CheckFailed(Exception):
 
 
 class AnswerChecker:
-    """`check` is check_answer in a worker process, ended after `budget_seconds`."""
+    """`check` is check_answer in a thread or a worker process (by the posting's length),
+    refused after `budget_seconds`; `workers` of each at most."""
 
     def __init__(self, workers: int, budget_seconds: float):
         self.workers = workers
         self.budget_seconds = budget_seconds
+        self._threads = ThreadPoolExecutor(max_workers=workers, thread_name_prefix="check")
         # spawn: the router's process runs gRPC threads, which a fork must not copy. The
         # workers run at a lower priority: on a busy machine the event loop (health,
         # refusals, streaming) gets the CPU before a long check does.
@@ -46,13 +59,16 @@ class AnswerChecker:
 
     async def warm_up(self) -> None:
         """Start the workers and import the check in them, so no caller pays for it."""
-        await asyncio.gather(*(self.check("{}", "warm-up") for _ in range(self.workers)),
+        long_text = "warm-up " * (THREAD_CHARS // 8 + 1)
+        await asyncio.gather(*(self.check("{}", long_text) for _ in range(self.workers)),
                              return_exceptions=True)
 
     async def check(self, answer: str, text: str,
                     wanted: frozenset[str] | None = None) -> Checked:
         """check_answer's result or its InvalidOutput; CheckOverran past the budget. A
-        cancelled caller stops its check too."""
+        cancelled caller stops a worker's check too."""
+        if len(text) <= THREAD_CHARS:
+            return await self._in_a_thread(answer, text, wanted)
         try:
             future = self._pool.schedule(check_answer, args=(answer, text, wanted),
                                          timeout=self.budget_seconds)
@@ -67,6 +83,20 @@ class AnswerChecker:
             log.error("answer check worker died: %s", e)
             raise CheckFailed(f"the answer check's worker died ({e})") from None
 
+    async def _in_a_thread(self, answer: str, text: str,
+                           wanted: frozenset[str] | None) -> Checked:
+        loop = asyncio.get_running_loop()
+        try:
+            future = loop.run_in_executor(self._threads, check_answer, answer, text, wanted)
+        except RuntimeError as e:  # closed
+            raise CheckFailed(f"the answer check is unavailable ({e})") from None
+        try:
+            return await asyncio.wait_for(future, self.budget_seconds)
+        except TimeoutError:
+            raise CheckOverran(f"checking the answer against the posting took more than "
+                               f"{self.budget_seconds:g} s (ROUTER_CHECK_SECONDS)") from None
+
     def close(self) -> None:
+        self._threads.shutdown(wait=False, cancel_futures=True)
         self._pool.stop()
         self._pool.join(timeout=10)

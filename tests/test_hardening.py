@@ -22,7 +22,7 @@ from jobextract.security import (ClientSecurity, SecurityError, ServerSecurity, 
                                  digests)
 from jobextract.serving import RPC_HEADROOM
 from router_svc.answer import check_answer
-from router_svc.checker import AnswerChecker, CheckOverran
+from router_svc.checker import THREAD_CHARS, AnswerChecker, CheckOverran
 from router_svc.errors import InvalidOutput
 from router_svc.prompt import messages
 from tests.helpers import outcome
@@ -138,6 +138,9 @@ def _slow_check(answer, text, wanted=None):  # pragma: no cover - runs in a work
     time.sleep(60)
 
 
+LONG_TEXT = "text " * (THREAD_CHARS // 5 + 1)  # checked in a worker process
+
+
 async def test_an_overrunning_check_is_stopped_within_its_budget(monkeypatch):
     checker = AnswerChecker(workers=1, budget_seconds=1.0)
     try:
@@ -145,12 +148,36 @@ async def test_an_overrunning_check_is_stopped_within_its_budget(monkeypatch):
         started = time.monotonic()
         monkeypatch.setattr("router_svc.checker.check_answer", _slow_check)
         with pytest.raises(CheckOverran, match="ROUTER_CHECK_SECONDS"):
-            await checker.check("{}", "text")
+            await checker.check("{}", LONG_TEXT)
         assert time.monotonic() - started < 5
         monkeypatch.undo()
         # The stopped worker is replaced: the next check works.
         with pytest.raises(InvalidOutput):
-            await checker.check("not json", "text")
+            await checker.check("not json", LONG_TEXT)
+    finally:
+        checker.close()
+
+
+def _check_taking_two_seconds(answer, text, wanted=None):
+    time.sleep(2)
+    return check_answer(answer, text, wanted)
+
+
+async def test_a_short_postings_check_runs_in_a_thread_and_is_refused_past_its_budget(
+        monkeypatch):
+    """A posting of up to THREAD_CHARS is checked in this process (no worker process sees
+    the monkeypatch below); past the budget its caller is refused on time and the check
+    finishes unwaited for."""
+    checker = AnswerChecker(workers=2, budget_seconds=0.5)
+    try:
+        monkeypatch.setattr("router_svc.checker.check_answer", _check_taking_two_seconds)
+        started = time.monotonic()
+        with pytest.raises(CheckOverran, match="ROUTER_CHECK_SECONDS"):
+            await checker.check(_answer(), "Line cook wanted.")
+        assert time.monotonic() - started < 1.5
+        monkeypatch.undo()
+        checked = await checker.check(_answer(), "Line cook wanted.")
+        assert checked.job.title == "Line cook"
     finally:
         checker.close()
 

@@ -16,6 +16,8 @@ import time
 import pytest
 
 from router_svc.answer import check_answer
+from router_svc.checker import THREAD_CHARS
+from router_svc.config import RouterSettings
 from router_svc.instructions import facts_only
 from router_svc.readers.company import find_company
 from router_svc.readers.location import find_location
@@ -113,3 +115,20 @@ def test_every_reader_is_linear_on_crafted_text(reader):
         if over(large):
             slow.append(f"{kind}: {small:.2f} s on 128 KiB, {large:.2f} s on 1 MiB")
     assert not slow, f"{reader} is not linear: " + "; ".join(slow)
+
+
+def test_a_check_in_a_thread_ends_well_within_the_default_budget():
+    """A posting of up to THREAD_CHARS is checked in a thread, which cannot be stopped
+    (router_svc/checker.py): on every crafted input of that length the whole check takes a
+    small part of the default ROUTER_CHECK_SECONDS."""
+    bound = RouterSettings.model_fields["check_seconds"].default / 4
+    check = READERS["answer check"]
+    slow = []
+    for kind, make in INPUTS.items():
+        text = make(THREAD_CHARS)
+        took = seconds(check, text)
+        if took > bound:  # measured again: a pause of the machine is not the check's
+            took = min(took, seconds(check, text))
+        if took > bound:
+            slow.append(f"{kind}: {took:.2f} s")
+    assert not slow, f"checks of {THREAD_CHARS} characters over {bound:g} s: {slow}"
