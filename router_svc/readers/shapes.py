@@ -83,7 +83,10 @@ def generic(word: str) -> bool:
     return not (word.isupper() and len(word) > 1) and word.lower().strip("’'") in GENERIC_WORDS
 
 
-def usable(value: str, max_words: int = 8) -> bool:
+MAX_VALUE_WORDS = 8  # a name, a title or a place of more words is a phrase
+
+
+def usable(value: str, max_words: int = MAX_VALUE_WORDS) -> bool:
     """A value of a few words that neither starts nor ends with a word any sentence has."""
     words = value.split()
     return 0 < len(words) <= max_words and not generic(words[0]) \

@@ -15,12 +15,15 @@ import html
 import re
 from functools import cached_property
 
+from router_svc.readers.shapes import at_a_word
 from router_svc.readers.vocabulary import (GLUED_AFTER_WORDS, GLUED_BEFORE_WORDS,
                                            TOP_LEVEL_DOMAINS)
 
-# Each first asks for a capital, so the words are tried only where one stands.
-_GLUED_AFTER = re.compile(rf"(?<=[a-z)])(?=[A-Z])(?=(?:{'|'.join(GLUED_AFTER_WORDS)})\b)")
-_GLUED_BEFORE = re.compile(rf"\b(?=[A-Z])({'|'.join(GLUED_BEFORE_WORDS)})(?=[A-Z][a-z])")
+# Each is written word first, with the bound before it as a look back, so `re` scans for the
+# words' letters (a pattern that starts with a look-around is tried at every position).
+_GLUED_AFTER = re.compile("(?:" + "|".join(rf"{w}(?<=[a-z)]{w})" for w in GLUED_AFTER_WORDS)
+                          + r")\b")
+_GLUED_BEFORE = re.compile(rf"({at_a_word(*GLUED_BEFORE_WORDS)})(?=[A-Z][a-z])")
 
 # Where an address may be: the addresses are looked for only in a text that has one of these.
 _TLD = "|".join(TOP_LEVEL_DOMAINS)
@@ -50,7 +53,7 @@ def found_in(value: str, normalised_text: str) -> bool:
 def unglue(text: str) -> str:
     """Flattened page text with its headings set apart ("ClerkReports to:" -> "Clerk
     Reports to:") and its HTML entities read."""
-    return _GLUED_BEFORE.sub(r"\1 ", _GLUED_AFTER.sub(" ", html.unescape(text)))
+    return _GLUED_BEFORE.sub(r"\1 ", _GLUED_AFTER.sub(r" \g<0>", html.unescape(text)))
 
 
 def _in_an_address(text: str):

@@ -14,9 +14,9 @@ import re
 from typing import Callable
 
 from router_svc.readers.rules import Found, Rule, first_found, pattern_rule
-from router_svc.readers.shapes import (NAME, NEXT_LABEL, SENTENCE_DOT, TITLE_PHRASE, US_PLACE,
-                                       clean, is_heading, names_a_role, one_of, usable,
-                                       without_heading)
+from router_svc.readers.shapes import (MAX_VALUE_WORDS, NAME, NEXT_LABEL, SENTENCE_DOT,
+                                       TITLE_PHRASE, US_PLACE, clean, is_heading, names_a_role,
+                                       one_of, usable, without_heading)
 from router_svc.readers.text import PostingText
 from router_svc.readers.vocabulary import (EMPLOYMENT_TYPES, HIRING_VERBS, JOB_NOUNS,
                                            JOB_SECTIONS)
@@ -81,8 +81,10 @@ MAX_PAGE_LINE_WORDS = 8
 
 
 def _heads_a_page(posting: PostingText) -> bool:
-    lines = posting.unglued.lstrip().splitlines()
-    second = lines[1].strip() if len(lines) > 1 else ""
+    """Whether the line right under the first non-empty one is a short line of its own."""
+    lines = posting.lines
+    first = next((i for i, line in enumerate(lines) if line.strip()), len(lines))
+    second = lines[first + 1].strip() if first + 1 < len(lines) else ""
     return bool(second) and len(second.split()) <= MAX_PAGE_LINE_WORDS \
         and not second.endswith((".", "!", "?", ":"))
 
@@ -113,7 +115,7 @@ def _names_a_job(value: str) -> bool:
     return usable(value) and names_a_role(value)
 
 
-def _not_an_employment_type(value: str, max_words: int = 8) -> bool:
+def _not_an_employment_type(value: str, max_words: int = MAX_VALUE_WORDS) -> bool:
     return usable(value, max_words) \
         and not (_EMPLOYMENT_TYPE.match(value) and not names_a_role(value))
 
