@@ -15,7 +15,8 @@ import re
 from dataclasses import replace
 
 from router_svc.readers.rules import AnchoredPattern, Found, Rule, first_found, pattern_rule
-from router_svc.readers.shapes import LEGAL, NAME, NAME_REACH, at_a_word, clean, is_place, one_of, usable
+from router_svc.readers.shapes import (LEGAL, NAME, NAME_REACH, at_a_word, clean, is_place,
+                                       one_of, usable)
 from router_svc.readers.text import PostingText, found_in, norm
 from router_svc.readers.vocabulary import (HIRING_VERBS, JOB_NOUNS, LEGAL_FORMS,
                                            NAME_CONNECTORS, NOT_A_COMPANY, NOT_IN_A_COMPANY_NAME,
@@ -43,27 +44,30 @@ _STATED = (
         r"[ \t]+(?i:is|are)[ \t]+(?i:(?:an?[ \t]+|proud[ \t]+to[ \t]+be"
         r"[ \t]+an?[ \t]+)?(?:equal[ \t]+(?:opportunity|employment)|EEO?\b|affirmative"
         r"[ \t]+action))", in_capitals=True)),
-    ("at-company-we", rf"{at_a_word('At')}[ \t]+(?P<v>{NAME}){LEGAL},?[ \t]+(?:we|our|you)\b"),
+    ("at-company-we", re.compile(
+        rf"{at_a_word('At')}[ \t]+(?P<v>{NAME}){LEGAL},?[ \t]+(?:we|our|you)\b")),
     ("company-is-hiring", _name_then(
         rf"[ \t]+(?:is|are)[ \t]+(?i:(?:currently[ \t]+)?(?:{one_of(HIRING_VERBS)})\b)")),
     ("company-has-an-opening", _name_then(
         r"[ \t]+(?:has|have)[ \t]+an?[ \t]+(?:(?:immediate|exciting|"
         r"new|open)[ \t]+)?(?:opening|vacancy|opportunity|need)\b")),
-    ("labelled-company",  # "Company Description: Northwind ...", "Company: Northwind"
-     rf"{at_a_word('Company')}(?:[ \t]+(?:Name|Description|Overview))?[ \t]*:[ \t]*(?P<v>{NAME})"),
-    ("company-is-a-kind-of-organisation",  # "Northwind is a leading software company"
+    ("labelled-company", re.compile(  # "Company Description: Northwind", "Company: Northwind"
+        rf"{at_a_word('Company')}(?:[ \t]+(?:Name|Description|Overview))?[ \t]*:[ \t]*"
+        rf"(?P<v>{NAME})")),
+    ("company-is-a-kind-of-organisation", re.compile(  # "Northwind is a leading ... company"
      rf"(?:^\s*|[.!?:][ \t]+|\n)(?P<v>{NAME}){LEGAL}(?:[ \t]*\([^)]{{1,40}}\))?"
      rf"(?:[ \t]+(?:is|are)[ \t]+|,[ \t]*)(?:a|an|the|one[ \t]+of[ \t]+the)[ \t]+"
-     rf"[^.;:]{{0,80}}?\b{_ORGANISATION_NOUN}\b"),  # "a private, employee-owned firm"
-    ("about-company",  # "About Northwind:", "About Us Northwind is ...", a heading line
+     rf"[^.;:]{{0,80}}?\b{_ORGANISATION_NOUN}\b")),  # "a private, employee-owned firm"
+    ("about-company", re.compile(  # "About Northwind:", "About Us Northwind is", a heading
      rf"{at_a_word('About', 'ABOUT')}(?:[ \t]+(?:Us|US))?[ \t]*:?[ \t]+(?!(?:Us|US)\b)"
      rf"(?P<v>{NAME}){LEGAL}"
-     r"(?:[ \t]*:|[ \t]+(?:is|was|has|helps|builds|provides|offers|We|Our)\b|[ \t]*(?m:$))"),
-    ("why-company",  # a heading line: "Why Northwind?", "WHY NORTHWIND:", "Why join Northwind"
+     r"(?:[ \t]*:|[ \t]+(?:is|was|has|helps|builds|provides|offers|We|Our)\b|[ \t]*(?m:$))")),
+    ("why-company", re.compile(  # a heading: "Why Northwind?", "WHY NORTHWIND:", "Why join X"
      rf"(?m:^)[ \t]*(?:Why|WHY)[ \t]+(?:(?i:join|work[ \t]+(?:at|for|with))[ \t]+)?"
      rf"(?!(?i:work|join)\b)"
-     rf"(?P<v>{NAME}){LEGAL}[ \t]*[?:!]?[ \t]*(?m:$)"),
-    ("join-company", rf"{at_a_word('Join', 'join')}(?:ing)?[ \t]+(?P<v>{NAME})"),  # not "join our team"
+     rf"(?P<v>{NAME}){LEGAL}[ \t]*[?:!]?[ \t]*(?m:$)")),
+    ("join-company",  # not "join our team"
+     re.compile(rf"{at_a_word('Join', 'join')}(?:ing)?[ \t]+(?P<v>{NAME})")),
 )
 # A posting that opens with a name doing what an organisation does ("Northwind builds ...").
 _OPENS_WITH = rf"\A\s*(?P<v>{NAME}){LEGAL}[ \t]+(?:{'|'.join(ORGANISATION_VERBS)})\b"
@@ -176,8 +180,7 @@ def recurring_organisation(posting: PostingText) -> Found | None:
 
 
 COMPANY_RULES = (
-    *(Rule(name, pattern_rule(pattern if isinstance(pattern, AnchoredPattern)
-                              else re.compile(pattern), _usable_company, _company_name))
+    *(Rule(name, pattern_rule(pattern, _usable_company, _company_name))
       for name, pattern in _STATED),
     Rule("company-is-repeated", company_is_repeated),
     Rule("recurring-organisation", recurring_organisation),

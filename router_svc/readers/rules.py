@@ -51,8 +51,9 @@ class AnchoredPattern:
 
     The matches are `re`'s, in order, but where a head runs across a tail that it could not
     end before (a name's "of" or dot right before "IS AN EQUAL ..." in capitals, "Inc.'s"):
-    `head_holds_tail` says whether a head may hold the tail's text at all. A `tail` that starts with a repeat
-    must start only where its run starts, or it is quadratic on a long run."""
+    `head_holds_tail` says whether a head may hold the tail's text at all. A `tail` that
+    starts with a repeat must start only where its run starts, or it is quadratic on a long
+    run."""
 
     def __init__(self, head: str, tail: str, reach: int, head_holds_tail: bool):
         self.pattern, self.tail, self.reach = re.compile(head + tail), re.compile(tail), reach
