@@ -7,6 +7,9 @@ with the readers of router_svc/readers).
 "What the posting states" leaves out sentences it addresses to its reader (instructions.py).
 Any failure is InvalidOutput with a short reason that the retry loop feeds back to the
 model.
+
+What the readers find in a posting does not depend on the answer, so the router reads it
+ahead (`read_ahead`, while the model generates) and the check proper reads only the answer.
 """
 
 from __future__ import annotations
@@ -21,7 +24,12 @@ from router_svc.grounding import (drop_example_copies, ground_lists, ground_stri
                                   reconcile_salary)
 from router_svc.instructions import facts_only
 from router_svc.prompt import EXAMPLE_VALUES
+from router_svc.readers.company import find_company
+from router_svc.readers.location import find_location
+from router_svc.readers.pay import find_salaries
+from router_svc.readers.sections import Sections, find_list
 from router_svc.readers.text import PostingText
+from router_svc.readers.title import find_title
 from router_svc.readers.vocabulary import PLACEHOLDERS
 from router_svc.schema import NULLABLE, SALARY, JobPosting, masked
 
@@ -67,16 +75,51 @@ def validate(data) -> JobPosting:
         raise InvalidOutput(problems) from None
 
 
-def check_answer(answer: str, text: str, wanted: frozenset[str] | None = None) -> Checked:
-    """A model's answer as a validated JobPosting grounded in the posting `text`, or
-    InvalidOutput saying why it cannot be used. Fields not `wanted` (None: all) come back
-    empty and are not grounded."""
+@dataclass
+class Facts:
+    """A posting as every check of an answer reads it: its text with the sentences it
+    addresses to its reader blanked (instructions.py: they state no fact), read once."""
+    posting: PostingText
+    instructed: bool  # some sentences were blanked
+
+    @staticmethod
+    def of(text: str | Facts) -> Facts:
+        if isinstance(text, Facts):
+            return text
+        facts = facts_only(text)
+        return Facts(PostingText(facts), facts is not text)
+
+
+# What a check reads in the posting whatever the answer: on an answer the text confirms,
+# the title and the salary; on one it does not, every field's reader.
+READ_AHEAD: tuple[tuple, ...] = (
+    (find_salaries,), (find_title,), (find_company,), (find_location,), (Sections,),
+    (find_list, "requirements"), (find_list, "benefits"),
+)
+
+
+def read_ahead(text: str) -> Facts:
+    """The posting read as check_answer would read it, before any answer: the check of each
+    answer to it then reads only that answer."""
+    facts = Facts.of(text)
+    posting = facts.posting
+    posting.normalised, posting.normalised_lines, posting.outside_addresses  # noqa: B018
+    for reader, *args in READ_AHEAD:
+        posting.read(reader, *args)
+    return facts
+
+
+def check_answer(answer: str, text: str | Facts,
+                 wanted: frozenset[str] | None = None) -> Checked:
+    """A model's answer as a validated JobPosting grounded in the posting `text` (or its
+    Facts, read ahead), or InvalidOutput saying why it cannot be used. Fields not `wanted`
+    (None: all) come back empty and are not grounded."""
     data = without_placeholders(decode(answer))
-    facts = facts_only(text)  # what the posting tells its reader to do states no fact
-    notes = [] if facts is text else ["sentences addressed to the reader (instructions) "
-                                      "are not read as facts"]
-    posting = PostingText(facts)  # read once, by every reader of this check
-    salary_notes, dropped = reconcile_salary(data, posting.raw) \
+    facts = Facts.of(text)  # what the posting tells its reader to do states no fact
+    notes = ["sentences addressed to the reader (instructions) are not read as facts"] \
+        if facts.instructed else []
+    posting = facts.posting
+    salary_notes, dropped = reconcile_salary(data, posting) \
         if wanted is None or SALARY[0] in wanted else ([], False)
     job = validate(data)
     job, more = ground_strings(job, posting, wanted, EXAMPLE_VALUES)

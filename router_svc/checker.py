@@ -14,6 +14,11 @@ all run on the same event loop.
   its worker killed and replaced.
 Either way a call whose check overruns the budget gets a precise refusal instead of
 blocking everyone; a thread's check, which cannot be stopped, finishes unwaited for.
+
+A short posting is also read ahead (`read_ahead`: answer.read_ahead in a thread), started
+when the call is routed: what the readers find in it does not depend on the answer, so
+they read it while the model generates, and the check of each answer, from either route,
+reads only that answer.
 """
 
 from __future__ import annotations
@@ -27,7 +32,7 @@ from concurrent.futures import TimeoutError as FutureTimeout
 
 from pebble import ProcessExpired, ProcessPool
 
-from router_svc.answer import Checked, check_answer
+from router_svc.answer import Checked, Facts, check_answer, read_ahead
 
 log = logging.getLogger(__name__)
 
@@ -63,12 +68,23 @@ class AnswerChecker:
         await asyncio.gather(*(self.check("{}", long_text) for _ in range(self.workers)),
                              return_exceptions=True)
 
-    async def check(self, answer: str, text: str,
-                    wanted: frozenset[str] | None = None) -> Checked:
+    def read_ahead(self, text: str) -> asyncio.Future[Facts] | None:
+        """Start reading a short posting in a thread, for `check`'s `ahead`; None for a
+        long one, which its worker process reads."""
+        if len(text) > THREAD_CHARS:
+            return None
+        try:
+            return asyncio.get_running_loop().run_in_executor(self._threads, read_ahead, text)
+        except RuntimeError:  # closed: the check says so
+            return None
+
+    async def check(self, answer: str, text: str, wanted: frozenset[str] | None = None,
+                    ahead: asyncio.Future[Facts] | None = None) -> Checked:
         """check_answer's result or its InvalidOutput; CheckOverran past the budget. A
-        cancelled caller stops a worker's check too."""
+        cancelled caller stops a worker's check too. `ahead`: the posting read ahead
+        (read_ahead), shared by every check of one call."""
         if len(text) <= THREAD_CHARS:
-            return await self._in_a_thread(answer, text, wanted)
+            return await self._in_a_thread(answer, text, wanted, ahead)
         try:
             future = self._pool.schedule(check_answer, args=(answer, text, wanted),
                                          timeout=self.budget_seconds)
@@ -83,15 +99,21 @@ class AnswerChecker:
             log.error("answer check worker died: %s", e)
             raise CheckFailed(f"the answer check's worker died ({e})") from None
 
-    async def _in_a_thread(self, answer: str, text: str,
-                           wanted: frozenset[str] | None) -> Checked:
+    async def _in_a_thread(self, answer: str, text: str, wanted: frozenset[str] | None,
+                           ahead: asyncio.Future[Facts] | None) -> Checked:
         loop = asyncio.get_running_loop()
+
+        async def checked() -> Checked:
+            # shielded: a check past its budget leaves the reading to the call's other checks
+            facts = await asyncio.shield(ahead) if ahead is not None else text
+            try:
+                future = loop.run_in_executor(self._threads, check_answer, answer, facts, wanted)
+            except RuntimeError as e:  # closed
+                raise CheckFailed(f"the answer check is unavailable ({e})") from None
+            return await future
+
         try:
-            future = loop.run_in_executor(self._threads, check_answer, answer, text, wanted)
-        except RuntimeError as e:  # closed
-            raise CheckFailed(f"the answer check is unavailable ({e})") from None
-        try:
-            return await asyncio.wait_for(future, self.budget_seconds)
+            return await asyncio.wait_for(checked(), self.budget_seconds)
         except TimeoutError:
             raise CheckOverran(f"checking the answer against the posting took more than "
                                f"{self.budget_seconds:g} s (ROUTER_CHECK_SECONDS)") from None

@@ -11,6 +11,7 @@ briefly; then the cloud, when configured, with the reason recorded.
 
 from __future__ import annotations
 
+import asyncio
 import logging
 import time
 from collections.abc import AsyncIterator, Callable
@@ -21,6 +22,7 @@ from tenacity import AsyncRetrying, stop_before_delay, stop_never, wait_exponent
 from jobextract.contract import attempt_id
 from jobextract.v1 import extraction_pb2 as pb
 from router_svc import prompt
+from router_svc.answer import Facts
 from router_svc.checker import AnswerChecker, CheckFailed, CheckOverran
 from router_svc.cloud import CloudClient
 from router_svc.config import RouterSettings
@@ -54,6 +56,7 @@ class Run:
     request_id: str
     started: float
     wanted: frozenset[str] | None = None   # the fields asked for; None: all
+    ahead: asyncio.Future[Facts] | None = None  # the posting read ahead for the checks
     decision: Decision | None = None
     route: int = pb.ROUTE_UNSPECIFIED
     attempts: int = 0
@@ -136,6 +139,7 @@ class Extractor:
         try:
             run.decision, placement = await self.analyze(content)
             run.timings["decision_ms"] = run.elapsed_ms()
+            run.ahead = self.checker.read_ahead(content)  # while the model generates
             yield pb.ExtractStreamResponse(decision=decision_proto(run.decision))
             if placement is not None:
                 async for event in self._local_or_fallback(run, content, placement, time_left):
@@ -291,7 +295,8 @@ class Extractor:
                 if failure is None:
                     validation_started = time.monotonic()
                     try:
-                        checked = await self.checker.check(answer.text, content, run.wanted)
+                        checked = await self.checker.check(answer.text, content, run.wanted,
+                                                           run.ahead)
                         run.job, run.notes = checked.job, checked.notes
                         run.salary_dropped = checked.salary_dropped
                     except InvalidOutput as e:

@@ -85,7 +85,7 @@ def _refused(figures: list[float], text: str) -> str:
     return ""
 
 
-def reconcile_salary(data: dict, text: str) -> tuple[list[str], bool]:
+def reconcile_salary(data: dict, text: str | PostingText) -> tuple[list[str], bool]:
     """Set the answer's salary fields from what the text states; notes and whether dropped.
 
     A salary comes only from an amount the text states with a currency or as pay: the
@@ -98,7 +98,8 @@ def reconcile_salary(data: dict, text: str) -> tuple[list[str], bool]:
         return [], False
     figures = [f for f in (_figure(data.get("salary_min")), _figure(data.get("salary_max")))
                if f is not None]
-    mentions = find_salaries(text)
+    posting = PostingText.of(text)
+    mentions = posting.read(find_salaries)
     pay, spans = stated_pay(mentions)
     if not figures:
         if pay is None:
@@ -118,7 +119,7 @@ def reconcile_salary(data: dict, text: str) -> tuple[list[str], bool]:
                            f"the model gave {matched.text!r}, an amount not marked as pay")], False
     data.update(salary_min=None, salary_max=None, salary_currency=None, salary_period=None)
     notes = ["salary dropped: " + ", ".join(f"{v:g}" for v in figures)
-             + f" not stated in the posting as pay{_refused(figures, text)}"]
+             + f" not stated in the posting as pay{_refused(figures, posting.raw)}"]
     if pay is not None:
         notes.append(_from_text(data, pay, spans, "the model gave another"))
     return notes, True
@@ -171,7 +172,7 @@ def _stated(field: str, model: str | None, found: Found | None, why: str,
 
 def _ground_title(title: str | None, posting: PostingText, update: dict, notes: list[str],
                   examples) -> None:
-    stated = find_title(posting)
+    stated = posting.read(find_title)
     if title is None or not found_in(title, posting.normalised):
         _stated("title", title, stated, "not in the posting", update, notes, examples)
     elif reads_as_a_sentence(title):
@@ -222,14 +223,14 @@ def ground_strings(job: JobPosting, text: str | PostingText,
     if asked("company") and (job.company is None
                              or not is_company(job.company, job.location, posting)):
         _stated("company", job.company,
-                find_company(posting) or named_part(job.company, posting),
+                posting.read(find_company) or named_part(job.company, posting),
                 "not an organisation named in the posting", update, notes, examples)
     if asked("location") and (job.location is None
                               or not found_in(job.location, posting.normalised)):
-        _stated("location", job.location, find_location(posting), "not in the posting",
+        _stated("location", job.location, posting.read(find_location), "not in the posting",
                 update, notes, examples)
     elif asked("location") and NOT_A_PLACE.match(job.location):  # "One location"
-        _stated("location", job.location, find_location(posting), "not a place", update,
+        _stated("location", job.location, posting.read(find_location), "not a place", update,
                 notes)
     for field in ("title", "company", "location"):  # the posting's own spelling
         value = update.get(field, getattr(job, field))
@@ -284,13 +285,12 @@ def ground_lists(job: JobPosting, text: str | PostingText,
     gave none of (or only the examples' items, now dropped), or mostly of items the posting
     does not contain, is the posting's list under its heading, where it has one."""
     posting = PostingText.of(text)
-    sections = None
     update, notes = {}, []
     for field in ("requirements", "benefits"):
         items = list(getattr(job, field))
         if wanted is not None and field not in wanted:
             continue
-        sections = sections or Sections(posting)
+        sections = posting.read(Sections)
         if items:
             kinds = [sections.kind_of(item) for item in items]
             kept = [item for item, kind in zip(items, kinds) if kind not in _MISPLACED[field]]
@@ -309,7 +309,7 @@ def ground_lists(job: JobPosting, text: str | PostingText,
         stated = sum(found_in(item, posting.normalised) for item in items)
         if items and 2 * stated >= len(items):
             continue
-        found = find_list(field, sections)
+        found = posting.read(find_list, field)
         if found is not None:
             update[field] = found.value.split("\n")
             why = "the model gave none" if not items else \

@@ -24,6 +24,7 @@ from dataclasses import dataclass, replace
 from functools import cached_property
 from typing import Callable
 
+from router_svc.readers.text import PostingText
 from router_svc.readers.vocabulary import PAY_WORDS
 
 Period = str  # "hour" | "day" | "week" | "month" | "year"
@@ -338,9 +339,10 @@ def read_amounts(text: str):
             yield amount, next((name for name, refuses in NOT_PAY if refuses(amount)), None)
 
 
-def find_salaries(text: str) -> list[SalaryMention]:
+def find_salaries(text: str | PostingText) -> list[SalaryMention]:
     """Every amount the text states with a currency or as pay that no rule of NOT_PAY
     refuses, in order of appearance (at most MAX_MENTIONS)."""
+    text = text.raw if isinstance(text, PostingText) else text
     mentions = []
     for amount, refused in read_amounts(text):
         if refused is not None:

@@ -135,7 +135,7 @@ class Sections:
 
     @staticmethod
     def of(text: str | PostingText | Sections) -> Sections:
-        return text if isinstance(text, Sections) else Sections(text)
+        return text if isinstance(text, Sections) else PostingText.of(text).read(Sections)
 
     def kind_of(self, item: str) -> str | None:
         """The kind of section of the first line holding `item`; None where none holds it

@@ -5,7 +5,8 @@ DescriptionNorthwind builds", "Payroll ClerkReports to:") and leaves HTML entiti
 ("Baker &amp; Associates"); the readers see it `unglued`. Values are compared `normalised`
 (case, punctuation and whitespace folded away), and a company only outside web and mail
 addresses. Each form is computed on first use and kept: one check reads the same text in
-several places.
+several places, and what a reader finds in it is kept too (`read`), so the router can read a
+posting ahead, while the model generates, and its check then reads only the answer.
 """
 
 from __future__ import annotations
@@ -13,7 +14,9 @@ from __future__ import annotations
 import bisect
 import html
 import re
+from collections.abc import Callable
 from functools import cached_property
+from typing import TypeVar
 
 from router_svc.readers.shapes import at_a_word
 from router_svc.readers.vocabulary import (GLUED_AFTER_WORDS, GLUED_BEFORE_WORDS,
@@ -134,11 +137,23 @@ def as_written(value: str, text: str | PostingText) -> str:
     return raw[start:end]
 
 
+T = TypeVar("T")
+
+
 class PostingText:
     """One posting's text and the forms read from it (see the module's docstring)."""
 
     def __init__(self, raw: str):
         self.raw = raw
+        self._found: dict[tuple, object] = {}
+
+    def read(self, reader: Callable[..., T], *args) -> T:
+        """`reader(*args, self)`, computed once: what a reader finds in a posting does not
+        depend on the answer being checked."""
+        key = (reader, *args)
+        if key not in self._found:
+            self._found[key] = reader(*args, self)
+        return self._found[key]
 
     @staticmethod
     def of(text: str | PostingText) -> PostingText:
