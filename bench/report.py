@@ -71,8 +71,8 @@ def markdown(results: dict, levels: list[int]) -> str:
     lines.append(f"| the router's own time per Extract (call - its time in Generate) p50 / p90 "
                  f"| {added['router_own_ms_p50']:.1f} / {added['router_own_ms_p90']:.1f} ms |")
     if "check_ms_p50" in added:
-        lines.append(f"| of it, p50: count + decide / the answer check (worker round trip "
-                     f"included) | {added['decision_ms_p50']:.2f} / "
+        lines.append(f"| of it, p50: count + decide / the answer check (thread or worker "
+                     f"round trip included) | {added['decision_ms_p50']:.2f} / "
                      f"{added['check_ms_p50']:.2f} ms |")
     if results.get("switch_seconds"):
         s = results["switch_seconds"]

@@ -21,7 +21,7 @@ from jobextract.v1 import extraction_pb2_grpc as pb_grpc
 from jobextract.security import (ClientSecurity, SecurityError, ServerSecurity, _matches,
                                  digests)
 from jobextract.serving import RPC_HEADROOM
-from router_svc.answer import check_answer
+from router_svc.answer import check_answer, read_ahead
 from router_svc.checker import THREAD_CHARS, AnswerChecker, CheckOverran
 from router_svc.errors import InvalidOutput
 from router_svc.prompt import messages
@@ -178,6 +178,30 @@ async def test_a_short_postings_check_runs_in_a_thread_and_is_refused_past_its_b
         monkeypatch.undo()
         checked = await checker.check(_answer(), "Line cook wanted.")
         assert checked.job.title == "Line cook"
+    finally:
+        checker.close()
+
+
+async def test_a_call_reads_its_posting_once_for_all_its_checks(monkeypatch):
+    """A short posting is read ahead once per call (AnswerChecker.read_ahead); a check
+    refused past its budget while that reading runs leaves it to the call's next check."""
+    readings = []
+
+    def slow_read_ahead(text):
+        readings.append(text)
+        time.sleep(0.8)
+        return read_ahead(text)
+
+    monkeypatch.setattr("router_svc.checker.read_ahead", slow_read_ahead)
+    checker = AnswerChecker(workers=2, budget_seconds=0.5)
+    try:
+        ahead = checker.read_ahead("Line cook wanted.")
+        with pytest.raises(CheckOverran, match="ROUTER_CHECK_SECONDS"):
+            await checker.check(_answer(), "Line cook wanted.", ahead=ahead)
+        checked = await checker.check(_answer(), "Line cook wanted.", ahead=ahead)
+        assert checked.job.title == "Line cook"
+        assert readings == ["Line cook wanted."]
+        assert checker.read_ahead(LONG_TEXT) is None  # its worker process reads it
     finally:
         checker.close()
 
