@@ -18,7 +18,10 @@ blocking everyone; a thread's check, which cannot be stopped, finishes unwaited 
 A short posting is also read ahead (`read_ahead`: answer.read_ahead in a thread), started
 when the call is routed: what the readers find in it does not depend on the answer, so
 they read it while the model generates, and the check of each answer, from either route,
-reads only that answer.
+reads only that answer. That rest is bounded by the answer's schema (a company of at most
+200 characters, a dozen list items) and takes well under a millisecond, at most a few on
+crafted text (tests/test_linear_readers.py), so once the posting is read an answer of up
+to INLINE_ANSWER_CHARS is checked on the event loop: the thread's round trip cost more.
 """
 
 from __future__ import annotations
@@ -37,6 +40,7 @@ from router_svc.answer import Checked, Facts, check_answer, read_ahead
 log = logging.getLogger(__name__)
 
 THREAD_CHARS = 16_384  # the longest posting checked in a thread (the module's docstring)
+INLINE_ANSWER_CHARS = 8_192  # the longest answer checked on the loop, its posting read ahead
 
 
 class CheckOverran(Exception):
@@ -50,7 +54,8 @@ class CheckFailed(Exception):
 
 class AnswerChecker:
     """`check` is check_answer in a thread or a worker process (by the posting's length),
-    refused after `budget_seconds`; `workers` of each at most."""
+    refused after `budget_seconds`, or on the event loop once its posting is read ahead;
+    `workers` threads and worker processes at most."""
 
     def __init__(self, workers: int, budget_seconds: float):
         self.workers = workers
@@ -84,6 +89,8 @@ class AnswerChecker:
         cancelled caller stops a worker's check too. `ahead`: the posting read ahead
         (read_ahead), shared by every check of one call."""
         if len(text) <= THREAD_CHARS:
+            if ahead is not None and ahead.done() and len(answer) <= INLINE_ANSWER_CHARS:
+                return check_answer(answer, ahead.result(), wanted)
             return await self._in_a_thread(answer, text, wanted, ahead)
         try:
             future = self._pool.schedule(check_answer, args=(answer, text, wanted),

@@ -77,9 +77,9 @@ def _from_text(data: dict, mention: SalaryMention, spans: int, why: str) -> str:
     return f"salary from the posting ({mention.text!r}){widest}{_take(data, mention)}; {why}"
 
 
-def _refused(figures: list[float], text: str) -> str:
+def _refused(figures: list[float], posting: PostingText) -> str:
     """Which rule of NOT_PAY refused the amount the model's figures are, where one did."""
-    for amount, refused in read_amounts(text):
+    for amount, refused in read_amounts(posting):
         if refused and any(close(f, amount.low) or close(f, amount.high) for f in figures):
             return f" ({amount.match.group(0).strip()!r} is {refused})"
     return ""
@@ -119,7 +119,7 @@ def reconcile_salary(data: dict, text: str | PostingText) -> tuple[list[str], bo
                            f"the model gave {matched.text!r}, an amount not marked as pay")], False
     data.update(salary_min=None, salary_max=None, salary_currency=None, salary_period=None)
     notes = ["salary dropped: " + ", ".join(f"{v:g}" for v in figures)
-             + f" not stated in the posting as pay{_refused(figures, posting.raw)}"]
+             + f" not stated in the posting as pay{_refused(figures, posting)}"]
     if pay is not None:
         notes.append(_from_text(data, pay, spans, "the model gave another"))
     return notes, True

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import asyncio
 import json
+import threading
 import time
 
 import grpc
@@ -22,7 +23,7 @@ from jobextract.security import (ClientSecurity, SecurityError, ServerSecurity, 
                                  digests)
 from jobextract.serving import RPC_HEADROOM
 from router_svc.answer import check_answer, read_ahead
-from router_svc.checker import THREAD_CHARS, AnswerChecker, CheckOverran
+from router_svc.checker import INLINE_ANSWER_CHARS, THREAD_CHARS, AnswerChecker, CheckOverran
 from router_svc.errors import InvalidOutput
 from router_svc.prompt import messages
 from tests.helpers import outcome
@@ -202,6 +203,31 @@ async def test_a_call_reads_its_posting_once_for_all_its_checks(monkeypatch):
         assert checked.job.title == "Line cook"
         assert readings == ["Line cook wanted."]
         assert checker.read_ahead(LONG_TEXT) is None  # its worker process reads it
+    finally:
+        checker.close()
+
+
+async def test_once_its_posting_is_read_an_answer_is_checked_on_the_event_loop(monkeypatch):
+    """The rest of the check is the answer alone, shorter than the thread's round trip;
+    a long answer, or one whose posting is still being read, goes to the thread."""
+    in_a_thread = []
+
+    def noting_check(answer, text, wanted=None):
+        in_a_thread.append(threading.current_thread().name.startswith("check"))
+        return check_answer(answer, text, wanted)
+
+    monkeypatch.setattr("router_svc.checker.check_answer", noting_check)
+    checker = AnswerChecker(workers=1, budget_seconds=5.0)
+    try:
+        await checker.check(_answer(), "Line cook wanted.", ahead=None)
+        ahead = checker.read_ahead("Line cook wanted.")
+        await asyncio.wait([ahead])
+        checked = await checker.check(_answer(), "Line cook wanted.", ahead=ahead)
+        assert checked.job.title == "Line cook"
+        with pytest.raises(InvalidOutput, match="description"):
+            await checker.check(_answer(description="x" * INLINE_ANSWER_CHARS),
+                                "Line cook wanted.", ahead=ahead)
+        assert in_a_thread == [True, False, True]
     finally:
         checker.close()
 

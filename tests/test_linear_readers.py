@@ -15,10 +15,11 @@ import time
 
 import pytest
 
-from router_svc.answer import check_answer
+from router_svc.answer import check_answer, read_ahead
 from router_svc.checker import THREAD_CHARS
 from router_svc.config import RouterSettings
 from router_svc.instructions import facts_only
+from router_svc.prompt import EXAMPLES
 from router_svc.readers.company import find_company
 from router_svc.readers.location import find_location
 from router_svc.readers.pay import find_salaries
@@ -132,3 +133,37 @@ def test_a_check_in_a_thread_ends_well_within_the_default_budget():
         if took > bound:
             slow.append(f"{kind}: {took:.2f} s")
     assert not slow, f"checks of {THREAD_CHARS} characters over {bound:g} s: {slow}"
+
+
+# The answer costliest to check that the schema admits: every value at its longest (a
+# company of 100 words, new to the check each time: it looks for each of its starts), the
+# prompt example's description (the posting's own summary is read instead) and figures no
+# amount states.
+def costly_answer(seed: int) -> str:
+    company = " ".join(f"Q{i}x{seed}" for i in range(100))[:200]
+    return json.dumps({
+        "title": ("Aa " * 40)[:120], "company": company,
+        "location": ("Austin, TX " * 20)[:200], "salary_min": 21.5, "salary_max": 24,
+        "salary_currency": "USD", "salary_period": "hour", "skills": [("a " * 30)[:60]] * 20,
+        "requirements": [("a b " * 40)[:150]] * 12, "benefits": [("dental " * 25)[:150]] * 12,
+        "description": json.loads(EXAMPLES[0][1])["description"]})
+
+
+LOOP_BOUND = 0.1  # seconds: a health probe's answer may wait this long at worst
+
+
+def test_a_check_after_its_posting_is_read_barely_holds_the_event_loop():
+    """Once a posting of up to THREAD_CHARS is read ahead, its answers are checked on the
+    router's event loop (router_svc/checker.py): on every crafted input, the check of the
+    costliest answer the schema admits holds the loop for well under LOOP_BOUND."""
+    slow, seed = [], 0
+    for kind, make in INPUTS.items():
+        facts = read_ahead(make(THREAD_CHARS))
+        took = LOOP_BOUND * 10
+        for _ in range(2):  # the least of two: a pause of the machine is not the check's
+            seed += 1
+            took = min(took, seconds(lambda answer: check_answer(answer, facts),
+                                     costly_answer(seed)))
+        if took > LOOP_BOUND:
+            slow.append(f"{kind}: {took * 1000:.0f} ms")
+    assert not slow, f"checks after reading {THREAD_CHARS} characters: {slow}"

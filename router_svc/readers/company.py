@@ -15,8 +15,8 @@ import re
 from dataclasses import replace
 
 from router_svc.readers.rules import AnchoredPattern, Found, Rule, first_found, pattern_rule
-from router_svc.readers.shapes import (LEGAL, NAME, NAME_REACH, at_a_word, clean, is_place,
-                                       one_of, usable)
+from router_svc.readers.shapes import (LEGAL, MAX_VALUE_WORDS, NAME, NAME_REACH, at_a_word,
+                                       clean, is_place, one_of, usable)
 from router_svc.readers.text import PostingText, found_in, norm
 from router_svc.readers.vocabulary import (HIRING_VERBS, JOB_NOUNS, LEGAL_FORMS,
                                            NAME_CONNECTORS, NOT_A_COMPANY, NOT_IN_A_COMPANY_NAME,
@@ -214,9 +214,10 @@ def find_company(text: str | PostingText) -> Found | None:
 
 def named_part(company: str | None, posting: PostingText) -> Found | None:
     """The start of the model's company that the posting writes as a name twice or more,
-    where the model ran on past it ("Litware Tech" for a text naming "Litware")."""
+    where the model ran on past it ("Litware Tech" for a text naming "Litware"); a name of
+    at most MAX_VALUE_WORDS words (each start is a pattern over the whole text)."""
     words = (company or "").split()
-    for end in range(len(words) - 1, 0, -1):
+    for end in range(min(len(words) - 1, MAX_VALUE_WORDS), 0, -1):
         name = " ".join(words[:end])
         # used as a whole name: not the start of a longer one ("United" of "United States")
         uses = re.findall(rf"(?<![\w-]){re.escape(name)}(?![\w-])(?![ \t,]+[A-Z])",

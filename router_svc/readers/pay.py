@@ -19,6 +19,7 @@ same way.
 
 from __future__ import annotations
 
+import itertools
 import re
 from dataclasses import dataclass, replace
 from functools import cached_property
@@ -328,23 +329,33 @@ def _mentions(text: str):
         pos = m.end()
 
 
-def read_amounts(text: str):
+def read_amounts(text: str | PostingText) -> list[tuple[Amount, str | None]]:
     """Each amount the text writes (its first MAX_AMOUNTS_READ), with the name of the first
-    rule of NOT_PAY that refuses it (None: it is pay)."""
-    for read, m in enumerate(_mentions(text)):
-        if read >= MAX_AMOUNTS_READ:
-            return
+    rule of NOT_PAY that refuses it (None: it is pay). Read once per PostingText: the
+    salary reader and the check's note on a dropped salary both use them."""
+    if isinstance(text, PostingText):
+        return text.read(_amounts_in)
+    return _amounts_in(text)
+
+
+def _amounts_in(text: str | PostingText) -> list[tuple[Amount, str | None]]:
+    text = text.raw if isinstance(text, PostingText) else text
+    read = []
+    for m in itertools.islice(_mentions(text), MAX_AMOUNTS_READ):
         amount = _amount(text, m)
         if amount is not None:
-            yield amount, next((name for name, refuses in NOT_PAY if refuses(amount)), None)
+            read.append((amount, next((name for name, refuses in NOT_PAY if refuses(amount)),
+                                      None)))
+    return read
 
 
 def find_salaries(text: str | PostingText) -> list[SalaryMention]:
     """Every amount the text states with a currency or as pay that no rule of NOT_PAY
     refuses, in order of appearance (at most MAX_MENTIONS)."""
+    amounts = read_amounts(text)
     text = text.raw if isinstance(text, PostingText) else text
     mentions = []
-    for amount, refused in read_amounts(text):
+    for amount, refused in amounts:
         if refused is not None:
             continue
         if len(mentions) >= MAX_MENTIONS:
