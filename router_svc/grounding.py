@@ -25,7 +25,7 @@ from __future__ import annotations
 import math
 import re
 
-from router_svc.readers.company import find_company, is_company, named_part
+from router_svc.readers.company import find_company, is_company, named_part, spelt_out
 from router_svc.readers.location import NOT_A_PLACE, find_location
 from router_svc.readers.pay import (SalaryMention, best_match, close, find_salaries,
                                     plausible, read_amounts, stated_pay)
@@ -34,7 +34,8 @@ from router_svc.readers.shapes import names_a_role, without_heading
 from router_svc.readers.sections import Sections, find_list, names_a_benefit
 from router_svc.readers.summary import find_summary
 from router_svc.readers.text import PostingText, as_written, found_in, norm
-from router_svc.readers.title import MAX_TITLE_WORDS, find_title, trimmed_title
+from router_svc.readers.title import (MAX_TITLE_WORDS, as_the_posting_writes, find_title,
+                                     trimmed_title)
 from router_svc.readers.vocabulary import CLAUSE_WORDS
 from router_svc.schema import JobPosting
 
@@ -173,6 +174,12 @@ def _stated(field: str, model: str | None, found: Found | None, why: str,
 def _ground_title(title: str | None, posting: PostingText, update: dict, notes: list[str],
                   examples) -> None:
     stated = posting.read(find_title)
+    written = as_the_posting_writes(title, posting) \
+        if title is not None and not found_in(title, posting.normalised) else None
+    if written is not None:  # the model's title, as the posting writes it
+        notes.append(f"title {written.value!r} for the model's {title!r}: the posting writes "
+                     f"it so ({written.rule})")
+        title = update["title"] = written.value
     if title is None or not found_in(title, posting.normalised):
         _stated("title", title, stated, "not in the posting", update, notes, examples)
     elif reads_as_a_sentence(title):
@@ -225,6 +232,12 @@ def ground_strings(job: JobPosting, text: str | PostingText,
         _stated("company", job.company,
                 posting.read(find_company) or named_part(job.company, posting),
                 "not an organisation named in the posting", update, notes, examples)
+    company = update.get("company", job.company)
+    spelt = spelt_out(company, posting) if asked("company") and company else None
+    if spelt is not None:  # "AAM" where the posting also writes "American Axle & ..."
+        update["company"] = spelt.value
+        notes.append(f"company {spelt.value!r} for {company!r}: the acronym spelt out by "
+                     f"{spelt.rule} ({spelt.evidence!r})")
     if asked("location") and (job.location is None
                               or not found_in(job.location, posting.normalised)):
         _stated("location", job.location, posting.read(find_location), "not in the posting",

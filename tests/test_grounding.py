@@ -793,3 +793,20 @@ def test_a_posting_read_ahead_checks_every_answer_as_its_text_does(posting, monk
         monkeypatch.setattr(name, lambda *_: pytest.fail("the posting was read again"))
     assert [check_answer(text, facts) for text in _ANSWERS_TO_ANY_POSTING] == expected
     assert facts.posting._found.keys() == found.keys()
+
+
+# ---- a model's value the posting writes otherwise ----------------------------------------
+
+def test_a_models_title_with_a_name_run_into_it_is_the_postings_own():
+    text = "Fabrikam makes drills.\nOur Payroll Clerk runs weekly pay for 300 people."
+    checked = check_answer(answer(title="Fabrikam Payroll Clerk"), text)
+    assert checked.job.title == "Payroll Clerk"
+    assert any("its-tail" in note for note in checked.notes)
+
+
+def test_a_models_acronym_is_the_organisation_the_posting_names():
+    text = ("At NWT we build carts.\nAbout North West Traders\nFounded in 1950, we ship "
+            "carts to every state.")
+    checked = check_answer(answer(company="NWT"), text)
+    assert checked.job.company == "North West Traders"
+    assert any("acronym-spelt-out" in note for note in checked.notes)

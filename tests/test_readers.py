@@ -12,13 +12,15 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from router_svc.readers.company import COMPANY_RULES, find_company
+from router_svc.readers.company import COMPANY_RULES, find_company, spelt_out
 from router_svc.readers.location import LOCATION_RULES, find_location
 from router_svc.readers.pay import NOT_PAY, find_salaries, read_amounts
 from router_svc.readers.rules import AnchoredPattern
 from router_svc.readers.sections import find_list
 from router_svc.readers.shapes import at_a_word
-from router_svc.readers.title import TITLE_RULES, TITLE_TRIMS, find_title, trimmed_title
+from router_svc.readers.text import PostingText
+from router_svc.readers.title import (MODEL_TITLE_READINGS, TITLE_RULES, TITLE_TRIMS,
+                                     as_the_posting_writes, find_title, trimmed_title)
 
 # rule -> (text, the value it reads)
 TITLE_EXAMPLES = {
@@ -96,6 +98,15 @@ def test_every_rule_has_an_example(rules, examples):
 TITLE_TRIM_EXAMPLES = {
     "the-place-after-it": ("Data Analyst (Reno, NV)", "Data Analyst"),
     "the-team-after-it": ("Data Scientist on the Search Team", "Data Scientist"),
+    "the-skills-after-it": ("Data Analyst with SQL, Excel and Power BI", "Data Analyst"),
+}
+# rule -> (a model's title, a posting that writes it otherwise, the posting's own title)
+MODEL_TITLE_EXAMPLES = {
+    "with-its-parenthesis": ("Quality Assurance Engineer",
+                             "We need a Quality Assurance (QA) Engineer in Leeds.",
+                             "Quality Assurance (QA) Engineer"),
+    "its-tail": ("Fabrikam Payroll Clerk", "Fabrikam hires a Payroll Clerk to run pay.",
+                 "Payroll Clerk"),
 }
 
 
@@ -120,8 +131,35 @@ def test_each_title_trim_cuts_its_example():
                   "Overnight Stocker, Reno, NV",
                   "Sales Manager Austin, TX region and all of the Gulf Coast states",
                   "Austin, TX", "Northwind Foods (Reno, NV)", "Team Lead",
-                  "Data Engineer"):
+                  "Data Engineer", "Nurse with Med Surg experience",
+                  "Data Analyst with Tableau (SQL, Python)"):
         assert trimmed_title(title) is None, title
+
+
+def test_each_reading_of_a_models_title_finds_its_example():
+    assert [name for name, _ in MODEL_TITLE_READINGS] == list(MODEL_TITLE_EXAMPLES)
+    for name, (title, text, written) in MODEL_TITLE_EXAMPLES.items():
+        found = as_the_posting_writes(title, PostingText(text))
+        assert (found.value, found.rule) == (written, name)
+    # a tail naming no job, a title the posting writes nowhere, a parenthesis elsewhere
+    for title, text in (("Fabrikam Payroll", "Fabrikam runs Payroll here."),
+                        ("Night Baker", "We bake bread. Nights are quiet."),
+                        ("Quality Engineer", "Quality (see below). Engineer wanted.")):
+        assert as_the_posting_writes(title, PostingText(text)) is None, title
+
+
+@pytest.mark.parametrize("acronym, text, name", [
+    ("NWT", "North West Traders (NWT) builds carts. NWT pays well.", "North West Traders"),
+    ("CFM", "At CFM we weave. About Contoso Fabric Mills\nFounded in 1950.",
+     "Contoso Fabric Mills"),
+    ("BNF", "Join BNF. The Bank of the Northern Fjords is hiring.",
+     "Bank of the Northern Fjords"),
+    ("ABC", "A Big cat sat.", None),        # a name's words are capitalised
+    ("GM", "General Motors (GM) is hiring.", None),  # two capitals: too short to tell
+])
+def test_an_acronym_is_spelt_out_where_the_posting_writes_its_name(acronym, text, name):
+    found = spelt_out(acronym, PostingText(text))
+    assert (found.value if found else None) == name
 
 
 def test_every_not_pay_rule_has_an_example():

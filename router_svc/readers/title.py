@@ -17,7 +17,7 @@ from router_svc.readers.rules import Found, Rule, first_found, pattern_rule
 from router_svc.readers.shapes import (MAX_VALUE_WORDS, NAME, NEXT_LABEL, SENTENCE_DOT,
                                        TITLE_PHRASE, US_PLACE, clean, is_heading, names_a_role,
                                        one_of, usable, without_heading)
-from router_svc.readers.text import PostingText
+from router_svc.readers.text import PostingText, found_in
 from router_svc.readers.vocabulary import (EMPLOYMENT_TYPES, HIRING_VERBS, JOB_NOUNS,
                                            JOB_SECTIONS)
 
@@ -178,11 +178,22 @@ def _before_team(title: str) -> str | None:
     return clean(title[:m.start()]) if m else None
 
 
+# "... with SQL, Python, R" or "... with Python and Spark": the skills it asks for, a list.
+_SKILLS_AFTER = re.compile(r"[ \t]+with[ \t]+(?=[^,]{1,40}(?:,|[ \t]and[ \t]|[ \t]&[ \t]))"
+                           r"[^()]{3,80}$")
+
+
+def _before_skills(title: str) -> str | None:
+    m = _SKILLS_AFTER.search(title)
+    return clean(title[:m.start()]) if m else None
+
+
 # Named trims of a title, tried in turn; each gives the title without what it carried, or
 # None. A trim stands only where what remains still names a job.
 TITLE_TRIMS: tuple[tuple[str, Callable[[str], str | None]], ...] = (
     ("the-place-after-it", _before_place),
     ("the-team-after-it", _before_team),
+    ("the-skills-after-it", _before_skills),
 )
 
 
@@ -192,4 +203,54 @@ def trimmed_title(title: str) -> tuple[str, str] | None:
         alone = trim(title)
         if alone and alone != title and names_a_role(alone, plural=False):
             return alone, name
+    return None
+
+
+# ---- a model's title the posting writes otherwise ------------------------------------------
+
+_TITLE_WORD = re.compile(r"[^\W_]+")
+# Between two of a title's words: marks and spaces, or an acronym in parentheses.
+_TITLE_GAP = r"(?:[ \t]{1,3}\([^()\n]{1,20}\)[ \t]{1,3}|[^\w(\n]{1,3})"
+
+
+def _with_a_parenthesis(title: str, posting: PostingText) -> str | None:
+    """"Real World Evidence Scientist" where the posting writes "Real World Evidence (RWE)
+    Scientist": the model left out what stands in parentheses inside the title."""
+    words = _TITLE_WORD.findall(title)
+    if not 2 <= len(words) <= MAX_TITLE_WORDS:
+        return None
+    pattern = _TITLE_GAP.join(map(re.escape, words)) + r"(?!\w)"
+    for m in re.finditer(pattern, posting.unglued, re.I):
+        if (m.start() == 0 or not posting.unglued[m.start() - 1].isalnum()) and "(" in m[0]:
+            return clean(m[0])
+    return None
+
+
+def _its_tail(title: str, posting: PostingText) -> str | None:
+    """"Wave6 Salesforce Analytics Consultant" where the posting writes "Salesforce
+    Analytics Consultant": the model ran a name or a word into the title's start. The
+    longest tail of two or more words that the posting writes and that names a job."""
+    words = title.split()
+    for start in range(1, len(words) - 1):
+        tail = " ".join(words[start:])
+        if found_in(tail, posting.normalised) and names_a_role(tail, plural=False):
+            return tail
+    return None
+
+
+# Named readings of a model's title that the posting does not write as it stands, tried in
+# turn: each gives the posting's own title, or None.
+MODEL_TITLE_READINGS: tuple[tuple[str, Callable[[str, PostingText], str | None]], ...] = (
+    ("with-its-parenthesis", _with_a_parenthesis),
+    ("its-tail", _its_tail),
+)
+
+
+def as_the_posting_writes(title: str, posting: PostingText) -> Found | None:
+    """The model's `title` as the posting writes it, by the first of MODEL_TITLE_READINGS
+    that reads it there; None where none does."""
+    for name, reading in MODEL_TITLE_READINGS:
+        value = reading(title, posting)
+        if value:
+            return Found(value, title, rule=name)
     return None

@@ -107,20 +107,20 @@ ROLE_NOUNS = frozenset("""
     ambassador analyst apprentice architect archivist artist assembler assistant assoc
     associate asst attendant attorney auditor banker barista bartender bookkeeper broker
     buyer caregiver carpenter cashier ceo cfo chef cio ciso clerk clinician closer cmo coach
-    coo cook coordinator copywriter correspondent counsel counsellor counselor cto curator
-    custodian dba dentist designer developer dir director dispatcher driver economist editor
-    educator electrician engineer estimator evangelist examiner executive expert fabricator
-    facilitator fellow foreman generalist gm guard handler head helper hygienist inspector
-    installer instructor intern interpreter investigator janitor journalist laborer lawyer
-    lead leader liaison librarian loader machinist manager marketer mechanic member mentor
-    mgr navigator negotiator nurse officer operator organiser organizer originator owner
-    packer painter paralegal paramedic partner pharmacist photographer physician picker
-    planner plumber porter practitioner president principal processor producer professor
-    programmer psychologist purchaser receptionist recruiter registrar rep reporter
-    representative researcher scheduler scientist scribe secretary sourcer specialist sre
-    statistician steward strategist stylist superintendent supervisor surgeon teacher tech
-    technician technologist teller tester therapist trader trainee trainer translator
-    treasurer tutor underwriter vp welder worker writer""".split())
+    consultant coo cook coordinator copywriter correspondent counsel counsellor counselor
+    cto curator custodian dba dentist designer developer dir director dispatcher driver
+    economist editor educator electrician engineer estimator evangelist examiner executive
+    expert fabricator facilitator fellow foreman generalist gm guard handler head helper
+    hygienist inspector installer instructor intern interpreter investigator janitor
+    journalist laborer lawyer lead leader liaison librarian loader machinist manager
+    marketer mechanic member mentor mgr navigator negotiator nurse officer operator
+    organiser organizer originator owner packer painter paralegal paramedic partner
+    pharmacist photographer physician picker planner plumber porter practitioner president
+    principal processor producer professor programmer psychologist purchaser receptionist
+    recruiter registrar rep reporter representative researcher scheduler scientist scribe
+    secretary sourcer specialist sre statistician steward strategist stylist superintendent
+    supervisor surgeon teacher tech technician technologist teller tester therapist trader
+    trainee trainer translator treasurer tutor underwriter vp welder worker writer""".split())
 # Role nouns organisations' names also carry ("Fabrikam Tech", "Principal", "Staffing Partners"):
 # they neither make a name a job nor a page's first line its title.
 ROLE_NOUNS_IN_NAMES = frozenset("tech principal head lead member partner fellow owner guard"
