@@ -797,16 +797,16 @@ def test_a_posting_read_ahead_checks_every_answer_as_its_text_does(posting, monk
 
 # ---- a model's value the posting writes otherwise ----------------------------------------
 
-def test_a_models_title_with_a_name_run_into_it_is_the_postings_own():
-    text = "Fabrikam makes drills.\nOur Payroll Clerk runs weekly pay for 300 people."
-    checked = check_answer(answer(title="Fabrikam Payroll Clerk"), text)
-    assert checked.job.title == "Payroll Clerk"
-    assert any("its-tail" in note for note in checked.notes)
-
-
-def test_a_models_acronym_is_the_organisation_the_posting_names():
-    text = ("At NWT we build carts.\nAbout North West Traders\nFounded in 1950, we ship "
-            "carts to every state.")
-    checked = check_answer(answer(company="NWT"), text)
-    assert checked.job.company == "North West Traders"
-    assert any("acronym-spelt-out" in note for note in checked.notes)
+@pytest.mark.parametrize("field, model, text, stated, rule", [
+    # a name run into the title's start
+    ("title", "Fabrikam Payroll Clerk",
+     "Fabrikam makes drills.\nOur Payroll Clerk runs weekly pay for 300 people.",
+     "Payroll Clerk", "its-tail"),
+    # an acronym, where the posting also writes the name in full
+    ("company", "NWT", "At NWT we build carts.\nAbout North West Traders\nFounded in 1950, "
+     "we ship carts to every state.", "North West Traders", "acronym-spelt-out"),
+])
+def test_a_models_value_is_the_one_the_posting_writes(field, model, text, stated, rule):
+    checked = check_answer(answer(**{field: model}), text)
+    assert getattr(checked.job, field) == stated
+    assert any(rule in note for note in checked.notes)
