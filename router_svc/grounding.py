@@ -25,7 +25,7 @@ from __future__ import annotations
 import math
 import re
 
-from router_svc.readers.company import find_company, is_company, named_part, spelt_out
+from router_svc.readers.company import find_company, is_company, named_part
 from router_svc.readers.location import NOT_A_PLACE, find_location
 from router_svc.readers.pay import (SalaryMention, best_match, close, find_salaries,
                                     plausible, read_amounts, stated_pay)
@@ -232,12 +232,6 @@ def ground_strings(job: JobPosting, text: str | PostingText,
         _stated("company", job.company,
                 posting.read(find_company) or named_part(job.company, posting),
                 "not an organisation named in the posting", update, notes, examples)
-    company = update.get("company", job.company)
-    spelt = spelt_out(company, posting) if asked("company") and company else None
-    if spelt is not None:  # "AAM" where the posting also writes "American Axle & ..."
-        update["company"] = spelt.value
-        notes.append(f"company {spelt.value!r} for {company!r}: the acronym spelt out by "
-                     f"{spelt.rule} ({spelt.evidence!r})")
     if asked("location") and (job.location is None
                               or not found_in(job.location, posting.normalised)):
         _stated("location", job.location, posting.read(find_location), "not in the posting",

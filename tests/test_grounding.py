@@ -802,9 +802,6 @@ def test_a_posting_read_ahead_checks_every_answer_as_its_text_does(posting, monk
     ("title", "Fabrikam Payroll Clerk",
      "Fabrikam makes drills.\nOur Payroll Clerk runs weekly pay for 300 people.",
      "Payroll Clerk", "its-tail"),
-    # an acronym, where the posting also writes the name in full
-    ("company", "NWT", "At NWT we build carts.\nAbout North West Traders\nFounded in 1950, "
-     "we ship carts to every state.", "North West Traders", "acronym-spelt-out"),
 ])
 def test_a_models_value_is_the_one_the_posting_writes(field, model, text, stated, rule):
     checked = check_answer(answer(**{field: model}), text)

@@ -12,7 +12,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from router_svc.readers.company import COMPANY_RULES, find_company, spelt_out
+from router_svc.readers.company import COMPANY_RULES, find_company
 from router_svc.readers.location import LOCATION_RULES, find_location
 from router_svc.readers.pay import NOT_PAY, find_salaries, read_amounts
 from router_svc.readers.rules import AnchoredPattern
@@ -146,20 +146,6 @@ def test_each_reading_of_a_models_title_finds_its_example():
                         ("Night Baker", "We bake bread. Nights are quiet."),
                         ("Quality Engineer", "Quality (see below). Engineer wanted.")):
         assert as_the_posting_writes(title, PostingText(text)) is None, title
-
-
-@pytest.mark.parametrize("acronym, text, name", [
-    ("NWT", "North West Traders (NWT) builds carts. NWT pays well.", "North West Traders"),
-    ("CFM", "At CFM we weave. About Contoso Fabric Mills\nFounded in 1950.",
-     "Contoso Fabric Mills"),
-    ("BNF", "Join BNF. The Bank of the Northern Fjords is hiring.",
-     "Bank of the Northern Fjords"),
-    ("ABC", "A Big cat sat.", None),        # a name's words are capitalised
-    ("GM", "General Motors (GM) is hiring.", None),  # two capitals: too short to tell
-])
-def test_an_acronym_is_spelt_out_where_the_posting_writes_its_name(acronym, text, name):
-    found = spelt_out(acronym, PostingText(text))
-    assert (found.value if found else None) == name
 
 
 def test_every_not_pay_rule_has_an_example():

@@ -203,28 +203,6 @@ def _spelled_out(value: str, text: str) -> str:
     return value
 
 
-# Between the words of a name spelt out: spaces, and the small words an acronym skips.
-_ACRONYM_JOIN = r"[ \t]+(?:(?:of|and|for|&|the)[ \t]+){0,2}"
-
-
-def spelt_out(acronym: str, posting: PostingText) -> Found | None:
-    """The name an acronym of three or more capitals stands for, where the posting writes
-    it: defined in parentheses ("United BioSource Corporation (UBC)"), else the first name
-    whose words' capitals spell it ("American Axle & Manufacturing" for "AAM")."""
-    if not re.fullmatch(r"[A-Z]{3,6}", acronym):
-        return None
-    name = _spelled_out(acronym, posting.unglued)
-    if name != acronym:
-        return Found(name, f"{name} ({acronym})", rule="acronym-defined")
-    # each word from its capital, checked to start a word (the letter first: linear)
-    pattern = _ACRONYM_JOIN.join(rf"{c}(?<![\w'’-]{c})[\w'’.-]*" for c in acronym)
-    for m in re.finditer(rf"(?:{pattern})(?![\w'’-])", posting.unglued):
-        name = _company_name(clean(m[0]))
-        if _usable_company(name) and reads_as_a_name(name):
-            return Found(name, m[0], rule="acronym-spelt-out")
-    return None
-
-
 def find_company(text: str | PostingText) -> Found | None:
     """The hiring organisation, by the first rule of COMPANY_RULES that reads one."""
     posting = PostingText.of(text)
