@@ -3,7 +3,10 @@
 from __future__ import annotations
 
 import asyncio
+import socket
 import time
+from collections.abc import Iterator
+from contextlib import contextmanager
 from typing import NamedTuple
 
 import grpc
@@ -42,3 +45,14 @@ async def outcome(call) -> Outcome:
     except grpc.aio.AioRpcError as e:
         code, message, details = e.code(), e.details() or "", details_of(e)
     return Outcome(code, message, time.monotonic() - started, details)
+
+
+@contextmanager
+def nothing_listening() -> Iterator[str]:
+    """An address where nothing listens, while the block runs: its port stays bound and not
+    listening, so calls to it are refused. A port that free_port() found free can be handed
+    to the next server that binds port 0 (a router started in the test), which would then
+    answer as the missing peer."""
+    with socket.socket() as held:
+        held.bind(("127.0.0.1", 0))
+        yield f"127.0.0.1:{held.getsockname()[1]}"

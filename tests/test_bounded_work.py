@@ -16,14 +16,13 @@ from inference_svc.errors import Overloaded
 from inference_svc.registry import ModelSpec
 from inference_svc.requests import GenerationJob
 from jobextract.v1 import extraction_pb2 as pb
-from jobextract_tools.launch import free_port
 from jobextract_tools.samples import SPEC_SAMPLE
 from router_svc.cloud import CloudAnswer, CloudClient
 from router_svc.config import RouterSettings
 from router_svc.errors import RouteError
 from router_svc.servicer import STATUS
 from tests.fault_openai import Reply
-from tests.helpers import outcome
+from tests.helpers import nothing_listening, outcome
 from tests.test_router_e2e import cloud_settings as e2e_cloud_settings
 
 
@@ -70,9 +69,10 @@ async def test_200_concurrent_calls_against_a_bound_of_8(start_router):
 async def test_a_call_without_a_deadline_still_ends(start_router):
     """No caller deadline and inference down, no cloud: the router would wait for inference
     to come back; ROUTER_MAX_CALL_SECONDS ends the call."""
-    router = await start_router(ROUTER_INFERENCE_ADDRESS=f"127.0.0.1:{free_port()}",
-                                ROUTER_MAX_CALL_SECONDS=2)
-    code, details, seconds, _ = await outcome(router.stub.Extract(pb.ExtractRequest(content="Cook")))
+    with nothing_listening() as nowhere:
+        router = await start_router(ROUTER_INFERENCE_ADDRESS=nowhere, ROUTER_MAX_CALL_SECONDS=2)
+        code, details, seconds, _ = await outcome(
+            router.stub.Extract(pb.ExtractRequest(content="Cook")))
     assert code == grpc.StatusCode.DEADLINE_EXCEEDED or code == grpc.StatusCode.UNAVAILABLE, details
     assert seconds < 10  # without the bound: ROUTER_LOCAL_UNAVAILABLE_WAIT_SECONDS (90 s)
 

@@ -23,7 +23,7 @@ from jobextract.status import details_of
 from router_svc.tokens import count_tokens
 from tests.conftest import CLOUD_KEY
 from jobextract_tools.launch import ROOT, free_port
-from tests.helpers import eventually
+from tests.helpers import eventually, nothing_listening
 from tests.fault_openai import VALID, Reply
 from tests.test_inference_generate import engine_idle, long_request
 from jobextract_tools.samples import SPEC_SAMPLE
@@ -102,12 +102,13 @@ async def test_above_threshold_without_cloud_is_failed_precondition(start_router
 
 
 async def test_inference_unreachable_without_cloud(start_router):
-    router = await start_router(ROUTER_INFERENCE_ADDRESS=f"127.0.0.1:{free_port()}",
-                                ROUTER_LOCAL_UNAVAILABLE_WAIT_SECONDS=1)
-    await asyncio.sleep(0.5)
-    assert await router_status(router) == health_pb2.HealthCheckResponse.NOT_SERVING
-    with pytest.raises(grpc.aio.AioRpcError) as e:
-        await extract(router, timeout=30)
+    with nothing_listening() as nowhere:
+        router = await start_router(ROUTER_INFERENCE_ADDRESS=nowhere,
+                                    ROUTER_LOCAL_UNAVAILABLE_WAIT_SECONDS=1)
+        await asyncio.sleep(0.5)
+        assert await router_status(router) == health_pb2.HealthCheckResponse.NOT_SERVING
+        with pytest.raises(grpc.aio.AioRpcError) as e:
+            await extract(router, timeout=30)
     assert e.value.code() == grpc.StatusCode.UNAVAILABLE
     assert "inference UNAVAILABLE" in e.value.details()
     assert details_of(e.value) == {"reason": "ROUTE_UNAVAILABLE", "domain": "jobextract.v1",
