@@ -178,7 +178,7 @@ def _before_team(title: str) -> str | None:
     return clean(title[:m.start()]) if m else None
 
 
-# "... with SQL, Python, R" or "... with Python and Spark": the skills it asks for, a list.
+# "... with SQL, Excel and Power BI": the skills it asks for, a list.
 _SKILLS_AFTER = re.compile(r"[ \t]+with[ \t]+(?=[^,]{1,40}(?:,|[ \t]and[ \t]|[ \t]&[ \t]))"
                            r"[^()]{3,80}$")
 
@@ -214,8 +214,8 @@ _TITLE_GAP = r"(?:[ \t]{1,3}\([^()\n]{1,20}\)[ \t]{1,3}|[^\w(\n]{1,3})"
 
 
 def _with_a_parenthesis(title: str, posting: PostingText) -> str | None:
-    """"Real World Evidence Scientist" where the posting writes "Real World Evidence (RWE)
-    Scientist": the model left out what stands in parentheses inside the title."""
+    """"Quality Assurance Engineer" where the posting writes "Quality Assurance (QA)
+    Engineer": the model left out what stands in parentheses inside the title."""
     words = _TITLE_WORD.findall(title)
     if not 2 <= len(words) <= MAX_TITLE_WORDS:
         return None
@@ -227,9 +227,9 @@ def _with_a_parenthesis(title: str, posting: PostingText) -> str | None:
 
 
 def _its_tail(title: str, posting: PostingText) -> str | None:
-    """"Wave6 Salesforce Analytics Consultant" where the posting writes "Salesforce
-    Analytics Consultant": the model ran a name or a word into the title's start. The
-    longest tail of two or more words that the posting writes and that names a job."""
+    """"Fabrikam Payroll Clerk" where the posting writes "Payroll Clerk": the model ran a
+    name or a word into the title's start. The longest tail of two or more words that the
+    posting writes and that names a job."""
     words = title.split()
     for start in range(1, len(words) - 1):
         tail = " ".join(words[start:])
