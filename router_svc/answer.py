@@ -90,22 +90,29 @@ class Facts:
         return Facts(PostingText(facts), facts is not text)
 
 
-# What a check reads in the posting whatever the answer: on an answer the text confirms,
-# the title and the salary; on one it does not, every field's reader.
-READ_AHEAD: tuple[tuple, ...] = (
-    (find_salaries,), (find_title,), (find_company,), (find_location,), (Sections,),
-    (find_list, "requirements"), (find_list, "benefits"),
-)
+# Field -> what a check of it may read in the posting, whatever the answer: on an answer the
+# text confirms, the title and the salary; on one it does not, every field's reader.
+READ_AHEAD: dict[str, tuple[tuple, ...]] = {
+    SALARY[0]: ((find_salaries,),),
+    "title": ((find_title,),),
+    "company": ((find_company,),),
+    "location": ((find_location,),),
+    "requirements": ((Sections,), (find_list, "requirements")),
+    "benefits": ((Sections,), (find_list, "benefits")),
+}
 
 
-def read_ahead(text: str) -> Facts:
-    """The posting read as check_answer would read it, before any answer: the check of each
-    answer to it then reads only that answer."""
+def read_ahead(text: str, wanted: frozenset[str] | None = None) -> Facts:
+    """The posting read as check_answer would read it for the `wanted` fields (None: all),
+    before any answer: the check of each answer to it then reads only that answer."""
     facts = Facts.of(text)
     posting = facts.posting
-    posting.normalised, posting.normalised_lines, posting.outside_addresses  # noqa: B018
-    for reader, *args in READ_AHEAD:
-        posting.read(reader, *args)
+    for form in ("normalised", "normalised_lines", "outside_addresses"):
+        getattr(posting, form)  # the forms the answer's values are looked for in
+    for field, reads in READ_AHEAD.items():
+        if wanted is None or field in wanted:
+            for reader, *args in reads:
+                posting.read(reader, *args)
     return facts
 
 

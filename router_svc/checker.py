@@ -73,13 +73,15 @@ class AnswerChecker:
         await asyncio.gather(*(self.check("{}", long_text) for _ in range(self.workers)),
                              return_exceptions=True)
 
-    def read_ahead(self, text: str) -> asyncio.Future[Facts] | None:
-        """Start reading a short posting in a thread, for `check`'s `ahead`; None for a
-        long one, which its worker process reads."""
+    def read_ahead(self, text: str, wanted: frozenset[str] | None = None
+                   ) -> asyncio.Future[Facts] | None:
+        """Start reading a short posting in a thread for the `wanted` fields (None: all),
+        for `check`'s `ahead`; None for a long one, which its worker process reads."""
         if len(text) > THREAD_CHARS:
             return None
         try:
-            return asyncio.get_running_loop().run_in_executor(self._threads, read_ahead, text)
+            return asyncio.get_running_loop().run_in_executor(self._threads, read_ahead, text,
+                                                              wanted)
         except RuntimeError:  # closed: the check says so
             return None
 

@@ -139,7 +139,7 @@ class Extractor:
         try:
             run.decision, placement = await self.analyze(content)
             run.timings["decision_ms"] = run.elapsed_ms()
-            run.ahead = self.checker.read_ahead(content)  # while the model generates
+            run.ahead = self.checker.read_ahead(content, wanted)  # while the model generates
             yield pb.ExtractStreamResponse(decision=decision_proto(run.decision))
             if placement is not None:
                 async for event in self._local_or_fallback(run, content, placement, time_left):

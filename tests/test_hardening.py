@@ -188,10 +188,10 @@ async def test_a_call_reads_its_posting_once_for_all_its_checks(monkeypatch):
     refused past its budget while that reading runs leaves it to the call's next check."""
     readings = []
 
-    def slow_read_ahead(text):
+    def slow_read_ahead(text, wanted=None):
         readings.append(text)
         time.sleep(0.8)
-        return read_ahead(text)
+        return read_ahead(text, wanted)
 
     monkeypatch.setattr("router_svc.checker.read_ahead", slow_read_ahead)
     checker = AnswerChecker(workers=2, budget_seconds=0.5)
