@@ -19,7 +19,7 @@ from router_svc.cloud import retry_after_seconds
 from router_svc.errors import InvalidOutput
 from router_svc.routing import SwitchPolicy, decide
 from router_svc.schema import JobPosting, generation_schema
-from router_svc.tokens import count_tokens
+from router_svc.tokens import _LONG_RUN, LONGEST_PIECE, _surely_no_long_run, count_tokens
 
 EVALDATA = Path(__file__).resolve().parents[2] / "shared" / "evaldata"
 
@@ -83,6 +83,19 @@ def test_counts_match_tiktoken_cl100k_base(tiktoken_cl100k):
     # The spec's own check.
     content = "Test content for token counting validation."
     assert count_tokens(content) == len(tiktoken_cl100k.encode(content))
+
+
+@pytest.mark.parametrize("text,quick", [
+    ("x" * (LONGEST_PIECE - 1), True), ("x" * LONGEST_PIECE, False),
+    ("a " + "x" * LONGEST_PIECE + " b", False), ("a" + " " * LONGEST_PIECE + "b", False),
+    ("a" + "\n\t " * (LONGEST_PIECE // 3 + 1) + "b", False), ("word " * 150, True),
+    ("w\u00a0" * LONGEST_PIECE, False), ("x" * 999 + " " + "y" * 999, True), (SPEC_SAMPLE, True)])
+def test_the_quick_check_for_long_runs_never_misses_one(text, quick):
+    """Counting skips the scan for runs only where none can be (the count is exact either
+    way): a word of LONGEST_PIECE, or that many spaces in all, sends a text to the scan."""
+    assert _surely_no_long_run(text) is quick
+    if quick:
+        assert _LONG_RUN.search(text) is None
 
 
 # ---- deciding ----------------------------------------------------------------------------
