@@ -28,6 +28,7 @@ from router_svc.readers.company import find_company
 from router_svc.readers.location import find_location
 from router_svc.readers.pay import find_salaries
 from router_svc.readers.sections import Sections, find_list
+from router_svc.readers.summary import summary_sentences
 from router_svc.readers.text import PostingText
 from router_svc.readers.title import find_title
 from router_svc.readers.vocabulary import PLACEHOLDERS
@@ -91,8 +92,10 @@ class Facts:
 
 
 # Field -> what a check of it may read in the posting, whatever the answer: on an answer the
-# text confirms, the title and the salary; on one it does not, every field's reader.
+# text confirms, the title and the salary; on one it does not, every field's reader; on a
+# description copied from the prompt's example (the embedded model's most days), sentences.
 READ_AHEAD: dict[str, tuple[tuple, ...]] = {
+    "description": ((summary_sentences,),),
     SALARY[0]: ((find_salaries,),),
     "title": ((find_title,),),
     "company": ((find_company,),),
@@ -107,7 +110,8 @@ def read_ahead(text: str, wanted: frozenset[str] | None = None) -> Facts:
     before any answer: the check of each answer to it then reads only that answer."""
     facts = Facts.of(text)
     posting = facts.posting
-    for form in ("normalised", "normalised_lines", "outside_addresses"):
+    for form in ("normalised", "normalised_lines", "outside_addresses", "lower",
+                 "in_an_address"):
         getattr(posting, form)  # the forms the answer's values are looked for in
     for field, reads in READ_AHEAD.items():
         if wanted is None or field in wanted:
@@ -130,6 +134,6 @@ def check_answer(answer: str, text: str | Facts,
         if wanted is None or SALARY[0] in wanted else ([], False)
     job = validate(data)
     job, more = ground_strings(job, posting, wanted, EXAMPLE_VALUES)
-    job, copies = drop_example_copies(job, posting, EXAMPLE_VALUES)
+    job, copies = drop_example_copies(job, posting, EXAMPLE_VALUES, wanted)
     job, lists = ground_lists(job, posting, wanted)
     return Checked(masked(job, wanted), notes + salary_notes + more + copies + lists, dropped)

@@ -24,6 +24,7 @@ from __future__ import annotations
 
 import math
 import re
+from functools import partial
 
 from router_svc.readers.company import find_company, is_company, named_part
 from router_svc.readers.location import NOT_A_PLACE, find_location
@@ -126,6 +127,11 @@ def reconcile_salary(data: dict, text: str | PostingText) -> tuple[list[str], bo
     return notes, True
 
 
+def _asked(field: str, wanted: frozenset[str] | None) -> bool:
+    """Whether a call asks for `field` (`wanted` None: every field)."""
+    return wanted is None or field in wanted
+
+
 # ---- title, company, location, skills --------------------------------------------------------
 
 
@@ -214,9 +220,7 @@ def ground_strings(job: JobPosting, text: str | PostingText,
     re-ask: on real postings a second generation seldom found the title, measured 2 of 15
     times, at the cost of a whole generation). Skills not in the text are dropped. Only
     `wanted` fields (None: all) are looked at."""
-    def asked(field: str) -> bool:
-        return wanted is None or field in wanted
-
+    asked = partial(_asked, wanted=wanted)
     posting = PostingText.of(text)
     update, notes = {}, []
     for field in ("title", "company"):  # "Description Northwind": a heading run into the name
@@ -252,11 +256,12 @@ def ground_strings(job: JobPosting, text: str | PostingText,
 
 
 def drop_example_copies(job: JobPosting, text: str | PostingText,
-                        examples: dict[str, frozenset[str]]) -> tuple[JobPosting, list[str]]:
+                        examples: dict[str, frozenset[str]],
+                        wanted: frozenset[str] | None = None) -> tuple[JobPosting, list[str]]:
     """Remove values copied from the prompt's examples (`examples`: field -> normalised
     example values) that the posting itself does not contain; a copied description becomes
     the posting's own sentences about the role (readers.summary), never empty when the
-    posting has some."""
+    posting has some. Only `wanted` fields (None: all) are looked at."""
     posting = PostingText.of(text)
     normalised = posting.normalised
 
@@ -264,13 +269,14 @@ def drop_example_copies(job: JobPosting, text: str | PostingText,
         key = norm(value)
         return key in examples.get(field, ()) and not found_in(value, normalised)
 
+    asked = partial(_asked, wanted=wanted)
     update, notes = {}, []
-    if job.description and copied("description", job.description):
+    if asked("description") and job.description and copied("description", job.description):
         summary = find_summary(posting, job.title)
         update["description"] = summary.value if summary else ""
         notes.append(f"description from the posting's own sentences: the model's was {COPIED}"
                      if summary else f"description dropped: {COPIED}")
-    for field in ("skills", "requirements", "benefits"):
+    for field in filter(asked, ("skills", "requirements", "benefits")):
         items = getattr(job, field)
         kept = [item for item in items if not copied(field, item)]
         if len(kept) < len(items):
@@ -295,7 +301,7 @@ def ground_lists(job: JobPosting, text: str | PostingText,
     update, notes = {}, []
     for field in ("requirements", "benefits"):
         items = list(getattr(job, field))
-        if wanted is not None and field not in wanted:
+        if not _asked(field, wanted):
             continue
         sections = posting.read(Sections)
         if items:

@@ -12,6 +12,7 @@ import pytest
 
 from bench.postings import POSTINGS
 from jobextract_tools.samples import SPEC_SAMPLE
+from router_svc import prompt
 from router_svc.answer import check_answer, read_ahead
 from router_svc.readers.company import find_company, looks_like_a_place
 from router_svc.readers.location import find_location
@@ -399,8 +400,6 @@ def test_the_models_period_still_serves_a_stated_salary_that_writes_none():
 def test_values_copied_from_the_prompt_examples_are_dropped():
     """The small model copies the worked examples' description and list items into real
     answers; what the posting itself does not say is removed, what it says is kept."""
-    from router_svc import prompt
-
     example = json.loads(prompt.EXAMPLES[1][1])
     text = ("Warehouse Associate at Northwind Freight, Reno, NV. Load trucks and scan "
             "parcels. We offer paid time off.")
@@ -777,6 +776,7 @@ _ANSWERS_TO_ANY_POSTING = [
     answer(title="Nurse", company="Brightwater", location="Columbus, OH", salary_min=38.4,
            salary_max=52.1, salary_currency="USD", salary_period="hour",
            requirements=["BLS"], benefits=["Dental"], description="Cares for patients."),
+    answer(description=json.loads(prompt.EXAMPLES[0][1])["description"]),  # a copy
 ]
 
 

@@ -14,7 +14,6 @@ from __future__ import annotations
 
 import bisect
 import re
-from functools import cached_property
 
 from router_svc.readers.rules import Found
 from router_svc.readers.shapes import is_heading
@@ -122,9 +121,10 @@ class Sections:
                 continue
             kind = heading or kind
             self._kinds.append(kind)
+        self._normalised = self._lines_normalised()
+        self._kind_of: dict[str, str | None] = {}  # item -> kind: both lists ask of one item
 
-    @cached_property
-    def _normalised(self) -> tuple[str, list[int]]:
+    def _lines_normalised(self) -> tuple[str, list[int]]:
         """Each line normalised as `norm` does, joined, and where each starts."""
         lines = [f" {line} " for line in self.posting.normalised_by_line]
         starts, position = [], 0
@@ -140,10 +140,13 @@ class Sections:
     def kind_of(self, item: str) -> str | None:
         """The kind of section of the first line holding `item`; None where none holds it
         or it stands before every heading."""
-        key = norm(item)
-        normalised, starts = self._normalised
-        at = normalised.find(f" {key} ") if key else -1
-        return self._kinds[bisect.bisect_right(starts, at) - 1] if at >= 0 else None
+        if item not in self._kind_of:
+            key = norm(item)
+            normalised, starts = self._normalised
+            at = normalised.find(f" {key} ") if key else -1
+            self._kind_of[item] = self._kinds[bisect.bisect_right(starts, at) - 1] \
+                if at >= 0 else None
+        return self._kind_of[item]
 
 
 def names_a_benefit(item: str) -> bool:

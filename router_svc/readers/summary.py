@@ -18,20 +18,27 @@ _SENTENCE_BREAK = re.compile(r"(?<=[.!?])\s+|\n+")
 MAX_SUMMARY_CHARS = 400
 
 
+def summary_sentences(text: str | PostingText) -> list[tuple[str, str, bool]]:
+    """The whole sentences a summary may take (six words or more, not in capitals), each
+    with its case folded and whether it speaks of the role: what find_summary reads,
+    whatever the title, so it is read once per posting (ahead of the check)."""
+    pieces = (piece.strip() for piece in _SENTENCE_BREAK.split(PostingText.of(text).unglued))
+    return [(s, s.casefold(), bool(_ROLE_WORDS.search(s))) for s in pieces
+            if s.endswith((".", "!", "?")) and len(s.split()) >= 6 and not s.isupper()]
+
+
 def find_summary(text: str | PostingText, title: str | None = None) -> Found | None:
     """From the first sentence that names the title or speaks of the role ("you will",
-    "responsible for", "looking for"), else from the first sentence: whole sentences of six
-    words or more, at most MAX_SUMMARY_CHARS characters."""
-    pieces = (piece.strip() for piece in _SENTENCE_BREAK.split(PostingText.of(text).unglued))
-    sentences = [s for s in pieces if s.endswith((".", "!", "?")) and len(s.split()) >= 6
-                 and not s.isupper()]
+    "responsible for", "looking for"), else from the first sentence: whole sentences,
+    at most MAX_SUMMARY_CHARS characters."""
+    sentences = PostingText.of(text).read(summary_sentences)
     if not sentences:
         return None
     key = title.casefold() if title else None
-    start = next((i for i, s in enumerate(sentences)
-                  if (key and key in s.casefold()) or _ROLE_WORDS.search(s)), 0)
+    start = next((i for i, (_, folded, of_the_role) in enumerate(sentences)
+                  if (key and key in folded) or of_the_role), 0)
     chosen: list[str] = []
-    for sentence in sentences[start:start + 3]:
+    for sentence, _, _ in sentences[start:start + 3]:
         if len(" ".join([*chosen, sentence])) > MAX_SUMMARY_CHARS:
             break
         chosen.append(sentence)

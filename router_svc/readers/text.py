@@ -15,7 +15,7 @@ import bisect
 import html
 import re
 from collections.abc import Callable
-from functools import cached_property
+from functools import cached_property, lru_cache
 from typing import TypeVar
 
 from router_svc.readers.shapes import at_a_word
@@ -44,7 +44,19 @@ _NOT_WORD_NOR_BREAK = re.compile(r"[^\w\n]+")  # norm's folding, line by line
 
 def norm(text: str | None) -> str:
     """Case, punctuation and whitespace folded away: 'Sr. Engineer (m/f)' -> 'sr engineer m f'."""
-    return _NOT_WORD.sub(" ", (text or "").casefold()).strip()
+    if text and len(text) <= NORM_KEPT_CHARS:
+        return _norm_kept(text)
+    return _norm(text or "")
+
+
+def _norm(text: str) -> str:
+    return _NOT_WORD.sub(" ", text.casefold()).strip()
+
+
+# One check normalises the same few values many times (each is looked for in the text, among
+# the examples', in the lists): a value's form is kept, for values no longer than a title.
+NORM_KEPT_CHARS = 200
+_norm_kept = lru_cache(maxsize=4096)(_norm)
 
 
 def found_in(value: str, normalised_text: str) -> bool:
@@ -74,13 +86,14 @@ def _in_an_address(text: str):
 _WORD = re.compile(r"[^\W_]+")  # a word: letters and digits, as str.isalnum() tells them
 
 
-def mentions(value: str, text: str):
+def mentions(value: str, text: str, lower: str | None = None):
     """Where `value`'s words stand in `text` whole, in order, in any case, with any marks
     or spaces between them: (start, end) spans, first to last. A scan with str.find over
-    the text's lower-case form, not a pattern per value: values differ in every call, and
-    compiling a pattern each time cost a quarter of the answer check."""
+    the text's lower-case form (`lower`, where the caller keeps it), not a pattern per
+    value: values differ in every call, and compiling a pattern each time cost a quarter of
+    the answer check."""
     words = _WORD.findall(value.lower())
-    lower = text.lower()
+    lower = text.lower() if lower is None else lower
     if not words or len(lower) != len(text):  # lower-casing changed the length (rare)
         return _mentions_by_pattern(words, text)
     spans, position = [], 0
@@ -124,9 +137,11 @@ def as_written(value: str, text: str | PostingText) -> str:
     in capitals, never one inside a web or mail address: "AAM", not the "aam" of
     "hr@aam.com"), where the posting contains it; else `value` unchanged. "tech innovations
     inc." -> "Tech Innovations Inc"."""
-    raw = text.raw if isinstance(text, PostingText) else text
-    inside = text.in_an_address if isinstance(text, PostingText) else _in_an_address(raw)
-    found = [(start, end) for start, end in mentions(value, raw) if not inside(start)]
+    if isinstance(text, PostingText):
+        raw, inside, lower = text.raw, text.in_an_address, text.lower
+    else:
+        raw, inside, lower = text, _in_an_address(text), None
+    found = [(start, end) for start, end in mentions(value, raw, lower) if not inside(start)]
     if not found:
         return value
     # a banner in capitals: the posting's own case, if written
@@ -162,6 +177,11 @@ class PostingText:
     @cached_property
     def unglued(self) -> str:
         return unglue(self.raw)
+
+    @cached_property
+    def lower(self) -> str:
+        """Its raw text in lower case, where values are looked for (mentions)."""
+        return self.raw.lower()
 
     @cached_property
     def lines(self) -> list[str]:
