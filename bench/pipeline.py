@@ -21,7 +21,7 @@ model's quality does not matter there); one realistic row runs the embedded 0.5B
 through (b) and (c). Also measured: tiktoken count plus routing decision at 1K/8K/32K
 tokens, answer validation, a tiny-to-tiny switch, the embedded model's cold start, and the
 peak memory of each service. These machines are shared and noisy: read the ratios.
-Results: bench/results/<date>-<host>.json and .md.
+Results: bench/results/<date>-<host>.json and .md (--out names another place).
 """
 
 from __future__ import annotations
@@ -157,6 +157,10 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--data", type=Path, default=DEFAULT_DATA,
                         help="folder of the evaluation sets; without them, the postings "
                              "written in bench/postings.py")
+    parser.add_argument("--out", type=Path, default=None,
+                        help="where to write the results, without a suffix (.json and .md "
+                             "are added); by default bench/results/<date>-<host>, which a "
+                             "second run the same day overwrites")
     args = parser.parse_args(argv)
     # Postings that fit the tiny model's byte-level context with the prompt around them.
     texts = bench_texts(args.data, "emscad", batch_size(max(args.concurrency)), max_chars=6000)
@@ -169,11 +173,11 @@ def main(argv: list[str] | None = None) -> int:
         if args.realistic:
             asyncio.run(realistic_row(args, Path(tmp), texts, results))
     results["targets"] = targets(results, args.concurrency)
-    RESULTS.mkdir(exist_ok=True)
-    stem = RESULTS / f"{results['date']}-{results['host']}"
-    stem.with_suffix(".json").write_text(json.dumps(results, indent=2))
+    stem = args.out or RESULTS / f"{results['date']}-{results['host']}"
+    stem.parent.mkdir(parents=True, exist_ok=True)
+    Path(f"{stem}.json").write_text(json.dumps(results, indent=2))
     table = markdown(results, args.concurrency)
-    stem.with_suffix(".md").write_text(table)
+    Path(f"{stem}.md").write_text(table)
     print(table)
     print(f"written: {stem}.json, {stem}.md")
     return 0
