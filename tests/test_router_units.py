@@ -19,7 +19,8 @@ from router_svc.cloud import retry_after_seconds
 from router_svc.errors import InvalidOutput
 from router_svc.routing import SwitchPolicy, decide
 from router_svc.schema import JobPosting, generation_schema
-from router_svc.tokens import _LONG_RUN, LONGEST_PIECE, _surely_no_long_run, count_tokens
+from router_svc.tokens import (_LONG_RUN, LONGEST_PIECE, QUICK_CHECK_CHARS, _surely_no_long_run,
+                               count_tokens)
 
 EVALDATA = Path(__file__).resolve().parents[2] / "shared" / "evaldata"
 
@@ -88,14 +89,21 @@ def test_counts_match_tiktoken_cl100k_base(tiktoken_cl100k):
 @pytest.mark.parametrize("text,quick", [
     ("x" * (LONGEST_PIECE - 1), True), ("x" * LONGEST_PIECE, False),
     ("a " + "x" * LONGEST_PIECE + " b", False), ("a" + " " * LONGEST_PIECE + "b", False),
-    ("a" + "\n\t " * (LONGEST_PIECE // 3 + 1) + "b", False), ("word " * 150, True),
-    ("w\u00a0" * LONGEST_PIECE, False), ("x" * 999 + " " + "y" * 999, True), (SPEC_SAMPLE, True)])
+    ("a" + "\n\t " * (LONGEST_PIECE // 3 + 1) + "b", False), ("word " * 2000, True),
+    ("a " * 600 + " " * (LONGEST_PIECE // 2 - 2) + "b", True),  # indented: no block
+    ("a " * 600 + " " * (LONGEST_PIECE - 1) + "b", False),
+    ("a" * 250 + " " * (LONGEST_PIECE // 2) + "b" * 250, True),  # off the blocks' bounds
+    ("w\u00a0" * LONGEST_PIECE, True), ("x" * 999 + " " + "y" * 999, True),
+    ("\n\n".join([SPEC_SAMPLE] * 30), True),  # about 8,000 tokens
+    ("word " * (QUICK_CHECK_CHARS // 5 + 1), False)])  # too long to split: scanned
 def test_the_quick_check_for_long_runs_never_misses_one(text, quick):
     """Counting skips the scan for runs only where none can be (the count is exact either
-    way): a word of LONGEST_PIECE, or that many spaces in all, sends a text to the scan."""
+    way): a word of LONGEST_PIECE, or spaces that may run as long, send a text to the scan."""
     assert _surely_no_long_run(text) is quick
     if quick:
         assert _LONG_RUN.search(text) is None
+    else:
+        assert len(text) > QUICK_CHECK_CHARS or _LONG_RUN.search(text) is not None
 
 
 # ---- deciding ----------------------------------------------------------------------------
