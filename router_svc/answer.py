@@ -93,7 +93,7 @@ class Facts:
 
 # Field -> what a check of it may read in the posting, whatever the answer: on an answer the
 # text confirms, the title and the salary; on one it does not, every field's reader; on a
-# description copied from the prompt's example (the embedded model's most days), sentences.
+# description copied from the prompt's example (most of the embedded model's), its sentences.
 READ_AHEAD: dict[str, tuple[tuple, ...]] = {
     "description": ((summary_sentences,),),
     SALARY[0]: ((find_salaries,),),
