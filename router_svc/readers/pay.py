@@ -339,7 +339,7 @@ def read_amounts(text: str | PostingText) -> list[tuple[Amount, str | None]]:
 
 
 def _amounts_in(text: str | PostingText) -> list[tuple[Amount, str | None]]:
-    text = text.raw if isinstance(text, PostingText) else text
+    text = PostingText.raw_of(text)
     read = []
     for m in itertools.islice(_mentions(text), MAX_AMOUNTS_READ):
         amount = _amount(text, m)
@@ -353,7 +353,7 @@ def find_salaries(text: str | PostingText) -> list[SalaryMention]:
     """Every amount the text states with a currency or as pay that no rule of NOT_PAY
     refuses, in order of appearance (at most MAX_MENTIONS)."""
     amounts = read_amounts(text)
-    text = text.raw if isinstance(text, PostingText) else text
+    text = PostingText.raw_of(text)
     mentions = []
     for amount, refused in amounts:
         if refused is not None:

@@ -174,6 +174,11 @@ class PostingText:
     def of(text: str | PostingText) -> PostingText:
         return text if isinstance(text, PostingText) else PostingText(text)
 
+    @staticmethod
+    def raw_of(text: str | PostingText) -> str:
+        """The raw text of a posting given either way, without reading it."""
+        return text.raw if isinstance(text, PostingText) else text
+
     @cached_property
     def unglued(self) -> str:
         return unglue(self.raw)

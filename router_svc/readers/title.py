@@ -15,8 +15,8 @@ from typing import Callable
 
 from router_svc.readers.rules import Found, Rule, first_found, pattern_rule
 from router_svc.readers.shapes import (MAX_VALUE_WORDS, NAME, NEXT_LABEL, SENTENCE_DOT,
-                                       TITLE_PHRASE, US_PLACE, clean, is_heading, names_a_role,
-                                       one_of, usable, without_heading)
+                                       TITLE_PHRASE, US_PLACE, at_a_word, clean, is_heading,
+                                       names_a_role, one_of, usable, without_heading)
 from router_svc.readers.text import PostingText, found_in
 from router_svc.readers.vocabulary import (EMPLOYMENT_TYPES, HIRING_VERBS, JOB_NOUNS,
                                            JOB_SECTIONS)
@@ -219,11 +219,10 @@ def _with_a_parenthesis(title: str, posting: PostingText) -> str | None:
     words = _TITLE_WORD.findall(title)
     if not 2 <= len(words) <= MAX_TITLE_WORDS:
         return None
-    pattern = _TITLE_GAP.join(map(re.escape, words)) + r"(?!\w)"
-    for m in re.finditer(pattern, posting.unglued, re.I):
-        if (m.start() == 0 or not posting.unglued[m.start() - 1].isalnum()) and "(" in m[0]:
-            return clean(m[0])
-    return None
+    pattern = at_a_word(words[0]) + "".join(_TITLE_GAP + re.escape(w) for w in words[1:]) \
+        + r"(?!\w)"
+    return next((clean(m[0]) for m in re.finditer(pattern, posting.unglued, re.I)
+                 if "(" in m[0]), None)
 
 
 def _its_tail(title: str, posting: PostingText) -> str | None:
