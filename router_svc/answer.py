@@ -32,7 +32,7 @@ from router_svc.readers.summary import summary_sentences
 from router_svc.readers.text import PostingText
 from router_svc.readers.title import find_title
 from router_svc.readers.vocabulary import PLACEHOLDERS
-from router_svc.schema import NULLABLE, SALARY, JobPosting, masked
+from router_svc.schema import NULLABLE, SALARY, JobPosting, asked, masked
 
 
 @dataclass
@@ -114,7 +114,7 @@ def read_ahead(text: str, wanted: frozenset[str] | None = None) -> Facts:
                  "in_an_address"):
         getattr(posting, form)  # the forms the answer's values are looked for in
     for field, reads in READ_AHEAD.items():
-        if wanted is None or field in wanted:
+        if asked(field, wanted):
             for reader, *args in reads:
                 posting.read(reader, *args)
     return facts
@@ -131,7 +131,7 @@ def check_answer(answer: str, text: str | Facts,
         if facts.instructed else []
     posting = facts.posting
     salary_notes, dropped = reconcile_salary(data, posting) \
-        if wanted is None or SALARY[0] in wanted else ([], False)
+        if asked(SALARY[0], wanted) else ([], False)
     job = validate(data)
     job, more = ground_strings(job, posting, wanted, EXAMPLE_VALUES)
     job, copies = drop_example_copies(job, posting, EXAMPLE_VALUES, wanted)

@@ -38,7 +38,7 @@ from router_svc.readers.text import PostingText, as_written, found_in, norm
 from router_svc.readers.title import (MAX_TITLE_WORDS, as_the_posting_writes, find_title,
                                      trimmed_title)
 from router_svc.readers.vocabulary import CLAUSE_WORDS
-from router_svc.schema import JobPosting
+from router_svc.schema import JobPosting, asked
 
 # How a note says a value was the prompt's example's (jobextract eval counts these).
 COPIED = "copied from the prompt's example"
@@ -125,11 +125,6 @@ def reconcile_salary(data: dict, text: str | PostingText) -> tuple[list[str], bo
     if pay is not None:
         notes.append(_from_text(data, pay, spans, "the model gave another"))
     return notes, True
-
-
-def _asked(field: str, wanted: frozenset[str] | None) -> bool:
-    """Whether a call asks for `field` (`wanted` None: every field)."""
-    return wanted is None or field in wanted
 
 
 # ---- title, company, location, skills --------------------------------------------------------
@@ -220,32 +215,32 @@ def ground_strings(job: JobPosting, text: str | PostingText,
     re-ask: on real postings a second generation seldom found the title, measured 2 of 15
     times, at the cost of a whole generation). Skills not in the text are dropped. Only
     `wanted` fields (None: all) are looked at."""
-    asked = partial(_asked, wanted=wanted)
+    wants = partial(asked, wanted=wanted)
     posting = PostingText.of(text)
     update, notes = {}, []
     for field in ("title", "company"):  # "Description Northwind": a heading run into the name
         value = getattr(job, field)
-        if asked(field) and value and without_heading(value) != value:
+        if wants(field) and value and without_heading(value) != value:
             update[field] = without_heading(value)
             notes.append(f"{field} {update[field]!r}: the heading before it left out")
     job = job.model_copy(update=update) if update else job
-    if asked("title"):
+    if wants("title"):
         _ground_title(job.title, posting, update, notes, examples)
-    if asked("company") and (job.company is None
+    if wants("company") and (job.company is None
                              or not is_company(job.company, job.location, posting)):
         _stated("company", job.company,
                 posting.read(find_company) or named_part(job.company, posting),
                 "not an organisation named in the posting", update, notes, examples)
-    if asked("location") and (job.location is None
+    if wants("location") and (job.location is None
                               or not found_in(job.location, posting.normalised)):
         _stated("location", job.location, posting.read(find_location), "not in the posting",
                 update, notes, examples)
-    elif asked("location") and NOT_A_PLACE.match(job.location):  # "One location"
+    elif wants("location") and NOT_A_PLACE.match(job.location):  # "One location"
         _stated("location", job.location, posting.read(find_location), "not a place", update,
                 notes)
     for field in ("title", "company", "location"):  # the posting's own spelling
         value = update.get(field, getattr(job, field))
-        written = as_written(value, posting) if asked(field) and value is not None else value
+        written = as_written(value, posting) if wants(field) and value is not None else value
         if written != value:
             update[field] = written
     skills = [s for s in job.skills if found_in(s, posting.normalised)]
@@ -269,14 +264,14 @@ def drop_example_copies(job: JobPosting, text: str | PostingText,
         key = norm(value)
         return key in examples.get(field, ()) and not found_in(value, normalised)
 
-    asked = partial(_asked, wanted=wanted)
+    wants = partial(asked, wanted=wanted)
     update, notes = {}, []
-    if asked("description") and job.description and copied("description", job.description):
+    if wants("description") and job.description and copied("description", job.description):
         summary = find_summary(posting, job.title)
         update["description"] = summary.value if summary else ""
         notes.append(f"description from the posting's own sentences: the model's was {COPIED}"
                      if summary else f"description dropped: {COPIED}")
-    for field in filter(asked, ("skills", "requirements", "benefits")):
+    for field in filter(wants, ("skills", "requirements", "benefits")):
         items = getattr(job, field)
         kept = [item for item in items if not copied(field, item)]
         if len(kept) < len(items):
@@ -301,7 +296,7 @@ def ground_lists(job: JobPosting, text: str | PostingText,
     update, notes = {}, []
     for field in ("requirements", "benefits"):
         items = list(getattr(job, field))
-        if not _asked(field, wanted):
+        if not asked(field, wanted):
             continue
         sections = posting.read(Sections)
         if items:

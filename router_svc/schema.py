@@ -124,6 +124,11 @@ def wanted_fields(names) -> frozenset[str] | None:
     return None if wanted == set(FIELDS) else frozenset(wanted)
 
 
+def asked(field: str, wanted: frozenset[str] | None) -> bool:
+    """Whether a call that wants `wanted` (wanted_fields; None: all) asks for `field`."""
+    return wanted is None or field in wanted
+
+
 def masked(job: JobPosting, wanted: frozenset[str] | None) -> JobPosting:
     """`job` with every field not wanted empty (null, [] or "")."""
     if wanted is None:
