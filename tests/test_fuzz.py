@@ -6,8 +6,8 @@ planted instructions, chat-template tokens, invisible characters. Two properties
 - the answer check (check_answer) either returns a validated JobPosting or says why the
   answer is unusable (InvalidOutput): nothing else escapes;
 - through a live router (the answer a stub cloud's, tests/fault_openai.py), every Extract
-  ends within its budget with a documented status, and the router's health answers within
-  100 ms throughout, however slowly the posting reads.
+  ends within its budget with a documented status, and the router's health answers
+  throughout, however slowly the posting reads (HealthWatch.assert_prompt).
 """
 
 from __future__ import annotations
@@ -77,18 +77,17 @@ def test_the_check_returns_a_posting_or_says_why(answer, posting):
 # Documented outcomes for a posting (README, Errors): extracted, or refused for its content.
 ENDINGS = {grpc.StatusCode.OK, grpc.StatusCode.INVALID_ARGUMENT}
 CHECK_SECONDS = 2.0
-HEALTH_BOUND = 0.1
 
 
-# Asks the router's health every 20 ms until its standard input closes, then prints the
-# slowest answer in seconds and the failures: a process of its own, so nothing the test
-# does (fuzzing, the stub cloud) delays its measurement.
+# Asks the router's health every 20 ms until its standard input closes, then prints how
+# long each answer took (seconds) and the failures: a process of its own, so nothing the
+# test does (fuzzing, the stub cloud) delays its measurement.
 HEALTH_PROBE = """
-import sys, threading, time
+import json, sys, threading, time
 import grpc
 from grpc_health.v1 import health_pb2, health_pb2_grpc
 stub = health_pb2_grpc.HealthStub(grpc.insecure_channel(sys.argv[1]))
-done, slowest, failures = threading.Event(), 0.0, []
+done, took, failures = threading.Event(), [], []
 threading.Thread(target=lambda: (sys.stdin.read(), done.set()), daemon=True).start()
 while not done.wait(0.02):
     started = time.monotonic()
@@ -96,17 +95,29 @@ while not done.wait(0.02):
         stub.Check(health_pb2.HealthCheckRequest(service="jobextract.v1.RouterService"), timeout=5)
     except grpc.RpcError as e:
         failures.append(e.code().name)
-    slowest = max(slowest, time.monotonic() - started)
-print(slowest, *failures)
+    took.append(time.monotonic() - started)
+print(json.dumps({"took": took, "failures": failures}))
 """
+
+# What a probe waits for: Kubernetes' default timeoutSeconds, which deploy/k8s's probes use.
+PROBE_TIMEOUT = 1.0
+# An answer slower than this was held up; the time answers were held, summed over the run,
+# is bounded. A shared 2-core machine holds an answer now and then: one for 257 ms in CI;
+# here, load alone held answers 94 ms while the router's loop lagged 40 ms at most. Reading
+# that holds the loop holds an answer for each long posting: a check run on the loop held
+# them 1.4-1.5 s in all here, most for the megabyte.
+HELD_AFTER = 0.05
+HELD_BOUND = 0.5
 
 
 class HealthWatch:
-    """The health probe above, around a block: `slowest` and `failures` after it."""
+    """The health probe above, around a block: `took` (seconds, one per answer) and
+    `failures` after it."""
 
     def __init__(self, address: str):
         self.address = address
-        self.slowest, self.failures = 0.0, []
+        self.took: list[float] = []
+        self.failures: list[str] = []
 
     def __enter__(self):
         self.process = subprocess.Popen([sys.executable, "-c", HEALTH_PROBE, self.address],
@@ -116,8 +127,19 @@ class HealthWatch:
 
     def __exit__(self, *exc):
         out, _ = self.process.communicate("", timeout=30)
-        slowest, *self.failures = out.split()
-        self.slowest = float(slowest)
+        seen = json.loads(out)
+        self.took, self.failures = seen["took"], seen["failures"]
+
+    def assert_prompt(self) -> None:
+        """Every probe answered within an orchestrator's timeout, and held, in all, for
+        less than HELD_BOUND."""
+        slowest = max(self.took)
+        held = sum(t - HELD_AFTER for t in self.took if t > HELD_AFTER)
+        print(f"health: {len(self.took)} answers, slowest {slowest * 1000:.0f} ms, "
+              f"held {held * 1000:.0f} ms in all")
+        assert not self.failures
+        assert slowest < PROBE_TIMEOUT, f"health took {slowest * 1000:.0f} ms"
+        assert held < HELD_BOUND, f"health answers held {held * 1000:.0f} ms in all"
 
 
 async def test_extract_ends_in_budget_and_health_stays_prompt(faults, tmp_path):
@@ -164,7 +186,6 @@ async def fuzz_extract(address: str) -> None:
 
     with HealthWatch(address) as health:
         await asyncio.to_thread(extract)
-    print(f"outcomes {seen}; slowest health answer {health.slowest * 1000:.1f} ms")
-    assert not health.failures
-    assert health.slowest < HEALTH_BOUND, f"health took {health.slowest * 1000:.0f} ms"
+    print(f"outcomes {seen}")
+    health.assert_prompt()
     assert seen.get("OK"), seen  # the fuzzing reached the check, not only refusals
