@@ -1,7 +1,7 @@
 """A loopback OpenAI-compatible endpoint that misbehaves on demand.
 
 Only for faults a real server cannot produce when asked: 429 with Retry-After, 500, a slow
-answer, malformed JSON, a rejected key. Each request takes the next scripted reply; the
+answer (or one held until the test releases it), malformed JSON, a rejected key. Each request takes the next scripted reply; the
 requests are recorded (time, body, headers) for the test to inspect.
 """
 
@@ -29,6 +29,7 @@ class Reply:
     content: str | None = None          # the answer text (an error's message); None: VALID
     headers: dict[str, str] = field(default_factory=dict)
     delay: float = 0.0
+    held_until: asyncio.Event | None = None  # answered once the test sets it
 
 
 def completion(content: str) -> dict:
@@ -66,6 +67,8 @@ class FaultServer:
         reply = self.script.pop(0) if self.script else Reply()
         if reply.delay:
             await asyncio.sleep(reply.delay)
+        if reply.held_until is not None:
+            await reply.held_until.wait()
         if reply.status != 200:
             message = reply.content or f"scripted {reply.status}"
             return web.json_response({"error": {"message": message, "type": "fault"}},
