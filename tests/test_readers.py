@@ -60,6 +60,8 @@ COMPANY_EXAMPLES = {
     "why-company": ("You ship code weekly.\nWhy Woodgrove?\nWe pay for courses.",
                     "Woodgrove"),
     "join-company": ("Join Adventure Works and grow with us.", "Adventure Works"),
+    "company-in-its-legal-statements": ("You lead the audit. Fourth Coffee does not "
+                                        "discriminate on any basis.", "Fourth Coffee"),
     "company-is-repeated": ("Blue Yonder is the place to be. Blue Yonder pays well.",
                             "Blue Yonder"),
     "recurring-organisation": ("Working with Lamna's engineers is fun. Everyone loves "
@@ -275,6 +277,7 @@ def test_the_scan_from_each_digit_finds_what_a_full_scan_finds(text):
 _PIECES = st.sampled_from(["Northwind", "Blue Sky", "NORTHWIND", ", LLC", "'s", "’s",
                            " is hiring", " are seeking", " IS AN EQUAL OPPORTUNITY EMPLOYER",
                            " is an equal opportunity employer", " has an opening", "   ",
+                           " DOES NOT DISCRIMINATE", " participates in E-Verify",
                            "\t", " ", ". ", "\n", "x", "At", "Join", "joining"])
 
 
@@ -284,7 +287,7 @@ def test_a_pattern_found_from_its_tail_finds_what_re_finds(text):
     from router_svc.readers import company
     patterns = [p for _, p in company._STATED if isinstance(p, AnchoredPattern)]
     patterns += [p for p in company._ORGANISATION_CONTEXTS if isinstance(p, AnchoredPattern)]
-    assert len(patterns) == 4
+    assert len(patterns) == 5
     for anchored in patterns:
         assert [m.span() for m in anchored.finditer(text)] == \
             [m.span() for m in anchored.pattern.finditer(text)]

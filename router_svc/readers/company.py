@@ -1,9 +1,10 @@
 """The hiring organisation a posting names in its own sentences, read by a table of named
 rules: "Northwind is an equal opportunity employer", "At Northwind, we ...", "Northwind is
 hiring", "Company: Northwind", "Northwind is a leading lender", "About Northwind", "Join
-Northwind"; else a name the text keeps using as the organisation ("Northwind's", "When
-Northwind started", "at Northwind"); else the name the posting opens with ("Northwind
-builds ..."). An acronym is spelt out where the text defines it.
+Northwind", the employer's other legal statements ("Northwind does not discriminate",
+"Northwind participates in E-Verify"); else a name the text keeps using as the organisation
+("Northwind's", "When Northwind started", "at Northwind"); else the name the posting opens
+with ("Northwind builds ..."). An acronym is spelt out where the text defines it.
 
 Also the tests on a company value the answer check's policy uses: whether it names a job,
 reads as a name, and is an organisation the posting names.
@@ -68,6 +69,12 @@ _STATED = (
      rf"(?P<v>{NAME}){LEGAL}[ \t]*[?:!]?[ \t]*(?m:$)")),
     ("join-company",  # not "join our team"
      re.compile(rf"{at_a_word('Join', 'join')}(?:ing)?[ \t]+(?P<v>{NAME})")),
+    ("company-in-its-legal-statements", _name_then(  # "Northwind does not discriminate"
+        r"[ \t]+(?i:(?:will|shall)[ \t]+consider[ \t]+(?:for[ \t]+employment|qualified)"
+        r"|(?:provides?|offers?|affords?)[ \t]+equal[ \t]+(?:employment[ \t]+)?opportunit"
+        r"|(?:does|do)[ \t]+not[ \t]+discriminate"
+        r"|participates?[ \t]+in[ \t]+E-?Verify|is[ \t]+an?[ \t]+E-?Verify)",
+        in_capitals=True)),
 )
 # A posting that opens with a name doing what an organisation does ("Northwind builds ...").
 _OPENS_WITH = rf"\A\s*(?P<v>{NAME}){LEGAL}[ \t]+(?:{'|'.join(ORGANISATION_VERBS)})\b"
