@@ -1,8 +1,9 @@
 """A loopback OpenAI-compatible endpoint that misbehaves on demand.
 
 Only for faults a real server cannot produce when asked: 429 with Retry-After, 500, a slow
-answer (or one held until the test releases it), malformed JSON, a rejected key. Each request takes the next scripted reply; the
-requests are recorded (time, body, headers) for the test to inspect.
+answer (or one held until the test releases it), malformed JSON, a rejected key. Each
+request takes the next scripted reply; the requests are recorded (time, body, headers) for
+the test to inspect.
 """
 
 from __future__ import annotations
