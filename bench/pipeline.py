@@ -19,8 +19,9 @@ Paths are interleaved within each round and the order rotates between rounds; th
 the median over rounds, latencies are pooled. The overhead rows use a tiny checkpoint (the
 model's quality does not matter there); one realistic row runs the embedded 0.5B model
 through (b) and (c). Also measured: tiktoken count plus routing decision at 1K/8K/32K
-tokens, answer validation, a tiny-to-tiny switch, the embedded model's cold start, and the
-peak memory of each service. These machines are shared and noisy: read the ratios.
+tokens, answer validation, gRPC's own cost for a call that waits (bench/grpc_floor.py: the
+floor under the router's own time), a tiny-to-tiny switch, the embedded model's cold start,
+and the peak memory of each service. These machines are shared and noisy: read the ratios.
 Results: bench/results/<date>-<host>.json and .md (--out names another place).
 """
 
@@ -38,6 +39,7 @@ from pathlib import Path
 
 import grpc
 
+from bench.grpc_floor import grpc_wait_floor
 from bench.load import batch_size, compare, paired_added_latency
 from bench.micro import micro, tree_peak_mb
 from bench.paths import (CONTEXT, ENGINE_ENV, MAX_NUM_SEQS, MAX_TOKENS, EnginePath,
@@ -94,6 +96,7 @@ async def tiny_rows(args, tmp: Path, texts: list[str], results: dict) -> None:
             results["tiny"] = await compare(paths, texts, args.concurrency, args.rounds)
             results["router_added"] = await paired_added_latency(
                 paths["generate"], paths["extract"], texts, args.pairs)
+            results["router_added"].update(await grpc_wait_floor())
             results["peak_memory_mb"] = {
                 "inference service": tree_peak_mb(inference.process.pid),
                 "router": tree_peak_mb(router.process.pid),

@@ -70,6 +70,11 @@ def markdown(results: dict, levels: list[int]) -> str:
                  f"{added['difference_ms_p90']:.1f} ms |")
     lines.append(f"| the router's own time per Extract (call - its time in Generate) p50 / p90 "
                  f"| {added['router_own_ms_p50']:.1f} / {added['router_own_ms_p90']:.1f} ms |")
+    if "grpc_wait_floor_ms_p50" in added:
+        lines.append(f"| of it, gRPC's cost for a call that waits (a bare grpc.aio server in a "
+                     f"process of its own, bench/grpc_floor.py) p50 / p90 | "
+                     f"{added['grpc_wait_floor_ms_p50']:.1f} / "
+                     f"{added['grpc_wait_floor_ms_p90']:.1f} ms |")
     if "check_ms_p50" in added:
         lines.append(f"| of it, p50: count + decide / the answer check (thread or worker "
                      f"round trip included) | {added['decision_ms_p50']:.2f} / "
