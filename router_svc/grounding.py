@@ -31,13 +31,12 @@ from router_svc.readers.location import NOT_A_PLACE, find_location
 from router_svc.readers.pay import (SalaryMention, best_match, close, find_salaries,
                                     plausible, read_amounts, stated_pay)
 from router_svc.readers.rules import Found
-from router_svc.readers.shapes import names_a_role, without_heading
+from router_svc.readers.shapes import is_a_clause, names_a_role, without_heading
 from router_svc.readers.sections import Sections, find_list, names_a_benefit
 from router_svc.readers.summary import find_summary
 from router_svc.readers.text import PostingText, as_written, found_in, norm
 from router_svc.readers.title import (MAX_TITLE_WORDS, as_the_posting_writes, find_title,
                                      trimmed_title)
-from router_svc.readers.vocabulary import CLAUSE_WORDS
 from router_svc.schema import JobPosting, asked
 
 # How a note says a value was the prompt's example's (jobextract eval counts these).
@@ -133,8 +132,7 @@ def reconcile_salary(data: dict, text: str | PostingText) -> tuple[list[str], bo
 def reads_as_a_sentence(title: str) -> bool:
     """A sentence of the posting given as its title: a clause (its verbs and pronouns in
     lower case: "IS Manager" is a title), or longer than any title."""
-    words = re.findall(r"[\w']+", title)
-    return len(words) > MAX_TITLE_WORDS or bool(CLAUSE_WORDS & set(words))
+    return len(re.findall(r"[\w']+", title)) > MAX_TITLE_WORDS or is_a_clause(title)
 
 
 def runs_on(title: str, stated: str) -> bool:

@@ -652,6 +652,15 @@ def test_a_pages_company_line_is_the_company_whatever_its_words():
                         "The Special Counsel reviews filings.").job.company is None
 
 
+def test_a_line_that_is_a_sentence_is_no_company_line():
+    text = ("Patent Paralegal\n\nReview filings.\nA current security clearance is required "
+            "for the position.\nWingtip Advocates is an equal opportunity employer.")
+    line = "A current security clearance is required for the position."
+    checked = check_answer(answer(company=line), text)
+    assert checked.job.company == "Wingtip Advocates"
+    assert any("not an organisation named" in n for n in checked.notes)
+
+
 def test_a_department_under_the_title_is_not_the_company():
     text = ("Reporting Analyst\nAccounting\n50 Main St, Reno, NV\n\nBuild reports.\n"
             "Tailspin Toys is an equal opportunity employer.")

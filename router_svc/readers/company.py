@@ -17,7 +17,7 @@ from dataclasses import replace
 
 from router_svc.readers.rules import AnchoredPattern, Found, Rule, first_found, pattern_rule
 from router_svc.readers.shapes import (LEGAL, MAX_VALUE_WORDS, NAME, NAME_REACH, at_a_word,
-                                       clean, is_place, one_of, usable)
+                                       clean, is_a_clause, is_place, one_of, usable)
 from router_svc.readers.text import PostingText, found_in, norm
 from router_svc.readers.vocabulary import (HIRING_VERBS, JOB_NOUNS, LEGAL_FORMS,
                                            NAME_CONNECTORS, NOT_A_COMPANY, NOT_IN_A_COMPANY_NAME,
@@ -120,10 +120,10 @@ def looks_like_a_place(value: str) -> bool:
 def is_company(value: str, location: str | None, posting: PostingText) -> bool:
     """An organisation the posting names: not a place or a placeholder, outside a web or mail
     address, written as a name and not a job ("Director") unless it is a line of its own,
-    as a page's company line is ("Premier Recruiter")."""
+    as a page's company line is ("Premier Recruiter"), and not a sentence there."""
     key = norm(value)
     return (key not in NOT_A_COMPANY and key != norm(location) and not looks_like_a_place(value)
-            and (key in posting.normalised_lines
+            and (key in posting.normalised_lines and not is_a_clause(value)
                  or not names_a_job(value) and reads_as_a_name(value))
             and found_in(value, posting.outside_addresses))
 

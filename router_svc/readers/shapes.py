@@ -12,8 +12,9 @@ from __future__ import annotations
 
 import re
 
-from router_svc.readers.vocabulary import (CITY_PREFIXES, CITY_SUFFIXES, GENERIC_WORDS,
-                                           HEADING_WORDS, HEADINGS_ALWAYS, HIRING_VERBS,
+from router_svc.readers.vocabulary import (CITY_PREFIXES, CITY_SUFFIXES, CLAUSE_WORDS,
+                                           GENERIC_WORDS, HEADING_WORDS, HEADINGS_ALWAYS,
+                                           HIRING_VERBS,
                                            HEADINGS_IN_CAPITALS, LEGAL_FORMS, ROLE_NOUNS,
                                            STATE_NAMES, TITLE_ABBREVIATIONS, US_STATES)
 
@@ -91,6 +92,12 @@ def usable(value: str, max_words: int = MAX_VALUE_WORDS) -> bool:
     words = value.split()
     return 0 < len(words) <= max_words and not generic(words[0]) \
         and not generic(words[-1]) and any(c.isalpha() for c in value)
+
+
+def is_a_clause(value: str) -> bool:
+    """A value with a clause's verbs or pronouns in lower case ("... are required", "we
+    offer"): a sentence of the posting, not a name or a title ("IS Manager" is one)."""
+    return bool(CLAUSE_WORDS.intersection(re.findall(r"[\w']+", value)))
 
 
 def is_place(value: str) -> bool:
