@@ -14,9 +14,9 @@ import re
 
 from router_svc.readers.vocabulary import (CITY_PREFIXES, CITY_SUFFIXES, CLAUSE_WORDS,
                                            GENERIC_WORDS, HEADING_WORDS, HEADINGS_ALWAYS,
-                                           HIRING_VERBS,
-                                           HEADINGS_IN_CAPITALS, LEGAL_FORMS, ROLE_NOUNS,
-                                           STATE_NAMES, TITLE_ABBREVIATIONS, US_STATES)
+                                           HEADINGS_IN_CAPITALS, HIRING_VERBS, LEGAL_FORMS,
+                                           ROLE_NOUNS, STATE_NAMES, TITLE_ABBREVIATIONS,
+                                           US_STATES)
 
 
 def one_of(words) -> str:
