@@ -11,6 +11,7 @@ import pytest
 
 from jobextract.v1 import extraction_pb2 as pb
 from jobextract_tools.launch import ROOT, free_port
+from jobextract_tools.records import read_records
 from jobextract_tools.samples import SPEC_SAMPLE
 
 
@@ -172,6 +173,42 @@ async def test_eval_reads_any_copy_of_the_data(start_router, tmp_path):
     assert (tmp_path / "out" / "records-indeed-text.jsonl").exists()
     code, out, _ = await jobextract(router.address, "eval", "--data", str(tmp_path / "none"))
     assert code == 2 and "evaluation data not found" in out
+
+
+async def test_eval_scores_a_file_of_your_own_postings(start_router, tmp_path):
+    """--postings: a JSONL of one's own labelled postings is a set of its own, needs no
+    shared data, and its records replay without the file."""
+    mine = tmp_path / "mine.jsonl"
+    rows = [{"id": f"own-{i}", "text": f"Line Cook {i}\nBluegill Diner\nMobile, AL\n"
+                                       "Pay: $16 - $18 per hour. Prep and grill.",
+             "title": f"Line Cook {i}", "company": "Bluegill Diner", "location": "Mobile, AL",
+             "salary_min": 16, "salary_max": 18, "salary_currency": "USD",
+             "salary_period": "hour"} for i in range(3)]
+    mine.write_text("".join(json.dumps(row) + "\n" for row in rows))
+    router = await start_router()
+    out, records = tmp_path / "out", tmp_path / "records.jsonl"
+    code, printed, err = await jobextract(
+        router.address, "eval", "--postings", str(mine), "--part", "all",
+        "--data", str(tmp_path / "none"), "--record", str(records), "--out", str(out))
+    assert code == 0, err
+    assert "File mine.jsonl (all): 3 postings" in printed
+    assert "| File mine.jsonl | postings |" in printed  # no shared set ran
+    kept = read_records(records)
+    assert set(kept) == {"own-0", "own-1", "own-2"}
+    assert all(kept[row["id"]]["text"] == row["text"] and kept[row["id"]]["source"] == "file"
+               and kept[row["id"]]["answer"] for row in rows)
+    mine.unlink()  # the records hold the postings: the replay needs neither file nor data
+    code, printed, err = await jobextract(
+        router.address, "eval", "--answers", str(records), "--part", "all",
+        "--data", str(tmp_path / "none"), "--out", str(out))
+    assert code == 0, err
+    assert "## File mine.jsonl, " in printed and "posting not found" not in printed
+
+    bad = tmp_path / "bad.jsonl"
+    bad.write_text('{"id": "a", "text": "x"}\n{"id": "a", "text": "y"}\n')
+    code, printed, _ = await jobextract(router.address, "eval", "--postings", str(bad),
+                                        "--out", str(out))
+    assert code == 2 and "bad.jsonl:2" in printed and "twice" in printed
 
 
 async def test_serve_runs_both_services_and_stops_them(tiny_models, tmp_path):

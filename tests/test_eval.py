@@ -92,6 +92,29 @@ def test_indeed_scoring_counts_only_what_the_text_gives(indeed_data):
     assert rates["salary_null_where_none"] == {"rate": 0.0, "hits": 0, "total": 1}
 
 
+def test_a_labelled_file_is_scored_on_the_fields_it_labels(tmp_path):
+    mine = tmp_path / "mine.jsonl"
+    mine.write_text(json.dumps({"id": "a", "text": "Barista\nPay: $15 an hour.",
+                                "title": "Barista", "salary_min": 15, "salary_max": 15,
+                                "salary_currency": "USD", "salary_period": "hour"}) + "\n\n"
+                    + json.dumps({"id": "b", "text": "Tutor wanted. Volunteers only.",
+                                  "title": "Tutor", "salary_min": None}) + "\n")
+    a, b = datasets.labelled_file(mine)
+    assert a.labels["salary"] == (15.0, 15.0) and a.labels["period"] == "hour"
+    assert a.part == datasets.part_of("file", "a")
+    right = pb.JobPosting(title="Barista", salary_min=15, salary_max=15,
+                          salary_period=pb.SALARY_PERIOD_HOUR)
+    # a field the file does not label (company, location) is not scored
+    assert scoring.verdicts(a, right) == {"title_exact": True, "title_relaxed": True,
+                                          "salary_min": True, "salary_max": True,
+                                          "salary_period": True}
+    assert scoring.verdicts(b, pb.JobPosting(title="Tutor", salary_min=20)) == {
+        "title_exact": True, "title_relaxed": True, "salary_null_where_none": False}
+    mine.write_text('{"id": "c"}\n')
+    with pytest.raises(ValueError, match="mine.jsonl:1"):
+        datasets.labelled_file(mine)
+
+
 def test_salary_not_in_this_paste_is_not_scored():
     posting = Posting("p", "Analyst wanted.", {"title": "Analyst", "company": "", "location": "",
                                                "salary": (50000.0, 60000.0), "period": "year"},

@@ -5,8 +5,15 @@
     jobextract eval --record answers.jsonl    every set's records, raw answers included
     jobextract eval --answers answers.jsonl   today's answer check replayed: no model
     jobextract eval --data DIR ...            any copy of the evaluation data
+    jobextract eval --postings mine.jsonl     your own labelled postings (see below)
 
 Writes one record per posting (a rerun resumes), a JSON report and a markdown table.
+
+--postings FILE scores postings of your own: JSON Lines, one posting a line, {"id", "text"}
+and the labels you have of "title", "company", "location", "salary_min", "salary_max",
+"salary_currency", "salary_period" (hour, day, week, month or year); salary_min null labels
+a posting that states no pay. The fixed split applies to it too: --part all scores every
+line. Its records keep each posting, so they replay (--answers) without the file.
 """
 
 from __future__ import annotations
@@ -19,7 +26,7 @@ from pathlib import Path
 
 from jobextract_tools.eval.datasets import (DEFAULT_DATA, HELD_OUT, HELD_OUT_SHARE,
                                             INDEED_LABELS, INDEED_VARIANTS, PARTS, emscad,
-                                            glassdoor, indeed, skillspan)
+                                            glassdoor, indeed, labelled_file, skillspan)
 from jobextract_tools.eval.replay import replay
 from jobextract_tools.eval.report import markdown, replay_markdown
 from jobextract_tools.eval.runner import run
@@ -52,19 +59,23 @@ def main(argv: list[str] | None = None, prog: str | None = None) -> int:
     parser = argparse.ArgumentParser(prog=prog, description=__doc__.splitlines()[0])
     parser.add_argument("--address", default="localhost:50051", help="the router")
     parser.add_argument("--data", type=Path, default=DEFAULT_DATA)
-    parser.add_argument("--emscad", type=int, default=100, help="EMSCAD rows (0: none)")
-    parser.add_argument("--skillspan", default="dev", help="split: train, dev, test or none")
+    parser.add_argument("--emscad", type=int, help="EMSCAD rows (0: none; default 100)")
+    parser.add_argument("--skillspan", help="split: train, dev, test or none (default dev)")
     parser.add_argument("--skillspan-limit", type=int, default=None)
-    parser.add_argument("--indeed", default="all", choices=["all", "text", "page", "none"],
-                        help="Indeed pastes: text alone, page-like, or both")
+    parser.add_argument("--indeed", choices=["all", "text", "page", "none"],
+                        help="Indeed pastes: text alone, page-like, or both (default all)")
     parser.add_argument("--indeed-dollar", type=int, default=None,
                         help="Indeed rows with a dollar figure (default: every labelled one)")
     parser.add_argument("--indeed-no-dollar", type=int, default=None,
                         help="Indeed rows without one (default: every labelled one)")
     parser.add_argument("--indeed-labels", type=Path, default=INDEED_LABELS,
                         help="salary labels of the Indeed rows (default: the project's)")
-    parser.add_argument("--glassdoor", type=int, default=100,
-                        help="Glassdoor rows, the description alone (0: none)")
+    parser.add_argument("--glassdoor", type=int,
+                        help="Glassdoor rows, the description alone (0: none; default 100)")
+    parser.add_argument("--postings", type=Path, metavar="FILE", action="append", default=[],
+                        help="a JSONL file of your own labelled postings, scored as a set of "
+                             "its own (repeatable; the format is in this command's module "
+                             "docstring and the README)")
     parser.add_argument("--part", default=HELD_OUT, choices=[*PARTS, "all"],
                         help=f"the part of every set's fixed split to run: held-out (the "
                              f"figures to report: {HELD_OUT_SHARE:.0%}% of each set's rows, "
@@ -84,10 +95,11 @@ def main(argv: list[str] | None = None, prog: str | None = None) -> int:
     parser.add_argument("--timeout", type=float, default=1800)
     parser.add_argument("--out", type=Path, default=Path("eval-results"))
     args = parser.parse_args(argv)
+    _default_sets(args)
     parts = PARTS if args.part == "all" else (args.part,)
     if args.answers:
         return _replay(args, parts)
-    if not args.data.is_dir():
+    if args.wants_shared and not args.data.is_dir():
         print(f"evaluation data not found at {args.data} (use --data DIR)")
         return 2
     try:
@@ -95,6 +107,9 @@ def main(argv: list[str] | None = None, prog: str | None = None) -> int:
     except FileNotFoundError as e:
         print(f"evaluation set not found: {e.filename} (use --data DIR, or leave the set "
               f"out, e.g. --glassdoor 0)")
+        return 2
+    except ValueError as e:  # a labelled file's line
+        print(f"labelled postings: {e}")
         return 2
 
     def progress(done: int, total: int) -> None:
@@ -114,9 +129,24 @@ def main(argv: list[str] | None = None, prog: str | None = None) -> int:
     return 0
 
 
+# The shared sets run when asked for, or by these defaults when no --postings file is given.
+SHARED_DEFAULTS = {"emscad": 100, "skillspan": "dev", "indeed": "all", "glassdoor": 100}
+SHARED_NONE = {"emscad": 0, "skillspan": "none", "indeed": "none", "glassdoor": 0}
+
+
+def _default_sets(args) -> None:
+    """Fill the shared sets' options left out: their defaults, or none beside --postings.
+    `args.wants_shared`: whether any shared set is to run."""
+    defaults = SHARED_NONE if args.postings else SHARED_DEFAULTS
+    for name, default in defaults.items():
+        if getattr(args, name) is None:
+            setattr(args, name, default)
+    args.wants_shared = any(getattr(args, name) != none for name, none in SHARED_NONE.items())
+
+
 def _sets(args) -> dict:
     """The postings of every set asked for, by set name (FileNotFoundError: one is missing)."""
-    sets = {}
+    sets = {f"File {path.name}": labelled_file(path, args.part) for path in args.postings}
     if args.emscad:
         sets["EMSCAD"] = emscad(args.data, args.emscad, args.part)
     if args.skillspan != "none":

@@ -14,6 +14,8 @@
   breaks kept, often not naming the title, company or place): the description alone.
   Labels: the listing's title, company and location (its salary is mostly Glassdoor's
   estimate, not the posting's: not scored).
+- Your own (`labelled_file`): any JSONL of labelled postings, one object a line, scored
+  like Indeed's listing fields (see LABELLED_FILE_FIELDS).
 
 Requirements and benefits are labelled for 80 Glassdoor and Indeed-text postings
 (labels/lists.jsonl: each item as the span of the posting's text it is, see
@@ -174,6 +176,41 @@ def indeed(data: Path, variant: str, with_dollar: int | None = None,
             if in_part(posting, part):
                 picked["$" in row["Text"]].append(posting)
     return picked[True][:with_dollar] + picked[False][:without_dollar]
+
+
+# A labelled file's line: "id" and "text", and any of the listing's fields as labels. A
+# field left out is not scored; salary_min null (with salary_max) labels a posting that
+# states no pay, which is scored too (nothing invented).
+LABELLED_FILE_FIELDS = ("title", "company", "location", "salary_min", "salary_max",
+                        "salary_currency", "salary_period")
+LABELLED_FILE = "file"  # the source of its postings (their split hashes "file:<id>")
+
+
+def labelled_file(path: Path, part: str = "all") -> list[Posting]:
+    """The postings of a JSONL file of your own, labelled as LABELLED_FILE_FIELDS says
+    (ValueError: a line without "id" and "text", or an id twice)."""
+    out, seen = [], set()
+    with open(path, encoding="utf-8") as f:
+        for number, line in enumerate(f, 1):
+            if not line.strip():
+                continue
+            row = json.loads(line)
+            if not isinstance(row, dict) or not isinstance(row.get("id"), str) \
+                    or not isinstance(row.get("text"), str):
+                raise ValueError(f"{path}:{number}: a line needs a string \"id\" and \"text\"")
+            if row["id"] in seen:
+                raise ValueError(f"{path}:{number}: the id {row['id']!r} is given twice")
+            seen.add(row["id"])
+            labels = {name: row.get(name) or "" for name in ("title", "company", "location")}
+            if "salary_min" in row:
+                low, high = row["salary_min"], row.get("salary_max", row["salary_min"])
+                labels.update(salary=None if low is None else (float(low), float(high or low)),
+                              period=row.get("salary_period"),
+                              currency=row.get("salary_currency"))
+            posting = Posting(row["id"], row["text"], labels, LABELLED_FILE)
+            if in_part(posting, part):
+                out.append(posting)
+    return out
 
 
 def glassdoor(data: Path, limit: int | None = None, part: str = "all") -> list[Posting]:

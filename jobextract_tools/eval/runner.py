@@ -19,7 +19,7 @@ import grpc
 from jobextract.security import ClientSecurity
 from jobextract.v1 import extraction_pb2 as pb
 from jobextract.v1 import extraction_pb2_grpc as pb_grpc
-from jobextract_tools.eval.datasets import Posting
+from jobextract_tools.eval.datasets import LABELLED_FILE, Posting
 from jobextract_tools.records import append, as_dict, open_for_append, read_records
 
 
@@ -63,6 +63,14 @@ async def _extract(stub, posting: Posting, timeout: float, metadata) -> dict:
     return record
 
 
+def _carried(posting: Posting) -> dict:
+    """What a record keeps of its posting: a labelled file's posting in full (a replay finds
+    it in the record, wherever the file went), a shared set's by its id only."""
+    if posting.source != LABELLED_FILE:
+        return {}
+    return {"text": posting.text, "labels": posting.labels, "source": posting.source}
+
+
 async def run(address: str, postings: list[Posting], concurrency: int, timeout: float,
               progress=None, records_path: Path | None = None, set_name: str = "") -> Outcome:
     """Extract every posting not yet in `records_path`, appending one record each (with its
@@ -84,7 +92,7 @@ async def run(address: str, postings: list[Posting], concurrency: int, timeout: 
                 async with semaphore:
                     t = time.monotonic()
                     record = {"id": posting.id, "set": set_name,
-                              "text_id": text_id(posting.text),
+                              "text_id": text_id(posting.text), **_carried(posting),
                               **await _extract(stub, posting, timeout, metadata),
                               "seconds": time.monotonic() - t}
                 records[posting.id] = record

@@ -19,7 +19,7 @@ from dataclasses import dataclass, field
 from google.protobuf.json_format import ParseDict
 
 from jobextract.v1 import extraction_pb2 as pb
-from jobextract_tools.eval.datasets import Posting
+from jobextract_tools.eval.datasets import LABELLED_FILE, Posting
 from jobextract_tools.eval.matching import close, contains, figures, letters, norm, stated
 from router_svc.prompt import EXAMPLES
 
@@ -121,7 +121,7 @@ def verdicts(posting: Posting, job: pb.JobPosting) -> dict[str, bool]:
         else:
             out["salary_absent_kept_null"] = not job.HasField("salary_min") \
                 and not job.HasField("salary_max")
-    elif posting.source in ("indeed", "glassdoor"):  # the listing's fields, where stated
+    elif posting.source in ("indeed", "glassdoor", LABELLED_FILE):  # the listing's, where stated
         text = norm(posting.text)
         if contains(text, labels["title"]):
             out["title_exact"] = norm(job.title) == norm(labels["title"])
