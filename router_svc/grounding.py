@@ -91,7 +91,7 @@ def reconcile_salary(data: dict, text: str | PostingText) -> tuple[list[str], bo
 
     A salary comes only from an amount the text states with a currency or as pay: the
     model's figures are confirmed against those mentions, replaced by the stated pay when
-    they match an amount that is not marked as pay, and dropped when they match none (a
+    they match a single figure that is not marked as pay, and dropped when they match none (a
     requisition number or a figure written nowhere is never a salary). Works on the decoded
     answer before validation, so a model's swapped or half-wrong range is corrected from
     the text instead of failing validation."""
@@ -115,7 +115,12 @@ def reconcile_salary(data: dict, text: str | PostingText) -> tuple[list[str], bo
         return [_from_text(data, pay, spans, "confirming the model")], False
     if matched is not None and pay is None:
         return [_from_text(data, matched, 1, "confirming the model")], False
-    if matched is not None:  # an amount not marked as pay, while the pay is stated
+    if matched is not None and matched.currency and matched.low < matched.high:
+        # a range with its currency, which no rule shows is not pay, while a figure elsewhere
+        # is marked as pay ("paid parental leave ... $1,200"): the model's reading stands
+        pay, spans = stated_pay(mentions, matched)
+        return [_from_text(data, pay, spans, "confirming the model")], False
+    if matched is not None:  # a figure not marked as pay, while the pay is stated
         return [_from_text(data, pay, spans,
                            f"the model gave {matched.text!r}, an amount not marked as pay")], False
     data.update(salary_min=None, salary_max=None, salary_currency=None, salary_period=None)

@@ -197,6 +197,45 @@ def test_pay_forms_from_other_boards(text, expected):
         assert salary(missed.job) == expected
 
 
+# Figures beside the pay that are not the pay, in our own words: a differential added to
+# it, a company's volume in billions, a state's code before a regional range. The model's
+# right range is kept, and the range is read whole when the model gave none.
+@pytest.mark.parametrize("text,expected", [
+    ("Shift differential: +$3.00/hr evenings; +$1.75/hr weekends\n"
+     "Pay Range: $31.20 - $44.60 per hour", (31.2, 44.6, "USD", "hour")),
+    ("Nights earn a premium of $2/hr. Wage: $19 - $23 an hour.", (19, 23, "USD", "hour")),
+    ("Our members get paid faster: over $3B moved last year.\nBase salary: $96,000 - "
+     "$118,000 per year", (96000, 118000, "USD", "year")),
+    ("Pay by market:\nPocatello, ID: $61,000 - $73,000\nCasper, WY: $59,000 - $71,000",
+     (59000, 73000, "USD", "year")),
+    ("Drivers have been paid $2 million in tips.\nPay: $21 - $26 per hour",
+     (21, 26, "USD", "hour")),
+    ("Intern pay: $7,000/month\n- Monthly housing stipend of $1,800",
+     (7000, 7000, "USD", "month")),
+    ("Perks: a $750 annual home office budget. Salary: $64,000 - $72,000",
+     (64000, 72000, "USD", "year")),
+])
+def test_figures_beside_the_pay_are_not_the_pay(text, expected):
+    missed = check_answer(answer(), f"Store Lead\n{text}")
+    assert salary(missed.job) == expected
+    model = check_answer(answer(salary_min=expected[0], salary_max=expected[1],
+                                salary_currency="USD", salary_period=expected[3]),
+                         f"Store Lead\n{text}")
+    assert salary(model.job) == expected and not model.salary_dropped
+
+
+def test_the_models_range_stands_beside_another_figure_marked_as_pay():
+    # the zones' ranges carry no pay word; a perk's figure does ("paid"): the model's
+    # range, stated with its currency, is kept rather than replaced by the perk
+    text = ("Platform Engineer\nRanges by zone, set from market data:\n"
+            "- Zone 1: $150,000 - $180,000\n- Zone 2: $135,000 - $162,000\n\nPerks\n- 12 weeks paid leave\n"
+            "- $900 one-time desk setup")
+    checked = check_answer(answer(salary_min=150000, salary_max=180000,
+                                  salary_currency="USD", salary_period="year"), text)
+    assert salary(checked.job) == (150000, 180000, "USD", "year")
+    assert any("confirming the model" in n for n in checked.notes)
+
+
 @pytest.mark.parametrize("heading", [
     "Company Description", "About the job", "Position Summary", "The Opportunity",
     "What You'll Do", "Careers at Lakeshore Mills", "Req #20417", "Job ID: 55-0192",

@@ -79,6 +79,8 @@ NOT_PAY_EXAMPLES = {
     "a-bare-number": "Needs 2 of the listed tools.",
     "a-benefit": "You also get a $5,000 signing bonus.",
     "an-identifier": "Pay code 40123 applies.",
+    "an-addition": "Night shift differential: +$3.25/hr.",
+    "billions": "Our customers get paid $4B a year through us.",
     "millions-not-called-pay": "We raised $2 million from donors.",
     "the-401k-plan": "We pay into a 401k plan.",
     "the-1099-form": "Paid as 1099 or W2.",

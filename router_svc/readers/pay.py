@@ -79,17 +79,26 @@ _SENTENCE_END = re.compile(r"[.!?]\s|(?<=[a-z])\.(?=[A-Z])")
 # What makes an amount a benefit rather than pay: the benefit named right before it, or the
 # amount said to go towards something.
 _BENEFIT_BEFORE = re.compile(r"\b(?:bonus(?:es)?|reimburse\w*|allowance|relocation|tuition"
-                             r"|referral|sign(?:ing|-on)|insurance|coverage|401\s?\(?k\)?)\b"
+                             r"|referral|sign(?:ing|-on)|insurance|coverage|401\s?\(?k\)?"
+                             r"|(?:housing|wellness|phone|internet|commuter|meal|learning|gym"
+                             r"|office)[ \t]+stipend)\b"
                              r"(?:(?!salary|pay\b|wage|base|compensation)[^.$€£\d]){0,25}$", re.I)
 # The benefit must be the amount's own noun ("$5,000 signing bonus", "$500 stipend"): one
 # added to the pay ("$90K - $110K + bonus", "plus commission") or on the next line is not.
 _BENEFIT_AFTER = re.compile(r"^[^.\n]{0,40}\b(?:towards?|which can be applied|in benefits"
                             r"|reimburse\w*)\b|^[ \t]{0,2}(?:(?!base|salary|pay|wage)[a-z-]+"
-                            r"[ \t]){0,2}(?:insurance|coverage|policy|bonus|stipend|allowance)\b",
+                            r"[ \t]){0,3}(?:insurance|coverage|policy|bonus|stipend|allowance"
+                            r"|budget)\b",
                             re.I)
-# An identifier, not an amount: "Job#: 31-00452", "Req ID 40123".
-_IDENTIFIER_BEFORE = re.compile(r"(?:#|\b(?:id|no|number|req\w*|requisition|code|job|store"
-                                r"|unit|suite|ref\w*))\.?\s*[:#]?\s*$", re.I)
+# An identifier, not an amount: "Job#: 31-00452", "Req ID 40123" ("Boise, ID: $58,000" is
+# Idaho's pay).
+_IDENTIFIER_BEFORE = re.compile(r"(?:#|\b(?:(?<!,\s)id|no|number|req\w*|requisition|code|job"
+                                r"|store|unit|suite|ref\w*))\.?\s*[:#]?\s*$", re.I)
+# An amount added to the pay, not the pay: "differential: +$4.50/hr", "a shift premium of
+# $2/hr", "an additional $1.50 an hour".
+_ADDITION_BEFORE = re.compile(r"\+[ \t]?$|\b(?:differentials?|premiums?|additional|extra)\b"
+                              r"(?:(?!salary|pay\b|wage|base|compensation)[^.$€£\d]){0,25}$",
+                              re.I)
 # A pay label whose value the amount is ("Salary: 50-100", "Pay Range:\n18-22"); only a
 # range counts as pay there ("Salary: 3 openings" is not).
 _PAY_LABEL = re.compile(r"(?i:\b(?:salary|pay|compensation|wages?)(?:[ \t]+range)?[ \t]*:\s*)$")
@@ -104,7 +113,7 @@ _CURRENCY = (r"(?P<{n}>" + "|".join(re.escape(s) for s in sorted(_SYMBOLS, key=l
              + "|" + "|".join(_CODES) + r"|kr\.?|dollars|euros?|pounds)")
 # 95,000 · 95,000.00 · 45.000 · 45.000,50 · 1 500 · 18.50 · 120k
 _AMOUNT = (r"(?P<{n}>\d{{1,3}}(?:[,\u00a0 ]\d{{3}})+(?:\.\d{{1,2}})?|\d{{1,3}}(?:\.\d{{3}})+(?:,\d{{1,2}})?"
-           r"|\d+(?:\.\d{{1,2}})?)\s?(?P<{n}k>[kK]\b|[mM]\b|million\b|mn\b)?")
+           r"|\d+(?:\.\d{{1,2}})?)\s?(?P<{n}k>[kK]\b|[mM]\b|million\b|mn\b|[bB]n?\b|billion\b)?")
 _MENTION = re.compile(
     r"(?:(?<![\w.,])|(?<=[A-Za-z])(?=[$€£]))"  # a sign may be glued on: "eligible for$95,000"
     + "(?:" + _CURRENCY.format(n="cur1") + r"\s?)?"
@@ -132,8 +141,12 @@ class SalaryMention:
     period_basis: str | None = None   # "stated" or "inferred" (from the amount); None
 
 
+BILLIONS = ("b", "bn", "billion")
+
+
 def parse_amount(digits: str, suffix: str | None = None) -> float | None:
-    """'120,000' / '120.000' / '1 500' as a number; a k/m/million suffix multiplies it."""
+    """'120,000' / '120.000' / '1 500' as a number; a k/m/million/b/billion suffix
+    multiplies it."""
     plain = digits.replace("\u00a0", "").replace(" ", "")
     if re.fullmatch(r"\d{1,3}(\.\d{3})+(,\d{1,2})?", plain):  # 120.000,50 the European way
         plain = plain.replace(".", "").replace(",", ".")
@@ -147,6 +160,8 @@ def parse_amount(digits: str, suffix: str | None = None) -> float | None:
         value *= 1_000
     elif suffix in ("m", "million", "mn"):
         value *= 1_000_000
+    elif suffix in BILLIONS:
+        value *= 1_000_000_000
     return value
 
 
@@ -265,9 +280,13 @@ NOT_PAY: tuple[tuple[str, Callable[[Amount], bool]], ...] = (
     ("an-identifier", lambda a: bool(_IDENTIFIER_BEFORE.search(
         a.text[max(0, a.match.start() - 24):a.match.start()])) or any(
         re.match(r"0\d", d or "") for d in (a.match["low"], a.match["high"]))),
-    ("millions-not-called-pay",  # "$2 million annually from donors": revenue, funding
+    ("an-addition", lambda a: bool(_ADDITION_BEFORE.search(a.head))),
+    ("billions",  # "$9B in payments", "get paid", pay word or not
+     lambda a: (a.match["lowk"] or a.match["highk"] or "").lower() in BILLIONS),
+    ("millions-not-called-pay",  # "$2 million annually from donors", "we've paid $3 million
+     # to ...": revenue, funding; pay only right after a pay label ("Salary: $1.2M")
      lambda a: (a.match["lowk"] or a.match["highk"] or "").lower() in ("m", "million", "mn")
-     and not a.pay_word),
+     and not _PAY_LABEL.search(a.head)),
     ("the-401k-plan", lambda a: a.match["low"] == "401" and (
         bool(a.match["lowk"]) or a.after(3).lower() == "(k)")),
     ("the-1099-form", lambda a: a.match["low"] == "1099" and bool(
