@@ -236,6 +236,18 @@ def test_the_models_range_stands_beside_another_figure_marked_as_pay():
     assert any("confirming the model" in n for n in checked.notes)
 
 
+def test_a_rating_is_no_place_and_a_remote_job_is_remote():
+    page = "Packer\nTailwind Staffing\n4.2 out of 5 stars\nToledo, OH\n\nPack orders."
+    checked = check_answer(answer(location="4.2 out of 5 stars"), page)
+    assert checked.job.location == "Toledo, OH"
+    text = "Support Agent\nAnswer tickets. This is a 100% remote position within the US."
+    assert check_answer(answer(location="null"), text).job.location == "Remote"
+    # remote sensing, or remote days in a hybrid job, do not make a job remote
+    for text in ("Analyst\nWork with remote sensing data from satellites.",
+                 "Analyst\nHybrid: remote work two days a week."):
+        assert check_answer(answer(), text).job.location is None, text
+
+
 @pytest.mark.parametrize("heading", [
     "Company Description", "About the job", "Position Summary", "The Opportunity",
     "What You'll Do", "Careers at Lakeshore Mills", "Req #20417", "Job ID: 55-0192",
@@ -694,10 +706,11 @@ def test_a_pages_company_line_is_the_company_whatever_its_words():
 def test_a_line_that_is_a_sentence_is_no_company_line():
     text = ("Patent Paralegal\n\nReview filings.\nA current security clearance is required "
             "for the position.\nWingtip Advocates is an equal opportunity employer.")
-    line = "A current security clearance is required for the position."
-    checked = check_answer(answer(company=line), text)
-    assert checked.job.company == "Wingtip Advocates"
-    assert any("not an organisation named" in n for n in checked.notes)
+    for line in ("A current security clearance is required for the position.",
+                 "Love clean filings? Love deadlines more?"):  # a question, a slogan
+        checked = check_answer(answer(company=line), f"{line}\n{text}")
+        assert checked.job.company == "Wingtip Advocates", line
+        assert any("not an organisation named" in n for n in checked.notes)
 
 
 def test_a_department_under_the_title_is_not_the_company():

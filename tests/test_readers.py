@@ -73,6 +73,7 @@ LOCATION_EXAMPLES = {
     "labelled-location": ("Location: Remote - Berlin\nWe build bridges.", "Remote - Berlin"),
     "us-city-and-state": ("The office is in Walnut Creek, CA near the station.",
                           "Walnut Creek, CA"),
+    "stated-remote": ("This is a fully remote role; we meet twice a year.", "Remote"),
 }
 # rule -> a text whose one amount that rule is the first to refuse
 NOT_PAY_EXAMPLES = {

@@ -222,8 +222,11 @@ def find_company(text: str | PostingText) -> Found | None:
 def named_part(company: str | None, posting: PostingText) -> Found | None:
     """The start of the model's company that the posting writes as a name twice or more,
     where the model ran on past it ("Litware Tech" for a text naming "Litware"); a name of
-    at most MAX_VALUE_WORDS words (each start is a pattern over the whole text)."""
-    words = (company or "").split()
+    at most MAX_VALUE_WORDS words (each start is a pattern over the whole text). None for a
+    sentence ("Love design? Love people?" names no one, however often its words recur)."""
+    if company is None or is_a_clause(company):
+        return None
+    words = company.split()
     for end in range(min(len(words) - 1, MAX_VALUE_WORDS), 0, -1):
         name = " ".join(words[:end])
         # used as a whole name: not the start of a longer one ("United" of "United States")

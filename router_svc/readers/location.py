@@ -1,5 +1,6 @@
 """Where the job is, read by a table of named rules: a labelled location ("Location:
-Denver, CO"), else the first US "City, ST" the text gives."""
+Denver, CO"), else the first US "City, ST" the text gives, else "Remote" where the text
+says the job is done remotely."""
 
 from __future__ import annotations
 
@@ -14,9 +15,10 @@ _LOCATION_LABEL = re.compile(r"(?i:\b(?:job\s*)?location)\s*:\s*(?P<v>[^\n|;•]
                              r"|(?:\s|(?<=[a-z]))(?:Job|Salary|Pay|Type|Department|Company|Title"
                              r"|Position|Schedule|This|The|We)\b"
                              rf"|{NEXT_LABEL})")
-# Not a place: Indeed's count of locations, "On the road".
-NOT_A_PLACE = re.compile(r"(?:(?:one|multiple|several|various|\d+)[ \t]+locations?|on the road)\b",
-                         re.I)
+# Not a place: Indeed's count of locations, "On the road", a page's rating of the employer
+# ("3.6 out of 5 stars", "4.1 ★").
+NOT_A_PLACE = re.compile(r"(?:(?:one|multiple|several|various|\d+)[ \t]+locations?|on the road"
+                         r"|\d(?:\.\d)?[ \t]*(?:out[ \t]+of[ \t]+\d+|stars?\b|★))", re.I)
 
 
 def _a_place(value: str) -> bool:
@@ -31,9 +33,21 @@ def us_city_and_state(posting: PostingText) -> Found | None:
     return None
 
 
+# The job itself is remote: "a 100% remote role", "This position is fully remote" (not
+# "remote sensing", nor "remote work two days a week", a hybrid job).
+_REMOTE_JOB = re.compile(r"\b(?:100[ \t]?%|fully|completely|entirely)[ \t]+remote\b"
+                         r"|\bremote[ \t]+(?:role|position|job|opportunity)\b", re.I)
+
+
+def stated_remote(posting: PostingText) -> Found | None:
+    m = _REMOTE_JOB.search(posting.unglued)
+    return Found("Remote", m.group(0)) if m else None
+
+
 LOCATION_RULES = (
     Rule("labelled-location", pattern_rule(_LOCATION_LABEL, _a_place)),
     Rule("us-city-and-state", us_city_and_state),
+    Rule("stated-remote", stated_remote),
 )
 
 

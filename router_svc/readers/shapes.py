@@ -96,8 +96,9 @@ def usable(value: str, max_words: int = MAX_VALUE_WORDS) -> bool:
 
 def is_a_clause(value: str) -> bool:
     """A value with a clause's verbs or pronouns in lower case ("... are required", "we
-    offer"): a sentence of the posting, not a name or a title ("IS Manager" is one)."""
-    return bool(CLAUSE_WORDS.intersection(re.findall(r"[\w']+", value)))
+    offer"), or a question ("Love to build?"): a sentence of the posting, not a name or a
+    title ("IS Manager" is one)."""
+    return "?" in value or bool(CLAUSE_WORDS.intersection(re.findall(r"[\w']+", value)))
 
 
 def is_place(value: str) -> bool:

@@ -136,7 +136,7 @@ def as_written(value: str, text: str | PostingText) -> str:
     """`value` as the posting writes it (its case and punctuation, preferring a mention not
     in capitals, never one inside a web or mail address: "AAM", not the "aam" of
     "hr@aam.com"), where the posting contains it; else `value` unchanged. "tech innovations
-    inc." -> "Tech Innovations Inc"."""
+    inc." -> "Tech Innovations Inc"; "Remote" stays for "a remote role"."""
     if isinstance(text, PostingText):
         raw, inside, lower = text.raw, text.in_an_address, text.lower
     else:
@@ -146,6 +146,8 @@ def as_written(value: str, text: str | PostingText) -> str:
         return value
     # a banner in capitals: the posting's own case, if written
     start, end = next(((s, e) for s, e in found if not raw[s:e].isupper()), found[0])
+    if raw[start:end].islower() and not value.islower():
+        return value  # written only as a common word ("a remote role"): the name stays
     for char in re.search(r"[^\w\s]*$", value).group(0):  # "(m/f/d)": its closing mark too
         if raw[end:end + 1] == char:
             end += 1
