@@ -140,6 +140,13 @@ def reads_as_a_sentence(title: str) -> bool:
     return len(re.findall(r"[\w']+", title)) > MAX_TITLE_WORDS or is_a_clause(title)
 
 
+def _a_title_once_trimmed(title: str) -> bool:
+    """A headline too long for a title whose trim is one ("Data Engineer | Fintech | Leeds |
+    £60,000 + bonus"): trimmed below, not dropped."""
+    trimmed = trimmed_title(title)
+    return trimmed is not None and not reads_as_a_sentence(trimmed[0])
+
+
 def runs_on(title: str, stated: str) -> bool:
     """`title` is `stated` run on into two or more words naming no one job: "Project
     Coordinator: Wingtip Advocates", "Compliance Analyst Northwind Ventures" (a level, a
@@ -186,7 +193,7 @@ def _ground_title(title: str | None, posting: PostingText, update: dict, notes: 
         title = update["title"] = written.value
     if title is None or not found_in(title, posting.normalised):
         _stated("title", title, stated, "not in the posting", update, notes, examples)
-    elif reads_as_a_sentence(title):
+    elif reads_as_a_sentence(title) and not _a_title_once_trimmed(title):
         _stated("title", title, stated, "a sentence, not a title", update, notes)
     elif stated is not None and not names_a_role(title) and names_a_role(stated.value):
         # "hands-on retail merchandising experience": a phrase of the posting naming no job

@@ -236,6 +236,13 @@ def test_the_models_range_stands_beside_another_figure_marked_as_pay():
     assert any("confirming the model" in n for n in checked.notes)
 
 
+def test_a_recruiters_headline_gives_its_title():
+    headline = "Senior Payroll Clerk | Retail Group | Leeds (Hybrid) | £31,000 - £34,000 + bonus"
+    checked = check_answer(answer(title=headline), f"{headline}\nRun the monthly payroll.")
+    assert checked.job.title == "Senior Payroll Clerk"
+    assert any("the-parts-after-a-bar" in n for n in checked.notes)
+
+
 def test_a_rating_is_no_place_and_a_remote_job_is_remote():
     page = "Packer\nTailwind Staffing\n4.2 out of 5 stars\nToledo, OH\n\nPack orders."
     checked = check_answer(answer(location="4.2 out of 5 stars"), page)

@@ -188,12 +188,22 @@ def _before_skills(title: str) -> str | None:
     return clean(title[:m.start()]) if m else None
 
 
+# "... | Fintech | London (Hybrid) | £55,000": a recruiter's headline, the title first.
+_BAR = re.compile(r"[ \t]+[|¦][ \t]+")
+
+
+def _before_bar(title: str) -> str | None:
+    head = _BAR.split(title, 1)[0]
+    return clean(head) if head != title else None
+
+
 # Named trims of a title, tried in turn; each gives the title without what it carried, or
 # None. A trim stands only where what remains still names a job.
 TITLE_TRIMS: tuple[tuple[str, Callable[[str], str | None]], ...] = (
     ("the-place-after-it", _before_place),
     ("the-team-after-it", _before_team),
     ("the-skills-after-it", _before_skills),
+    ("the-parts-after-a-bar", _before_bar),
 )
 
 
