@@ -188,13 +188,19 @@ def test_salary_is_what_the_text_states(text, model, expected, note):
     ("Receive a $4,000 signing bonus and a salary of $66,000.", (66000, 66000, "USD", "year")),
 ])
 def test_pay_forms_from_other_boards(text, expected):
+    # a range not marked as pay confirms the model, never fills
+    assert_pay_is_read(text, expected, fills="+ bonus" not in text)
+
+
+def assert_pay_is_read(text: str, expected: tuple, fills: bool = True) -> None:
+    """The model's right salary is kept whole; with `fills`, the reader finds it too when
+    the model gave none."""
     model = check_answer(answer(salary_min=expected[0], salary_max=expected[1],
                                 salary_currency="USD", salary_period=expected[3]),
                          f"Engineer\n{text}")
     assert salary(model.job) == expected and not model.salary_dropped
-    missed = check_answer(answer(), f"Engineer\n{text}")
-    if "+ bonus" not in text:  # a range not marked as pay confirms the model, never fills
-        assert salary(missed.job) == expected
+    if fills:
+        assert salary(check_answer(answer(), f"Engineer\n{text}").job) == expected
 
 
 # Figures beside the pay that are not the pay, in our own words: a differential added to
@@ -216,12 +222,7 @@ def test_pay_forms_from_other_boards(text, expected):
      (64000, 72000, "USD", "year")),
 ])
 def test_figures_beside_the_pay_are_not_the_pay(text, expected):
-    missed = check_answer(answer(), f"Store Lead\n{text}")
-    assert salary(missed.job) == expected
-    model = check_answer(answer(salary_min=expected[0], salary_max=expected[1],
-                                salary_currency="USD", salary_period=expected[3]),
-                         f"Store Lead\n{text}")
-    assert salary(model.job) == expected and not model.salary_dropped
+    assert_pay_is_read(text, expected)
 
 
 def test_the_models_range_stands_beside_another_figure_marked_as_pay():
