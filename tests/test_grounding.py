@@ -229,8 +229,8 @@ def test_the_models_range_stands_beside_another_figure_marked_as_pay():
     # the zones' ranges carry no pay word; a perk's figure does ("paid"): the model's
     # range, stated with its currency, is kept rather than replaced by the perk
     text = ("Platform Engineer\nRanges by zone, set from market data:\n"
-            "- Zone 1: $150,000 - $180,000\n- Zone 2: $135,000 - $162,000\n\nPerks\n- 12 weeks paid leave\n"
-            "- $900 one-time desk setup")
+            "- Zone 1: $150,000 - $180,000\n- Zone 2: $135,000 - $162,000\n\n"
+            "Perks\n- 12 weeks paid leave\n- $900 one-time desk setup")
     checked = check_answer(answer(salary_min=150000, salary_max=180000,
                                   salary_currency="USD", salary_period="year"), text)
     assert salary(checked.job) == (150000, 180000, "USD", "year")

@@ -15,7 +15,7 @@
   Labels: the listing's title, company and location (its salary is mostly Glassdoor's
   estimate, not the posting's: not scored).
 - Your own (`labelled_file`): any JSONL of labelled postings, one object a line, scored
-  like Indeed's listing fields (see LABELLED_FILE_FIELDS).
+  like Indeed's listing fields.
 
 Requirements and benefits are labelled for 80 Glassdoor and Indeed-text postings
 (labels/lists.jsonl: each item as the span of the posting's text it is, see
@@ -180,17 +180,14 @@ def indeed(data: Path, variant: str, with_dollar: int | None = None,
     return picked[True][:with_dollar] + picked[False][:without_dollar]
 
 
-# A labelled file's line: "id" and "text", and any of the listing's fields as labels. A
-# field left out is not scored; salary_min null (with salary_max) labels a posting that
-# states no pay, which is scored too (nothing invented).
-LABELLED_FILE_FIELDS = ("title", "company", "location", "salary_min", "salary_max",
-                        "salary_currency", "salary_period")
 LABELLED_FILE = "file"  # the source of its postings (their split hashes "file:<id>")
 
 
 def labelled_file(path: Path, part: str = "all") -> list[Posting]:
-    """The postings of a JSONL file of your own, labelled as LABELLED_FILE_FIELDS says
-    (ValueError: a line without "id" and "text", or an id twice)."""
+    """The postings of a JSONL file of your own (ValueError: a line without "id" and
+    "text", or an id twice). A line's labels are any of "title", "company", "location",
+    "salary_min", "salary_max", "salary_currency" and "salary_period"; a field left out is
+    not scored, and salary_min null labels a posting that states no pay (scored too)."""
     out, seen = [], set()
     with open(path, encoding="utf-8") as f:
         for number, line in enumerate(f, 1):

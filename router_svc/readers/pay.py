@@ -113,7 +113,8 @@ _CURRENCY = (r"(?P<{n}>" + "|".join(re.escape(s) for s in sorted(_SYMBOLS, key=l
              + "|" + "|".join(_CODES) + r"|kr\.?|dollars|euros?|pounds)")
 # 95,000 · 95,000.00 · 45.000 · 45.000,50 · 1 500 · 18.50 · 120k
 _AMOUNT = (r"(?P<{n}>\d{{1,3}}(?:[,\u00a0 ]\d{{3}})+(?:\.\d{{1,2}})?|\d{{1,3}}(?:\.\d{{3}})+(?:,\d{{1,2}})?"
-           r"|\d+(?:\.\d{{1,2}})?)\s?(?P<{n}k>[kK]\b|[mM]\b|million\b|mn\b|[bB]n?\b|billion\b)?")
+           r"|\d+(?:\.\d{{1,2}})?)\s?"
+           r"(?P<{n}k>[kK]\b|[mM]\b|million\b|mn\b|[bB]n?\b|billion\b)?")
 _MENTION = re.compile(
     r"(?:(?<![\w.,])|(?<=[A-Za-z])(?=[$€£]))"  # a sign may be glued on: "eligible for$95,000"
     + "(?:" + _CURRENCY.format(n="cur1") + r"\s?)?"
@@ -141,7 +142,7 @@ class SalaryMention:
     period_basis: str | None = None   # "stated" or "inferred" (from the amount); None
 
 
-BILLIONS = ("b", "bn", "billion")
+MILLIONS, BILLIONS = ("m", "million", "mn"), ("b", "bn", "billion")
 
 
 def parse_amount(digits: str, suffix: str | None = None) -> float | None:
@@ -158,7 +159,7 @@ def parse_amount(digits: str, suffix: str | None = None) -> float | None:
     suffix = (suffix or "").lower()
     if suffix == "k":
         value *= 1_000
-    elif suffix in ("m", "million", "mn"):
+    elif suffix in MILLIONS:
         value *= 1_000_000
     elif suffix in BILLIONS:
         value *= 1_000_000_000
@@ -255,6 +256,11 @@ class Amount:
     def after(self, chars: int) -> str:
         return self.text[self.end:self.end + chars]
 
+    @property
+    def scale(self) -> str:
+        """Its written multiplier in lower case ("k", "m", "million", "bn"...); "" for none."""
+        return (self.match["lowk"] or self.match["highk"] or "").lower()
+
     @cached_property
     def resolved(self) -> tuple[Period | None, str | None]:
         """(period, basis), read only for an amount the cheaper rules let through."""
@@ -282,11 +288,10 @@ NOT_PAY: tuple[tuple[str, Callable[[Amount], bool]], ...] = (
         re.match(r"0\d", d or "") for d in (a.match["low"], a.match["high"]))),
     ("an-addition", lambda a: bool(_ADDITION_BEFORE.search(a.head))),
     ("billions",  # "$9B in payments", "get paid", pay word or not
-     lambda a: (a.match["lowk"] or a.match["highk"] or "").lower() in BILLIONS),
+     lambda a: a.scale in BILLIONS),
     ("millions-not-called-pay",  # "$2 million annually from donors", "we've paid $3 million
      # to ...": revenue, funding; pay only right after a pay label ("Salary: $1.2M")
-     lambda a: (a.match["lowk"] or a.match["highk"] or "").lower() in ("m", "million", "mn")
-     and not _PAY_LABEL.search(a.head)),
+     lambda a: a.scale in MILLIONS and not _PAY_LABEL.search(a.head)),
     ("the-401k-plan", lambda a: a.match["low"] == "401" and (
         bool(a.match["lowk"]) or a.after(3).lower() == "(k)")),
     ("the-1099-form", lambda a: a.match["low"] == "1099" and bool(
