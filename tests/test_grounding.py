@@ -244,6 +244,34 @@ def test_a_recruiters_headline_gives_its_title():
     assert any("the-parts-after-a-bar" in n for n in checked.notes)
 
 
+def test_a_job_pages_labels_are_no_title_place_or_company():
+    page = ("Promoted\nLitware Freight\nNight Dock Lead - Weekends\nRemote · 2 days ago\n"
+            "Easy Apply\nSave\nOps | Reno, NV (on site) | $24 - $27/hr + shift premium\n\n"
+            "Lead the night dock crew in Reno, NV.")
+    checked = check_answer(answer(title="Promoted", location="Night Dock Lead - Weekends",
+                                  company="Ops | Reno, NV (on site) | $24 - $27/hr + shift "
+                                          "premium"), page)
+    assert checked.job.title != "Promoted"
+    assert checked.job.location == "Reno, NV"
+    assert checked.job.company != "Ops | Reno, NV (on site) | $24 - $27/hr + shift premium"
+    for note in ("a heading, not a title", "not a place", "not an organisation"):
+        assert any(note in n for n in checked.notes), note
+    numbered = check_answer(answer(title="Recruitment #25-0110"),
+                            "Recruitment #25-0110\nDepartment: Roads\nOperate graders.")
+    assert numbered.job.title is None
+
+
+def test_two_states_are_no_city_and_a_bonus_paid_in_parts_is_no_pay():
+    assert find_location("Licensed in Oregon, Washington and Idaho.") is None
+    for city in ("New York, New York", "New York, NY", "Washington, DC"):
+        assert find_location(f"Our office in {city} is new.").value == city
+    text = ("Machinist\nPay: DOE\n$2,500 sign-on bonus ($1,250 at 60 days, $1,250 at 6 "
+            "months)")
+    checked = check_answer(answer(salary_min=2500, salary_max=2500, salary_currency="USD",
+                                  salary_period="year"), text)
+    assert salary(checked.job) == (None, None, None, None) and checked.salary_dropped
+
+
 def test_a_rating_is_no_place_and_a_remote_job_is_remote():
     page = "Packer\nTailwind Staffing\n4.2 out of 5 stars\nToledo, OH\n\nPack orders."
     checked = check_answer(answer(location="4.2 out of 5 stars"), page)

@@ -118,11 +118,13 @@ def looks_like_a_place(value: str) -> bool:
 
 
 def is_company(value: str, location: str | None, posting: PostingText) -> bool:
-    """An organisation the posting names: not a place or a placeholder, outside a web or mail
-    address, written as a name and not a job ("Director") unless it is a line of its own,
-    as a page's company line is ("Premier Recruiter"), and not a sentence there."""
+    """An organisation the posting names: not a place, a placeholder or a headline's parts
+    ("B2B SaaS | London"), outside a web or mail address, written as a name and not a job
+    ("Director") unless it is a line of its own, as a page's company line is ("Premier
+    Recruiter"), and not a sentence there."""
     key = norm(value)
     return (key not in NOT_A_COMPANY and key != norm(location) and not looks_like_a_place(value)
+            and "|" not in value
             and (key in posting.normalised_lines and not is_a_clause(value)
                  or not names_a_job(value) and reads_as_a_name(value))
             and found_in(value, posting.outside_addresses))

@@ -9,6 +9,7 @@ import re
 from router_svc.readers.rules import Found, Rule, first_found, pattern_rule
 from router_svc.readers.shapes import NEXT_LABEL, SENTENCE_DOT, US_PLACE, clean, generic
 from router_svc.readers.text import PostingText
+from router_svc.readers.vocabulary import CITY_PREFIXES
 
 _LOCATION_LABEL = re.compile(r"(?i:\b(?:job\s*)?location)\s*:\s*(?P<v>[^\n|;•]{2,40}?)"
                              rf"(?=\s*(?:\n|\||;|•|\s{{2}}|$|{SENTENCE_DOT})"
@@ -26,11 +27,16 @@ def _a_place(value: str) -> bool:
         and len(value.split()) <= 5
 
 
+def _a_city(place: str) -> bool:
+    """Not a common word before the state ("Benefits, CA"): the city's own word, after the
+    words place names start with ("New" of "New York" is one)."""
+    words = place.split(",")[0].split()
+    return not generic(next((w for w in words if w not in CITY_PREFIXES), words[-1]))
+
+
 def us_city_and_state(posting: PostingText) -> Found | None:
-    m = US_PLACE.search(posting.unglued)
-    if m and not generic(m["v"].split()[0]):
-        return Found(clean(m["v"]), m["v"])
-    return None
+    m = next((m for m in US_PLACE.finditer(posting.unglued) if _a_city(m["v"])), None)
+    return Found(clean(m["v"]), m["v"]) if m else None
 
 
 # The job itself is remote: "a 100% remote role", "This position is fully remote" (not

@@ -76,13 +76,15 @@ _PAY_WORDS = re.compile(rf"(?i:\b(?:{'|'.join(PAY_WORDS)})\b)|(?<=[a-z])(?:"
                         + "|".join(w.capitalize() for w in PAY_WORDS) + r")\b")
 # Where a sentence ends, also in scraped text that lost its spaces ("to it.Shifts").
 _SENTENCE_END = re.compile(r"[.!?]\s|(?<=[a-z])\.(?=[A-Z])")
-# What makes an amount a benefit rather than pay: the benefit named right before it, or the
-# amount said to go towards something.
+# What makes an amount a benefit rather than pay: the benefit named right before it (its
+# instalments in a parenthesis after it too: "sign-on bonus ($1,500 at 30 days, $1,500 at 6
+# months)"), or the amount said to go towards something.
 _BENEFIT_BEFORE = re.compile(r"\b(?:bonus(?:es)?|reimburse\w*|allowance|relocation|tuition"
                              r"|referral|sign(?:ing|-on)|insurance|coverage|401\s?\(?k\)?"
                              r"|(?:housing|wellness|phone|internet|commuter|meal|learning|gym"
                              r"|office)[ \t]+stipend)\b"
-                             r"(?:(?!salary|pay\b|wage|base|compensation)[^.$€£\d]){0,25}$", re.I)
+                             r"(?:(?:(?!salary|pay\b|wage|base|compensation)[^.$€£\d]){0,25}"
+                             r"|[ \t]*\([^()\n]{0,60})$", re.I)
 # The benefit must be the amount's own noun ("$5,000 signing bonus", "$500 stipend"): one
 # added to the pay ("$90K - $110K + bonus", "plus commission") or on the next line is not.
 _BENEFIT_AFTER = re.compile(r"^[^.\n]{0,40}\b(?:towards?|which can be applied|in benefits"

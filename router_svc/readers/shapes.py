@@ -54,8 +54,12 @@ _CITY = (rf"(?<![\w'’-])(?:(?:{one_of(CITY_PREFIXES)})[ \t]){{0,2}}"
          r"[A-Z][a-z][a-zA-Z'’-]{0,40}"
          rf"(?:[ \t](?:{one_of(CITY_SUFFIXES)}))?")
 _STATE = rf"(?:{'|'.join(sorted(US_STATES))}|{'|'.join(STATE_NAMES)})"
-US_PLACE = re.compile(rf"(?!(?:US|USA|United States)\b)(?P<v>{_CITY},[ \t]?{_STATE})"
-                      r"(?![A-Za-z])")
+_NAMED_STATE = rf"(?:{'|'.join(STATE_NAMES)})"
+# Not a city: the country, or a state named before another ("Colorado, Washington" lists
+# two states; "New York, New York" and "Washington, DC" are cities).
+US_PLACE = re.compile(rf"(?!(?:US|USA|United States)\b)"
+                      rf"(?!(?P<named>{_NAMED_STATE}),[ \t]?(?!(?P=named)\b){_NAMED_STATE}\b)"
+                      rf"(?P<v>{_CITY},[ \t]?{_STATE})(?![A-Za-z])")
 
 # Title words: capitalised, with the connectors titles use ("Manager of Sales", "R&D / QA").
 # A dot belongs to a word only inside it ("Node.js") or after the abbreviations titles use

@@ -138,14 +138,16 @@ CLAUSE_WORDS = frozenset("is are was we our you your will can must".split())
 # ---- headings --------------------------------------------------------------------------------
 
 # The words section headings are made of ("Company Description", "About the Role", "What
-# You'll Do"): a line of only these is a heading, not a title or a name.
+# You'll Do"), and a job page's labels ("Promoted", "Easy Apply"): a line of only these is
+# a heading, not a title or a name.
 HEADING_WORDS = frozenset("""
 about the a an of and for to at in with our your us we you who what why how will ll do is are
 job role position company team description overview summary details information purpose
 responsibilities requirements qualifications duties functions essential primary key basic
 preferred minimum skills experience education opportunity mission values culture benefits
 perks compensation department general careers career now hiring join work life posting
-announcement""".split())
+announcement
+promoted easy apply save actively urgently reposted""".split())  # and a job page's buttons
 # Headings a page runs into the value after them ("JOB ANNOUNCEMENT Lab Technician",
 # "Description Northwind"): these never begin a title or a name ...
 HEADINGS_ALWAYS = frozenset("description overview summary announcement".split())
