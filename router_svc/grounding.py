@@ -31,8 +31,8 @@ from router_svc.readers.location import NOT_A_PLACE, find_location
 from router_svc.readers.pay import (SalaryMention, best_match, close, find_salaries,
                                     plausible, read_amounts, stated_pay)
 from router_svc.readers.rules import Found
-from router_svc.readers.shapes import (is_a_clause, is_heading, names_a_role,
-                                       without_heading)
+from router_svc.readers.shapes import (ends_in_a_legal_form, is_a_clause, is_heading,
+                                       names_a_role, without_heading)
 from router_svc.readers.sections import Sections, find_list, names_a_benefit
 from router_svc.readers.summary import find_summary
 from router_svc.readers.text import PostingText, as_written, found_in, norm
@@ -198,6 +198,8 @@ def _ground_title(title: str | None, posting: PostingText, update: dict, notes: 
         _stated("title", title, stated, "a sentence, not a title", update, notes)
     elif is_heading(title) and not names_a_role(title):  # "Promoted", "Recruitment #24-31"
         _stated("title", title, stated, "a heading, not a title", update, notes)
+    elif ends_in_a_legal_form(title) and not names_a_role(title):  # "Fieldstack, Inc."
+        _stated("title", title, stated, "a company's name, not a title", update, notes)
     elif stated is not None and not names_a_role(title) and names_a_role(stated.value):
         # "hands-on retail merchandising experience": a phrase of the posting naming no job
         _stated("title", title, stated, "it names no job", update, notes)

@@ -259,6 +259,10 @@ def test_a_job_pages_labels_are_no_title_place_or_company():
     numbered = check_answer(answer(title="Recruitment #25-0110"),
                             "Recruitment #25-0110\nDepartment: Roads\nOperate graders.")
     assert numbered.job.title is None
+    named = check_answer(answer(title="Litware Freight, Inc."),
+                         "Litware Freight, Inc. moves goods. Lead our night dock crew.")
+    assert named.job.title is None
+    assert any("a company's name, not a title" in n for n in named.notes)
 
 
 def test_two_states_are_no_city_and_a_bonus_paid_in_parts_is_no_pay():

@@ -105,6 +105,18 @@ def is_a_clause(value: str) -> bool:
     return "?" in value or bool(CLAUSE_WORDS.intersection(re.findall(r"[\w']+", value)))
 
 
+# Legal forms no job's title ends with ("SE", "PC" or "Co" may: "Sales Rep - SE").
+_TITLE_FREE_FORMS = frozenset(f.lower() for f in ("Inc", "LLC", "L.L.C", "Ltd", "Corp", "LLP",
+                                                  "PLC", "PLLC", "GmbH")) & frozenset(
+    f.lower() for f in LEGAL_FORMS)
+
+
+def ends_in_a_legal_form(value: str) -> bool:
+    """A name that ends in its legal form ("Fieldstack, Inc."): an organisation."""
+    words = value.split()
+    return len(words) > 1 and words[-1].strip(".,").lower() in _TITLE_FREE_FORMS
+
+
 def is_place(value: str) -> bool:
     """A US state (its code or name) or a "City, ST"."""
     return value in US_STATES or value in STATE_NAMES or bool(US_PLACE.fullmatch(value))
