@@ -220,6 +220,9 @@ def assert_pay_is_read(text: str, expected: tuple, fills: bool = True) -> None:
      (7000, 7000, "USD", "month")),
     ("Perks: a $750 annual home office budget. Salary: $64,000 - $72,000",
      (64000, 72000, "USD", "year")),
+    ("Base salary of $61,000 - $68,000 with on-target earnings (OTE) of $120,000",
+     (61000, 68000, "USD", "year")),
+    ("Compensation: $48,000 base / $70,000 OTE, uncapped", (48000, 48000, "USD", "year")),
 ])
 def test_figures_beside_the_pay_are_not_the_pay(text, expected):
     assert_pay_is_read(text, expected)

@@ -101,6 +101,12 @@ _IDENTIFIER_BEFORE = re.compile(r"(?:#|\b(?:(?<!,\s)id|no|number|req\w*|requisit
 _ADDITION_BEFORE = re.compile(r"\+[ \t]?$|\b(?:differentials?|premiums?|additional|extra)\b"
                               r"(?:(?!salary|pay\b|wage|base|compensation)[^.$€£\d]){0,25}$",
                               re.I)
+# Earnings with commission, not the base pay: "OTE: $140,000", "on-target earnings (OTE) of
+# $170,000", "$80,000 OTE" (a base stated beside it is the salary).
+_OTE = r"(?:\bOTE|\bon[- ]target[ \t]+(?:earnings|compensation|pay)|\btarget[ \t]+total[ \t]+" \
+       r"(?:earnings|compensation))\b"
+_OTE_BEFORE = re.compile(_OTE + r"[^.$€£\d\n]{0,20}$", re.I)
+_OTE_AFTER = re.compile(r"[ \t]*" + _OTE, re.I)
 # A pay label whose value the amount is ("Salary: 50-100", "Pay Range:\n18-22"); only a
 # range counts as pay there ("Salary: 3 openings" is not).
 _PAY_LABEL = re.compile(r"(?i:\b(?:salary|pay|compensation|wages?)(?:[ \t]+range)?[ \t]*:\s*)$")
@@ -289,6 +295,8 @@ NOT_PAY: tuple[tuple[str, Callable[[Amount], bool]], ...] = (
         a.text[max(0, a.match.start() - 24):a.match.start()])) or any(
         re.match(r"0\d", d or "") for d in (a.match["low"], a.match["high"]))),
     ("an-addition", lambda a: bool(_ADDITION_BEFORE.search(a.head))),
+    ("on-target-earnings", lambda a: bool(_OTE_BEFORE.search(a.head)
+                                          or _OTE_AFTER.match(a.after(24)))),
     ("billions",  # "$9B in payments", "get paid", pay word or not
      lambda a: a.scale in BILLIONS),
     ("millions-not-called-pay",  # "$2 million annually from donors", "we've paid $3 million
