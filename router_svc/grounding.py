@@ -118,7 +118,7 @@ def reconcile_salary(data: dict, text: str | PostingText) -> tuple[list[str], bo
         return [_from_text(data, matched, 1, "confirming the model")], False
     if matched is not None and matched.currency and matched.low < matched.high:
         # a range with its currency, which no rule shows is not pay, while a figure elsewhere
-        # is marked as pay ("paid parental leave ... $1,200"): the model's reading stands
+        # is marked as pay ("12 weeks paid leave ... $900"): the model's reading stands
         pay, spans = stated_pay(mentions, matched)
         return [_from_text(data, pay, spans, "confirming the model")], False
     if matched is not None:  # a figure not marked as pay, while the pay is stated
@@ -198,7 +198,7 @@ def _ground_title(title: str | None, posting: PostingText, update: dict, notes: 
         _stated("title", title, stated, "a sentence, not a title", update, notes)
     elif is_heading(title) and not names_a_role(title):  # "Promoted", "Recruitment #24-31"
         _stated("title", title, stated, "a heading, not a title", update, notes)
-    elif ends_in_a_legal_form(title) and not names_a_role(title):  # "Fieldstack, Inc."
+    elif ends_in_a_legal_form(title) and not names_a_role(title):  # "Litware Freight, Inc."
         _stated("title", title, stated, "a company's name, not a title", update, notes)
     elif stated is not None and not names_a_role(title) and names_a_role(stated.value):
         # "hands-on retail merchandising experience": a phrase of the posting naming no job

@@ -119,7 +119,7 @@ def looks_like_a_place(value: str) -> bool:
 
 def is_company(value: str, location: str | None, posting: PostingText) -> bool:
     """An organisation the posting names: not a place, a placeholder or a headline's parts
-    ("B2B SaaS | London"), outside a web or mail address, written as a name and not a job
+    ("Fintech | Leeds"), outside a web or mail address, written as a name and not a job
     ("Director") unless it is a line of its own, as a page's company line is ("Premier
     Recruiter"), and not a sentence there."""
     key = norm(value)
@@ -225,7 +225,7 @@ def named_part(company: str | None, posting: PostingText) -> Found | None:
     """The start of the model's company that the posting writes as a name twice or more,
     where the model ran on past it ("Litware Tech" for a text naming "Litware"); a name of
     at most MAX_VALUE_WORDS words (each start is a pattern over the whole text). None for a
-    sentence ("Love design? Love people?" names no one, however often its words recur)."""
+    sentence ("Love to cook? Love people?" names no one, however often its words recur)."""
     if company is None or is_a_clause(company):
         return None
     words = company.split()

@@ -17,7 +17,7 @@ _LOCATION_LABEL = re.compile(r"(?i:\b(?:job\s*)?location)\s*:\s*(?P<v>[^\n|;•]
                              r"|Position|Schedule|This|The|We)\b"
                              rf"|{NEXT_LABEL})")
 # Not a place: Indeed's count of locations, "On the road", a page's rating of the employer
-# ("3.6 out of 5 stars", "4.1 ★").
+# ("4.2 out of 5 stars", "4.1 ★").
 NOT_A_PLACE = re.compile(r"(?:(?:one|multiple|several|various|\d+)[ \t]+locations?|on the road"
                          r"|\d(?:\.\d)?[ \t]*(?:out[ \t]+of[ \t]+\d+|stars?\b|★))", re.I)
 

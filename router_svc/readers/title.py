@@ -188,7 +188,7 @@ def _before_skills(title: str) -> str | None:
     return clean(title[:m.start()]) if m else None
 
 
-# "... | Fintech | London (Hybrid) | £55,000": a recruiter's headline, the title first.
+# "... | Retail | Leeds (Hybrid) | £31,000": a recruiter's headline, the title first.
 _BAR = re.compile(r"[ \t]+[|¦][ \t]+")
 
 
