@@ -76,6 +76,9 @@ _PAY_WORDS = re.compile(rf"(?i:\b(?:{'|'.join(PAY_WORDS)})\b)|(?<=[a-z])(?:"
                         + "|".join(w.capitalize() for w in PAY_WORDS) + r")\b")
 # Where a sentence ends, also in scraped text that lost its spaces ("to it.Shifts").
 _SENTENCE_END = re.compile(r"[.!?]\s|(?<=[a-z])\.(?=[A-Z])")
+# Between a word naming what an amount is and the amount: a few characters, none a figure
+# and no word naming pay ("bonus of $500", not "bonus plus a salary of $50,000").
+_GAP_NAMING_NO_PAY = r"(?:(?!salary|pay\b|wage|base|compensation)[^.$€£\d]){0,25}"
 # What makes an amount a benefit rather than pay: the benefit named right before it (its
 # instalments in a parenthesis after it too: "sign-on bonus ($1,250 at 60 days, $1,250 at 6
 # months)"), or the amount said to go towards something.
@@ -83,8 +86,7 @@ _BENEFIT_BEFORE = re.compile(r"\b(?:bonus(?:es)?|reimburse\w*|allowance|relocati
                              r"|referral|sign(?:ing|-on)|insurance|coverage|401\s?\(?k\)?"
                              r"|(?:housing|wellness|phone|internet|commuter|meal|learning|gym"
                              r"|office)[ \t]+stipend)\b"
-                             r"(?:(?:(?!salary|pay\b|wage|base|compensation)[^.$€£\d]){0,25}"
-                             r"|[ \t]*\([^()\n]{0,60})$", re.I)
+                             rf"(?:{_GAP_NAMING_NO_PAY}|[ \t]*\([^()\n]{{0,60}})$", re.I)
 # The benefit must be the amount's own noun ("$5,000 signing bonus", "$500 stipend"): one
 # added to the pay ("$90K - $110K + bonus", "plus commission") or on the next line is not.
 _BENEFIT_AFTER = re.compile(r"^[^.\n]{0,40}\b(?:towards?|which can be applied|in benefits"
@@ -99,8 +101,7 @@ _IDENTIFIER_BEFORE = re.compile(r"(?:#|\b(?:(?<!,\s)id|no|number|req\w*|requisit
 # An amount added to the pay, not the pay: "differential: +$3.25/hr", "a shift premium of
 # $2/hr", "an additional $1.50 an hour".
 _ADDITION_BEFORE = re.compile(r"\+[ \t]?$|\b(?:differentials?|premiums?|additional|extra)\b"
-                              r"(?:(?!salary|pay\b|wage|base|compensation)[^.$€£\d]){0,25}$",
-                              re.I)
+                              rf"{_GAP_NAMING_NO_PAY}$", re.I)
 # Earnings with commission, not the base pay: "OTE: $120,000", "on-target earnings (OTE) of
 # $150,000", "$70,000 OTE" (a base stated beside it is the salary).
 _OTE = r"(?:\bOTE|\bon[- ]target[ \t]+(?:earnings|compensation|pay)|\btarget[ \t]+total[ \t]+" \

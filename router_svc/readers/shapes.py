@@ -106,9 +106,8 @@ def is_a_clause(value: str) -> bool:
 
 
 # Legal forms no job's title ends with ("SE", "PC" or "Co" may: "Sales Rep - SE").
-_TITLE_FREE_FORMS = frozenset(f.lower() for f in ("Inc", "LLC", "L.L.C", "Ltd", "Corp", "LLP",
-                                                  "PLC", "PLLC", "GmbH")) & frozenset(
-    f.lower() for f in LEGAL_FORMS)
+_TITLE_FREE_FORMS = frozenset(f.lower() for f in LEGAL_FORMS if f in (
+    "Inc", "LLC", "L.L.C", "Ltd", "Corp", "LLP", "PLC", "PLLC", "GmbH"))
 
 
 def ends_in_a_legal_form(value: str) -> bool:

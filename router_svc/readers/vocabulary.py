@@ -147,7 +147,7 @@ responsibilities requirements qualifications duties functions essential primary 
 preferred minimum skills experience education opportunity mission values culture benefits
 perks compensation department general careers career now hiring join work life posting
 announcement
-promoted easy apply save actively urgently reposted""".split())  # and a job page's buttons
+promoted easy apply save actively urgently reposted""".split())
 # Headings a page runs into the value after them ("JOB ANNOUNCEMENT Lab Technician",
 # "Description Northwind"): these never begin a title or a name ...
 HEADINGS_ALWAYS = frozenset("description overview summary announcement".split())
