@@ -223,6 +223,11 @@ def assert_pay_is_read(text: str, expected: tuple, fills: bool = True) -> None:
     ("Base salary of $61,000 - $68,000 with on-target earnings (OTE) of $120,000",
      (61000, 68000, "USD", "year")),
     ("Compensation: $48,000 base / $70,000 OTE, uncapped", (48000, 48000, "USD", "year")),
+    ("Per diem of $65/day on out-of-town jobs.\nPay: $28 - $34 per hour",
+     (28, 34, "USD", "hour")),
+    ("Wage: $25 an hour, and $80/day per diem on the road.", (25, 25, "USD", "hour")),
+    # a per-diem job's hourly rate is its pay
+    ("Per Diem RN: $58/hr - $64/hr, two weekends a month", (58, 64, "USD", "hour")),
 ])
 def test_figures_beside_the_pay_are_not_the_pay(text, expected):
     assert_pay_is_read(text, expected)
@@ -268,7 +273,7 @@ def test_a_job_pages_labels_are_no_title_place_or_company():
     assert any("a company's name, not a title" in n for n in named.notes)
 
 
-def test_two_states_are_no_city_and_a_bonus_paid_in_parts_is_no_pay():
+def test_two_states_are_no_city_and_bonus_parts_or_a_per_diem_are_no_pay():
     assert find_location("Licensed in Oregon, Washington and Idaho.") is None
     for city in ("New York, New York", "New York, NY", "Washington, DC"):
         assert find_location(f"Our office in {city} is new.").value == city
@@ -277,14 +282,19 @@ def test_two_states_are_no_city_and_a_bonus_paid_in_parts_is_no_pay():
     checked = check_answer(answer(salary_min=2500, salary_max=2500, salary_currency="USD",
                                   salary_period="year"), text)
     assert salary(checked.job) == (None, None, None, None) and checked.salary_dropped
+    allowance = check_answer(answer(salary_min=60, salary_max=60, salary_currency="USD",
+                                    salary_period="day"),
+                             "Installer\nCompetitive pay. A $60/day per diem on travel jobs.")
+    assert salary(allowance.job) == (None, None, None, None) and allowance.salary_dropped
 
 
 def test_a_rating_is_no_place_and_a_remote_job_is_remote():
     page = "Packer\nTailwind Staffing\n4.2 out of 5 stars\nToledo, OH\n\nPack orders."
     checked = check_answer(answer(location="4.2 out of 5 stars"), page)
     assert checked.job.location == "Toledo, OH"
-    text = "Support Agent\nAnswer tickets. This is a 100% remote position within the US."
-    assert check_answer(answer(location="null"), text).job.location == "Remote"
+    for text in ("Support Agent\nAnswer tickets. This is a 100% remote position in the US.",
+                 "Support Agent\nWe are remote-first and write everything down."):
+        assert check_answer(answer(location="null"), text).job.location == "Remote", text
     # remote sensing, or remote days in a hybrid job, do not make a job remote
     for text in ("Analyst\nWork with remote sensing data from satellites.",
                  "Analyst\nHybrid: remote work two days a week."):

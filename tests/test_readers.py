@@ -81,6 +81,7 @@ NOT_PAY_EXAMPLES = {
     "a-benefit": "You also get a $5,000 signing bonus.",
     "an-identifier": "Pay code 40123 applies.",
     "an-addition": "Night shift differential: +$3.25/hr.",
+    "a-per-diem": "Travel weeks add a per diem of $75/day.",
     "on-target-earnings": "Top reps reach OTE: $150,000 in year one.",
     "billions": "Our customers get paid $4B a year through us.",
     "millions-not-called-pay": "We raised $2 million from donors.",

@@ -39,10 +39,11 @@ def us_city_and_state(posting: PostingText) -> Found | None:
     return Found(clean(m["v"]), m["v"]) if m else None
 
 
-# The job itself is remote: "a 100% remote role", "This position is fully remote" (not
-# "remote sensing", nor "remote work two days a week", a hybrid job).
+# The job itself is remote: "a 100% remote role", "This position is fully remote", "we are
+# remote-first" (not "remote sensing", nor "remote work two days a week", a hybrid job).
 _REMOTE_JOB = re.compile(r"\b(?:100[ \t]?%|fully|completely|entirely)[ \t]+remote\b"
-                         r"|\bremote[ \t]+(?:role|position|job|opportunity)\b", re.I)
+                         r"|\bremote[ \t]+(?:role|position|job|opportunity)\b"
+                         r"|\bremote[- ]first\b", re.I)
 
 
 def stated_remote(posting: PostingText) -> Found | None:

@@ -102,6 +102,12 @@ _IDENTIFIER_BEFORE = re.compile(r"(?:#|\b(?:(?<!,\s)id|no|number|req\w*|requisit
 # $2/hr", "an additional $1.50 an hour".
 _ADDITION_BEFORE = re.compile(r"\+[ \t]?$|\b(?:differentials?|premiums?|additional|extra)\b"
                               rf"{_GAP_NAMING_NO_PAY}$", re.I)
+# A daily allowance for travel, not the pay: "per diem of $75/day", "$60/day per diem". A
+# per-diem *job*'s hourly rate ("Per Diem RN: $58/hr") is pay.
+_PER_DIEM = r"\bper[ -]diem\b"
+_PER_DIEM_BEFORE = re.compile(_PER_DIEM + rf"(?:{_GAP_NAMING_NO_PAY})$", re.I)
+_PER_DIEM_AFTER = re.compile(r"[ \t]*(?:(?:/|per[ \t]+|an?[ \t]+)(?:day|night)[ \t]*)?\(?"
+                             + _PER_DIEM, re.I)
 # Earnings with commission, not the base pay: "OTE: $120,000", "on-target earnings (OTE) of
 # $150,000", "$70,000 OTE" (a base stated beside it is the salary).
 _OTE = r"(?:\bOTE|\bon[- ]target[ \t]+(?:earnings|compensation|pay)|\btarget[ \t]+total[ \t]+" \
@@ -296,6 +302,8 @@ NOT_PAY: tuple[tuple[str, Callable[[Amount], bool]], ...] = (
         a.text[max(0, a.match.start() - 24):a.match.start()])) or any(
         re.match(r"0\d", d or "") for d in (a.match["low"], a.match["high"]))),
     ("an-addition", lambda a: bool(_ADDITION_BEFORE.search(a.head))),
+    ("a-per-diem", lambda a: bool(_PER_DIEM_BEFORE.search(a.head)
+                                  or _PER_DIEM_AFTER.match(a.after(24))) and a.period != "hour"),
     ("on-target-earnings", lambda a: bool(_OTE_BEFORE.search(a.head)
                                           or _OTE_AFTER.match(a.after(24)))),
     ("billions",  # "members get paid ... $4B a year", pay word or not
