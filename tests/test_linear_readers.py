@@ -20,7 +20,7 @@ from router_svc.checker import THREAD_CHARS
 from router_svc.config import RouterSettings
 from router_svc.instructions import facts_only
 from router_svc.prompt import EXAMPLES
-from router_svc.readers.company import find_company
+from router_svc.readers.company import find_company, spelled_out
 from router_svc.readers.location import find_location
 from router_svc.readers.pay import find_salaries
 from router_svc.readers.sections import find_list
@@ -41,6 +41,7 @@ ANSWER = json.dumps({"title": "Data Engineer", "company": "Northwind", "location
 READERS = {
     "title": find_title,
     "company": find_company,
+    "acronym's full name": lambda text: spelled_out("ABCD", text),
     "location": find_location,
     "summary": find_summary,
     "lists": lambda text: find_list("requirements", text),
@@ -74,6 +75,7 @@ INPUTS = {
     "spaces": lambda n: repeated(" ", n),
     "lines": lambda n: repeated("A\n", n),
     "capital words": lambda n: repeated("Aa ", n),
+    "joined names": lambda n: repeated("Ab Cd of Ef & ", n),
     "dotted capitals": lambda n: repeated("A.", n),
     "currency signs": lambda n: repeated("$", n),
     "amounts": lambda n: repeated("$1 ", n),

@@ -4,7 +4,7 @@ hiring", "Company: Northwind", "Northwind is a leading lender", "About Northwind
 Northwind", the employer's other legal statements ("Northwind does not discriminate",
 "Northwind participates in E-Verify"); else a name the text keeps using as the organisation
 ("Northwind's", "When Northwind started", "at Northwind"); else the name the posting opens
-with ("Northwind builds ..."). An acronym is spelt out where the text defines it.
+with ("Northwind builds ..."). An acronym is spelt out where the text writes its full name.
 
 Also the tests on a company value the answer check's policy uses: whether it names a job,
 reads as a name, and is an organisation the posting names.
@@ -17,7 +17,8 @@ from dataclasses import replace
 
 from router_svc.readers.rules import AnchoredPattern, Found, Rule, first_found, pattern_rule
 from router_svc.readers.shapes import (LEGAL, MAX_VALUE_WORDS, NAME, NAME_REACH, at_a_word,
-                                       clean, is_a_clause, is_place, one_of, usable)
+                                       clean, generic, is_a_clause, is_place, one_of,
+                                       usable)
 from router_svc.readers.text import PostingText, found_in, norm
 from router_svc.readers.vocabulary import (HIRING_VERBS, JOB_NOUNS, LEGAL_FORMS,
                                            NAME_CONNECTORS, NOT_A_COMPANY, NOT_IN_A_COMPANY_NAME,
@@ -199,17 +200,46 @@ COMPANY_RULES = (
 )
 
 
-def _spelled_out(value: str, text: str) -> str:
-    """An acronym's full name where the text defines it: "PERS" -> "Public Employees
-    Retirement System" for "... the Public Employees Retirement System (PERS) ..."."""
-    if not re.fullmatch(r"[A-Z]{2,6}", value):
-        return value
-    for m in re.finditer(rf"(?P<v>{NAME})[ \t]*\([ \t]*[\"“]?{value}[\"”]?[ \t]*\)", text):
-        name = _company_name(m["v"])
-        capitals = [w for w in name.split() if w[0].isupper()]
-        if "".join(w[0] for w in capitals[-len(value):]) == value:
-            return " ".join(name.split()[name.split().index(capitals[-len(value)]):])
-    return value
+# An acronym of a name: two to six capitals ("GDIT"; "MITRE" too: a name written in capitals
+# has no full name to find, so nothing changes).
+_ACRONYM = re.compile(r"[A-Z]{2,6}")
+# A word of a name, or a joining word between two ("of", "&"), as written.
+_NAME_TOKEN = re.compile(r"[A-Za-z][\w'’.-]*|&")
+_JOINS = frozenset({"of", "and", "&", "for", "the"})
+MAX_NAME_WORDS = 8
+
+
+def _initials(words: list[str]) -> tuple[str, str]:
+    """A name's initials two ways: its words' first letters ("Western Digital": "WD"), and
+    every capital its words hold ("BlueCross BlueShield of Tennessee": "BCBST")."""
+    named = [w for w in words if w not in _JOINS]
+    return "".join(w[0] for w in named), "".join(c for w in named for c in w if c.isupper())
+
+
+def spelled_out(acronym: str, text: str) -> str | None:
+    """The full name an acronym stands for where the text writes it, e.g. "Western Digital
+    Corporation" ... "WD": the first run of capitalised words (with "of", "&" between them)
+    whose initials are the acronym, read word by word (linear in the text)."""
+    if not _ACRONYM.fullmatch(acronym):
+        return None
+    run: list[re.Match] = []
+    for token in _NAME_TOKEN.finditer(text):
+        word = token.group(0)
+        joined = run and text[run[-1].end():token.start()] in (" ", "\t")
+        if not (word[0].isupper() or word in _JOINS and joined):
+            run = []
+            continue
+        run = (run if joined else [])[-MAX_NAME_WORDS + 1:] + [token]
+        if not word[0].isupper() or word.isupper():
+            continue  # a name ends in a capitalised word; the acronym itself is no name
+        words = [t.group(0) for t in run]
+        for first in range(len(words)):
+            if words[first][0].isupper() and acronym in _initials(words[first:]):
+                name = _company_name(" ".join(words[first:]).rstrip("."))
+                # its initials vouch for its last word: "... Trust Company" is a name here
+                if name and not generic(name.split()[0]) and not is_place(name):
+                    return name
+    return None
 
 
 def find_company(text: str | PostingText) -> Found | None:
@@ -218,7 +248,7 @@ def find_company(text: str | PostingText) -> Found | None:
     found = first_found(COMPANY_RULES, posting)
     if found is None:
         return None
-    return replace(found, value=_spelled_out(found.value, posting.unglued))
+    return replace(found, value=spelled_out(found.value, posting.unglued) or found.value)
 
 
 def named_part(company: str | None, posting: PostingText) -> Found | None:
