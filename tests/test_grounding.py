@@ -670,6 +670,9 @@ def test_titles_named_by_the_nouns_jobs_are_named_by(text, title):
     # a name counted where a heading's word runs into it; possessives of people are not names
     ("We fly drones to optimize Fabrikam's systems. Grow - Supporting Fabrikam's efforts to "
      "scale. Ranked among Best Children's Hospitals. Children's care matters.", "Fabrikam"),
+    # a statement's name or a department, however often repeated, is no employer
+    ("Read the poster: EEO is the law. EEO is a right of everyone.", None),
+    ("Analytics is a team sport here. Analytics is how we decide.", None),
     # an acronym the text spells out is named in full
     ("The Public Employees Benefit Office (PEBO) runs pensions. PEBO is an Equal "
      "Opportunity Employer.", "Public Employees Benefit Office"),

@@ -145,8 +145,10 @@ def _company_name(value: str) -> str:
 
 
 def _usable_company(value: str) -> bool:
+    """A name a reader may give: not a department, a placeholder or "EEO" either."""
     return usable(value, 6) and not is_place(value) and not names_a_job(value) \
-        and not {w.lower() for w in value.split()} & NOT_IN_A_COMPANY_NAME
+        and not {w.lower() for w in value.split()} & NOT_IN_A_COMPANY_NAME \
+        and norm(value) not in NOT_A_COMPANY
 
 
 MAX_REPEATED_TRIES = 20  # a posting has a few sentences "<Name> is a ..."; crafted text more

@@ -81,7 +81,7 @@ DEPARTMENTS = frozenset({"accounting", "finance", "marketing", "sales", "enginee
 # Answers that name no organisation, whatever the posting says (normalised: "n/a" -> "n a").
 NOT_A_COMPANY = frozenset({"remote", "hybrid", "onsite", "on site", "confidential",
                            "undisclosed", "company", "the company", "our client", "client",
-                           "employer", "various"}
+                           "employer", "various", "eeo", "eoe"}
                           | {" ".join(re.split(r"\W+", p)).strip() for p in PLACEHOLDERS}
                           | DEPARTMENTS)
 # Words a company's name found by a reader never contains ("Company Description", "our team").
