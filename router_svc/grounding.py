@@ -26,7 +26,7 @@ import math
 import re
 from functools import partial
 
-from router_svc.readers.company import find_company, is_company, named_part, spelled_out
+from router_svc.readers.company import find_company, is_company, named_part
 from router_svc.readers.location import NOT_A_PLACE, find_location
 from router_svc.readers.pay import (SalaryMention, best_match, close, find_salaries,
                                     plausible, read_amounts, stated_pay)
@@ -246,10 +246,6 @@ def ground_strings(job: JobPosting, text: str | PostingText,
         _stated("company", job.company,
                 posting.read(find_company) or named_part(job.company, posting),
                 "not an organisation named in the posting", update, notes, examples)
-    acronym = update.get("company", job.company)
-    if wants("company") and acronym and (full := spelled_out(acronym, posting.unglued)):
-        update["company"] = full  # a listing names the employer in full ("GDIT": no)
-        notes.append(f"company {full!r} for {acronym!r}: the posting spells the acronym out")
     if wants("location") and (job.location is None
                               or not found_in(job.location, posting.normalised)):
         _stated("location", job.location, posting.read(find_location), "not in the posting",

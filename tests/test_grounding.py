@@ -683,22 +683,22 @@ def test_companies_in_their_own_sentences(text, company):
     assert (found.value if found else None) == company
 
 
-def test_an_acronym_the_posting_spells_out_is_named_in_full():
-    # as a listing names the employer; the full name may stand anywhere in the text
+def test_an_acronym_the_posting_spells_out_is_named_in_full_where_the_model_gave_none():
+    # the full name may stand anywhere in the text; the model's acronym, a name the posting
+    # uses, stays (listings name some employers by their acronym)
     for text, acronym, full in (
-            ("Analyst\nWe are WTC. Woodgrove Trust Company has served farmers since 1950.",
-             "WTC", "Woodgrove Trust Company"),
+            ("Analyst\nWe are WTC. Woodgrove Trust Company has served farmers since 1950.\n"
+             "WTC is an equal opportunity employer.", "WTC", "Woodgrove Trust Company"),
             ("Nurse\nCompany: NWHO NorthWind Health of Ohio\nNWHO is an equal "
              "opportunity employer.", "NWHO", "NorthWind Health of Ohio"),
             ("Engineer\nShips under the Contoso Drives and CD brands. CD is hiring.", "CD",
              "Contoso Drives")):
-        checked = check_answer(answer(company=acronym), text)
-        assert checked.job.company == full, text
-        assert any("spells the acronym out" in n for n in checked.notes)
+        assert check_answer(answer(), text).job.company == full, text
+        assert check_answer(answer(company=acronym), text).job.company == acronym
     # a name written in capitals, or an acronym the text never spells out, stays
     for text, name in (("Engineer\nLITWARE builds radios. LITWARE is hiring.", "LITWARE"),
                        ("Engineer\nAt NWT, we build radios.", "NWT")):
-        assert check_answer(answer(company=name), text).job.company == name
+        assert check_answer(answer(), text).job.company == name
 
 
 def test_a_labelled_location_ends_at_the_next_label_and_a_count_is_no_place():
