@@ -26,7 +26,7 @@ import math
 import re
 from functools import partial
 
-from router_svc.readers.company import find_company, is_company, named_part
+from router_svc.readers.company import another_employer, find_company, is_company, named_part
 from router_svc.readers.location import NOT_A_PLACE, find_location
 from router_svc.readers.pay import (SalaryMention, best_match, close, find_salaries,
                                     plausible, read_amounts, stated_pay)
@@ -246,6 +246,9 @@ def ground_strings(job: JobPosting, text: str | PostingText,
         _stated("company", job.company,
                 posting.read(find_company) or named_part(job.company, posting),
                 "not an organisation named in the posting", update, notes, examples)
+    elif wants("company") and (other := another_employer(job.company, posting)):
+        _stated("company", job.company, other,
+                "named once, where the posting names another as itself", update, notes)
     if wants("location") and (job.location is None
                               or not found_in(job.location, posting.normalised)):
         _stated("location", job.location, posting.read(find_location), "not in the posting",

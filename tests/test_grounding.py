@@ -701,6 +701,31 @@ def test_an_acronym_the_posting_spells_out_is_named_in_full_where_the_model_gave
         assert check_answer(answer(), text).job.company == name
 
 
+def test_an_organisation_named_once_gives_way_to_the_one_the_posting_speaks_as():
+    # a partner, an investor or a division the text names once is not the employer where
+    # the posting's legal statement, or a name it keeps using, names another
+    for text, model, employer in (
+            ("Analyst\nNorthwind and Contoso have formed an alliance to study data. Join "
+             "the lab.\nNorthwind is an equal opportunity employer.", "Contoso", "Northwind"),
+            ("Engineer\nYou join Radar Works, building sensors. Fabrikam is an Equal "
+             "Opportunity/Affirmative Action employer.", "Radar Works", "Fabrikam"),
+            ("Engineer\nProseware is a data platform for labs. Backed by Litware Capital, "
+             "Proseware serves 90 labs. Proseware's tools are loved.", "Litware Capital",
+             "Proseware")):
+        checked = check_answer(answer(company=model), text)
+        assert checked.job.company == employer, text
+        assert any("names another as itself" in n for n in checked.notes)
+    # kept: one organisation's names, a part of the other, a name the text uses twice
+    for text, model in (
+            ("Analyst\nN. W. Northwind Group prints maps. Northwind is an equal opportunity "
+             "employer.", "N. W. Northwind Group"),
+            ("Analyst\nWingtip, a Contoso company, prints maps. Wingtip is an equal "
+             "opportunity employer.", "Contoso"),
+            ("Analyst\nContoso prints maps with Northwind. Contoso pays well. Northwind is "
+             "an equal opportunity employer.", "Contoso")):
+        assert check_answer(answer(company=model), text).job.company == model, text
+
+
 def test_a_labelled_location_ends_at_the_next_label_and_a_count_is_no_place():
 
     assert find_location("Location: Fully Remote Employment Length: Varies").value == \

@@ -253,6 +253,60 @@ def find_company(text: str | PostingText) -> Found | None:
     return replace(found, value=spelled_out(found.value, posting.unglued) or found.value)
 
 
+# The rules in which a posting names itself as the employer: its legal statements.
+_EMPLOYER_STATEMENTS = frozenset({"equal-opportunity-employer",
+                                  "company-in-its-legal-statements"})
+MANY_USES = 3
+
+
+def uses(name: str, posting: PostingText) -> int:
+    """How often the text writes `name` as a whole name."""
+    return len(re.findall(rf"(?<![\w-]){re.escape(name)}(?![\w-])", posting.unglued))
+
+
+def another_employer(company: str, posting: PostingText) -> Found | None:
+    """The organisation the posting names as itself, where the model's `company` is another
+    one the text names only once: a partner, an investor or a division ("Northwind and
+    Contoso have formed an alliance ... Northwind is an equal opportunity employer"). The
+    posting's own word is its legal statement, or a name it uses MANY_USES times or more."""
+    found = posting.read(find_company)
+    if found is None or uses(company, posting) != 1:
+        return None
+    words = [set(norm(name).split()) - _JOINS for name in (company, found.value)]
+    if words[0] & words[1]:  # "N. W. Northwind Group" and "Northwind": one organisation
+        return None
+    if one_family(company, found.value, posting):
+        return None
+    if found.rule in _EMPLOYER_STATEMENTS or uses(found.value, posting) >= MANY_USES:
+        return found
+    return None
+
+
+# Words that make one organisation a part of another: "Northwind, a Contoso company",
+# "an operating company of Contoso", "a division of", "a subsidiary of", "member of".
+_PART_OF = re.compile(r"\b(?:compan(?:y|ies)|subsidiary|division|brand|affiliate|member|part"
+                      r"|unit|family)\b", re.I)
+_FAMILY_REACH = 50
+MAX_FAMILY_TRIES = 20
+
+
+def one_family(name: str, other: str, posting: PostingText) -> bool:
+    """Whether the text joins the two names as a parent and its part in one phrase: `other`
+    within _FAMILY_REACH characters of `name`, and a word like "company" in the phrase from
+    the first to a few words after the second."""
+    text = posting.unglued
+    near = re.compile(rf"(?<![\w-]){re.escape(other.split()[0])}(?![\w-])")
+    for tries, m in enumerate(re.finditer(rf"(?<![\w-]){re.escape(name)}(?![\w-])", text)):
+        if tries >= MAX_FAMILY_TRIES:
+            return False
+        start = max(0, m.start() - _FAMILY_REACH)
+        for o in near.finditer(text, start, m.end() + _FAMILY_REACH):
+            phrase = text[min(m.start(), o.start()):max(m.end(), o.end()) + 20]
+            if _PART_OF.search(phrase):
+                return True
+    return False
+
+
 def named_part(company: str | None, posting: PostingText) -> Found | None:
     """The start of the model's company that the posting writes as a name twice or more,
     where the model ran on past it ("Litware Tech" for a text naming "Litware"); a name of
