@@ -27,7 +27,8 @@ import re
 from functools import partial
 
 from router_svc.readers.company import another_employer, find_company, is_company, named_part
-from router_svc.readers.location import NOT_A_PLACE, find_location
+from router_svc.readers.location import (NOT_A_PLACE, city_in_full, find_location,
+                                         written_as_a_label)
 from router_svc.readers.pay import (SalaryMention, best_match, close, find_salaries,
                                     plausible, read_amounts, stated_pay)
 from router_svc.readers.rules import Found
@@ -257,6 +258,13 @@ def ground_strings(job: JobPosting, text: str | PostingText,
                                 or names_a_role(job.location, plural=False)):  # the title
         _stated("location", job.location, posting.read(find_location), "not a place", update,
                 notes)
+    elif wants("location") and written_as_a_label(job.location, posting):
+        _stated("location", job.location, posting.read(find_location), "a label, not its value",
+                update, notes)
+    elif wants("location") and (full := city_in_full(job.location, posting)):
+        update["location"] = full.value
+        notes.append(f"location {full.value!r} for the model's {job.location!r}: the posting "
+                     f"writes the city with its state ({full.rule})")
     for field in ("title", "company", "location"):  # the posting's own spelling
         value = update.get(field, getattr(job, field))
         written = as_written(value, posting) if wants(field) and value is not None else value

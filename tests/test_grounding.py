@@ -288,6 +288,24 @@ def test_two_states_are_no_city_and_bonus_parts_or_a_per_diem_are_no_pay():
     assert salary(allowance.job) == (None, None, None, None) and allowance.salary_dropped
 
 
+def test_a_label_is_no_place_and_a_city_is_given_with_its_state():
+    text = ("Chemist\nYou run assays in our Elmwood, NJ lab.\n\nNearest Metro Area: "
+            "New Jersey\nSite:\nElmwood B-ELM-2")
+    checked = check_answer(answer(location="Nearest Metro Area"), text)
+    assert checked.job.location == "Elmwood, NJ"
+    assert any("a label, not its value" in n for n in checked.notes)
+    for model in ("Elmwood B-ELM-2", "Elmwood"):
+        checked = check_answer(answer(location=model), text)
+        assert checked.job.location == "Elmwood, NJ", model
+        assert any("the city with its state" in n for n in checked.notes)
+    # a value also written as a value, or a place the text never gives with a state, stays
+    assert check_answer(answer(location="Main Campus"),
+                        "Chemist\nMain Campus: yes\nWork at the Main Campus.").job.location \
+        == "Main Campus"
+    assert check_answer(answer(location="Elmwood"), "Chemist\nOur Elmwood lab.").job.location \
+        == "Elmwood"
+
+
 def test_a_rating_is_no_place_and_a_remote_job_is_remote():
     page = "Packer\nTailwind Staffing\n4.2 out of 5 stars\nToledo, OH\n\nPack orders."
     checked = check_answer(answer(location="4.2 out of 5 stars"), page)

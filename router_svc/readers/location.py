@@ -51,6 +51,27 @@ def stated_remote(posting: PostingText) -> Found | None:
     return Found("Remote", m.group(0)) if m else None
 
 
+def written_as_a_label(value: str, posting: PostingText) -> bool:
+    """Whether the text writes `value` only as a label, before a colon ("Nearest Major
+    Market: New Jersey"): the field's name, not its value."""
+    ends = [m.end() for m in re.finditer(rf"(?<!\w){re.escape(value)}(?!\w)", posting.unglued,
+                                         re.I)]
+    return bool(ends) and all(re.match(r"[ \t]*:", posting.unglued[end:end + 8]) for end in ends)
+
+
+def city_in_full(place: str, posting: PostingText) -> Found | None:
+    """The US "City, ST" the text writes for a place given without its state, or with a
+    site's code after the city ("Valencia A-VAL-2" where the text also writes "Valencia,
+    CA")."""
+    if "," in place:
+        return None
+    for m in US_PLACE.finditer(posting.unglued):
+        city = m["v"].split(",")[0].strip()
+        if place == city or place.startswith(city + " "):
+            return Found(clean(m["v"]), m["v"], rule="the-city-with-its-state")
+    return None
+
+
 LOCATION_RULES = (
     Rule("labelled-location", pattern_rule(_LOCATION_LABEL, _a_place)),
     Rule("us-city-and-state", us_city_and_state),
