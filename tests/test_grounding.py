@@ -688,6 +688,9 @@ def test_titles_named_by_the_nouns_jobs_are_named_by(text, title):
     # a name counted where a heading's word runs into it; possessives of people are not names
     ("We fly drones to optimize Fabrikam's systems. Grow - Supporting Fabrikam's efforts to "
      "scale. Ranked among Best Children's Hospitals. Children's care matters.", "Fabrikam"),
+    # "We are <a word>!" is no name; "We are <Name>." for a name used again is
+    ("We are Hiring! We are Growing! Apply today.", None),
+    ("We are Northwind. Northwind builds bridges for towns.", "Northwind"),
     # a statement's name or a department, however often repeated, is no employer
     ("Read the poster: EEO is the law. EEO is a right of everyone.", None),
     ("Analytics is a team sport here. Analytics is how we decide.", None),

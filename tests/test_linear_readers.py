@@ -90,6 +90,7 @@ INPUTS = {
     "apostrophe words": lambda n: repeated("Ab'", n),
     "spaces between amounts": lambda n: "$50,000" + " " * (n - 14) + "$60,000",
     "distinct subjects": lambda n: numbered("Q{w} is a. ", n),
+    "distinct selves": lambda n: numbered("We are Q{w}. ", n),
     # the answer's values once, then many mentions that start like them and are not them
     "list items": lambda n: repeated("Requirements:\n- a b\n\n", n),
     "near mentions": lambda n: ("Data Engineer at Northwind. "

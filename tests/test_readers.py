@@ -50,6 +50,8 @@ COMPANY_EXAMPLES = {
     "equal-opportunity-employer": ("Northwind Traders is an equal opportunity employer.",
                                    "Northwind Traders"),
     "at-company-we": ("At Contoso, we build bridges.", "Contoso"),
+    "we-are-company": ("Our labs span three states. We are Wide World Importers. Wide "
+                       "World Importers ships fast.", "Wide World Importers"),
     "company-is-hiring": ("Fabrikam is hiring a welder.", "Fabrikam"),
     "company-has-an-opening": ("Tailspin Toys has an immediate opening for a cashier.",
                                "Tailspin Toys"),

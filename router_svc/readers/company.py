@@ -191,9 +191,28 @@ def recurring_organisation(posting: PostingText) -> Found | None:
     return Found(best, " ... ".join(uses[best][:2]))
 
 
+# "We are Northwind." as a sentence of its own.
+_WE_ARE = re.compile(rf"{at_a_word('We', 'WE')}[ \t]+(?:are|ARE)[ \t]+(?P<v>{NAME}){LEGAL}"
+                     r"[ \t]*[.!](?!\w)")
+
+
+def we_are_company(posting: PostingText) -> Found | None:
+    """"We are Northwind.", for a name the text uses again ("We are Hiring!" says a word)."""
+    for tries, m in enumerate(_WE_ARE.finditer(posting.unglued)):
+        if tries >= MAX_REPEATED_TRIES:  # each try counts over the whole text
+            return None
+        value = _company_name(m["v"])
+        if _usable_company(value) and uses(value, posting) >= 2:
+            return Found(value, clean(m.group(0)))
+    return None
+
+
+_STATED_RULES = tuple(Rule(name, pattern_rule(pattern, _usable_company, _company_name))
+                      for name, pattern in _STATED)
 COMPANY_RULES = (
-    *(Rule(name, pattern_rule(pattern, _usable_company, _company_name))
-      for name, pattern in _STATED),
+    *_STATED_RULES[:2],  # the equal-opportunity statement, "At Northwind, we"
+    Rule("we-are-company", we_are_company),
+    *_STATED_RULES[2:],
     Rule("company-is-repeated", company_is_repeated),
     Rule("recurring-organisation", recurring_organisation),
     # last: a name met once, where nothing above read one
@@ -253,8 +272,8 @@ def find_company(text: str | PostingText) -> Found | None:
     return replace(found, value=spelled_out(found.value, posting.unglued) or found.value)
 
 
-# The rules in which a posting names itself as the employer: its legal statements.
-_EMPLOYER_STATEMENTS = frozenset({"equal-opportunity-employer",
+# The rules in which a posting names itself as the employer: its legal statements, "We are".
+_EMPLOYER_STATEMENTS = frozenset({"equal-opportunity-employer", "we-are-company",
                                   "company-in-its-legal-statements"})
 MANY_USES = 3
 
