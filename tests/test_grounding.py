@@ -226,6 +226,14 @@ def assert_pay_is_read(text: str, expected: tuple, fills: bool = True) -> None:
     ("Per diem of $65/day on out-of-town jobs.\nPay: $28 - $34 per hour",
      (28, 34, "USD", "hour")),
     ("Wage: $25 an hour, and $80/day per diem on the road.", (25, 25, "USD", "hour")),
+    # a bonus added after "plus" is not the amount's own; a heading naming pay and bonuses
+    # heads the pay; a number joined to its noun is a count
+    ("Benefits\n\n- Salary £48,000 - £56,000 plus a discretionary bonus of up to 8%",
+     (48000, 56000, "GBP", "year")),
+    ("PAY & BONUSES\n- $1,300 - $1,600 per week\n- $4,000 sign-on bonus ($2,000 at 30 days)",
+     (1300, 1600, "USD", "week")),
+    ("Salary\nBenefits\n\nWe are a 120-lawyer firm.\nBase Salary Range: $61,000 - $74,000 "
+     "per year", (61000, 74000, "USD", "year")),
     # a per-diem job's hourly rate is its pay
     ("Per Diem RN: $58/hr - $64/hr, two weekends a month", (58, 64, "USD", "hour")),
 ])

@@ -145,10 +145,15 @@ def _company_name(value: str) -> str:
 
 
 def _usable_company(value: str) -> bool:
-    """A name a reader may give: not a department, a placeholder or "EEO" either."""
     return usable(value, 6) and not is_place(value) and not names_a_job(value) \
-        and not {w.lower() for w in value.split()} & NOT_IN_A_COMPANY_NAME \
-        and norm(value) not in NOT_A_COMPANY
+        and not {w.lower() for w in value.split()} & NOT_IN_A_COMPANY_NAME
+
+
+def _a_name_used_as_one(value: str) -> bool:
+    """A name the weaker rules (a name used as one, or opening the text) may give: not a
+    department or "EEO" either ("EEO is the law"; one the posting states outright, "Hybrid
+    is a design studio", may be)."""
+    return _usable_company(value) and norm(value) not in NOT_A_COMPANY
 
 
 MAX_REPEATED_TRIES = 20  # a posting has a few sentences "<Name> is a ..."; crafted text more
@@ -161,7 +166,7 @@ def company_is_repeated(posting: PostingText) -> Found | None:
         if tries >= MAX_REPEATED_TRIES:  # each try counts over the whole text
             return None
         value = _company_name(m["v"])
-        if _usable_company(value) and len(re.findall(rf"\b{re.escape(value)}\b", text)) >= 2:
+        if _a_name_used_as_one(value) and len(re.findall(rf"\b{re.escape(value)}\b", text)) >= 2:
             return Found(value, clean(m.group(0))[:120])
     return None
 
@@ -172,7 +177,7 @@ def recurring_organisation(posting: PostingText) -> Found | None:
     for pattern in _ORGANISATION_CONTEXTS:
         for m in pattern.finditer(posting.unglued):
             value = _company_name(m["v"])
-            if _usable_company(value) and value.split()[0].lower() not in NOT_ORGANISATIONS:
+            if _a_name_used_as_one(value) and value.split()[0].lower() not in NOT_ORGANISATIONS:
                 seen.setdefault(value, []).append(clean(m.group(0))[:60])
     if not seen:
         return None
@@ -216,7 +221,7 @@ COMPANY_RULES = (
     Rule("company-is-repeated", company_is_repeated),
     Rule("recurring-organisation", recurring_organisation),
     # last: a name met once, where nothing above read one
-    Rule("opens-with-the-company", pattern_rule(re.compile(_OPENS_WITH), _usable_company,
+    Rule("opens-with-the-company", pattern_rule(re.compile(_OPENS_WITH), _a_name_used_as_one,
                                                 _company_name)),
 )
 

@@ -88,12 +88,18 @@ _BENEFIT_BEFORE = re.compile(r"\b(?:bonus(?:es)?|reimburse\w*|allowance|relocati
                              r"|office)[ \t]+stipend)\b"
                              rf"(?:{_GAP_NAMING_NO_PAY}|[ \t]*\([^()\n]{{0,60}})$", re.I)
 # The benefit must be the amount's own noun ("$5,000 signing bonus", "$500 stipend"): one
-# added to the pay ("$90K - $110K + bonus", "plus commission") or on the next line is not.
+# added to the pay ("$90K - $110K + bonus", "plus a discretionary bonus") or on the next
+# line is not.
 _BENEFIT_AFTER = re.compile(r"^[^.\n]{0,40}\b(?:towards?|which can be applied|in benefits"
-                            r"|reimburse\w*)\b|^[ \t]{0,2}(?:(?!base|salary|pay|wage)[a-z-]+"
-                            r"[ \t]){0,3}(?:insurance|coverage|policy|bonus|stipend|allowance"
-                            r"|budget)\b",
+                            r"|reimburse\w*)\b|^[ \t]{0,2}(?:(?!base|salary|pay|wage"
+                            r"|(?:plus|and|with|or)\b)[a-z-]+[ \t]){0,3}(?:insurance|coverage"
+                            r"|policy|bonus|stipend|allowance|budget)\b",
                             re.I)
+# A heading that names the pay with its extras ("PAY & BONUSES", "Salary and Benefits"),
+# with the amount right under it: its first item is the pay.
+_PAY_HEADING_BEFORE = re.compile(r"\b(?:pay|salary|compensation|wages?)[ \t]*(?:&|and|\+|/)"
+                                 r"[ \t]*(?:bonus(?:es)?|benefits|perks)[ \t]*:?[ \t]*\n\W*$",
+                                 re.I)
 # An identifier, not an amount: "Job#: 31-00452", "Req ID 40123" ("Pocatello, ID: $61,000"
 # is Idaho's pay).
 _IDENTIFIER_BEFORE = re.compile(r"(?:#|\b(?:(?<!,\s)id|no|number|req\w*|requisition|code|job"
@@ -118,9 +124,10 @@ _OTE_AFTER = re.compile(r"[ \t]*" + _OTE, re.I)
 # range counts as pay there ("Salary: 3 openings" is not).
 _PAY_LABEL = re.compile(r"(?i:\b(?:salary|pay|compensation|wages?)(?:[ \t]+range)?[ \t]*:\s*)$")
 # What a number counts when it is not money: "5 years", "24/7 days", "200 employees".
+# A number joined to its noun is one too: "a 140-attorney firm", "a 412-bed hospital".
 _COUNTED = re.compile(r"\s*(?:%|(?:percent|years?|yrs?|months?|weeks?|days?|hours?|hrs|people"
                       r"|employees|staff|keystrokes|words|miles|sq|locations|offices|clients"
-                      r"|customers|users)\b)", re.I)
+                      r"|customers|users)\b)|-(?=[a-z])", re.I)
 # Currencies whose salaries this reader may read a period from the amount alone.
 _INFERABLE_CURRENCIES = {"USD", "CAD", "AUD", "NZD", "GBP", "EUR", "CHF", "SGD"}
 
@@ -297,6 +304,7 @@ NOT_PAY: tuple[tuple[str, Callable[[Amount], bool]], ...] = (
      lambda a: not a.has_marker and not a.pay_word
      and _period_after(a.text, a.match.end()) is None),
     ("a-benefit", lambda a: bool(_BENEFIT_BEFORE.search(a.head)
+                                 and not _PAY_HEADING_BEFORE.search(a.head)
                                  or _BENEFIT_AFTER.search(a.after(60)))),
     ("an-identifier", lambda a: bool(_IDENTIFIER_BEFORE.search(
         a.text[max(0, a.match.start() - 24):a.match.start()])) or any(
@@ -316,6 +324,9 @@ NOT_PAY: tuple[tuple[str, Callable[[Amount], bool]], ...] = (
     ("the-1099-form", lambda a: a.match["low"] == "1099" and bool(
         re.match(r"\s*(?:or|/|,)?\s*(?:w-?2|contract|employee)", a.after(16), re.I))),
     ("a-count", _counted),
+    ("a-number-of-hours",  # "we cap scheduled hours at 50 per week": no currency, no pay word
+     lambda a: not a.has_marker and not a.pay_word
+     and bool(re.search(r"\bhours\b[^.\d\n]{0,24}$", a.head, re.I))),
     ("implausible-for-its-period",
      lambda a: not (plausible(a.low, a.period) and plausible(a.high, a.period))),
     ("a-year", lambda a: not a.has_marker and a.match["high"] is None
