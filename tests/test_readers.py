@@ -110,6 +110,7 @@ TITLE_TRIM_EXAMPLES = {
     "the-team-after-it": ("Data Scientist on the Search Team", "Data Scientist"),
     "the-skills-after-it": ("Data Analyst with SQL, Excel and Power BI", "Data Analyst"),
     "the-parts-after-a-bar": ("Payroll Clerk | Finance | Leeds", "Payroll Clerk"),
+    "the-page-path-before-it": ("Careers > Open Roles > Payroll Clerk", "Payroll Clerk"),
 }
 # rule -> (a model's title, a posting that writes it otherwise, the posting's own title)
 MODEL_TITLE_EXAMPLES = {

@@ -197,6 +197,15 @@ def _before_bar(title: str) -> str | None:
     return clean(head) if head != title else None
 
 
+# "Careers > Engineering > Data Engineer": a page's path to the job, the title last.
+_PATH = re.compile(r"[ \t]+(?:>|›|»)[ \t]+")
+
+
+def _after_path(title: str) -> str | None:
+    tail = _PATH.split(title)[-1]
+    return clean(tail) if tail != title else None
+
+
 # Named trims of a title, tried in turn; each gives the title without what it carried, or
 # None. A trim stands only where what remains still names a job.
 TITLE_TRIMS: tuple[tuple[str, Callable[[str], str | None]], ...] = (
@@ -204,6 +213,7 @@ TITLE_TRIMS: tuple[tuple[str, Callable[[str], str | None]], ...] = (
     ("the-team-after-it", _before_team),
     ("the-skills-after-it", _before_skills),
     ("the-parts-after-a-bar", _before_bar),
+    ("the-page-path-before-it", _after_path),
 )
 
 
