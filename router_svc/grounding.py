@@ -30,7 +30,7 @@ from router_svc.readers.company import another_employer, find_company, is_compan
 from router_svc.readers.location import (NOT_A_PLACE, city_in_full, find_location,
                                          written_as_a_label)
 from router_svc.readers.pay import (SalaryMention, best_match, close, find_salaries,
-                                    plausible, read_amounts, stated_pay)
+                                    plausible, read_amounts, restated, stated_pay)
 from router_svc.readers.rules import Found
 from router_svc.readers.shapes import (ends_in_a_legal_form, is_a_clause, is_heading,
                                        names_a_role, without_heading)
@@ -112,6 +112,16 @@ def reconcile_salary(data: dict, text: str | PostingText) -> tuple[list[str], bo
             return [], False
         return [_from_text(data, pay, spans, "the model gave none")], False
     matched = best_match(figures, mentions)
+    whole = matched is not None and matched.low < matched.high and len(figures) == 2 \
+        and close(figures[0], matched.low) and close(figures[1], matched.high)
+    if whole and (matched.strong or matched.currency or pay is None) \
+            and not restated(matched, mentions):
+        # one of the ranges the posting states for places or levels, whole ("Zone 1:
+        # $150,000 - $180,000" beside Zone 2's): the model's choice stands, not the widest
+        ranges = stated_pay(mentions, matched)[1]
+        why = f"confirming the model, one of {ranges} ranges stated" if ranges > 1 else \
+            "confirming the model"
+        return [_from_text(data, matched, 1, why)], False
     if matched is not None and matched.strong:
         pay, spans = stated_pay(mentions, matched)
         return [_from_text(data, pay, spans, "confirming the model")], False

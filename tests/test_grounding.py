@@ -149,9 +149,15 @@ def test_a_bare_amount_is_weak():
     # a store number with no pay anywhere: dropped
     ("Store 4521 in Dayton needs a shift lead", (4521, 4521, "USD", "year"),
      (None, None, None, None), "salary dropped"),
-    # two ranges for two regions: the widest, said so
+    # two ranges for two regions: the one the model gave whole stands, said so; from one
+    # end of them (or none), the widest
     ("The salary range is $102,000 - $131,000 (NY, CA) and $92,000 - $118,000 (elsewhere)",
-     (102000, 131000, "USD", "year"), (92000, 131000, "USD", "year"), "widest"),
+     (102000, 131000, "USD", "year"), (102000, 131000, "USD", "year"), "one of 2 ranges"),
+    ("The salary range is $102,000 - $131,000 (NY, CA) and $92,000 - $118,000 (elsewhere)",
+     (131000, 131000, "USD", "year"), (92000, 131000, "USD", "year"), "widest"),
+    # one pay written twice with one end changed: the widest reading
+    ("Pay: $70,000-120,000 per year\nPay: $60,000.00 - $120,000.00 per year",
+     (70000, 120000, "USD", "year"), (60000, 120000, "USD", "year"), "widest"),
     # a range without a unit: the period comes from the amount, said so
     ("The pay range for this position is $71,500.00 to $96,300.00.", (None, None, None, None),
      (71500, 96300, "USD", "year"), "inferred from the amount"),

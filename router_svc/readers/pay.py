@@ -529,6 +529,16 @@ def stated_pay(mentions: list[SalaryMention],
                    ), len(ranges)
 
 
+def restated(pay: SalaryMention, mentions: list[SalaryMention]) -> bool:
+    """Whether the text states `pay` again with one end the same and the other not ("Pay:
+    $100,000-200,000" and "Pay: $80,000.00 - $200,000.00"): one pay written two ways, whose
+    widest reading is the posting's. Ranges that differ at both ends are for places or
+    levels."""
+    return any(m.strong and m.currency == pay.currency and m.period == pay.period
+               and (m.low, m.high) != (pay.low, pay.high)
+               and (close(m.low, pay.low) or close(m.high, pay.high)) for m in mentions)
+
+
 def best_match(figures: list[float], mentions: list[SalaryMention]) -> SalaryMention | None:
     """The mention agreeing with most of the model's figures (marked pay, then first, wins)."""
     scored = [(sum(close(f, m.low) or close(f, m.high) for f in figures), m.strong, -m.start, m)
