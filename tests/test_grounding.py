@@ -198,6 +198,13 @@ def test_pay_forms_from_other_boards(text, expected):
     assert_pay_is_read(text, expected, fills="+ bonus" not in text)
 
 
+def checked_with_note(text: str, note: str, **model):
+    """The check of the model's answer `model` on `text`, one of whose notes says `note`."""
+    checked = check_answer(answer(**model), text)
+    assert any(note in n for n in checked.notes), checked.notes
+    return checked
+
+
 def assert_pay_is_read(text: str, expected: tuple, fills: bool = True) -> None:
     """The model's right salary is kept whole; with `fills`, the reader finds it too when
     the model gave none."""
@@ -305,13 +312,11 @@ def test_two_states_are_no_city_and_bonus_parts_or_a_per_diem_are_no_pay():
 def test_a_label_is_no_place_and_a_city_is_given_with_its_state():
     text = ("Chemist\nYou run assays in our Elmwood, NJ lab.\n\nNearest Metro Area: "
             "New Jersey\nSite:\nElmwood B-ELM-2")
-    checked = check_answer(answer(location="Nearest Metro Area"), text)
-    assert checked.job.location == "Elmwood, NJ"
-    assert any("a label, not its value" in n for n in checked.notes)
+    assert checked_with_note(text, "a label, not its value",
+                             location="Nearest Metro Area").job.location == "Elmwood, NJ"
     for model in ("Elmwood B-ELM-2", "Elmwood"):
-        checked = check_answer(answer(location=model), text)
-        assert checked.job.location == "Elmwood, NJ", model
-        assert any("the city with its state" in n for n in checked.notes)
+        assert checked_with_note(text, "the city with its state",
+                                 location=model).job.location == "Elmwood, NJ"
     # a value also written as a value, or a place the text never gives with a state, stays
     assert check_answer(answer(location="Main Campus"),
                         "Chemist\nMain Campus: yes\nWork at the Main Campus.").job.location \
@@ -747,9 +752,8 @@ def test_an_organisation_named_once_gives_way_to_the_one_the_posting_speaks_as()
             ("Engineer\nProseware is a data platform for labs. Backed by Litware Capital, "
              "Proseware serves 90 labs. Proseware's tools are loved.", "Litware Capital",
              "Proseware")):
-        checked = check_answer(answer(company=model), text)
-        assert checked.job.company == employer, text
-        assert any("names another as itself" in n for n in checked.notes)
+        assert checked_with_note(text, "names another as itself",
+                                 company=model).job.company == employer
     # kept: one organisation's names, a part of the other, a name the text uses twice
     for text, model in (
             ("Analyst\nN. W. Northwind Group prints maps. Northwind is an equal opportunity "
