@@ -38,7 +38,7 @@ from router_svc.readers.sections import Sections, find_list, names_a_benefit
 from router_svc.readers.summary import find_summary
 from router_svc.readers.text import PostingText, as_written, found_in, norm
 from router_svc.readers.title import (MAX_TITLE_WORDS, as_the_posting_writes, find_title,
-                                     trimmed_title)
+                                     trimmed_title, without_company)
 from router_svc.schema import JobPosting, asked
 
 # How a note says a value was the prompt's example's (jobextract eval counts these).
@@ -275,6 +275,10 @@ def ground_strings(job: JobPosting, text: str | PostingText,
         update["location"] = full.value
         notes.append(f"location {full.value!r} for the model's {job.location!r}: the posting "
                      f"writes the city with its state ({full.rule})")
+    title, company = update.get("title", job.title), update.get("company", job.company)
+    if wants("title") and title and company and (alone := without_company(title, company)):
+        update["title"] = alone
+        notes.append(f"title {title!r} cut to {alone!r}: the company after it")
     for field in ("title", "company", "location"):  # the posting's own spelling
         value = update.get(field, getattr(job, field))
         written = as_written(value, posting) if wants(field) and value is not None else value

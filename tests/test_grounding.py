@@ -309,6 +309,30 @@ def test_two_states_are_no_city_and_bonus_parts_or_a_per_diem_are_no_pay():
     assert salary(allowance.job) == (None, None, None, None) and allowance.salary_dropped
 
 
+def test_a_page_header_gives_the_title_apart_from_the_company_and_place():
+    # a page opening with the employer's name: the title is the line under it
+    page = ("Litware\nFounding Engineer\nLocation\nRemote\n\nLitware makes looms. "
+            "Litware pays well.")
+    assert check_answer(answer(title="Litware"), page).job.title == "Founding Engineer"
+    # a flattened header runs the company on after the title (and a title of the same
+    # words recurs in the text, so no reader gives the header's)
+    flat = ("Deli Manager Northwind Foods Group · Reno, NV (On-site) $60K/yr - $70K/yr · "
+            "Full-time · Mid-Senior level 51-200 employees · Retail 1 week ago · 38 "
+            "applicants Apply Save About the job Northwind Foods Group runs six delis. We "
+            "are looking for a hands-on Manager for our newest deli.")
+    checked = checked_with_note(flat, "the company after it", title="Deli Manager Northwind "
+                                "Foods Group", company="Northwind Foods Group")
+    assert checked.job.title == "Deli Manager"
+    # "Researchers at the Northwind Institute" says where they work: it stays
+    text = "Researchers at the Northwind Institute\nNorthwind Institute studies rivers."
+    assert check_answer(answer(title="Researchers at the Northwind Institute",
+                               company="Northwind Institute"), text).job.title == \
+        "Researchers at the Northwind Institute"
+    # "In person" is how a board says on site, not a place
+    text = "Packer\nWe pack orders in Joliet, IL.\nWork Location: In person"
+    assert check_answer(answer(), text).job.location == "Joliet, IL"
+
+
 def test_a_label_is_no_place_and_a_city_is_given_with_its_state():
     text = ("Chemist\nYou run assays in our Elmwood, NJ lab.\n\nNearest Metro Area: "
             "New Jersey\nSite:\nElmwood B-ELM-2")

@@ -31,6 +31,8 @@ TITLE_EXAMPLES = {
     "title-under-its-label": ("Posting Title\nSenior Payroll Clerk, Accounts Payable and "
                               "Receivable (Level 2)\n\nWe build tools for farms.",
                               "Senior Payroll Clerk, Accounts Payable and Receivable (Level 2)"),
+    "line-under-the-company": ("Litware\nFounding Engineer\nRemote\n\nLitware makes "
+                               "looms. Litware pays well.", "Founding Engineer"),
     "first-line": ("Front Desk\nNorthwind Cafe\nReno, NV\n\nWe serve breakfast all day.",
                    "Front Desk"),
     "title-before-place": ("Payroll Clerk Denver, CO Full time. You process pay.",

@@ -16,9 +16,10 @@ _LOCATION_LABEL = re.compile(r"(?i:\b(?:job\s*)?location)\s*:\s*(?P<v>[^\n|;•]
                              r"|(?:\s|(?<=[a-z]))(?:Job|Salary|Pay|Type|Department|Company|Title"
                              r"|Position|Schedule|This|The|We)\b"
                              rf"|{NEXT_LABEL})")
-# Not a place: Indeed's count of locations, "On the road", a page's rating of the employer
-# ("4.2 out of 5 stars", "4.1 ★").
+# Not a place: Indeed's count of locations, "On the road", "In person" (a job board's way
+# of saying on site), a page's rating of the employer ("4.2 out of 5 stars", "4.1 ★").
 NOT_A_PLACE = re.compile(r"(?:(?:one|multiple|several|various|\d+)[ \t]+locations?|on the road"
+                         r"|in[ \t-]person\b"
                          r"|\d(?:\.\d)?[ \t]*(?:out[ \t]+of[ \t]+\d+|stars?\b|★))", re.I)
 
 

@@ -17,6 +17,7 @@ from router_svc.readers.rules import Found, Rule, first_found, pattern_rule
 from router_svc.readers.shapes import (MAX_VALUE_WORDS, NAME, NEXT_LABEL, SENTENCE_DOT,
                                        TITLE_PHRASE, US_PLACE, at_a_word, clean, is_heading,
                                        names_a_role, one_of, usable, without_heading)
+from router_svc.readers.company import reads_as_a_name, uses
 from router_svc.readers.text import PostingText, found_in
 from router_svc.readers.vocabulary import (EMPLOYMENT_TYPES, HIRING_VERBS, JOB_NOUNS,
                                            JOB_SECTIONS)
@@ -77,6 +78,21 @@ def first_line(posting: PostingText) -> Found | None:
     return Found(clean(first), first) if first and _heads_a_page(posting) else None
 
 
+def line_under_the_company(posting: PostingText) -> Found | None:
+    """A page that opens with the employer's name, a name naming no job that the text uses
+    again, gives the title on the line right under it: "Northwind\nFounding Engineer\n
+    Remote\n\nNorthwind builds ..." (a first line naming a job is read before this)."""
+    lines = [line.strip() for line in posting.lines[:20] if line.strip()][:2]
+    if len(lines) < 2 or not names_a_role(lines[1], plural=False, nouns=JOB_NOUNS) \
+            or len(lines[1].split()) > MAX_PAGE_LINE_WORDS:
+        return None
+    name = clean(lines[0])
+    if not (usable(name, MAX_PAGE_LINE_WORDS) and reads_as_a_name(name)
+            and uses(name, posting) >= 2):
+        return None
+    return Found(clean(lines[1]), f"{lines[0]} / {lines[1]}", headline=True)
+
+
 MAX_PAGE_LINE_WORDS = 8
 
 
@@ -132,6 +148,7 @@ TITLE_RULES = (
     Rule("labelled-title", pattern_rule(_TITLE_LABEL, _not_an_employment_type, headline=True)),
     Rule("title-under-its-label", pattern_rule(_TITLE_LABEL_LINE, _a_whole_line_title,
                                                headline=True)),
+    Rule("line-under-the-company", line_under_the_company),
     Rule("first-line", first_line),
     Rule("title-before-place", pattern_rule(_TITLE_THEN_PLACE, usable)),
     Rule("leading-title", leading_title),
@@ -215,6 +232,15 @@ TITLE_TRIMS: tuple[tuple[str, Callable[[str], str | None]], ...] = (
     ("the-parts-after-a-bar", _before_bar),
     ("the-page-path-before-it", _after_path),
 )
+
+
+def without_company(title: str, company: str) -> str | None:
+    """The title alone where the employer's name runs on after it, as a flattened page's
+    header does ("Restaurant Manager Northwind Group · Reno, NV")."""
+    m = re.search(rf"[ \t,|·–—-]+{re.escape(company)}$", title, re.I)
+    rest = clean(title[:m.start()]) if m else ""
+    # "Researchers at the Northwind Institute" says where, and stays
+    return rest if rest and names_a_role(rest) and not rest.split()[-1].islower() else None
 
 
 def trimmed_title(title: str) -> tuple[str, str] | None:
