@@ -784,6 +784,9 @@ def test_an_organisation_named_once_gives_way_to_the_one_the_posting_speaks_as()
              "employer.", "N. W. Northwind Group"),
             ("Analyst\nWingtip, a Contoso company, prints maps. Wingtip is an equal "
              "opportunity employer.", "Contoso"),
+            ("Cook\nWingtip is a 90-seat bistro on the waterfront in Portland, part of the "
+             "Contoso Table family. Contoso Table is an equal opportunity employer.",
+             "Wingtip"),
             ("Analyst\nContoso prints maps with Northwind. Contoso pays well. Northwind is "
              "an equal opportunity employer.", "Contoso")):
         assert check_answer(answer(company=model), text).job.company == model, text

@@ -310,24 +310,24 @@ def another_employer(company: str, posting: PostingText) -> Found | None:
 # "an operating company of Contoso", "a division of", "a subsidiary of", "member of".
 _PART_OF = re.compile(r"\b(?:compan(?:y|ies)|subsidiary|division|brand|affiliate|member|part"
                       r"|unit|family)\b", re.I)
-_FAMILY_REACH = 50
+_SENTENCE_REACH = 200  # characters each side of a name its sentence is looked for in
 MAX_FAMILY_TRIES = 20
 
 
 def one_family(name: str, other: str, posting: PostingText) -> bool:
-    """Whether the text joins the two names as a parent and its part in one phrase: `other`
-    within _FAMILY_REACH characters of `name`, and a word like "company" in the phrase from
-    the first to a few words after the second."""
+    """Whether a sentence naming `name` names `other` too with a word like "company of"
+    or "part of": a parent and its part ("Wingtip is a bistro, part of the Contoso
+    family of restaurants")."""
     text = posting.unglued
     near = re.compile(rf"(?<![\w-]){re.escape(other.split()[0])}(?![\w-])")
     for tries, m in enumerate(re.finditer(rf"(?<![\w-]){re.escape(name)}(?![\w-])", text)):
         if tries >= MAX_FAMILY_TRIES:
             return False
-        start = max(0, m.start() - _FAMILY_REACH)
-        for o in near.finditer(text, start, m.end() + _FAMILY_REACH):
-            phrase = text[min(m.start(), o.start()):max(m.end(), o.end()) + 20]
-            if _PART_OF.search(phrase):
-                return True
+        before = re.split(r"[.!?]\s|\n", text[max(0, m.start() - _SENTENCE_REACH):m.start()])
+        after = re.split(r"[.!?]\s|\n", text[m.end():m.end() + _SENTENCE_REACH])
+        sentence = f"{before[-1]}{m.group(0)}{after[0]}"
+        if near.search(sentence) and _PART_OF.search(sentence):
+            return True
     return False
 
 
