@@ -283,9 +283,14 @@ _EMPLOYER_STATEMENTS = frozenset({"equal-opportunity-employer", "we-are-company"
 MANY_USES = 3
 
 
+def _whole(name: str) -> re.Pattern:
+    """`name` written as a whole name, not inside a longer word ("Northwind-based" is not)."""
+    return re.compile(rf"(?<![\w-]){re.escape(name)}(?![\w-])")
+
+
 def uses(name: str, posting: PostingText) -> int:
     """How often the text writes `name` as a whole name."""
-    return len(re.findall(rf"(?<![\w-]){re.escape(name)}(?![\w-])", posting.unglued))
+    return len(_whole(name).findall(posting.unglued))
 
 
 def another_employer(company: str, posting: PostingText) -> Found | None:
@@ -319,8 +324,8 @@ def one_family(name: str, other: str, posting: PostingText) -> bool:
     or "part of": a parent and its part ("Wingtip is a bistro, part of the Contoso
     family of restaurants")."""
     text = posting.unglued
-    near = re.compile(rf"(?<![\w-]){re.escape(other.split()[0])}(?![\w-])")
-    for tries, m in enumerate(re.finditer(rf"(?<![\w-]){re.escape(name)}(?![\w-])", text)):
+    near = _whole(other.split()[0])
+    for tries, m in enumerate(_whole(name).finditer(text)):
         if tries >= MAX_FAMILY_TRIES:
             return False
         before = re.split(r"[.!?]\s|\n", text[max(0, m.start() - _SENTENCE_REACH):m.start()])
