@@ -92,7 +92,7 @@ NOT_PAY_EXAMPLES = {
     "the-401k-plan": "We pay into a 401k plan.",
     "the-1099-form": "Paid as 1099 or W2.",
     "a-count": "Pay rises after 5 years.",
-    "a-number-of-hours": "We cap scheduled hours at 50 per week.",
+    "a-number-of-hours": "Shift hours top out at 48 per week.",
     "implausible-for-its-period": "Earn $40,000,000 per hour.",
     "a-year": "Salary review in 2025.",
     "too-small-without-a-currency": "Pay grade 3.",

@@ -53,8 +53,8 @@ def stated_remote(posting: PostingText) -> Found | None:
 
 
 def written_as_a_label(value: str, posting: PostingText) -> bool:
-    """Whether the text writes `value` only as a label, before a colon ("Nearest Major
-    Market: New Jersey"): the field's name, not its value."""
+    """Whether the text writes `value` only as a label, before a colon ("Nearest Metro
+    Area: Ohio"): the field's name, not its value."""
     ends = [m.end() for m in re.finditer(rf"(?<!\w){re.escape(value)}(?!\w)", posting.unglued,
                                          re.I)]
     return bool(ends) and all(re.match(r"[ \t]*:", posting.unglued[end:end + 8]) for end in ends)
@@ -62,8 +62,8 @@ def written_as_a_label(value: str, posting: PostingText) -> bool:
 
 def city_in_full(place: str, posting: PostingText) -> Found | None:
     """The US "City, ST" the text writes for a place given without its state, or with a
-    site's code after the city ("Valencia A-VAL-2" where the text also writes "Valencia,
-    CA")."""
+    site's code after the city ("Elmwood B-ELM-2" where the text also writes "Elmwood,
+    NJ")."""
     if "," in place:
         return None
     for m in US_PLACE.finditer(posting.unglued):

@@ -124,7 +124,7 @@ _OTE_AFTER = re.compile(r"[ \t]*" + _OTE, re.I)
 # range counts as pay there ("Salary: 3 openings" is not).
 _PAY_LABEL = re.compile(r"(?i:\b(?:salary|pay|compensation|wages?)(?:[ \t]+range)?[ \t]*:\s*)$")
 # What a number counts when it is not money: "5 years", "24/7 days", "200 employees".
-# A number joined to its noun is one too: "a 140-attorney firm", "a 412-bed hospital".
+# A number joined to its noun is one too: "a 90-lawyer firm", "a 300-bed hospital".
 _COUNTED = re.compile(r"\s*(?:%|(?:percent|years?|yrs?|months?|weeks?|days?|hours?|hrs|people"
                       r"|employees|staff|keystrokes|words|miles|sq|locations|offices|clients"
                       r"|customers|users)\b)|-(?=[a-z])", re.I)
@@ -324,7 +324,7 @@ NOT_PAY: tuple[tuple[str, Callable[[Amount], bool]], ...] = (
     ("the-1099-form", lambda a: a.match["low"] == "1099" and bool(
         re.match(r"\s*(?:or|/|,)?\s*(?:w-?2|contract|employee)", a.after(16), re.I))),
     ("a-count", _counted),
-    ("a-number-of-hours",  # "we cap scheduled hours at 50 per week": no currency, no pay word
+    ("a-number-of-hours",  # "shift hours top out at 48 per week": no currency, no pay word
      lambda a: not a.has_marker and not a.pay_word
      and bool(re.search(r"\bhours\b[^.\d\n]{0,24}$", a.head, re.I))),
     ("implausible-for-its-period",
