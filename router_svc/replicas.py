@@ -9,8 +9,11 @@ Model affinity: a job goes to a replica already holding its tier; else to one ho
 least capable tier above it; a replica is switched only when none holds a capable tier,
 and then the least busy one (least busy also breaks ties, then round robin). Replicas that
 failed a call or are not ready are skipped until a refresh finds them ready again; when no
-replica is known ready, one is tried anyway (it may be loading). With one replica the
-choice is its SwitchPolicy's, as before (including the switch down after idle time).
+replica is known ready, one is tried anyway (it may be loading). A ready replica whose
+health probe times out stays ready for SLOW_PROBES_TOLERATED - 1 probes in a row: a busy
+engine slows the probe, and one slow answer must not take the router out of service. With
+one replica the choice is its SwitchPolicy's, as before (including the switch down after
+idle time).
 """
 
 from __future__ import annotations
@@ -31,6 +34,11 @@ from router_svc.routing import Choice, SwitchPolicy
 
 log = logging.getLogger(__name__)
 DNS = "dns:///"
+# A ready replica whose GetModelInfo runs past its deadline is busy (its event loop shares
+# two cores with a full engine) more often than gone: it stays ready until this many probes
+# in a row have timed out, as a Kubernetes readiness probe's failureThreshold. A refused
+# connection or any other error marks it not ready at once.
+SLOW_PROBES_TOLERATED = 3
 
 
 def parse_targets(value: str) -> list[str]:
@@ -69,6 +77,7 @@ class Replica:
     policy: SwitchPolicy       # what it holds, how busy it is
     ready: bool = False        # the last refresh found a model ready
     reachable: bool = True     # no failed call since the last refresh
+    failed_probes: int = 0     # refreshes in a row whose probe failed
 
     @property
     def usable(self) -> bool:
@@ -138,9 +147,16 @@ class Replicas:
     async def refresh_one(self, replica: Replica) -> None:
         try:
             info = await replica.client.model_info()
-        except RouteError:
+        except RouteError as e:
+            replica.failed_probes += 1
+            if (e.cause == "deadline" and replica.ready
+                    and replica.failed_probes < SLOW_PROBES_TOLERATED):
+                log.warning("inference replica %s answered no probe in time (%d in a row); "
+                            "still counted ready", replica.address, replica.failed_probes)
+                return
             replica.ready = replica.reachable = False
             return
+        replica.failed_probes = 0
         replica.reachable = True
         replica.ready = info.state == pb.MODEL_STATE_READY
         if replica.ready:

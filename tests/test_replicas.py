@@ -18,7 +18,8 @@ from jobextract.v1 import extraction_pb2 as pb
 from jobextract.v1 import extraction_pb2_grpc as pb_grpc
 from jobextract_tools.launch import free_port, start_inference, tiny_inference_env, wait_serving
 from jobextract_tools.tiny_model import build_tiny_qwen3
-from router_svc.replicas import Replicas, parse_targets, resolve
+from router_svc.errors import RouteError
+from router_svc.replicas import SLOW_PROBES_TOLERATED, Replicas, parse_targets, resolve
 from tests.helpers import eventually
 
 MODELS = {"thinking": "tiny-a", "primary": "tiny-b", "maximum": "tiny-c"}
@@ -127,6 +128,30 @@ def test_targets_are_checked_and_dns_names_resolve_to_every_address():
     asyncio.run(refresh_all())
     assert [r.address for r in replicas.all] == ["10.0.0.2:1", "10.0.0.3:1"]
 
+
+
+class ScriptedClient(UnusedClient):
+    """GetModelInfo's outcomes in turn: a cause (RouteError) or a ready model. A real engine
+    slows its service's probes only now and then; this gives a slow probe on demand."""
+
+    def __init__(self, outcomes: list[str]):
+        self.outcomes = outcomes
+
+    async def model_info(self, timeout: float = 2.0) -> pb.ModelInfo:
+        outcome = self.outcomes.pop(0)
+        if outcome != "ready":
+            raise RouteError(outcome, f"inference {outcome}")
+        return pb.ModelInfo(name="m", state=pb.MODEL_STATE_READY, tiers=[pb.TIER_PRIMARY])
+
+
+def test_a_ready_replica_stays_ready_through_slow_probes_not_through_a_refusal():
+    outcomes = ["ready"] + ["deadline"] * (SLOW_PROBES_TOLERATED - 1) + ["ready"] + [
+        "deadline"] * SLOW_PROBES_TOLERATED + ["ready", "unavailable"]
+    replicas = Replicas("a:1", lambda address: ScriptedClient(outcomes), 300)
+    ready = [asyncio.run(replicas.refresh()) for _ in range(len(outcomes))]
+    slow = [True] * (SLOW_PROBES_TOLERATED - 1)
+    assert ready == [True, *slow, True, *slow, False, True, False]
+    assert not replicas.all[0].usable
 
 # ---- three real replicas ------------------------------------------------------------------
 
