@@ -10,6 +10,7 @@ decide how to report a LaunchError.
 from __future__ import annotations
 
 import os
+import random
 import signal
 import socket
 import subprocess
@@ -46,10 +47,47 @@ class LaunchError(RuntimeError):
     """A service did not come up; the message ends with the end of its log."""
 
 
-def free_port() -> int:
+# free_port's ports: up to this many just below the kernel's ephemeral range, read from
+# EPHEMERAL_RANGE (or above it, where the range starts too low to leave room below).
+OWN_PORTS = 12_000
+EPHEMERAL_RANGE = Path("/proc/sys/net/ipv4/ip_local_port_range")
+_handed_out: set[int] = set()
+
+
+def _own_ports() -> range:
+    try:
+        low, high = map(int, EPHEMERAL_RANGE.read_text().split()[:2])
+    except (OSError, ValueError):  # not Linux: the usual range
+        low, high = 32_768, 60_999
+    below = range(max(1_024, low - OWN_PORTS), low)
+    above = range(high + 1, min(65_536, high + 1 + OWN_PORTS))
+    return max(below, above, key=len)
+
+
+def _bindable(port: int) -> bool:
     with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
+        try:
+            s.bind(("127.0.0.1", port))
+        except OSError:
+            return False
+    return True
+
+
+def free_port() -> int:
+    """A port on 127.0.0.1 that nothing holds, for a service about to bind it; never the
+    same twice in one process.
+
+    Chosen outside the kernel's ephemeral range: the kernel gives ports from that range to
+    every bind to port 0 and every outgoing connection (a starting vLLM engine makes
+    several), and one of those once took a port found free there before its service
+    could bind it."""
+    ports = _own_ports()
+    for _ in range(100):
+        port = random.choice(ports)
+        if port not in _handed_out and _bindable(port):
+            _handed_out.add(port)
+            return port
+    raise LaunchError(f"no free port found in {ports.start}-{ports.stop - 1}")
 
 
 @dataclass

@@ -50,9 +50,8 @@ async def outcome(call) -> Outcome:
 @contextmanager
 def nothing_listening() -> Iterator[str]:
     """An address where nothing listens, while the block runs: its port stays bound and not
-    listening, so calls to it are refused. A port that free_port() found free can be handed
-    to the next server that binds port 0 (a router started in the test), which would then
-    answer as the missing peer."""
+    listening, so calls to it are refused and no server started meanwhile (one binding port
+    0, or on a port free_port() found free) can take it and answer as the missing peer."""
     with socket.socket() as held:
         held.bind(("127.0.0.1", 0))
         yield f"127.0.0.1:{held.getsockname()[1]}"

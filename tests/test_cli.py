@@ -10,7 +10,7 @@ import sys
 import pytest
 
 from jobextract.v1 import extraction_pb2 as pb
-from jobextract_tools.launch import ROOT, free_port
+from jobextract_tools.launch import EPHEMERAL_RANGE, ROOT, free_port
 from jobextract_tools.records import read_records
 from jobextract_tools.samples import SPEC_SAMPLE
 
@@ -27,6 +27,15 @@ async def run(*args: str, stdin: str | bytes = "") -> tuple[int, str, str]:
     out, err = await asyncio.wait_for(
         process.communicate(stdin.encode() if isinstance(stdin, str) else stdin), timeout=120)
     return process.returncode, out.decode(), err.decode()
+
+
+def test_ports_for_services_are_outside_the_kernels_range_and_not_given_twice():
+    """The kernel gives ports of its ephemeral range to binds to port 0 and to outgoing
+    connections, so a port found free there can be taken before its service binds it."""
+    low, high = map(int, EPHEMERAL_RANGE.read_text().split()[:2])
+    ports = [free_port() for _ in range(100)]
+    assert len(set(ports)) == len(ports)
+    assert not any(low <= port <= high for port in ports)
 
 
 async def test_extract_analyze_stats_health(start_router, tmp_path):
