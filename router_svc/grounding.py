@@ -30,7 +30,8 @@ from router_svc.readers.company import another_employer, find_company, is_compan
 from router_svc.readers.location import (NOT_A_PLACE, city_in_full, find_location,
                                          written_as_a_label)
 from router_svc.readers.pay import (SalaryMention, best_match, close, find_salaries,
-                                    plausible, read_amounts, restated, stated_pay)
+                                    plausible, read_amounts, restated, stated_pay,
+                                    unmarked_pay)
 from router_svc.readers.rules import Found
 from router_svc.readers.shapes import (ends_in_a_legal_form, is_a_clause, is_heading,
                                        names_a_role, without_heading)
@@ -105,12 +106,16 @@ def reconcile_salary(data: dict, text: str | PostingText) -> tuple[list[str], bo
     mentions = posting.read(find_salaries)
     pay, spans = stated_pay(mentions)
     if not figures:
-        if pay is None:
-            # a currency or period without a figure says nothing (and a model's "IL" would
-            # fail validation for a salary that is not there)
-            data.update(salary_currency=None, salary_period=None)
-            return [], False
-        return [_from_text(data, pay, spans, "the model gave none")], False
+        if pay is not None:
+            return [_from_text(data, pay, spans, "the model gave none")], False
+        unmarked = unmarked_pay(mentions)
+        if unmarked is not None:
+            return [_from_text(data, unmarked, 1, "the model gave none; a range with its "
+                                                  "currency, no amount marked as pay")], False
+        # a currency or period without a figure says nothing (and a model's "IL" would
+        # fail validation for a salary that is not there)
+        data.update(salary_currency=None, salary_period=None)
+        return [], False
     matched = best_match(figures, mentions)
     whole = matched is not None and matched.low < matched.high and len(figures) == 2 \
         and close(figures[0], matched.low) and close(figures[1], matched.high)

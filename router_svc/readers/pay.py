@@ -529,6 +529,16 @@ def stated_pay(mentions: list[SalaryMention],
                    ), len(ranges)
 
 
+def unmarked_pay(mentions: list[SalaryMention]) -> SalaryMention | None:
+    """Where the text marks no amount as pay, the first range it writes with its currency
+    that is one job's pay for a period it states, or a year's by its size: "What we offer:
+    €38,000 - €44,000 depending on experience". NOT_PAY has refused the amounts that are
+    something else (a bonus, funding, a count); a smaller range without its period ("$20 -
+    $150") may be a price, and is not taken."""
+    return next((m for m in mentions if m.currency and m.low < m.high and one_jobs_pay(m)
+                 and (m.period_basis == "stated" or m.period == "year")), None)
+
+
 def restated(pay: SalaryMention, mentions: list[SalaryMention]) -> bool:
     """Whether the text states `pay` again with one end the same and the other not ("Pay:
     $100,000-200,000" and "Pay: $80,000.00 - $200,000.00"): one pay written two ways, whose
