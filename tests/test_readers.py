@@ -33,6 +33,9 @@ TITLE_EXAMPLES = {
                               "Senior Payroll Clerk, Accounts Payable and Receivable (Level 2)"),
     "line-under-the-company": ("Litware\nFounding Engineer\nRemote\n\nLitware makes "
                                "looms. Litware pays well.", "Founding Engineer"),
+    "title-over-its-details": ("Fabrikam builds tools for plumbers. We grew 30% last year.\n\n"
+                               "Account Executive, Central\nLocation: Denver, CO (hybrid)",
+                               "Account Executive, Central"),
     "first-line": ("Front Desk\nNorthwind Cafe\nReno, NV\n\nWe serve breakfast all day.",
                    "Front Desk"),
     "title-before-place": ("Payroll Clerk Denver, CO Full time. You process pay.",

@@ -19,8 +19,8 @@ from router_svc.readers.shapes import (MAX_VALUE_WORDS, NAME, NEXT_LABEL, SENTEN
                                        names_a_role, one_of, usable, without_heading)
 from router_svc.readers.company import reads_as_a_name, uses
 from router_svc.readers.text import PostingText, found_in
-from router_svc.readers.vocabulary import (EMPLOYMENT_TYPES, HIRING_VERBS, JOB_NOUNS,
-                                           JOB_SECTIONS)
+from router_svc.readers.vocabulary import (DETAIL_LABELS, EMPLOYMENT_TYPES, HIRING_VERBS,
+                                           JOB_NOUNS, JOB_SECTIONS)
 
 _TITLE_LABEL = re.compile(r"\b(?:job\s*title|position\s*title|position|title|role)\s*:\s*"
                           r"(?P<v>[^\n|;:•*]{3,80}?)(?=\s*(?:\n|\||;|•|\*|\s{2}|$|"
@@ -94,6 +94,23 @@ def line_under_the_company(posting: PostingText) -> Found | None:
 
 
 MAX_PAGE_LINE_WORDS = 8
+# A detail line of a job page ("Location: Denver, CO (hybrid)").
+_DETAIL_LINE = re.compile(rf"[ \t]*(?:{one_of(DETAIL_LABELS)})[ \t]*:", re.I)
+
+
+def title_over_its_details(posting: PostingText) -> Found | None:
+    """A short line naming a job right above a line of the page's details: "Account
+    Executive, Central\nLocation: Denver, CO" after a paragraph about the company. The first
+    such line; not a headline, so a title of the model's that the posting states stands."""
+    lines = posting.lines
+    for line, below in zip(lines, lines[1:]):
+        here = line.strip()
+        if _DETAIL_LINE.match(below) and 3 <= len(here) <= 80 \
+                and len(here.split()) <= MAX_PAGE_LINE_WORDS and ":" not in here \
+                and not here.endswith((".", "!", "?")) and not is_heading(here) \
+                and names_a_role(here, plural=False, nouns=JOB_NOUNS) and usable(clean(here)):
+            return Found(clean(here), f"{here} / {below.strip()[:40]}")
+    return None
 
 
 def _heads_a_page(posting: PostingText) -> bool:
@@ -149,6 +166,7 @@ TITLE_RULES = (
     Rule("title-under-its-label", pattern_rule(_TITLE_LABEL_LINE, _a_whole_line_title,
                                                headline=True)),
     Rule("line-under-the-company", line_under_the_company),
+    Rule("title-over-its-details", title_over_its_details),
     Rule("first-line", first_line),
     Rule("title-before-place", pattern_rule(_TITLE_THEN_PLACE, usable)),
     Rule("leading-title", leading_title),

@@ -132,6 +132,11 @@ TITLE_ABBREVIATIONS = ("Sr", "Jr", "Asst", "Assoc", "Mgr", "Dir", "Engr", "Admin
 # How the job is held, not what it is ("Position: Full-Time").
 EMPLOYMENT_TYPES = ("full-time", "full time", "fulltime", "part-time", "part time", "parttime",
                     "temporary", "permanent", "contract", "seasonal", "per diem")
+# The labels of a job page's detail lines, right under its title ("Location: Denver, CO",
+# "Job Type: Full-time").
+DETAIL_LABELS = ("location", "job location", "work location", "salary", "pay", "pay range",
+                 "compensation", "job type", "employment type", "schedule", "shift",
+                 "department", "reports to")
 # Words that make a clause of a title ("Contoso is the most modern ...").
 CLAUSE_WORDS = frozenset("is are was we our you your will can must".split())
 
