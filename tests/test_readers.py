@@ -136,6 +136,12 @@ def test_a_first_line_naming_no_job_is_the_title_only_at_the_head_of_a_page():
         assert found is None or found.rule != "first-line", text
 
 
+def test_a_pages_labels_above_the_company_line_are_passed_over():
+    found = find_title("Promoted\nLitware\nFounding Engineer\nRemote\n\nLitware makes looms. "
+                       "Litware pays well.")
+    assert (found.value, found.rule) == ("Founding Engineer", "line-under-the-company")
+
+
 def test_each_title_trim_cuts_its_example():
     assert [name for name, _ in TITLE_TRIMS] == list(TITLE_TRIM_EXAMPLES)
     for name, (title, alone) in TITLE_TRIM_EXAMPLES.items():
@@ -366,7 +372,7 @@ def test_another_quantitys_period_before_an_amount_is_not_its_period():
 
 def test_each_hiring_verb_names_the_title_and_the_company():
     for verb in ("is looking for", "is seeking", "is hiring", "is searching for",
-                 "is recruiting", "is in search of"):
+                 "is recruiting", "is in search of", "is adding"):
         text = f"Wingtip Toys {verb} a Payroll Clerk to join us."
         assert find_title(text).value == "Payroll Clerk", verb
         assert find_company(text).value == "Wingtip Toys", verb

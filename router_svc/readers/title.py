@@ -81,8 +81,10 @@ def first_line(posting: PostingText) -> Found | None:
 def line_under_the_company(posting: PostingText) -> Found | None:
     """A page that opens with the employer's name, a name naming no job that the text uses
     again, gives the title on the line right under it: "Northwind\nFounding Engineer\n
-    Remote\n\nNorthwind builds ..." (a first line naming a job is read before this)."""
-    lines = [line.strip() for line in posting.lines[:20] if line.strip()][:2]
+    Remote\n\nNorthwind builds ..." (a first line naming a job is read before this). The
+    page's labels above the name ("Promoted") are passed over."""
+    lines = [line.strip() for line in posting.lines[:20]
+             if line.strip() and not is_heading(line)][:2]
     if len(lines) < 2 or not names_a_role(lines[1], plural=False, nouns=JOB_NOUNS) \
             or len(lines[1].split()) > MAX_PAGE_LINE_WORDS:
         return None

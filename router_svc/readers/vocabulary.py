@@ -99,7 +99,7 @@ PAY_WORDS = ("salary", "salaries", "pay", "paid", "compensation", "wage", "wages
 
 # What a posting hires with ("We are looking for a ...", "Northwind is hiring").
 HIRING_VERBS = ("looking for", "seeking", "seeks", "hiring", "searching for", "in search of",
-                "recruiting")
+                "recruiting", "adding")
 
 # The nouns job titles are named by ("Senior Data Engineer", "Director of Operations").
 ROLE_NOUNS = frozenset("""
