@@ -378,6 +378,17 @@ def test_each_hiring_verb_names_the_title_and_the_company():
         assert find_company(text).value == "Wingtip Toys", verb
 
 
+def test_each_legal_statement_names_the_company():
+    for statement in ("does not discriminate on any basis", "will consider for employment "
+                      "qualified applicants", "participates in E-Verify",
+                      "is committed to equality, diversity and inclusion",
+                      "is committed to providing equal employment opportunities",
+                      "is committed to the principles of equal opportunity"):
+        found = find_company(f"You will lead the audit.\n\nFourth Coffee {statement}.")
+        assert (found.value, found.rule) == ("Fourth Coffee", "company-in-its-legal-statements")
+    assert find_company("You lead.\n\nFourth Coffee is committed to great coffee.") is None
+
+
 def test_legal_forms_and_state_codes_after_a_comma():
     from router_svc.readers.company import looks_like_a_place
     assert not looks_like_a_place("Smith & Jones, PC") and not looks_like_a_place("Acme, AG")

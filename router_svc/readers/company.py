@@ -74,7 +74,10 @@ _STATED = (
         r"[ \t]+(?i:(?:will|shall)[ \t]+consider[ \t]+(?:for[ \t]+employment|qualified)"
         r"|(?:provides?|offers?|affords?)[ \t]+equal[ \t]+(?:employment[ \t]+)?opportunit"
         r"|(?:does|do)[ \t]+not[ \t]+discriminate"
-        r"|participates?[ \t]+in[ \t]+E-?Verify|is[ \t]+an?[ \t]+E-?Verify)",
+        r"|participates?[ \t]+in[ \t]+E-?Verify|is[ \t]+an?[ \t]+E-?Verify"
+        # "is committed to equality, diversity and inclusion", "... to providing equal"
+        r"|is[ \t]+committed[ \t]+to[ \t]+(?:(?:the[ \t]+principles?[ \t]+of|providing"
+        r"|being)[ \t]+(?:an?[ \t]+)?)?(?:equal|equality|diversity))",
         in_capitals=True)),
 )
 # A posting that opens with a name doing what an organisation does ("Northwind builds ...").
