@@ -136,6 +136,12 @@ def test_a_first_line_naming_no_job_is_the_title_only_at_the_head_of_a_page():
         assert found is None or found.rule != "first-line", text
 
 
+def test_a_title_with_its_qualifier_after_a_comma_is_read_whole():
+    found = find_title("Overview\nWe make software.\n\nThe Account Manager, Public Sector "
+                       "owns the full sales cycle.")
+    assert (found.value, found.rule) == ("Account Manager, Public Sector", "the-title-does")
+
+
 def test_a_pages_labels_above_the_company_line_are_passed_over():
     found = find_title("Promoted\nLitware\nFounding Engineer\nRemote\n\nLitware makes looms. "
                        "Litware pays well.")

@@ -38,8 +38,10 @@ _HIRING = re.compile(rf"\b(?:{one_of(HIRING_VERBS)}|has an opening for|is in nee
                      r"(?:(?:an?|the|our|one|two)\s+)?"
                      r"(?:[a-z][\w-]*,?[ \t]+){0,4}"  # "an analytical and detail-oriented"
                      rf"(?P<v>{TITLE_PHRASE})")
-# "The Lab Technician is responsible for ...", "The Lab Technician II plays ...".
-_THE_TITLE_DOES = re.compile(rf"(?:\bThe|,[ \t]+the)[ \t]+(?P<v>{TITLE_PHRASE})(?:[ \t]+role)?"
+# "The Lab Technician is responsible for ...", "The Lab Technician II plays ...", "The
+# Account Manager, Public Sector owns ..." (a qualifier after a comma, as titles write one).
+_THE_TITLE_DOES = re.compile(rf"(?:\bThe|,[ \t]+the)[ \t]+(?P<v>{TITLE_PHRASE}"
+                             rf"(?:,[ \t]+{TITLE_PHRASE})?)(?:[ \t]+role)?"
                              r"[ \t]+(?:is|will|must|can|has|shall|directly|[a-z]{2,}s)\b")
 # "... administration. Bakery Intern Duties and Responsibilities ...": a title as the
 # heading of its own section.
