@@ -41,7 +41,7 @@ DEFAULT_DATA = Path(__file__).resolve().parents[3] / "shared" / "evaldata"
 INDEED_CSV = "indeed_2020_tech_postings_393.csv"
 INDEED_LABELS = Path(__file__).resolve().parent / "labels" / "indeed_salary.jsonl"
 LIST_LABELS = Path(__file__).resolve().parent / "labels" / "lists.jsonl"
-# 250 postings written for this project, labelled (probe/README.md): --postings reads them
+# 300 postings written for this project, labelled (probe/README.md): --postings reads them
 PROBE_POSTINGS = Path(__file__).resolve().parent / "probe" / "postings.jsonl"
 EMSCAD_SALARY_LABELS = Path(__file__).resolve().parent / "labels" / "emscad_salary.jsonl"
 LIST_FIELDS = ("requirements", "benefits")
