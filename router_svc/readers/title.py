@@ -98,15 +98,18 @@ def line_under_the_company(posting: PostingText) -> Found | None:
 
 
 MAX_PAGE_LINE_WORDS = 8
-# A detail line of a job page ("Location: Denver, CO (hybrid)").
+# A detail line of a job page ("Location: Denver, CO (hybrid)"), under a title among the
+# text's first lines.
+HEADER_LINES = 60
 _DETAIL_LINE = re.compile(rf"[ \t]*(?:{one_of(DETAIL_LABELS)})[ \t]*:", re.I)
 
 
 def title_over_its_details(posting: PostingText) -> Found | None:
     """A short line naming a job right above a line of the page's details: "Account
     Executive, Central\nLocation: Denver, CO" after a paragraph about the company. The first
-    such line; not a headline, so a title of the model's that the posting states stands."""
-    lines = posting.lines
+    such line among the first HEADER_LINES; not a headline, so a title of the model's that the
+    posting states stands."""
+    lines = posting.lines[:HEADER_LINES + 1]
     for line, below in zip(lines, lines[1:]):
         here = line.strip()
         if _DETAIL_LINE.match(below) and 3 <= len(here) <= 80 \
