@@ -797,7 +797,11 @@ def test_an_organisation_named_once_gives_way_to_the_one_the_posting_speaks_as()
              "Contoso Table family. Contoso Table is an equal opportunity employer.",
              "Wingtip"),
             ("Analyst\nContoso prints maps with Northwind. Contoso pays well. Northwind is "
-             "an equal opportunity employer.", "Contoso")):
+             "an equal opportunity employer.", "Contoso"),
+            # a page copy's header names the employer as the job board lists it
+            ("Store Clerk\nNorthwind Group\nReno, NV\n\nWe sell maps. **DIVERSITY AND "
+             "INCLUSION STATEMENT Contoso is an Equal Opportunity Employer.",
+             "Northwind Group")):
         assert check_answer(answer(company=model), text).job.company == model, text
 
 

@@ -395,6 +395,12 @@ def test_each_legal_statement_names_the_company():
     assert find_company("You lead.\n\nFourth Coffee is committed to great coffee.") is None
 
 
+def test_a_heading_in_capitals_run_into_the_name_is_left_out():
+    found = find_company("You sell. **DIVERSITY AND INCLUSION STATEMENT Northwind Traders is an "
+                         "Equal Opportunity Employer.")
+    assert found.value == "Northwind Traders"
+
+
 def test_legal_forms_and_state_codes_after_a_comma():
     from router_svc.readers.company import looks_like_a_place
     assert not looks_like_a_place("Smith & Jones, PC") and not looks_like_a_place("Acme, AG")

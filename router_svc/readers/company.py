@@ -18,7 +18,7 @@ from dataclasses import replace
 from router_svc.readers.rules import AnchoredPattern, Found, Rule, first_found, pattern_rule
 from router_svc.readers.shapes import (LEGAL, MAX_VALUE_WORDS, NAME, NAME_REACH, at_a_word,
                                        clean, generic, is_a_clause, is_place, one_of,
-                                       usable)
+                                       usable, without_heading)
 from router_svc.readers.text import PostingText, found_in, norm
 from router_svc.readers.vocabulary import (HIRING_VERBS, JOB_NOUNS, LEGAL_FORMS,
                                            NAME_CONNECTORS, NOT_A_COMPANY, NOT_IN_A_COMPANY_NAME,
@@ -135,9 +135,11 @@ def is_company(value: str, location: str | None, posting: PostingText) -> bool:
 
 
 def _company_name(value: str) -> str:
-    """The name alone: no "The", no possessive, no job title run into it at a page's start
-    ("Compliance Analyst Northwind Ventures" -> "Northwind Ventures")."""
-    value = re.sub(r"['’]s$", "", re.sub(r"^(?:The|the)[ \t]+", "", clean(value)))
+    """The name alone: no heading run into it, no "The", no possessive, no job title run
+    into it at a page's start ("Compliance Analyst Northwind Ventures" -> "Northwind
+    Ventures")."""
+    value = re.sub(r"['’]s$", "", re.sub(r"^(?:The|the)[ \t]+", "",
+                                          without_heading(clean(value))))
     words = value.split()
     roles = [i for i, word in enumerate(words[:-1])  # "GM IT", "Tech Innovations" stay
              if word.lower() in JOB_NOUNS and not word.isupper()]
@@ -302,7 +304,7 @@ def another_employer(company: str, posting: PostingText) -> Found | None:
     Contoso have formed an alliance ... Northwind is an equal opportunity employer"). The
     posting's own word is its legal statement, or a name it uses MANY_USES times or more."""
     found = posting.read(find_company)
-    if found is None or uses(company, posting) != 1:
+    if found is None or uses(company, posting) != 1 or heads_the_page(company, posting):
         return None
     words = [set(norm(name).split()) - _JOINS for name in (company, found.value)]
     if words[0] & words[1]:  # "N. W. Northwind Group" and "Northwind": one organisation
@@ -312,6 +314,16 @@ def another_employer(company: str, posting: PostingText) -> Found | None:
     if found.rule in _EMPLOYER_STATEMENTS or uses(found.value, posting) >= MANY_USES:
         return found
     return None
+
+
+PAGE_HEAD_LINES = 5  # a page copy's header: the title, the company, the place, a label
+
+
+def heads_the_page(name: str, posting: PostingText) -> bool:
+    """Whether `name` is a line of its own in a page copy's header ("Store Clerk\nNorthwind
+    Traders\nReno, NV"): the employer as the job board lists it."""
+    head = [line.strip() for line in posting.lines[:PAGE_HEAD_LINES + 1]]
+    return name in head[1:]
 
 
 # Words that make one organisation a part of another: "Northwind, a Contoso company",

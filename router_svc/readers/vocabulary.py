@@ -156,9 +156,11 @@ promoted easy apply save actively urgently reposted""".split())
 # Headings a page runs into the value after them ("JOB ANNOUNCEMENT Lab Technician",
 # "Description Northwind"): these never begin a title or a name ...
 HEADINGS_ALWAYS = frozenset("description overview summary announcement".split())
-# ... these only in capitals ("Job Coach" and "Hiring Manager" are titles).
+# ... these only in capitals ("Job Coach" and "Hiring Manager" are titles; "DIVERSITY AND
+# INCLUSION STATEMENT Northwind is an Equal Opportunity Employer").
 HEADINGS_IN_CAPITALS = frozenset("""job position title opening vacancy posting role opportunity
-    now hiring career careers new about""".split())
+    now hiring career careers new about diversity inclusion equal employment eeo statement
+    and""".split())
 # The headings of a posting's lists, by the phrases that name them ("Required
 # Qualifications", "What You'll Bring", "Perks & Benefits"), apostrophes left out ...
 LIST_HEADINGS = {
