@@ -10,6 +10,7 @@ never the title.
 
 from __future__ import annotations
 
+import itertools
 import re
 from typing import Callable
 
@@ -85,8 +86,8 @@ def line_under_the_company(posting: PostingText) -> Found | None:
     again, gives the title on the line right under it: "Northwind\nFounding Engineer\n
     Remote\n\nNorthwind builds ..." (a first line naming a job is read before this). The
     page's labels above the name ("Promoted") are passed over."""
-    lines = [line.strip() for line in posting.lines[:20]
-             if line.strip() and not is_heading(line)][:2]
+    lines = list(itertools.islice((line.strip() for line in posting.lines[:20]
+                                   if line.strip() and not is_heading(line)), 2))
     if len(lines) < 2 or not names_a_role(lines[1], plural=False, nouns=JOB_NOUNS) \
             or len(lines[1].split()) > MAX_PAGE_LINE_WORDS:
         return None
