@@ -55,13 +55,17 @@ _AS_TITLE = re.compile(rf"\bAs[ \t]+(?:an?[ \t]+|the[ \t]+|{NAME}['’]s[ \t]+)?
                        r"(?:[ \t]*,|[ \t]+(?:you|at|for|with|on|in|within|your|we)\b)")
 
 
+def _a_title_line(line: str, max_words: int) -> bool:
+    """Whether a line reads as a title line: short, capitalised, no sentence punctuation,
+    no label, not speaking to the reader, not a heading."""
+    return 3 <= len(line) <= 80 and len(line.split()) <= max_words and line[0].isupper() \
+        and not re.search(r"[.!?]$|:|\b(?:we|our|you)\b", line, re.I) and not is_heading(line)
+
+
 def _first_line(posting: PostingText) -> str | None:
-    """The first line where it reads as a title line: short, capitalised, no sentence
-    punctuation, no label, not the whole text, not a heading."""
+    """The first line where it reads as a title line, and is not the whole text."""
     first = posting.first_line
-    if first != posting.unglued.strip() and 3 <= len(first) <= 80 and len(first.split()) <= 10 \
-            and first[0].isupper() and not re.search(r"[.!?]$|:|\b(?:we|our|you)\b", first, re.I) \
-            and not is_heading(first):
+    if first != posting.unglued.strip() and _a_title_line(first, 10):
         return first
     return None
 
@@ -113,9 +117,7 @@ def title_over_its_details(posting: PostingText) -> Found | None:
     lines = posting.lines[:HEADER_LINES + 1]
     for line, below in zip(lines, lines[1:]):
         here = line.strip()
-        if _DETAIL_LINE.match(below) and 3 <= len(here) <= 80 \
-                and len(here.split()) <= MAX_PAGE_LINE_WORDS and ":" not in here \
-                and not here.endswith((".", "!", "?")) and not is_heading(here) \
+        if _DETAIL_LINE.match(below) and _a_title_line(here, MAX_PAGE_LINE_WORDS) \
                 and names_a_role(here, plural=False, nouns=JOB_NOUNS) and usable(clean(here)):
             return Found(clean(here), f"{here} / {below.strip()[:40]}")
     return None
