@@ -654,6 +654,8 @@ def test_readers_on_flattened_text_and_organisations_named_by_use(text, title, c
     ("Develop and implement strategies to support business stakeholders in reaching "
      "their goals with data", "Payments Analyst"),
     ("IS Manager", "IS Manager"),  # upper-case IS: information systems, a title
+    ("Lead the crew", "Payments Analyst"),  # a verb and its object: a slogan
+    ("Head of the Payments Desk", "Head of the Payments Desk"),  # "of the": a title
 ])
 def test_a_sentence_of_the_posting_is_not_its_title(model_title, expected):
     text = (f"{model_title}. We are looking for a Payments Analyst to join us in Austin, TX.")

@@ -16,7 +16,7 @@ from router_svc.readers.vocabulary import (CITY_PREFIXES, CITY_SUFFIXES, CLAUSE_
                                            GENERIC_WORDS, HEADING_WORDS, HEADINGS_ALWAYS,
                                            HEADINGS_IN_CAPITALS, HIRING_VERBS, LEGAL_FORMS,
                                            ROLE_NOUNS, STATE_NAMES, TITLE_ABBREVIATIONS,
-                                           US_STATES)
+                                           US_STATES, WORDS_BEFORE_THE)
 
 
 def one_of(words) -> str:
@@ -98,11 +98,15 @@ def usable(value: str, max_words: int = MAX_VALUE_WORDS) -> bool:
         and not generic(words[-1]) and any(c.isalpha() for c in value)
 
 
+_BEFORE_THE = re.compile(r"(?<![\w'])([\w']++)[ \t]+the\b")  # linear: at a word's start
+
+
 def is_a_clause(value: str) -> bool:
     """A value with a clause's verbs or pronouns in lower case ("... are required", "we
-    offer"), or a question ("Love to build?"): a sentence of the posting, not a name or a
-    title ("IS Manager" is one)."""
-    return "?" in value or bool(CLAUSE_WORDS.intersection(re.findall(r"[\w']+", value)))
+    offer"), a verb's object ("Lead the team"), or a question ("Love to build?"): a
+    sentence of the posting, not a name or a title ("IS Manager" is one)."""
+    return "?" in value or bool(CLAUSE_WORDS.intersection(re.findall(r"[\w']+", value))) \
+        or any(m[1].lower() not in WORDS_BEFORE_THE for m in _BEFORE_THE.finditer(value))
 
 
 # Legal forms no job's title ends with ("SE", "PC" or "Co" may: "Sales Rep - SE").
