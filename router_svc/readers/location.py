@@ -35,9 +35,15 @@ def _a_city(place: str) -> bool:
     return not generic(next((w for w in words if w not in CITY_PREFIXES), words[-1]))
 
 
+def us_places(posting: PostingText) -> list[str]:
+    """Every US "City, ST" the text writes, in order: read once per posting
+    (`posting.read(us_places)`) for the reader and for the model's city."""
+    return [m["v"] for m in US_PLACE.finditer(posting.unglued)]
+
+
 def us_city_and_state(posting: PostingText) -> Found | None:
-    m = next((m for m in US_PLACE.finditer(posting.unglued) if _a_city(m["v"])), None)
-    return Found(clean(m["v"]), m["v"]) if m else None
+    place = next((place for place in posting.read(us_places) if _a_city(place)), None)
+    return Found(clean(place), place) if place else None
 
 
 # The job itself is remote: "a 100% remote role", "This position is fully remote", "the role
@@ -68,10 +74,10 @@ def city_in_full(place: str, posting: PostingText) -> Found | None:
     NJ")."""
     if "," in place:
         return None
-    for m in US_PLACE.finditer(posting.unglued):
-        city = m["v"].split(",")[0].strip()
+    for written in posting.read(us_places):
+        city = written.split(",")[0].strip()
         if place == city or place.startswith(city + " "):
-            return Found(clean(m["v"]), m["v"], rule="the-city-with-its-state")
+            return Found(clean(written), written, rule="the-city-with-its-state")
     return None
 
 
