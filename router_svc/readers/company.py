@@ -171,7 +171,7 @@ def company_is_repeated(posting: PostingText) -> Found | None:
         if tries >= MAX_REPEATED_TRIES:  # each try counts over the whole text
             return None
         value = _company_name(m["v"])
-        if _a_name_used_as_one(value) and len(re.findall(rf"\b{re.escape(value)}\b", text)) >= 2:
+        if _a_name_used_as_one(value) and uses(value, posting) >= 2:
             return Found(value, clean(m.group(0))[:120])
     return None
 
