@@ -39,7 +39,7 @@ from router_svc.readers.sections import Sections, find_list, names_a_benefit
 from router_svc.readers.summary import find_summary
 from router_svc.readers.text import PostingText, as_written, found_in, norm
 from router_svc.readers.title import (MAX_TITLE_WORDS, as_the_posting_writes, find_title,
-                                     trimmed_title, without_company)
+                                     trimmed_title, undescribed, without_company)
 from router_svc.schema import JobPosting, asked
 
 # How a note says a value was the prompt's example's (jobextract eval counts these).
@@ -235,6 +235,10 @@ def _ground_title(title: str | None, posting: PostingText, update: dict, notes: 
     if trimmed is not None:
         update["title"] = trimmed[0]
         notes.append(f"title {final!r} cut to {trimmed[0]!r}: {trimmed[1]}")
+    elif final and (alone := undescribed(as_written(final, posting))):
+        update["title"] = alone
+        notes.append(f"title {final!r} cut to {alone!r}: the posting describes the job by the "
+                     "words before it")
 
 
 def ground_strings(job: JobPosting, text: str | PostingText,

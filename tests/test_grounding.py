@@ -649,6 +649,18 @@ def test_readers_on_flattened_text_and_organisations_named_by_use(text, title, c
         [title, company]
 
 
+def test_words_describing_the_job_in_lower_case_are_not_its_title():
+    text = ("We're a small clinic in Reno, NV, looking for a chairside Dental Assistant to "
+            "join us four days a week.")
+    checked = checked_with_note(text, "describes the job by the words before it",
+                                title="Chairside Dental Assistant")
+    assert checked.job.title == "Dental Assistant"
+    # a name in lower case that starts the title, and a title the text writes so, stay
+    for title in ("iOS Engineer", "Dental Assistant"):
+        text = f"We need an {title} who loves people."
+        assert check_answer(answer(title=title), text).job.title == title
+
+
 @pytest.mark.parametrize("model_title, expected", [
     ("Northwind is the most modern payments company in the industry", "Payments Analyst"),
     ("Develop and implement strategies to support business stakeholders in reaching "

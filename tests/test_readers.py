@@ -20,7 +20,8 @@ from router_svc.readers.sections import find_list
 from router_svc.readers.shapes import at_a_word
 from router_svc.readers.text import PostingText
 from router_svc.readers.title import (MODEL_TITLE_READINGS, TITLE_RULES, TITLE_TRIMS,
-                                     as_the_posting_writes, find_title, trimmed_title)
+                                     as_the_posting_writes, find_title, trimmed_title,
+                                     undescribed)
 
 # rule -> (text, the value it reads)
 TITLE_EXAMPLES = {
@@ -163,6 +164,14 @@ def test_each_title_trim_cuts_its_example():
                   "Data Engineer", "Nurse with Med Surg experience",
                   "Data Analyst with Tableau (SQL, Python)"):
         assert trimmed_title(title) is None, title
+
+
+def test_a_title_loses_the_lower_case_words_a_sentence_describes_it_by():
+    assert undescribed("overnight Stock Clerk") == "Stock Clerk"
+    assert undescribed("part-time lead Line Cook") == "Line Cook"
+    for written in ("iOS Engineer", "eCommerce Manager", "Stock Clerk", "overnight work",
+                    "a great Place"):
+        assert undescribed(written) is None, written
 
 
 def test_each_reading_of_a_models_title_finds_its_example():

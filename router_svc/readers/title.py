@@ -280,6 +280,21 @@ def trimmed_title(title: str) -> tuple[str, str] | None:
     return None
 
 
+# Words in lower case before a capitalised title ("iOS Engineer" and "eCommerce Manager"
+# start with a name, not with such a word).
+_DESCRIBING_WORDS = re.compile(r"(?:[a-z][a-z'-]*[ \t]+){1,3}(?=[A-Z])")
+
+
+def undescribed(written: str) -> str | None:
+    """The title without the words a sentence describes it by, where the posting writes
+    them in lower case before it: "a chairside Dental Assistant" -> "Dental Assistant".
+    `written` is the title as the posting writes it (text.as_written): the model's own
+    capitals would hide them."""
+    m = _DESCRIBING_WORDS.match(written)
+    alone = clean(written[m.end():]) if m else None
+    return alone if alone and names_a_role(alone, plural=False) else None
+
+
 # ---- a model's title the posting writes otherwise ------------------------------------------
 
 _TITLE_WORD = re.compile(r"[^\W_]+")
