@@ -287,7 +287,8 @@ def ground_strings(job: JobPosting, text: str | PostingText,
     title, company = update.get("title", job.title), update.get("company", job.company)
     if wants("title") and title and company and (alone := without_company(title, company)):
         update["title"] = alone
-        notes.append(f"title {title!r} cut to {alone!r}: the company after it")
+        where = "before" if norm(title).startswith(norm(company)) else "after"
+        notes.append(f"title {title!r} cut to {alone!r}: the company {where} it")
     for field in ("title", "company", "location"):  # the posting's own spelling
         value = update.get(field, getattr(job, field))
         written = as_written(value, posting) if wants(field) and value is not None else value

@@ -331,6 +331,11 @@ def test_a_page_header_gives_the_title_apart_from_the_company_and_place():
     checked = checked_with_note(flat, "the company after it", title="Deli Manager Northwind "
                                 "Foods Group", company="Northwind Foods Group")
     assert checked.job.title == "Deli Manager"
+    # or heads it, before a dash
+    text = "Northwind Foods – Deli Manager\n\nWe run six delis in Reno, NV."
+    checked = checked_with_note(text, "the company before it", title="Northwind Foods – Deli "
+                                "Manager", company="Northwind Foods")
+    assert checked.job.title == "Deli Manager"
     # "Researchers at the Northwind Institute" says where they work: it stays
     text = "Researchers at the Northwind Institute\nNorthwind Institute studies rivers."
     assert check_answer(answer(title="Researchers at the Northwind Institute",
