@@ -545,6 +545,13 @@ def test_values_come_back_as_the_posting_writes_them():
     assert check_answer(answer(company="TFX"), text).job.company == "TFX"
 
 
+def test_a_date_or_a_time_names_no_company():
+    text = "Data Engineer\nReno,\n3/27/2019 1:46:38 PM\n\nWe build pipelines in Reno, NV."
+    checked = checked_with_note(text, "not an organisation named in the posting",
+                                company="Reno, 3/27/2019 1:46:38 PM")
+    assert checked.job.company is None
+
+
 def test_a_shortened_title_becomes_the_one_the_posting_states():
     text = "Medicaid Data Analyst (Temporary)\nContoso Health\nAustin, TX\n\nAnalyse claims."
     checked = check_answer(answer(title="Data Analyst"), text)

@@ -105,12 +105,17 @@ def names_a_job(name: str) -> bool:
     return last.lower() in JOB_NOUNS and not last.isupper()
 
 
+# A date or a clock time, as a page's header writes when it was posted: in no name.
+_DATE_OR_TIME = re.compile(r"\b\d{1,2}/\d{1,2}/\d{2,4}\b|\b\d{1,2}:\d{2}\b")
+
+
 def reads_as_a_name(value: str) -> bool:
     """Written as a name: its words capitalised but for small connectors and one brand
-    written in lower case ("dbt Labs", "a16z"); "Graduate or Junior applicants" is not."""
+    written in lower case ("dbt Labs", "a16z"); "Graduate or Junior applicants" is not, nor
+    "Reno, 3/27/2019 1:46 PM"."""
     lower = [w for w in value.split() if w == w.lower() and w not in NAME_CONNECTORS
              and any(c.isalpha() for c in w)]
-    return len(lower) <= 1
+    return len(lower) <= 1 and not _DATE_OR_TIME.search(value)
 
 
 def looks_like_a_place(value: str) -> bool:
