@@ -543,6 +543,10 @@ def test_values_come_back_as_the_posting_writes_them():
     # a mention inside a mail or web address is not how the posting writes the name
     text = "Write to hr@tfx.com or see www.tfx.com/jobs. TFX is an equal opportunity employer."
     assert check_answer(answer(company="TFX"), text).job.company == "TFX"
+    # a page that breaks a name or a place over two lines does not break the value
+    text = "Data Engineer\nNorthwind\nFoods\nReno,\nNV\n\nWe build pipelines."
+    job = check_answer(answer(company="Northwind\nFoods", location="Reno,\nNV"), text).job
+    assert (job.company, job.location) == ("Northwind Foods", "Reno, NV")
 
 
 def test_a_date_or_a_time_names_no_company():

@@ -136,7 +136,8 @@ def as_written(value: str, text: str | PostingText) -> str:
     """`value` as the posting writes it (its case and punctuation, preferring a mention not
     in capitals, never one inside a web or mail address: "AAM", not the "aam" of
     "hr@aam.com"), where the posting contains it; else `value` unchanged. "tech innovations
-    inc." -> "Tech Innovations Inc"; "Remote" stays for "a remote role"."""
+    inc." -> "Tech Innovations Inc"; "Remote" stays for "a remote role"; "Northwind\nFoods"
+    is "Northwind Foods"."""
     if isinstance(text, PostingText):
         raw, inside, lower = text.raw, text.in_an_address, text.lower
     else:
@@ -151,7 +152,7 @@ def as_written(value: str, text: str | PostingText) -> str:
     for char in re.search(r"[^\w\s]*$", value).group(0):  # "(m/f/d)": its closing mark too
         if raw[end:end + 1] == char:
             end += 1
-    return raw[start:end]
+    return " ".join(raw[start:end].split())  # a line break inside is no part of its spelling
 
 
 T = TypeVar("T")
