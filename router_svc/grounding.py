@@ -241,6 +241,16 @@ def _ground_title(title: str | None, posting: PostingText, update: dict, notes: 
                      "words before it")
 
 
+def names_the_company(title: str, company: str, posting: PostingText) -> bool:
+    """A title naming no job that is the company's name, as the answer or a reader gives it,
+    or starts with it ("Greer Valley Schools", "RouteIQ, a Contoso company")."""
+    if names_a_role(title):
+        return False
+    found = posting.read(find_company)
+    names = [norm(company)] + ([norm(found.value)] if found else [])
+    return any(norm(title) == name or norm(title).startswith(name + " ") for name in names)
+
+
 def ground_strings(job: JobPosting, text: str | PostingText,
                    wanted: frozenset[str] | None = None,
                    examples: dict[str, frozenset[str]] | None = None
@@ -285,6 +295,11 @@ def ground_strings(job: JobPosting, text: str | PostingText,
         notes.append(f"location {full.value!r} for the model's {job.location!r}: the posting "
                      f"writes the city with its state ({full.rule})")
     title, company = update.get("title", job.title), update.get("company", job.company)
+    if wants("title") and title and company and names_the_company(title, company, posting):
+        stated = posting.read(find_title)
+        _stated("title", title, stated if stated and names_a_role(stated.value) else None,
+                "the company's name, not a title", update, notes)
+        title = update["title"]
     if wants("title") and title and company and (alone := without_company(title, company)):
         update["title"] = alone
         where = "before" if norm(title).startswith(norm(company)) else "after"

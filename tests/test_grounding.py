@@ -300,6 +300,17 @@ def test_a_job_pages_labels_are_no_title_place_or_company():
                          "Litware Freight, Inc. moves goods. Lead our night dock crew.")
     assert named.job.title is None
     assert any("a company's name, not a title" in n for n in named.notes)
+    # the employer's name, as the answer gives it or a reader reads it, is no title either
+    text = ("Greer Valley Schools, a public district, is hiring substitutes for every grade. "
+            "Greer Valley Schools is an equal opportunity employer.")
+    for title in ("Greer Valley Schools", "Greer Valley Schools, a public district"):
+        checked = checked_with_note(text, "the company's name, not a title", title=title,
+                                    company="Greer Valley Schools")
+        assert checked.job.title is None
+    # a title that starts with the employer's name and names a job stays
+    checked = check_answer(answer(title="Litware Foods Ambassador", company="Litware Foods"),
+                           "Litware Foods is hiring a Litware Foods Ambassador today.")
+    assert checked.job.title == "Litware Foods Ambassador"
 
 
 def test_two_states_are_no_city_and_bonus_parts_or_a_per_diem_are_no_pay():
