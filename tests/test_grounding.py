@@ -311,6 +311,10 @@ def test_a_job_pages_labels_are_no_title_place_or_company():
     checked = check_answer(answer(title="Litware Foods Ambassador", company="Litware Foods"),
                            "Litware Foods is hiring a Litware Foods Ambassador today.")
     assert checked.job.title == "Litware Foods Ambassador"
+    # a list's heading is a heading, in the plural too
+    roles = check_answer(answer(title="Roles and responsibilities"),
+                         "Roles and responsibilities\nBuild models.\nReport results.")
+    assert roles.job.title is None
 
 
 def test_two_states_are_no_city_and_bonus_parts_or_a_per_diem_are_no_pay():

@@ -151,7 +151,7 @@ WORDS_BEFORE_THE = frozenset("""of for to and or in on at with by from into abou
 # a heading, not a title or a name.
 HEADING_WORDS = frozenset("""
 about the a an of and for to at in with our your us we you who what why how will ll do is are
-job role position company team description overview summary details information purpose
+job role roles position company team description overview summary details information purpose
 responsibilities requirements qualifications duties functions essential primary key basic
 preferred minimum skills experience education opportunity mission values culture benefits
 perks compensation department general careers career now hiring join work life posting
