@@ -17,7 +17,7 @@ from router_svc.readers.location import LOCATION_RULES, find_location
 from router_svc.readers.pay import NOT_PAY, find_salaries, read_amounts
 from router_svc.readers.rules import AnchoredPattern
 from router_svc.readers.sections import find_list
-from router_svc.readers.shapes import at_a_word
+from router_svc.readers.shapes import at_a_word, names_a_role
 from router_svc.readers.text import PostingText
 from router_svc.readers.title import (MODEL_TITLE_READINGS, TITLE_RULES, TITLE_TRIMS,
                                      as_the_posting_writes, find_title, trimmed_title,
@@ -164,6 +164,14 @@ def test_each_title_trim_cuts_its_example():
                   "Data Engineer", "Nurse with Med Surg experience",
                   "Data Analyst with Tableau (SQL, Python)"):
         assert trimmed_title(title) is None, title
+
+
+def test_titles_of_trades_clinics_and_kitchens_name_a_job():
+    for title in ("Land Surveyor", "Travel ICU RN", "Controller", "Dishwasher",
+                  "Phlebotomist", "Groundskeeper", "Pipefitter Apprentice"):
+        assert names_a_role(title), title
+    for phrase in ("Roles and responsibilities", "SQL Server", "Northwind Foods"):
+        assert not names_a_role(phrase), phrase
 
 
 def test_a_title_loses_the_lower_case_words_a_sentence_describes_it_by():

@@ -120,7 +120,14 @@ ROLE_NOUNS = frozenset("""
     recruiter registrar rep reporter representative researcher scheduler scientist scribe
     secretary sourcer specialist sre statistician steward strategist stylist superintendent
     supervisor surgeon teacher tech technician technologist teller tester therapist trader
-    trainee trainer translator treasurer tutor underwriter vp welder worker writer""".split())
+    trainee trainer translator treasurer tutor underwriter vp welder worker writer
+    appraiser arborist audiologist baker barback biologist busser butcher caseworker chaplain
+    chauffeur chemist cleaner cna comptroller concierge controller courier dean dietitian
+    dishwasher drafter draftsman emt epidemiologist gardener geologist glazier groomer
+    groundskeeper hostess housekeeper ironworker labourer landscaper lecturer lifeguard lpn
+    mason mathematician merchandiser millwright nanny nutritionist optician optometrist
+    orthodontist phlebotomist physicist pipefitter psychiatrist radiographer radiologist rn
+    roofer sonographer sorter stocker surveyor toolmaker unloader valet veterinarian""".split())
 # Role nouns organisations' names also carry ("Fabrikam Tech", "Principal", "Staffing Partners"):
 # they neither make a name a job nor a page's first line its title.
 ROLE_NOUNS_IN_NAMES = frozenset("tech principal head lead member partner fellow owner guard"
