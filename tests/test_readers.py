@@ -166,6 +166,13 @@ def test_each_title_trim_cuts_its_example():
         assert trimmed_title(title) is None, title
 
 
+def test_a_name_may_start_with_an_abbreviation_and_its_dot():
+    text = "We care for the valley. St. Brendan Health is a not-for-profit health system."
+    assert find_company(text).value == "St. Brendan Health"
+    assert find_company("Mt. Hood Savings Bank is hiring tellers.").value == \
+        "Mt. Hood Savings Bank"
+
+
 def test_titles_of_trades_clinics_and_kitchens_name_a_job():
     for title in ("Land Surveyor", "Travel ICU RN", "Controller", "Dishwasher",
                   "Phlebotomist", "Groundskeeper", "Pipefitter Apprentice"):

@@ -40,7 +40,9 @@ def at_a_word(*words: str) -> str:
 # name's own exclamation mark ("Yay!"). A word is at most 40 characters a part.
 CAP = (r"(?<![\w&+-])(?:[A-Z0-9]|[a-z](?=[A-Z]))[\w&'’+-]{0,40}(?:\.[\w&'’+-]{1,40}){0,3}"
        r"(?:!(?=[ \t,]))?")
-NAME = rf"{CAP}(?:[ \t](?:(?:of|and|for|&|de|du|la)[ \t](?:the[ \t])?|the[ \t])?{CAP}){{0,5}}"
+# A name may start with an abbreviation and its dot ("St. Brendan Health", "Mt. Hood Bank").
+NAME = (rf"(?:(?:St|Mt|Ft)\.[ \t])?{CAP}"
+        rf"(?:[ \t](?:(?:of|and|for|&|de|du|la)[ \t](?:the[ \t])?|the[ \t])?{CAP}){{0,5}}")
 # A legal form after a name ("Northwind, Inc."); not a state's code ("Reno, NV").
 LEGAL = rf"(?:,?[ \t](?:{one_of(f for f in LEGAL_FORMS if f not in US_STATES)})\.?)?"
 # The most characters a NAME and its LEGAL can span: six words of at most 165 characters
