@@ -173,6 +173,11 @@ def test_a_name_may_start_with_an_abbreviation_and_its_dot():
         "Mt. Hood Savings Bank"
 
 
+def test_a_sentences_adverb_before_its_comma_is_no_company():
+    assert find_company("Rates rose. Consequently, the bank needs tellers.") is None
+    assert find_company("We grow. Grammarly is a writing company.").value == "Grammarly"
+
+
 def test_titles_of_trades_clinics_and_kitchens_name_a_job():
     for title in ("Land Surveyor", "Travel ICU RN", "Controller", "Dishwasher",
                   "Phlebotomist", "Groundskeeper", "Pipefitter Apprentice"):

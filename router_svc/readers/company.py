@@ -57,7 +57,8 @@ _STATED = (
         rf"{at_a_word('Company')}(?:[ \t]+(?:Name|Description|Overview))?[ \t]*:[ \t]*"
         rf"(?P<v>{NAME})")),
     ("company-is-a-kind-of-organisation", re.compile(  # "Northwind is a leading ... company"
-     rf"(?:^\s*|[.!?:][ \t]+|\n)(?P<v>{NAME}){LEGAL}(?:[ \t]*\([^)]{{1,40}}\))?"
+     # not a sentence's adverb before its comma ("Accordingly, the bank ...")
+     rf"(?:^\s*|[.!?:][ \t]+|\n)(?![A-Z][a-z]+ly,)(?P<v>{NAME}){LEGAL}(?:[ \t]*\([^)]{{1,40}}\))?"
      rf"(?:[ \t]+(?:is|are)[ \t]+|,[ \t]*)(?:a|an|the|one[ \t]+of[ \t]+the)[ \t]+"
      rf"[^.;:]{{0,80}}?\b{_ORGANISATION_NOUN}\b")),  # "a private, employee-owned firm"
     ("about-company", re.compile(  # "About Northwind:", "About Us Northwind is", a heading
