@@ -229,6 +229,15 @@ def test_each_not_pay_rule_refuses_its_example(rule):
     assert find_salaries(text) == []
 
 
+def test_a_benefit_named_after_its_amount_is_no_pay():
+    for text in ("Perks: a $1,200 annual wellness and learning budget.",
+                 "Perks: a $100/month commuter stipend.", "We give a $500 stipend."):
+        assert [refused for _, refused in read_amounts(text)] == ["a-benefit"], text
+    # a benefit added to the pay leaves the pay
+    for text in ("Salary: $80,000 - $90,000 and annual bonus.", "Pay: $90K and bonus."):
+        assert [refused for _, refused in read_amounts(text)] == [None], text
+
+
 def test_a_heading_line_about_or_why_the_company_names_it():
     for heading in ("About Woodgrove Bank", "ABOUT WOODGROVE BANK:", "Why Woodgrove Bank?",
                     "WHY JOIN WOODGROVE BANK", "Why work at Woodgrove Bank"):
