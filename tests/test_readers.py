@@ -231,7 +231,9 @@ def test_each_not_pay_rule_refuses_its_example(rule):
 
 def test_a_benefit_named_after_its_amount_is_no_pay():
     for text in ("Perks: a $1,200 annual wellness and learning budget.",
-                 "Perks: a $100/month commuter stipend.", "We give a $500 stipend."):
+                 "Perks: a $100/month commuter stipend.", "We give a $500 stipend.",
+                 "Perks: a $150/month dining credit.", "A $10,000 student loan repayment.",
+                 "Student loan repayment assistance of up to $10,000 over four years."):
         assert [refused for _, refused in read_amounts(text)] == ["a-benefit"], text
     # a benefit added to the pay leaves the pay
     for text in ("Salary: $80,000 - $90,000 and annual bonus.", "Pay: $90K and bonus."):

@@ -83,6 +83,7 @@ _GAP_NAMING_NO_PAY = r"(?:(?!salary|pay\b|wage|base|compensation)[^.$€£\d]){0
 # instalments in a parenthesis after it too: "sign-on bonus ($1,250 at 60 days, $1,250 at 6
 # months)"), or the amount said to go towards something.
 _BENEFIT_BEFORE = re.compile(r"\b(?:bonus(?:es)?|reimburse\w*|allowance|relocation|tuition"
+                             r"|repayment|forgiveness|credit|discount"
                              r"|referral|sign(?:ing|-on)|insurance|coverage|401\s?\(?k\)?"
                              r"|(?:housing|wellness|phone|internet|commuter|meal|learning|gym"
                              r"|office)[ \t]+stipend)\b"
@@ -97,7 +98,8 @@ _BENEFIT_AFTER = re.compile(r"^[^.\n]{0,40}\b(?:towards?|which can be applied|in
                             r"|reimburse\w*)\b|^(?:[ \t]?/[ \t]?(?:month|mo|year|yr|week)\b)?"
                             rf"[ \t]{{0,2}}(?:(?!and\b){_NOT_A_BENEFITS_WORD}[a-z-]+[ \t]"
                             rf"(?:{_NOT_A_BENEFITS_WORD}[a-z-]+[ \t]){{0,3}})?"
-                            r"(?:insurance|coverage|policy|bonus|stipend|allowance|budget)\b",
+                            r"(?:insurance|coverage|policy|bonus|stipend|allowance|budget|credit"
+                            r"|discount|repayment|forgiveness)\b",
                             re.I)
 # A heading that names the pay with its extras ("PAY & BONUSES", "Salary and Benefits"),
 # with the amount right under it: its first item is the pay.
