@@ -300,10 +300,9 @@ def ground_strings(job: JobPosting, text: str | PostingText,
         _stated("title", title, stated if stated and names_a_role(stated.value) else None,
                 "the company's name, not a title", update, notes)
         title = update["title"]
-    if wants("title") and title and company and (alone := without_company(title, company)):
-        update["title"] = alone
-        where = "before" if norm(title).startswith(norm(company)) else "after"
-        notes.append(f"title {title!r} cut to {alone!r}: the company {where} it")
+    if wants("title") and title and company and (cut := without_company(title, company)):
+        update["title"], where = cut
+        notes.append(f"title {title!r} cut to {cut[0]!r}: the company {where} it")
     for field in ("title", "company", "location"):  # the posting's own spelling
         value = update.get(field, getattr(job, field))
         written = as_written(value, posting) if wants(field) and value is not None else value

@@ -262,16 +262,17 @@ TITLE_TRIMS: tuple[tuple[str, Callable[[str], str | None]], ...] = (
 )
 
 
-def without_company(title: str, company: str) -> str | None:
-    """The title alone where the employer's name runs on after it, as a flattened page's
-    header does ("Restaurant Manager Northwind Group · Reno, NV"), or heads it before a
-    dash or a bar ("Northwind Group – Restaurant Manager")."""
+def without_company(title: str, company: str) -> tuple[str, str] | None:
+    """(the title alone, "after" or "before") where the employer's name runs on after it,
+    as a flattened page's header does ("Restaurant Manager Northwind Group · Reno, NV"), or
+    heads it before a dash or a bar ("Northwind Group – Restaurant Manager")."""
     after = re.search(rf"[ \t,|·–—-]+{re.escape(company)}$", title, re.I)
     before = re.match(rf"{re.escape(company)}[ \t]*[|·:–—-][ \t]*", title, re.I)
-    rest = clean(title[:after.start()]) if after else clean(title[before.end():]) if before \
-        else ""
+    rest, where = (clean(title[:after.start()]), "after") if after else \
+        (clean(title[before.end():]), "before") if before else ("", "")
     # "Researchers at the Northwind Institute" says where, and stays
-    return rest if rest and names_a_role(rest) and not rest.split()[-1].islower() else None
+    return (rest, where) if rest and names_a_role(rest) and not rest.split()[-1].islower() \
+        else None
 
 
 def trimmed_title(title: str) -> tuple[str, str] | None:
