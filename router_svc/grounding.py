@@ -243,7 +243,7 @@ def _ground_title(title: str | None, posting: PostingText, update: dict, notes: 
 
 def names_the_company(title: str, company: str, posting: PostingText) -> bool:
     """A title naming no job that is the company's name, as the answer or a reader gives it,
-    or starts with it ("Greer Valley Schools", "RouteIQ, a Contoso company")."""
+    or starts with it ("Alderbrook Schools", "Tailwind, a Contoso company")."""
     if names_a_role(title):
         return False
     found = posting.read(find_company)

@@ -301,11 +301,11 @@ def test_a_job_pages_labels_are_no_title_place_or_company():
     assert named.job.title is None
     assert any("a company's name, not a title" in n for n in named.notes)
     # the employer's name, as the answer gives it or a reader reads it, is no title either
-    text = ("Greer Valley Schools, a public district, is hiring substitutes for every grade. "
-            "Greer Valley Schools is an equal opportunity employer.")
-    for title in ("Greer Valley Schools", "Greer Valley Schools, a public district"):
+    text = ("Alderbrook Schools, a public district, is hiring substitutes for every grade. "
+            "Alderbrook Schools is an equal opportunity employer.")
+    for title in ("Alderbrook Schools", "Alderbrook Schools, a public district"):
         checked = checked_with_note(text, "the company's name, not a title", title=title,
-                                    company="Greer Valley Schools")
+                                    company="Alderbrook Schools")
         assert checked.job.title is None
     # a title that starts with the employer's name and names a job stays
     checked = check_answer(answer(title="Litware Foods Ambassador", company="Litware Foods"),
@@ -565,9 +565,9 @@ def test_values_come_back_as_the_posting_writes_them():
 
 
 def test_a_date_or_a_time_names_no_company():
-    text = "Data Engineer\nReno,\n3/27/2019 1:46:38 PM\n\nWe build pipelines in Reno, NV."
+    text = "Data Engineer\nReno,\n4/12/2021 9:05:12 AM\n\nWe build pipelines in Reno, NV."
     checked = checked_with_note(text, "not an organisation named in the posting",
-                                company="Reno, 3/27/2019 1:46:38 PM")
+                                company="Reno, 4/12/2021 9:05:12 AM")
     assert checked.job.company is None
 
 
@@ -681,13 +681,13 @@ def test_readers_on_flattened_text_and_organisations_named_by_use(text, title, c
 
 
 def test_words_describing_the_job_in_lower_case_are_not_its_title():
-    text = ("We're a small clinic in Reno, NV, looking for a chairside Dental Assistant to "
+    text = ("We're a small clinic in Reno, NV, looking for a bilingual Payroll Clerk to "
             "join us four days a week.")
     checked = checked_with_note(text, "describes the job by the words before it",
-                                title="Chairside Dental Assistant")
-    assert checked.job.title == "Dental Assistant"
+                                title="Bilingual Payroll Clerk")
+    assert checked.job.title == "Payroll Clerk"
     # a name in lower case that starts the title, and a title the text writes so, stay
-    for title in ("iOS Engineer", "Dental Assistant"):
+    for title in ("iOS Engineer", "Payroll Clerk"):
         text = f"We need an {title} who loves people."
         assert check_answer(answer(title=title), text).job.title == title
 

@@ -167,14 +167,14 @@ def test_each_title_trim_cuts_its_example():
 
 
 def test_a_name_may_start_with_an_abbreviation_and_its_dot():
-    text = "We care for the valley. St. Brendan Health is a not-for-profit health system."
-    assert find_company(text).value == "St. Brendan Health"
-    assert find_company("Mt. Hood Savings Bank is hiring tellers.").value == \
-        "Mt. Hood Savings Bank"
+    text = "We care for the valley. St. Aldric Health is a not-for-profit health system."
+    assert find_company(text).value == "St. Aldric Health"
+    assert find_company("Mt. Carrow Savings Bank is hiring tellers.").value == \
+        "Mt. Carrow Savings Bank"
 
 
 def test_a_sentences_adverb_before_its_comma_is_no_company():
-    assert find_company("Rates rose. Consequently, the bank needs tellers.") is None
+    assert find_company("Rates rose. Naturally, the firm needs tellers.") is None
     assert find_company("We grow. Grammarly is a writing company.").value == "Grammarly"
 
 
@@ -230,10 +230,10 @@ def test_each_not_pay_rule_refuses_its_example(rule):
 
 
 def test_a_benefit_named_after_its_amount_is_no_pay():
-    for text in ("Perks: a $1,200 annual wellness and learning budget.",
+    for text in ("Perks: a $900 yearly fitness and reading budget.",
                  "Perks: a $100/month commuter stipend.", "We give a $500 stipend.",
-                 "Perks: a $150/month dining credit.", "A $10,000 student loan repayment.",
-                 "Student loan repayment assistance of up to $10,000 over four years."):
+                 "Perks: a $150/month meal credit.", "A $10,000 loan forgiveness.",
+                 "Loan repayment help of up to $10,000 in total."):
         assert [refused for _, refused in read_amounts(text)] == ["a-benefit"], text
     # a benefit added to the pay leaves the pay
     for text in ("Salary: $80,000 - $90,000 and annual bonus.", "Pay: $90K and bonus."):

@@ -57,7 +57,7 @@ _STATED = (
         rf"{at_a_word('Company')}(?:[ \t]+(?:Name|Description|Overview))?[ \t]*:[ \t]*"
         rf"(?P<v>{NAME})")),
     ("company-is-a-kind-of-organisation", re.compile(  # "Northwind is a leading ... company"
-     # not a sentence's adverb before its comma ("Accordingly, the bank ...")
+     # not a sentence's adverb before its comma ("Naturally, the firm ...")
      rf"(?:^\s*|[.!?:][ \t]+|\n)(?![A-Z][a-z]+ly,)(?P<v>{NAME}){LEGAL}(?:[ \t]*\([^)]{{1,40}}\))?"
      rf"(?:[ \t]+(?:is|are)[ \t]+|,[ \t]*)(?:a|an|the|one[ \t]+of[ \t]+the)[ \t]+"
      rf"[^.;:]{{0,80}}?\b{_ORGANISATION_NOUN}\b")),  # "a private, employee-owned firm"
@@ -113,7 +113,7 @@ _DATE_OR_TIME = re.compile(r"\b\d{1,2}/\d{1,2}/\d{2,4}\b|\b\d{1,2}:\d{2}\b")
 def reads_as_a_name(value: str) -> bool:
     """Written as a name: its words capitalised but for small connectors and one brand
     written in lower case ("dbt Labs", "a16z"); "Graduate or Junior applicants" is not, nor
-    "Reno, 3/27/2019 1:46 PM"."""
+    "Reno, 4/12/2021 9:05 AM"."""
     lower = [w for w in value.split() if w == w.lower() and w not in NAME_CONNECTORS
              and any(c.isalpha() for c in w)]
     return len(lower) <= 1 and not _DATE_OR_TIME.search(value)

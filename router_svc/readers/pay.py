@@ -91,8 +91,8 @@ _BENEFIT_BEFORE = re.compile(r"\b(?:bonus(?:es)?|reimburse\w*|allowance|relocati
 # The benefit must be the amount's own noun ("$5,000 signing bonus", "$500 stipend"): one
 # added to the pay ("$90K - $110K + bonus", "plus a discretionary bonus") or on the next
 # line is not.
-# Its words may join two things ("$1,200 annual wellness and learning budget"), after the
-# period it is paid for ("$100/month wellness stipend"), but not start with "and".
+# Its words may join two things ("$900 yearly fitness and reading budget"), after the
+# period it is paid for ("$75/month phone stipend"), but not start with "and".
 _NOT_A_BENEFITS_WORD = r"(?!base|salary|pay|wage|(?:plus|with|or)\b)"
 _BENEFIT_AFTER = re.compile(r"^[^.\n]{0,40}\b(?:towards?|which can be applied|in benefits"
                             r"|reimburse\w*)\b|^(?:[ \t]?/[ \t]?(?:month|mo|year|yr|week)\b)?"

@@ -40,7 +40,7 @@ def at_a_word(*words: str) -> str:
 # name's own exclamation mark ("Yay!"). A word is at most 40 characters a part.
 CAP = (r"(?<![\w&+-])(?:[A-Z0-9]|[a-z](?=[A-Z]))[\w&'’+-]{0,40}(?:\.[\w&'’+-]{1,40}){0,3}"
        r"(?:!(?=[ \t,]))?")
-# A name may start with an abbreviation and its dot ("St. Brendan Health", "Mt. Hood Bank").
+# A name may start with an abbreviation and its dot ("St. Aldric Health", "Mt. Carrow Bank").
 NAME = (rf"(?:(?:St|Mt|Ft)\.[ \t])?{CAP}"
         rf"(?:[ \t](?:(?:of|and|for|&|de|du|la)[ \t](?:the[ \t])?|the[ \t])?{CAP}){{0,5}}")
 # A legal form after a name ("Northwind, Inc."); not a state's code ("Reno, NV").
@@ -105,7 +105,7 @@ _BEFORE_THE = re.compile(r"(?<![\w'])([\w']++)[ \t]+the\b")  # linear: at a word
 
 def is_a_clause(value: str) -> bool:
     """A value with a clause's verbs or pronouns in lower case ("... are required", "we
-    offer"), a verb's object ("Lead the team"), or a question ("Love to build?"): a
+    offer"), a verb's object ("Run the floor"), or a question ("Love to build?"): a
     sentence of the posting, not a name or a title ("IS Manager" is one)."""
     return "?" in value or bool(CLAUSE_WORDS.intersection(re.findall(r"[\w']+", value))) \
         or any(m[1].lower() not in WORDS_BEFORE_THE for m in _BEFORE_THE.finditer(value))

@@ -291,7 +291,7 @@ _DESCRIBING_WORDS = re.compile(r"(?:[a-z][a-z'-]*[ \t]+){1,3}(?=[A-Z])")
 
 def undescribed(written: str) -> str | None:
     """The title without the words a sentence describes it by, where the posting writes
-    them in lower case before it: "a chairside Dental Assistant" -> "Dental Assistant".
+    them in lower case before it: "a bilingual Payroll Clerk" -> "Payroll Clerk".
     `written` is the title as the posting writes it (text.as_written): the model's own
     capitals would hide them."""
     m = _DESCRIBING_WORDS.match(written)
