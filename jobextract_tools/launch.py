@@ -105,6 +105,11 @@ class ServiceProcess:
         stop([self], timeout)
         return self.process.returncode
 
+    def freeze(self) -> None:
+        """SIGSTOP the service and every process it started: a hung service, which keeps its
+        connections and answers nothing, until it is killed."""
+        os.killpg(self.process.pid, signal.SIGSTOP)
+
     def kill(self) -> None:
         """SIGKILL the service and every process it started (the engine's workers): a
         crash, not a stop."""

@@ -214,17 +214,18 @@ async def test_jobs_go_to_the_replica_holding_their_tier_and_a_lost_replica_lose
     assert {tier: i.name for tier, i in infos.items()} == MODELS
     print(f"\nmixed jobs: {distribution}, switches 0")
 
-    # The maximum replica dies while it generates a large job: the job is retried on a
-    # surviving replica, which is switched to the maximum tier (none holds it any more).
+    # The maximum replica hangs with a large job in flight, then dies: the job is retried on
+    # a surviving replica, which is switched to the maximum tier (none holds it any more).
+    # Frozen (SIGSTOP) before the job is sent, the replica cannot finish it before the kill,
+    # whatever the machine's speed: the tiny model would otherwise answer within ~50 ms.
+    maximum = next(r for r in replicas.all if r.address == three_replicas["maximum"].address)
+    three_replicas["maximum"].freeze()
     stream = router.stub.ExtractStream(pb.ExtractStreamRequest(content=SIZES["maximum"]), timeout=400)
     events = aiter(stream)
-    while True:
-        event = await anext(events)
-        if event.HasField("delta"):
-            break
+    first = [await anext(events), await anext(events)]
+    assert first[0].decision.model == MODELS["maximum"] and first[1].attempt.attempt == 1
     killed_at = time.monotonic()
     three_replicas["maximum"].kill()
-    maximum = next(r for r in replicas.all if r.address == three_replicas["maximum"].address)
 
     async def marked_down():
         return not maximum.reachable
@@ -239,7 +240,7 @@ async def test_jobs_go_to_the_replica_holding_their_tier_and_a_lost_replica_lose
     assert any("unavailable" in a.reason.lower() or "inference" in a.reason for a in attempts)
     infos = await model_infos(three_replicas)
     assert sorted(i.name for i in infos.values()) in (["tiny-a", "tiny-c"], ["tiny-b", "tiny-c"])
-    print(f"replica killed mid-generation: detected in {detected:.2f} s, job finished on "
+    print(f"replica hung then killed with a job in flight: detected in {detected:.2f} s, job finished on "
           f"{result.decision.model} after {result.attempts} attempts "
           f"({time.monotonic() - killed_at:.1f} s after the kill)")
 
