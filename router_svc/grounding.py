@@ -11,7 +11,8 @@ tables of router_svc/readers, and every note names the reader's rule and the rea
   marked as pay; figures the text does not state are dropped.
 - title, company, location and skills must be found in the posting (a company outside a
   web or mail address); a title must not be a sentence, nor a phrase naming no job where
-  the posting states one that does; a company not a job; a location not "One location".
+  the posting states one that does; a company not a job; a location not "One location",
+  nor the company's name where the text writes a place.
   A value the model missed or did not take from the posting is taken from what a reader
   finds, else dropped, as is a skill not in the posting.
 - nothing is copied from the prompt's worked examples: a requirement, benefit or skill that
@@ -33,7 +34,7 @@ from router_svc.readers.pay import (SalaryMention, best_match, close, find_salar
                                     plausible, read_amounts, restated, stated_pay,
                                     unmarked_pay)
 from router_svc.readers.rules import Found
-from router_svc.readers.shapes import (ends_in_a_legal_form, is_a_clause, is_heading,
+from router_svc.readers.shapes import (ends_in_a_legal_form, is_a_clause, is_heading, is_place,
                                        names_a_role, without_heading)
 from router_svc.readers.sections import Sections, find_list, names_a_benefit
 from router_svc.readers.summary import find_summary
@@ -241,14 +242,26 @@ def _ground_title(title: str | None, posting: PostingText, update: dict, notes: 
                      "words before it")
 
 
+def company_names(company: str | None, posting: PostingText) -> list[str]:
+    """The company's name as the answer gives it and as a reader reads it, normalised."""
+    found = posting.read(find_company)
+    return [norm(name) for name in (company, found and found.value) if name]
+
+
 def names_the_company(title: str, company: str, posting: PostingText) -> bool:
     """A title naming no job that is the company's name, as the answer or a reader gives it,
     or starts with it ("Alderbrook Schools", "Tailwind, a Contoso company")."""
-    if names_a_role(title):
-        return False
-    found = posting.read(find_company)
-    names = [norm(company)] + ([norm(found.value)] if found else [])
-    return any(norm(title) == name or norm(title).startswith(name + " ") for name in names)
+    return not names_a_role(title) and any(
+        norm(title) == name or norm(title).startswith(name + " ")
+        for name in company_names(company, posting))
+
+
+def is_the_company(location: str, company: str | None, posting: PostingText) -> bool:
+    """A location that is the company's name ("Fabrikam Health" where the page's location
+    line is "Fabrikam Medical Center - Fresno, CA"), not a place: replaced only by a place a
+    reader finds, as a city may also be a company reader's mistaken name."""
+    return (not is_place(location) and norm(location) in company_names(company, posting)
+            and posting.read(find_location) is not None)
 
 
 def ground_strings(job: JobPosting, text: str | PostingText,
@@ -287,6 +300,10 @@ def ground_strings(job: JobPosting, text: str | PostingText,
                                 or names_a_role(job.location, plural=False)):  # the title
         _stated("location", job.location, posting.read(find_location), "not a place", update,
                 notes)
+    elif wants("location") and is_the_company(job.location, update.get("company", job.company),
+                                              posting):
+        _stated("location", job.location, posting.read(find_location), "the company, not a place",
+                update, notes)
     elif wants("location") and written_as_a_label(job.location, posting):
         _stated("location", job.location, posting.read(find_location), "a label, not its value",
                 update, notes)

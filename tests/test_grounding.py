@@ -477,6 +477,23 @@ def test_a_place_written_as_a_location_is_not_a_company():
     assert not looks_like_a_place("Northwind Traders")
 
 
+# A careers page whose location line names the employer's site before the place.
+SITE_PAGE = ("Staff Pharmacist\nlocations\nFabrikam Medical Center - Salem, OR\n\n"
+             "Fabrikam Health is a nonprofit health system with three hospitals.")
+
+
+def test_a_location_that_is_the_company_gives_way_to_the_place_the_page_writes():
+    checked = check_answer(answer(title="Staff Pharmacist", company="Fabrikam Medical Center",
+                                  location="Fabrikam Health"), SITE_PAGE)
+    assert checked.job.location == "Salem, OR"
+    assert any("the company, not a place" in n for n in checked.notes)
+    # With no place to read, the model's value stays: a company reader may take a city
+    # for a name.
+    alone = SITE_PAGE.replace(" - Salem, OR", "")
+    assert check_answer(answer(company="Fabrikam Health", location="Fabrikam Health"),
+                        alone).job.location is not None
+
+
 # A posting whose title, company and location no reader can find.
 PLAIN = "Engineer needed. Northwind Traders builds supply-chain software. We use Python and dbt."
 
