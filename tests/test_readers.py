@@ -424,6 +424,13 @@ def test_each_hiring_verb_names_the_title_and_the_company():
         assert find_company(text).value == "Wingtip Toys", verb
 
 
+def test_a_title_leaves_out_the_place_the_job_is_done_in():
+    assert find_title("Wingtip Toys is hiring a Stock Clerk in Reno, NV.").value == "Stock Clerk"
+    assert find_title("We are seeking a Line Cook in Idaho for summer.").value == "Line Cook"
+    # not a place the text writes with its state: a title's own words
+    assert find_title("We are hiring an Engineer in Training.").value == "Engineer in Training"
+
+
 def test_each_legal_statement_names_the_company():
     for statement in ("does not discriminate on any basis", "will consider for employment "
                       "qualified applicants", "participates in E-Verify",

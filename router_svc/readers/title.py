@@ -12,13 +12,15 @@ from __future__ import annotations
 
 import itertools
 import re
+from dataclasses import replace
 from typing import Callable
 
 from router_svc.readers.rules import Found, Rule, first_found, pattern_rule
 from router_svc.readers.shapes import (MAX_VALUE_WORDS, NAME, NEXT_LABEL, SENTENCE_DOT,
                                        TITLE_PHRASE, US_PLACE, at_a_word, clean, is_heading,
-                                       names_a_role, one_of, usable, without_heading)
+                                       is_place, names_a_role, one_of, usable, without_heading)
 from router_svc.readers.company import reads_as_a_name, uses
+from router_svc.readers.location import us_places
 from router_svc.readers.text import PostingText, found_in
 from router_svc.readers.vocabulary import (DETAIL_LABELS, EMPLOYMENT_TYPES, HIRING_VERBS,
                                            JOB_NOUNS, JOB_SECTIONS)
@@ -189,7 +191,24 @@ TITLE_RULES = (
 
 def find_title(text: str | PostingText) -> Found | None:
     """The title the posting states, by the first rule of TITLE_RULES that reads one."""
-    return first_found(TITLE_RULES, text)
+    posting = PostingText.of(text)
+    found = first_found(TITLE_RULES, posting)
+    return found and _without_its_place(found, posting)
+
+
+_IN_A_PLACE = re.compile(r"^(?P<title>.*\S)[ \t]+in[ \t]+(?P<place>[^ \t].*)$")
+
+
+def _without_its_place(found: Found, posting: PostingText) -> Found:
+    """"Deli Clerk in Reno" of "hiring a Deli Clerk in Reno, NV": the job, without the place
+    it is done in, a state or a city the text writes with its state ("Engineer in Training"
+    stays)."""
+    m = _IN_A_PLACE.match(found.value)
+    if m is None or not names_a_role(m["title"]):
+        return found
+    cities = {place.split(",")[0].strip() for place in posting.read(us_places)}
+    return replace(found, value=m["title"]) \
+        if is_place(m["place"]) or m["place"] in cities else found
 
 
 # ---- what a title carries that is not the title -------------------------------------------
