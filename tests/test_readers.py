@@ -438,6 +438,15 @@ def test_a_line_saying_remote_is_a_remote_job_and_remote_work_is_not():
         assert find_location(text) is None, text
 
 
+def test_a_street_is_not_a_city():
+    # a state's name after a street ("Street, New York") reads as "City, State" unless a
+    # street's word is never a city
+    found = find_location("Our office is at 40 West 12th Street, New York, NY, by the park.")
+    assert found.value == "New York, NY"
+    assert find_location("Visit 400 Pine St, Washington, DC.").value == "Washington, DC"
+    assert find_location("Based in Park City, UT.").value == "Park City, UT"
+
+
 def test_each_legal_statement_names_the_company():
     for statement in ("does not discriminate on any basis", "will consider for employment "
                       "qualified applicants", "participates in E-Verify",

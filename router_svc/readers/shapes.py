@@ -15,8 +15,8 @@ import re
 from router_svc.readers.vocabulary import (CITY_PREFIXES, CITY_SUFFIXES, CLAUSE_WORDS,
                                            GENERIC_WORDS, HEADING_WORDS, HEADINGS_ALWAYS,
                                            HEADINGS_IN_CAPITALS, HIRING_VERBS, LEGAL_FORMS,
-                                           ROLE_NOUNS, STATE_NAMES, TITLE_ABBREVIATIONS,
-                                           US_STATES, WORDS_BEFORE_THE)
+                                           ROLE_NOUNS, STATE_NAMES, STREET_WORDS,
+                                           TITLE_ABBREVIATIONS, US_STATES, WORDS_BEFORE_THE)
 
 
 def one_of(words) -> str:
@@ -53,7 +53,7 @@ NAME_REACH = 6 * 165 + 5 * 9 + 2 + max(map(len, LEGAL_FORMS)) + 1
 # A US "City, ST": a city is one word with the words place names join to it ("San Luis
 # Obispo", "Walnut Creek"); a title before it ("Data Engineer Denver, CO") is not.
 _CITY = (rf"(?<![\w'’-])(?:(?:{one_of(CITY_PREFIXES)})[ \t]){{0,2}}"
-         r"[A-Z][a-z][a-zA-Z'’-]{0,40}"
+         rf"(?!(?:{one_of(STREET_WORDS)})\b)[A-Z][a-z][a-zA-Z'’-]{{0,40}}"
          rf"(?:[ \t](?:{one_of(CITY_SUFFIXES)}))?")
 _STATE = rf"(?:{'|'.join(sorted(US_STATES))}|{'|'.join(STATE_NAMES)})"
 _NAMED_STATE = rf"(?:{'|'.join(STATE_NAMES)})"

@@ -32,6 +32,10 @@ CITY_PREFIXES = ("San", "Santa", "Los", "Las", "New", "North", "South", "East", 
 CITY_SUFFIXES = ("Creek", "City", "Beach", "Park", "Springs", "Falls", "Heights", "Hills",
                  "Valley", "Grove", "Rapids", "Harbor", "Point", "Island", "Gardens", "Village",
                  "Bay", "Lake", "Rock", "Bend", "Station")
+# A street address's last word: never a city ("11 Elm Street, Austin, TX").
+STREET_WORDS = ("Street", "St", "Avenue", "Ave", "Road", "Rd", "Boulevard", "Blvd", "Drive",
+                "Dr", "Lane", "Ln", "Parkway", "Pkwy", "Highway", "Hwy", "Suite", "Ste",
+                "Floor", "Plaza", "Court", "Ct", "Way", "Place")
 
 # Top-level domains of the web and mail addresses postings give.
 TOP_LEVEL_DOMAINS = ("com", "org", "net", "edu", "gov", "io", "co", "us", "ai", "info", "biz")
