@@ -447,6 +447,13 @@ def test_a_street_is_not_a_city():
     assert find_location("Based in Park City, UT.").value == "Park City, UT"
 
 
+def test_a_place_a_team_is_in_is_not_the_company():
+    assert find_company("Our Claims team in Halifax is seeking an adjuster.") is None
+    assert find_company("The bakery near Portland is hiring.") is None
+    found = find_company("Everyone at Wingtip Toys is committed to equality.")
+    assert found.value == "Wingtip Toys"
+
+
 def test_each_legal_statement_names_the_company():
     for statement in ("does not discriminate on any basis", "will consider for employment "
                       "qualified applicants", "participates in E-Verify",

@@ -31,7 +31,8 @@ _ORGANISATION_NOUN = rf"(?:{one_of(ORGANISATION_NOUNS)})"
 _LEGAL_CODES = frozenset(f for f in LEGAL_FORMS if len(f) == 2 and f.isupper()) - US_STATES
 
 # "<Name> is hiring": a name, then what follows it, looked for first (rules.AnchoredPattern).
-_NAMED = rf"(?P<v>{NAME}){LEGAL}"
+# Not a place the subject is in: "Our team in Reno is hiring".
+_NAMED = rf"(?<!\bin[ \t])(?<!\bnear[ \t])(?<!\bacross[ \t])(?P<v>{NAME}){LEGAL}"
 
 
 def _name_then(tail: str, in_capitals: bool = False) -> AnchoredPattern:
