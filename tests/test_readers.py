@@ -454,6 +454,13 @@ def test_a_place_a_team_is_in_is_not_the_company():
     assert found.value == "Wingtip Toys"
 
 
+def test_things_done_in_a_period_are_counted_not_paid():
+    assert find_salaries("Our crews run more than 1,900 daily deliveries across the state.") == []
+    assert find_salaries("We serve 4,000 monthly active users.") == []
+    (mention,) = find_salaries("Pay: 52,000 annual salary, paid twice a month.")
+    assert (mention.low, mention.period) == (52000, "year")
+
+
 def test_each_legal_statement_names_the_company():
     for statement in ("does not discriminate on any basis", "will consider for employment "
                       "qualified applicants", "participates in E-Verify",

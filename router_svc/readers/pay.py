@@ -133,7 +133,10 @@ _PAY_LABEL = re.compile(r"(?i:\b(?:salary|pay|compensation|wages?)(?:[ \t]+range
 # A number joined to its noun is one too: "a 90-lawyer firm", "a 300-bed hospital".
 _COUNTED = re.compile(r"\s*(?:%|(?:percent|years?|yrs?|months?|weeks?|days?|hours?|hrs|people"
                       r"|employees|staff|keystrokes|words|miles|sq|locations|offices|clients"
-                      r"|customers|users)\b)|-(?=[a-z])", re.I)
+                      r"|customers|users)\b)|-(?=[a-z])"
+                      # things in a period: "2,600 daily flights", not "52,000 annual salary"
+                      r"|[ \t]+(?:daily|weekly|monthly|annual|yearly)[ \t]+"
+                      rf"(?!(?:{'|'.join(PAY_WORDS)})\b)[a-z]{{3}}", re.I)
 # Currencies whose salaries this reader may read a period from the amount alone.
 _INFERABLE_CURRENCIES = {"USD", "CAD", "AUD", "NZD", "GBP", "EUR", "CHF", "SGD"}
 
@@ -301,7 +304,7 @@ class Amount:
 
 
 def _counted(a: Amount) -> bool:
-    return not a.has_marker and bool(_COUNTED.match(a.after(12)))
+    return not a.has_marker and bool(_COUNTED.match(a.after(32)))
 
 
 # Named rules, each a positive sign that an amount is not pay, tried in order.
