@@ -154,8 +154,10 @@ def reconcile_salary(data: dict, text: str | PostingText) -> tuple[list[str], bo
 
 def reads_as_a_sentence(title: str) -> bool:
     """A sentence of the posting given as its title: a clause (its verbs and pronouns in
-    lower case: "IS Manager" is a title), or longer than any title."""
-    return len(re.findall(r"[\w']+", title)) > MAX_TITLE_WORDS or is_a_clause(title)
+    lower case: "IS Manager" is a title), longer than any title, or an exclamation or a
+    question naming no job (a slogan: "Bring your best self!")."""
+    return (len(re.findall(r"[\w']+", title)) > MAX_TITLE_WORDS or is_a_clause(title)
+            or title.rstrip().endswith(("!", "?")) and not names_a_role(title))
 
 
 def _a_title_once_trimmed(title: str) -> bool:
