@@ -461,6 +461,12 @@ def test_things_done_in_a_period_are_counted_not_paid():
     assert (mention.low, mention.period) == (52000, "year")
 
 
+def test_a_differential_named_after_its_amount_is_no_pay():
+    assert find_salaries("PERKS\n- $1.75/hr weekend differential for Saturday shifts") == []
+    (mention,) = find_salaries("Pay: $21/hr. We add a $2 an hour night premium.")
+    assert (mention.low, mention.period) == (21, "hour")
+
+
 def test_each_legal_statement_names_the_company():
     for statement in ("does not discriminate on any basis", "will consider for employment "
                       "qualified applicants", "participates in E-Verify",

@@ -114,6 +114,9 @@ _IDENTIFIER_BEFORE = re.compile(r"(?:#|\b(?:(?<!,\s)id|no|number|req\w*|requisit
 # $2/hr", "an additional $1.50 an hour".
 _ADDITION_BEFORE = re.compile(r"\+[ \t]?$|\b(?:differentials?|premiums?|additional|extra)\b"
                               rf"{_GAP_NAMING_NO_PAY}$", re.I)
+# ... or named after it: "$1.25/hr shift differential", "$2 an hour night premium".
+_ADDITION_AFTER = re.compile(r"(?:[ \t]?/[ \t]?(?:hr|hour)\b|[ \t]+(?:per|an|a)[ \t]+hour\b)?"
+                             r"[ \t]+(?:[a-z-]+[ \t]+){0,2}(?:differential|premium)s?\b", re.I)
 # A daily allowance for travel, not the pay: "per diem of $75/day", "$60/day per diem". A
 # per-diem *job*'s hourly rate ("Per Diem RN: $58/hr") is pay.
 _PER_DIEM = r"\bper[ -]diem\b"
@@ -318,7 +321,8 @@ NOT_PAY: tuple[tuple[str, Callable[[Amount], bool]], ...] = (
     ("an-identifier", lambda a: bool(_IDENTIFIER_BEFORE.search(
         a.text[max(0, a.match.start() - 24):a.match.start()])) or any(
         re.match(r"0\d", d or "") for d in (a.match["low"], a.match["high"]))),
-    ("an-addition", lambda a: bool(_ADDITION_BEFORE.search(a.head))),
+    ("an-addition", lambda a: bool(_ADDITION_BEFORE.search(a.head)
+                                   or _ADDITION_AFTER.match(a.after(40)))),
     ("a-per-diem", lambda a: bool(_PER_DIEM_BEFORE.search(a.head)
                                   or _PER_DIEM_AFTER.match(a.after(24))) and a.period != "hour"),
     ("on-target-earnings", lambda a: bool(_OTE_BEFORE.search(a.head)
