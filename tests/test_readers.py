@@ -467,6 +467,13 @@ def test_a_differential_named_after_its_amount_is_no_pay():
     assert (mention.low, mention.period) == (21, "hour")
 
 
+def test_a_bonus_paid_in_instalments_is_no_pay_in_any_of_them():
+    text = "Retention bonus: $500 at hire, $1,500 at 6 months and $1,500 at one year."
+    assert find_salaries(text) == []
+    (mention,) = find_salaries("Sign-on bonus $1,000 and pay of $26/hr.")
+    assert (mention.low, mention.period) == (26, "hour")
+
+
 def test_each_legal_statement_names_the_company():
     for statement in ("does not discriminate on any basis", "will consider for employment "
                       "qualified applicants", "participates in E-Verify",

@@ -87,7 +87,11 @@ _BENEFIT_BEFORE = re.compile(r"\b(?:bonus(?:es)?|reimburse\w*|allowance|relocati
                              r"|referral|sign(?:ing|-on)|insurance|coverage|401\s?\(?k\)?"
                              r"|(?:housing|wellness|phone|internet|commuter|meal|learning|gym"
                              r"|office)[ \t]+stipend)\b"
-                             rf"(?:{_GAP_NAMING_NO_PAY}|[ \t]*\([^()\n]{{0,60}})$", re.I)
+                             rf"(?:{_GAP_NAMING_NO_PAY}|[ \t]*\([^()\n]{{0,60}}"
+                             # its later instalments: "bonus paid $1,000 after orientation,
+                             # $2,000 at 90 days and $2,000 at 180 days"
+                             rf"|{_GAP_NAMING_NO_PAY}(?:[$€£][\d,.]+[ \t]+[^$€£.\n]{{0,24}}"
+                             rf"(?:,|\band\b)[ \t]*){{1,3}})$", re.I)
 # The benefit must be the amount's own noun ("$5,000 signing bonus", "$500 stipend"): one
 # added to the pay ("$90K - $110K + bonus", "plus a discretionary bonus") or on the next
 # line is not.
