@@ -88,8 +88,8 @@ _BENEFIT_BEFORE = re.compile(r"\b(?:bonus(?:es)?|reimburse\w*|allowance|relocati
                              r"|(?:housing|wellness|phone|internet|commuter|meal|learning|gym"
                              r"|office)[ \t]+stipend)\b"
                              rf"(?:{_GAP_NAMING_NO_PAY}|[ \t]*\([^()\n]{{0,60}}"
-                             # its later instalments: "bonus paid $1,000 after orientation,
-                             # $2,000 at 90 days and $2,000 at 180 days"
+                             # its later instalments: "retention bonus: $500 at hire, $1,500
+                             # at 6 months and $1,500 at one year"
                              rf"|{_GAP_NAMING_NO_PAY}(?:[$€£][\d,.]+[ \t]+[^$€£.\n]{{0,24}}"
                              rf"(?:,|\band\b)[ \t]*){{1,3}})$", re.I)
 # The benefit must be the amount's own noun ("$5,000 signing bonus", "$500 stipend"): one
@@ -118,7 +118,7 @@ _IDENTIFIER_BEFORE = re.compile(r"(?:#|\b(?:(?<!,\s)id|no|number|req\w*|requisit
 # $2/hr", "an additional $1.50 an hour".
 _ADDITION_BEFORE = re.compile(r"\+[ \t]?$|\b(?:differentials?|premiums?|additional|extra)\b"
                               rf"{_GAP_NAMING_NO_PAY}$", re.I)
-# ... or named after it: "$1.25/hr shift differential", "$2 an hour night premium".
+# ... or named after it: "$1.75/hr weekend differential", "$2 an hour night premium".
 _ADDITION_AFTER = re.compile(r"(?:[ \t]?/[ \t]?(?:hr|hour)\b|[ \t]+(?:per|an|a)[ \t]+hour\b)?"
                              r"[ \t]+(?:[a-z-]+[ \t]+){0,2}(?:differential|premium)s?\b", re.I)
 # A daily allowance for travel, not the pay: "per diem of $75/day", "$60/day per diem". A
@@ -141,7 +141,7 @@ _PAY_LABEL = re.compile(r"(?i:\b(?:salary|pay|compensation|wages?)(?:[ \t]+range
 _COUNTED = re.compile(r"\s*(?:%|(?:percent|years?|yrs?|months?|weeks?|days?|hours?|hrs|people"
                       r"|employees|staff|keystrokes|words|miles|sq|locations|offices|clients"
                       r"|customers|users)\b)|-(?=[a-z])"
-                      # things in a period: "2,600 daily flights", not "52,000 annual salary"
+                      # things in a period: "1,900 daily deliveries", not "52,000 annual salary"
                       r"|[ \t]+(?:daily|weekly|monthly|annual|yearly)[ \t]+"
                       rf"(?!(?:{'|'.join(PAY_WORDS)})\b)[a-z]{{3}}", re.I)
 # Currencies whose salaries this reader may read a period from the amount alone.
