@@ -70,14 +70,22 @@ def written_as_a_label(value: str, posting: PostingText) -> bool:
     return bool(ends) and all(re.match(r"[ \t]*:", posting.unglued[end:end + 8]) for end in ends)
 
 
+def us_cities(posting: PostingText) -> dict[str, str]:
+    """The city of each US "City, ST" the text writes, with its first such place, in the
+    text's order (`posting.read(us_cities)`)."""
+    cities: dict[str, str] = {}
+    for written in posting.read(us_places):
+        cities.setdefault(written.split(",")[0].strip(), written)
+    return cities
+
+
 def city_in_full(place: str, posting: PostingText) -> Found | None:
     """The US "City, ST" the text writes for a place given without its state, or with a
     site's code after the city ("Elmwood B-ELM-2" where the text also writes "Elmwood,
     NJ")."""
     if "," in place:
         return None
-    for written in posting.read(us_places):
-        city = written.split(",")[0].strip()
+    for city, written in posting.read(us_cities).items():
         if place == city or place.startswith(city + " "):
             return Found(clean(written), written, rule="the-city-with-its-state")
     return None

@@ -20,7 +20,7 @@ from router_svc.readers.shapes import (MAX_VALUE_WORDS, NAME, NEXT_LABEL, SENTEN
                                        TITLE_PHRASE, US_PLACE, at_a_word, clean, is_heading,
                                        is_place, names_a_role, one_of, usable, without_heading)
 from router_svc.readers.company import reads_as_a_name, uses
-from router_svc.readers.location import us_places
+from router_svc.readers.location import us_cities
 from router_svc.readers.text import PostingText, found_in
 from router_svc.readers.vocabulary import (DETAIL_LABELS, EMPLOYMENT_TYPES, HIRING_VERBS,
                                            JOB_NOUNS, JOB_SECTIONS)
@@ -206,9 +206,8 @@ def _without_its_place(found: Found, posting: PostingText) -> Found:
     m = _IN_A_PLACE.match(found.value)
     if m is None or not names_a_role(m["title"]):
         return found
-    cities = {place.split(",")[0].strip() for place in posting.read(us_places)}
     return replace(found, value=m["title"]) \
-        if is_place(m["place"]) or m["place"] in cities else found
+        if is_place(m["place"]) or m["place"] in posting.read(us_cities) else found
 
 
 # ---- what a title carries that is not the title -------------------------------------------
