@@ -20,7 +20,7 @@ from router_svc.readers.pay import find_salaries
 from router_svc.readers.sections import names_a_benefit
 from router_svc.readers.summary import find_summary
 from router_svc.readers.text import norm
-from router_svc.readers.title import find_title
+from router_svc.readers.title import find_title, without_company
 from tests.test_router_units import answer
 
 
@@ -337,15 +337,18 @@ def test_a_page_header_gives_the_title_apart_from_the_company_and_place():
     page = ("Litware\nFounding Engineer\nLocation\nRemote\n\nLitware makes looms. "
             "Litware pays well.")
     assert check_answer(answer(title="Litware"), page).job.title == "Founding Engineer"
-    # a flattened header runs the company on after the title (and a title of the same
-    # words recurs in the text, so no reader gives the header's)
+    # a flattened header runs the company on after the title: the page's leading title is
+    # read (its description's "we are looking for" is no banner of the page)
     flat = ("Deli Manager Northwind Foods Group · Reno, NV (On-site) $60K/yr - $70K/yr · "
             "Full-time · Mid-Senior level 51-200 employees · Retail 1 week ago · 38 "
             "applicants Apply Save About the job Northwind Foods Group runs six delis. We "
             "are looking for a hands-on Manager for our newest deli.")
-    checked = checked_with_note(flat, "the company after it", title="Deli Manager Northwind "
+    checked = checked_with_note(flat, "by leading-title", title="Deli Manager Northwind "
                                 "Foods Group", company="Northwind Foods Group")
     assert checked.job.title == "Deli Manager"
+    # where no reader gives the title, the company after it is cut all the same
+    assert without_company("Deli Manager Northwind Foods Group", "Northwind Foods Group") \
+        == ("Deli Manager", "after")
     # or heads it, before a dash
     text = "Northwind Foods – Deli Manager\n\nWe run six delis in Reno, NV."
     checked = checked_with_note(text, "the company before it", title="Northwind Foods – Deli "

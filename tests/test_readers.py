@@ -17,7 +17,7 @@ from router_svc.readers.location import LOCATION_RULES, find_location
 from router_svc.readers.pay import NOT_PAY, find_salaries, read_amounts
 from router_svc.readers.rules import AnchoredPattern
 from router_svc.readers.sections import find_list
-from router_svc.readers.shapes import at_a_word, names_a_role
+from router_svc.readers.shapes import at_a_word, is_heading, names_a_role
 from router_svc.readers.text import PostingText
 from router_svc.readers.title import (MODEL_TITLE_READINGS, TITLE_RULES, TITLE_TRIMS,
                                      as_the_posting_writes, find_title, trimmed_title,
@@ -472,6 +472,17 @@ def test_a_bonus_paid_in_instalments_is_no_pay_in_any_of_them():
     assert find_salaries(text) == []
     (mention,) = find_salaries("Sign-on bonus $1,000 and pay of $26/hr.")
     assert (mention.low, mention.period) == (26, "hour")
+
+
+def test_a_page_flattened_onto_one_line_starts_with_its_title():
+    page = ("Pastry Cook Wingtip Bakehouse 4.1 out of 5 stars Tacoma, WA $18 - $21 an hour "
+            "Full job description Wingtip Bakehouse bakes bread for forty cafes, and we are "
+            "looking for an early riser who loves laminated dough.")
+    assert find_title(page).value == "Pastry Cook"
+    # a banner still opens a long line
+    assert is_heading("NOW HIRING LINE COOKS - apply today. " + "We bake bread daily. " * 20)
+    assert not is_heading("Pastry Cook Wingtip Bakehouse " + "We bake bread daily. " * 5
+                          + "We are looking for an early riser.")
 
 
 def test_each_legal_statement_names_the_company():

@@ -157,9 +157,14 @@ _BANNER = re.compile(rf"(?i:\b(?:{one_of(_BANNER_VERBS)}|need(?:ed)?[ \t]+for|wa
                      r"|join[ \t]+(?:us|our))\b)")
 
 
+MAX_BANNER_CHARS = 100  # a banner or a job number opens a line; past this it is the text's
+
+
 def is_heading(line: str) -> bool:
-    """A section heading, a job number or a hiring banner, as pastes start with."""
+    """A section heading, a job number or a hiring banner, as pastes start with (a page
+    flattened onto one line says "we are looking for" in its description, not its head)."""
     words = re.findall(r"[a-z]+", line.lower())
+    head = line[:MAX_BANNER_CHARS]
     return bool(words) and all(w in HEADING_WORDS for w in words) \
-        or bool(_JOB_NUMBER.search(line) or _BANNER.search(line)) \
+        or bool(_JOB_NUMBER.search(head) or _BANNER.search(head)) \
         or bool(re.match(r"(?:About|Careers at)\b", line))
