@@ -87,11 +87,10 @@ _BENEFIT_BEFORE = re.compile(r"\b(?:bonus(?:es)?|reimburse\w*|allowance|relocati
                              r"|referral|sign(?:ing|-on)|insurance|coverage|401\s?\(?k\)?"
                              r"|(?:housing|wellness|phone|internet|commuter|meal|learning|gym"
                              r"|office)[ \t]+stipend)\b"
-                             rf"(?:{_GAP_NAMING_NO_PAY}|[ \t]*\([^()\n]{{0,60}}"
-                             # its later instalments: "retention bonus: $500 at hire, $1,500
-                             # at 6 months and $1,500 at one year"
-                             rf"|{_GAP_NAMING_NO_PAY}(?:[$€£][\d,.]+[ \t]+[^$€£.\n]{{0,24}}"
-                             rf"(?:,|\band\b)[ \t]*){{1,3}})$", re.I)
+                             # right before the amount or its earlier instalments ("retention
+                             # bonus: $500 at hire, $1,500 at 6 months and $1,500 at one year")
+                             rf"(?:{_GAP_NAMING_NO_PAY}(?:[$€£][\d,.]+[ \t]+[^$€£.\n]{{0,24}}"
+                             rf"(?:,|\band\b)[ \t]*){{0,3}}|[ \t]*\([^()\n]{{0,60}})$", re.I)
 # The benefit must be the amount's own noun ("$5,000 signing bonus", "$500 stipend"): one
 # added to the pay ("$90K - $110K + bonus", "plus a discretionary bonus") or on the next
 # line is not.
