@@ -91,6 +91,7 @@ INPUTS = {
     "spaces between amounts": lambda n: "$50,000" + " " * (n - 14) + "$60,000",
     "distinct subjects": lambda n: numbered("Q{w} is a. ", n),
     "distinct selves": lambda n: numbered("We are Q{w}. ", n),
+    "distinct sites": lambda n: numbered("Q{w} Zz jobs@r{w}.com ", n),
     # the answer's values once, then many mentions that start like them and are not them
     "list items": lambda n: repeated("Requirements:\n- a b\n\n", n),
     "near mentions": lambda n: ("Data Engineer at Northwind. "

@@ -76,6 +76,8 @@ COMPANY_EXAMPLES = {
                                "Lamna's office.", "Lamna"),
     "opens-with-the-company": ("Trey Research does one thing well: lab tests.",
                                "Trey Research"),
+    "named-by-its-site": ("You will run lab tests. All are welcome at Trey Research.\n"
+                          "Send a CV to jobs@treyresearch.com", "Trey Research"),
 }
 LOCATION_EXAMPLES = {
     "labelled-location": ("Location: Remote - Berlin\nWe build bridges.", "Remote - Berlin"),
@@ -250,6 +252,21 @@ def test_a_heading_line_about_or_why_the_company_names_it():
                     "WHY WORK HERE", "Why Work With Us?", "Why join us"):
         assert find_company(f"You will run reports.\n{heading}\nWe lend to farms.") is None, \
             heading
+
+
+def test_a_name_its_own_address_spells_is_the_company_and_a_boards_is_not():
+    # the site's name, hyphens left out, or the name but for a short tail ("hq", "tx")
+    for address in ("careers.trey-research.org", "https://treyresearchhq.com/jobs",
+                    "hr@TreyResearch.co.uk"):
+        found = find_company(f"You will run lab tests for Trey Research. See {address}")
+        assert found is not None and found.value == "Trey Research", address
+    # a job board's or a social network's address is no one's; a name written only inside
+    # an address is not one the posting writes; a longer tail is another word
+    for text in ("Follow Facebook news at www.facebook.com/treyresearch",
+                 "Apply at boards.greenhouse.io/treyresearch on Greenhouse",
+                 "Apply at www.treyresearch.com today.",
+                 "You will run lab tests for Trey. See treyresearch.com"):
+        assert find_company(text) is None, text
 
 
 def test_only_a_name_the_posting_opens_with_is_read_as_the_company():

@@ -224,20 +224,6 @@ def we_are_company(posting: PostingText) -> Found | None:
     return None
 
 
-_STATED_RULES = tuple(Rule(name, pattern_rule(pattern, _usable_company, _company_name))
-                      for name, pattern in _STATED)
-COMPANY_RULES = (
-    *_STATED_RULES[:2],  # the equal-opportunity statement, "At Northwind, we"
-    Rule("we-are-company", we_are_company),
-    *_STATED_RULES[2:],
-    Rule("company-is-repeated", company_is_repeated),
-    Rule("recurring-organisation", recurring_organisation),
-    # last: a name met once, where nothing above read one
-    Rule("opens-with-the-company", pattern_rule(re.compile(_OPENS_WITH), _a_name_used_as_one,
-                                                _company_name)),
-)
-
-
 # An acronym of a name: two to six capitals ("GDIT"; "MITRE" too: a name written in capitals
 # has no full name to find, so nothing changes).
 _ACRONYM = re.compile(r"[A-Z]{2,6}")
@@ -254,12 +240,10 @@ def _initials(words: list[str]) -> tuple[str, str]:
     return "".join(w[0] for w in named), "".join(c for w in named for c in w if c.isupper())
 
 
-def spelled_out(acronym: str, text: str) -> str | None:
-    """The full name an acronym stands for where the text writes it, e.g. "Western Digital
-    Corporation" ... "WD": the first run of capitalised words (with "of", "&" between them)
-    whose initials are the acronym, read word by word (linear in the text)."""
-    if not _ACRONYM.fullmatch(acronym):
-        return None
+def _names_in(text: str):
+    """The words of each name the text may write, read word by word (linear in the text):
+    every run of capitalised words (with "of", "&" between them) that ends in a capitalised
+    word, from each of its capitalised words, at most MAX_NAME_WORDS long."""
     run: list[re.Match] = []
     for token in _NAME_TOKEN.finditer(text):
         word = token.group(0)
@@ -268,16 +252,66 @@ def spelled_out(acronym: str, text: str) -> str | None:
             run = []
             continue
         run = (run if joined else [])[-MAX_NAME_WORDS + 1:] + [token]
-        if not word[0].isupper() or word.isupper():
-            continue  # a name ends in a capitalised word; the acronym itself is no name
-        words = [t.group(0) for t in run]
-        for first in range(len(words)):
-            if words[first][0].isupper() and acronym in _initials(words[first:]):
-                name = _company_name(" ".join(words[first:]).rstrip("."))
-                # its initials vouch for its last word: "... Trust Company" is a name here
-                if name and not generic(name.split()[0]) and not is_place(name):
-                    return name
+        if word[0].isupper():
+            words = [t.group(0) for t in run]
+            for first in range(len(words)):
+                if words[first][0].isupper():
+                    yield words[first:]
+
+
+def spelled_out(acronym: str, text: str) -> str | None:
+    """The full name an acronym stands for where the text writes it, e.g. "Western Digital
+    Corporation" ... "WD": the first name (_names_in) whose initials are the acronym."""
+    if not _ACRONYM.fullmatch(acronym):
+        return None
+    for words in _names_in(text):
+        # a name ends in a capitalised word; the acronym itself is no name
+        if not words[-1].isupper() and acronym in _initials(words):
+            name = _company_name(" ".join(words).rstrip("."))
+            # its initials vouch for its last word: "... Trust Company" is a name here
+            if name and not generic(name.split()[0]) and not is_place(name):
+                return name
     return None
+
+
+# A site's name may run on past the name it spells by a short tail: "Northwind" and
+# "northwindtx.com", "Contoso" and "contosohq.com".
+MAX_SITE_TAIL = 3
+MIN_SITE_NAME = 3
+
+
+def named_by_its_site(posting: PostingText) -> Found | None:
+    """A name the posting writes that its own web or mail address spells: "... welcome at
+    Northwind Health ..." and "careers@northwindhealth.org". A posting that names its
+    employer once, in passing, still gives the address to apply to; a job board's or a
+    social network's is no one's (text.site_name)."""
+    sites = {site[:len(site) - tail] for site in posting.site_names
+             for tail in range(MAX_SITE_TAIL + 1) if len(site) - tail >= MIN_SITE_NAME}
+    if not sites:
+        return None
+    for words in _names_in(posting.unglued):
+        spelling = re.sub(r"[\W_]+", "", "".join(words)).casefold()
+        if spelling not in sites:
+            continue
+        name = _company_name(" ".join(words).rstrip("."))
+        if name and _a_name_used_as_one(name) and found_in(name, posting.outside_addresses):
+            return Found(name, f"{name} ... {spelling}")
+    return None
+
+
+_STATED_RULES = tuple(Rule(name, pattern_rule(pattern, _usable_company, _company_name))
+                      for name, pattern in _STATED)
+COMPANY_RULES = (
+    *_STATED_RULES[:2],  # the equal-opportunity statement, "At Northwind, we"
+    Rule("we-are-company", we_are_company),
+    *_STATED_RULES[2:],
+    Rule("company-is-repeated", company_is_repeated),
+    Rule("recurring-organisation", recurring_organisation),
+    # last: a name met once, where nothing above read one
+    Rule("opens-with-the-company", pattern_rule(re.compile(_OPENS_WITH), _a_name_used_as_one,
+                                                _company_name)),
+    Rule("named-by-its-site", named_by_its_site),
+)
 
 
 def find_company(text: str | PostingText) -> Found | None:

@@ -19,7 +19,8 @@ from functools import cached_property, lru_cache
 from typing import TypeVar
 
 from router_svc.readers.shapes import at_a_word
-from router_svc.readers.vocabulary import (GLUED_AFTER_WORDS, GLUED_BEFORE_WORDS,
+from router_svc.readers.vocabulary import (ADDRESS_SERVICE_WORDS, GLUED_AFTER_WORDS,
+                                           GLUED_BEFORE_WORDS, NOT_EMPLOYER_SITES,
                                            TOP_LEVEL_DOMAINS)
 
 # Each is written word first, with the bound before it as a look back, so `re` scans for the
@@ -36,6 +37,23 @@ _ADDRESS_SIGN = re.compile(rf"@|://|www\.|\.(?:{_TLD})\b")
 # would read the rest of it again at every position (quadratic on a long run of letters).
 _ADDRESS = re.compile(r"(?<!\S)\S+@\S+|\b(?:https?://|www\.)\S+"
                       rf"|(?<![a-z0-9-])[a-z0-9-]+\.(?:{_TLD})\b\S*")
+
+
+# A web address's host, or a mail address's domain: what follows "@" or "//" (or starts the
+# address) up to its path.
+_HOST = re.compile(r"(?:.*@|(?:https?:)?//)?(?P<host>[^/?#:@]+)", re.I)
+
+
+def site_name(address: str) -> str | None:
+    """The name of the site an address is on, in lower case without marks: "northwindhealth"
+    of "jobs@northwind-health.org" and "https://careers.northwind-health.org/apply"; None
+    where it is no one's name (a job board, a social network: NOT_EMPLOYER_SITES)."""
+    parts = _HOST.match(address)["host"].lower().strip(".").split(".")
+    while len(parts) > 1 and (parts[-1] in TOP_LEVEL_DOMAINS or len(parts[-1]) == 2):
+        parts.pop()  # "com", "co.uk"
+    parts = [p for p in parts if p not in ADDRESS_SERVICE_WORDS]
+    name = re.sub(r"[\W_]+", "", parts[-1]) if parts else ""
+    return name if name and name not in NOT_EMPLOYER_SITES else None
 
 
 _NOT_WORD = re.compile(r"[^\w]+")
@@ -220,6 +238,13 @@ class PostingText:
     def in_an_address(self):
         """Whether a position of `raw` is inside a web or mail address."""
         return _in_an_address(self.raw)
+
+    @cached_property
+    def site_names(self) -> frozenset[str]:
+        """The names of the sites its web and mail addresses are on (site_name)."""
+        if not _ADDRESS_SIGN.search(self.unglued):
+            return frozenset()
+        return frozenset(filter(None, map(site_name, _ADDRESS.findall(self.unglued))))
 
     @cached_property
     def outside_addresses(self) -> str:

@@ -39,6 +39,18 @@ STREET_WORDS = ("Street", "St", "Avenue", "Ave", "Road", "Rd", "Boulevard", "Blv
 
 # Top-level domains of the web and mail addresses postings give.
 TOP_LEVEL_DOMAINS = ("com", "org", "net", "edu", "gov", "io", "co", "us", "ai", "info", "biz")
+# The parts of an address before its site's name that say which of the site's pages or
+# mailboxes it is ("careers.northwind.com"), not whose site it is.
+ADDRESS_SERVICE_WORDS = frozenset("""www careers career jobs job apply mail hr recruiting
+    talent work en us""".split())
+# Sites a posting links to that are not its employer's: social networks, job boards,
+# applicant tracking systems, link shorteners, government notices (as their address writes
+# their name, hyphens left out).
+NOT_EMPLOYER_SITES = frozenset("""facebook linkedin twitter x instagram youtube youtu tiktok
+    glassdoor indeed ziprecruiter monster careerbuilder dice simplyhired greenhouse lever
+    workday myworkdayjobs icims taleo jobvite smartrecruiters bamboohr paycom paylocity adp
+    ultipro workable recruitee breezy applytojob appcast bit tinyurl google gmail yahoo
+    outlook hotmail uscis everify eeoc dol state""".split())
 
 # ---- organisations ---------------------------------------------------------------------------
 
