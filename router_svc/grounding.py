@@ -27,7 +27,8 @@ import math
 import re
 from functools import partial
 
-from router_svc.readers.company import another_employer, find_company, is_company, named_part
+from router_svc.readers.company import (another_employer, find_company, is_company, named_part,
+                                        spelled_out)
 from router_svc.readers.location import (NOT_A_PLACE, city_in_full, find_location,
                                          written_as_a_label)
 from router_svc.readers.pay import (SalaryMention, best_match, close, find_salaries,
@@ -294,6 +295,11 @@ def ground_strings(job: JobPosting, text: str | PostingText,
     elif wants("company") and (other := another_employer(job.company, posting)):
         _stated("company", job.company, other,
                 "named once, where the posting names another as itself", update, notes)
+    elif wants("company") and (full := spelled_out(job.company, posting.unglued)):
+        # the name in full, as a reader gives it: an acronym may be another employer's too
+        update["company"] = full
+        notes.append(f"company {full!r} for the model's {job.company!r}: the posting spells "
+                     "the acronym out")
     if wants("location") and (job.location is None
                               or not found_in(job.location, posting.normalised)):
         _stated("location", job.location, posting.read(find_location), "not in the posting",

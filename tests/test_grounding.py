@@ -822,9 +822,10 @@ def test_companies_in_their_own_sentences(text, company):
     assert (found.value if found else None) == company
 
 
-def test_an_acronym_the_posting_spells_out_is_named_in_full_where_the_model_gave_none():
-    # the full name may stand anywhere in the text; the model's acronym, a name the posting
-    # uses, stays (listings name some employers by their acronym)
+def test_an_acronym_the_posting_spells_out_is_named_in_full():
+    # the full name may stand anywhere in the text, and names the employer in full whether a
+    # reader or the model gave its acronym (some listings name an employer by its acronym;
+    # the full name is the one no other organisation shares)
     for text, acronym, full in (
             ("Analyst\nWe are WTC. Woodgrove Trust Company has served farmers since 1950.\n"
              "WTC is an equal opportunity employer.", "WTC", "Woodgrove Trust Company"),
@@ -833,11 +834,14 @@ def test_an_acronym_the_posting_spells_out_is_named_in_full_where_the_model_gave
             ("Engineer\nShips under the Contoso Drives and CD brands. CD is hiring.", "CD",
              "Contoso Drives")):
         assert check_answer(answer(), text).job.company == full, text
-        assert check_answer(answer(company=acronym), text).job.company == acronym
+        from_the_model = check_answer(answer(company=acronym), text)
+        assert from_the_model.job.company == full, text
+        assert any("spells the acronym out" in n for n in from_the_model.notes)
     # a name written in capitals, or an acronym the text never spells out, stays
     for text, name in (("Engineer\nLITWARE builds radios. LITWARE is hiring.", "LITWARE"),
                        ("Engineer\nAt NWT, we build radios.", "NWT")):
         assert check_answer(answer(), text).job.company == name
+        assert check_answer(answer(company=name), text).job.company == name
 
 
 def test_an_organisation_named_once_gives_way_to_the_one_the_posting_speaks_as():
