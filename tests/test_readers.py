@@ -464,6 +464,16 @@ def test_a_street_is_not_a_city():
     assert find_location("Based in Park City, UT.").value == "Park City, UT"
 
 
+def test_a_region_or_the_capital_in_a_list_is_not_a_city_and_state():
+    # a region's last word is no city; "Washington D.C." after a city is no state
+    for text in ("Zone A (the Bay Area, New York City metro): pay varies.",
+                 "We serve Harris County, TX families.",
+                 "Hubs: Los Angeles, Washington D.C. and Denver."):
+        assert find_location(text) is None, text
+    assert find_location("Hubs: Wake County, Raleigh, NC.").value == "Raleigh, NC"
+    assert find_location("Based in Seattle, Washington.").value == "Seattle, Washington"
+
+
 def test_a_place_a_team_is_in_is_not_the_company():
     assert find_company("Our Claims team in Halifax is seeking an adjuster.") is None
     assert find_company("The bakery near Portland is hiring.") is None

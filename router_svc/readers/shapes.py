@@ -15,7 +15,7 @@ import re
 from router_svc.readers.vocabulary import (CITY_PREFIXES, CITY_SUFFIXES, CLAUSE_WORDS,
                                            GENERIC_WORDS, HEADING_WORDS, HEADINGS_ALWAYS,
                                            HEADINGS_IN_CAPITALS, HIRING_VERBS, LEGAL_FORMS,
-                                           ROLE_NOUNS, STATE_NAMES, STREET_WORDS,
+                                           NOT_CITY_WORDS, ROLE_NOUNS, STATE_NAMES,
                                            TITLE_ABBREVIATIONS, US_STATES, WORDS_BEFORE_THE)
 
 
@@ -53,15 +53,16 @@ NAME_REACH = 6 * 165 + 5 * 9 + 2 + max(map(len, LEGAL_FORMS)) + 1
 # A US "City, ST": a city is one word with the words place names join to it ("San Luis
 # Obispo", "Walnut Creek"); a title before it ("Data Engineer Denver, CO") is not.
 _CITY = (rf"(?<![\w'’-])(?:(?:{one_of(CITY_PREFIXES)})[ \t]){{0,2}}"
-         rf"(?!(?:{one_of(STREET_WORDS)})\b)[A-Z][a-z][a-zA-Z'’-]{{0,40}}"
+         rf"(?!(?:{one_of(NOT_CITY_WORDS)})\b)[A-Z][a-z][a-zA-Z'’-]{{0,40}}"
          rf"(?:[ \t](?:{one_of(CITY_SUFFIXES)}))?")
 _STATE = rf"(?:{'|'.join(sorted(US_STATES))}|{'|'.join(STATE_NAMES)})"
 _NAMED_STATE = rf"(?:{'|'.join(STATE_NAMES)})"
 # Not a city: the country, or a state named before another ("Colorado, Washington" lists
-# two states; "New York, New York" and "Washington, DC" are cities).
+# two states; "New York, New York" and "Washington, DC" are cities). Not a state: the
+# capital's "Washington D.C." after a city in a list ("Los Angeles, Washington D.C.").
 US_PLACE = re.compile(rf"(?!(?:US|USA|United States)\b)"
                       rf"(?!(?P<named>{_NAMED_STATE}),[ \t]?(?!(?P=named)\b){_NAMED_STATE}\b)"
-                      rf"(?P<v>{_CITY},[ \t]?{_STATE})(?![A-Za-z])")
+                      rf"(?P<v>{_CITY},[ \t]?{_STATE})(?![A-Za-z])(?![ \t]?D\.?[ \t]?C\b)")
 
 # Title words: capitalised, with the connectors titles use ("Manager of Sales", "R&D / QA").
 # A dot belongs to a word only inside it ("Node.js") or after the abbreviations titles use

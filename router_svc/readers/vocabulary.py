@@ -32,10 +32,12 @@ CITY_PREFIXES = ("San", "Santa", "Los", "Las", "New", "North", "South", "East", 
 CITY_SUFFIXES = ("Creek", "City", "Beach", "Park", "Springs", "Falls", "Heights", "Hills",
                  "Valley", "Grove", "Rapids", "Harbor", "Point", "Island", "Gardens", "Village",
                  "Bay", "Lake", "Rock", "Bend", "Station")
-# A street address's last word: never a city ("11 Elm Street, Austin, TX").
-STREET_WORDS = ("Street", "St", "Avenue", "Ave", "Road", "Rd", "Boulevard", "Blvd", "Drive",
-                "Dr", "Lane", "Ln", "Parkway", "Pkwy", "Highway", "Hwy", "Suite", "Ste",
-                "Floor", "Plaza", "Court", "Ct", "Way", "Place")
+# The last word of a street address or of a region: never a city ("11 Elm Street, Austin,
+# TX", "the Bay Area, New York City metro", "Wake County, NC").
+NOT_CITY_WORDS = ("Street", "St", "Avenue", "Ave", "Road", "Rd", "Boulevard", "Blvd", "Drive",
+                  "Dr", "Lane", "Ln", "Parkway", "Pkwy", "Highway", "Hwy", "Suite", "Ste",
+                  "Floor", "Plaza", "Court", "Ct", "Way", "Place",
+                  "Area", "Metro", "Region", "County", "Parish")
 
 # Top-level domains of the web and mail addresses postings give.
 TOP_LEVEL_DOMAINS = ("com", "org", "net", "edu", "gov", "io", "co", "us", "ai", "info", "biz")
