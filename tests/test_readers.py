@@ -235,10 +235,12 @@ def test_a_benefit_named_after_its_amount_is_no_pay():
     for text in ("Perks: a $900 yearly fitness and reading budget.",
                  "Perks: a $100/month commuter stipend.", "We give a $500 stipend.",
                  "Perks: a $150/month meal credit.", "A $10,000 loan forgiveness.",
-                 "Loan repayment help of up to $10,000 in total."):
+                 "Loan repayment help of up to $10,000 in total.",
+                 "- $1,500 annual gear and travel stipend"):  # its period, then four words
         assert [refused for _, refused in read_amounts(text)] == ["a-benefit"], text
     # a benefit added to the pay leaves the pay
-    for text in ("Salary: $80,000 - $90,000 and annual bonus.", "Pay: $90K and bonus."):
+    for text in ("Salary: $80,000 - $90,000 and annual bonus.", "Pay: $90K and bonus.",
+                 "Pay: $60,000 annual salary plus a gear stipend."):
         assert [refused for _, refused in read_amounts(text)] == [None], text
 
 
