@@ -191,6 +191,7 @@ def test_titles_of_trades_clinics_and_kitchens_name_a_job():
 def test_a_title_loses_the_lower_case_words_a_sentence_describes_it_by():
     assert undescribed("overnight Stock Clerk") == "Stock Clerk"
     assert undescribed("part-time lead Line Cook") == "Line Cook"
+    assert undescribed("calm, well-organized Night Auditor") == "Night Auditor"
     for written in ("iOS Engineer", "eCommerce Manager", "Stock Clerk", "overnight work",
                     "a great Place"):
         assert undescribed(written) is None, written

@@ -302,9 +302,10 @@ def trimmed_title(title: str) -> tuple[str, str] | None:
     return None
 
 
-# Words in lower case before a capitalised title ("iOS Engineer" and "eCommerce Manager"
-# start with a name, not with such a word).
-_DESCRIBING_WORDS = re.compile(r"(?:[a-z][a-z'-]*[ \t]+){1,3}(?=[A-Z])")
+# Words in lower case before a capitalised title, a comma between two ("a reliable,
+# friendly Payroll Clerk"); "iOS Engineer" and "eCommerce Manager" start with a name, not
+# with such a word.
+_DESCRIBING_WORDS = re.compile(r"(?:[a-z][a-z'-]*,?[ \t]+){1,3}(?=[A-Z])")
 
 
 def undescribed(written: str) -> str | None:
