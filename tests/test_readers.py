@@ -452,7 +452,8 @@ def test_a_title_leaves_out_the_place_the_job_is_done_in():
 
 
 def test_a_line_saying_remote_is_a_remote_job_and_remote_work_is_not():
-    for line in ("Remote", "Remote (US)", "Remote - Canada", "Remote within Canada."):
+    for line in ("Remote", "Remote (US)", "Remote - Canada", "Remote within Canada.",
+                 "Remote · 3 days ago · 40 applicants"):
         assert find_location(f"Where\n{line}\nWe meet twice a year.").value == "Remote", line
     for text in ("Remote work is possible on Fridays.", "Remote sensing analysts map coasts."):
         assert find_location(text) is None, text
