@@ -451,6 +451,16 @@ def test_a_title_leaves_out_the_place_the_job_is_done_in():
     assert find_title("We are hiring an Engineer in Training.").value == "Engineer in Training"
 
 
+def test_a_hiring_sentences_title_leaves_out_what_it_is_for():
+    for text in ("We are hiring a Front Desk Agent for The Harbor Inn downtown.",
+                 "Now hiring Front Desk Agents for 1st and 2nd shift!"):
+        assert find_title(text).value.startswith("Front Desk Agent"), text
+        assert "for" not in find_title(text).value, text
+    # a title's own "for" joins two of its words
+    assert find_title("We are hiring a Director for Student Affairs to lead.").value == \
+        "Director for Student Affairs"
+
+
 def test_a_line_saying_remote_is_a_remote_job_and_remote_work_is_not():
     for line in ("Remote", "Remote (US)", "Remote - Canada", "Remote within Canada.",
                  "Remote · 3 days ago · 40 applicants"):

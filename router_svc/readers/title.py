@@ -51,6 +51,16 @@ _THE_TITLE_DOES = re.compile(rf"(?:\bThe|,[ \t]+the)[ \t]+(?P<v>{TITLE_PHRASE}"
 _TITLE_THEN_SECTION = re.compile(
     r"(?:^|[.!?][ \t]+|(?<![ \t])[ \t]{2,})(?P<v>" + TITLE_PHRASE.replace("{0,7}", "{0,7}?")
     + rf")[ \t]+(?=(?:{'|'.join(JOB_SECTIONS)})\b)")
+# What a sentence's title is for, after it: "hiring a Front Desk Agent for The Harbor Inn",
+# "Warehouse Associates for 1st and 2nd shift" (a title's own "for" joins two of its words:
+# "Director for Student Affairs").
+_FOR_WHAT = re.compile(r"[ \t]+for[ \t]+(?:the|The|THE|a|an|our|Our|\d).*$")
+
+
+def _before_what_it_is_for(value: str) -> str:
+    return clean(_FOR_WHAT.sub("", value))
+
+
 # "As a Kennel Attendant, you'll ...", "As Northwind's Curriculum Specialist, you will".
 _AS_TITLE = re.compile(rf"\bAs[ \t]+(?:an?[ \t]+|the[ \t]+|{NAME}['’]s[ \t]+)?"
                        rf"(?P<v>{TITLE_PHRASE})"
@@ -182,7 +192,7 @@ TITLE_RULES = (
     Rule("first-line", first_line),
     Rule("title-before-place", pattern_rule(_TITLE_THEN_PLACE, usable)),
     Rule("leading-title", leading_title),
-    Rule("hiring-sentence", pattern_rule(_HIRING, _names_a_job)),
+    Rule("hiring-sentence", pattern_rule(_HIRING, _names_a_job, _before_what_it_is_for)),
     Rule("as-a-title", pattern_rule(_AS_TITLE, _names_a_job)),
     Rule("the-title-does", pattern_rule(_THE_TITLE_DOES, _names_a_job)),
     Rule("title-heads-section", pattern_rule(_TITLE_THEN_SECTION, _names_a_job)),
