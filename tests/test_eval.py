@@ -117,11 +117,11 @@ def test_a_labelled_file_is_scored_on_the_fields_it_labels(tmp_path):
 
 def test_the_probe_set_is_a_labelled_file():
     postings = datasets.labelled_file(datasets.PROBE_POSTINGS)
-    assert len(postings) == 600 and len({p.id for p in postings}) == 600
+    assert len(postings) == 650 and len({p.id for p in postings}) == 650
     assert all(p.labels["title"] and p.labels["company"] and p.labels["location"]
                and "salary" in p.labels for p in postings)
     # both halves of the split hold postings of every writer
-    assert {(p.id[0], p.part) for p in postings} == {(w, part) for w in "ABCDEFGHIJKLMNOPQRSTUVWX"
+    assert {(p.id[0], p.part) for p in postings} == {(w, part) for w in "ABCDEFGHIJKLMNOPQRSTUVWXYZ"
                                                        for part in datasets.PARTS}
 
 
