@@ -272,6 +272,13 @@ def test_a_name_its_own_address_spells_is_the_company_and_a_boards_is_not():
         assert find_company(text) is None, text
 
 
+def test_an_address_naming_no_site_names_no_company():
+    # marks that only look like addresses have no site's name, and break nothing
+    for text in ("Reach us @@@ anytime.", "See http:// and // for more.", "Mail x@.com now.",
+                 "Write to a@b today."):
+        assert find_company(text) is None, text
+
+
 def test_only_a_name_the_posting_opens_with_is_read_as_the_company():
     # not a job, a heading or a pronoun at the start; not a name met later in the text
     for text in ("Data Analyst is responsible for reports.", "We are a bank.",

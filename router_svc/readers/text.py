@@ -48,7 +48,10 @@ def site_name(address: str) -> str | None:
     """The name of the site an address is on, in lower case without marks: "northwindhealth"
     of "jobs@northwind-health.org" and "https://careers.northwind-health.org/apply"; None
     where it is no one's name (a job board, a social network: NOT_EMPLOYER_SITES)."""
-    parts = _HOST.match(address)["host"].lower().strip(".").split(".")
+    host = _HOST.match(address)
+    parts = host["host"].lower().strip(".").split(".") if host else []
+    if len(parts) < 2:
+        return None  # no site's name: "@@", "http://", "x@.com"
     while len(parts) > 1 and (parts[-1] in TOP_LEVEL_DOMAINS or len(parts[-1]) == 2):
         parts.pop()  # "com", "co.uk"
     parts = [p for p in parts if p not in ADDRESS_SERVICE_WORDS]
