@@ -41,7 +41,8 @@ from router_svc.readers.sections import Sections, find_list, names_a_benefit
 from router_svc.readers.summary import find_summary
 from router_svc.readers.text import PostingText, as_written, found_in, norm
 from router_svc.readers.title import (MAX_TITLE_WORDS, as_the_posting_writes, find_title,
-                                     trimmed_title, undescribed, without_company)
+                                     in_the_singular, trimmed_title, undescribed,
+                                     without_company)
 from router_svc.schema import JobPosting, asked
 
 # How a note says a value was the prompt's example's (jobextract eval counts these).
@@ -245,6 +246,12 @@ def _ground_title(title: str | None, posting: PostingText, update: dict, notes: 
                      "words before it")
 
 
+def gives_as_its_title(title: str, posting: PostingText) -> bool:
+    """Whether the posting gives `title` as its title, in a label or its first line."""
+    stated = posting.read(find_title)
+    return stated is not None and stated.headline and norm(stated.value) == norm(title)
+
+
 def company_names(company: str | None, posting: PostingText) -> list[str]:
     """The company's name as the answer gives it and as a reader reads it, normalised."""
     found = posting.read(find_company)
@@ -333,6 +340,11 @@ def ground_strings(job: JobPosting, text: str | PostingText,
         written = as_written(value, posting) if wants(field) and value is not None else value
         if written != value:
             update[field] = written
+    title = update.get("title", job.title)
+    if wants("title") and title and (one := in_the_singular(title)) \
+            and not gives_as_its_title(title, posting):  # "Job Title: Installers" stays
+        update["title"] = one
+        notes.append(f"title {title!r} in the singular: {one!r}")
     skills = [s for s in job.skills if found_in(s, posting.normalised)]
     if len(skills) < len(job.skills):
         update["skills"] = skills

@@ -993,6 +993,16 @@ def test_a_company_run_on_past_the_name_the_posting_uses_is_cut_to_it():
     assert sales.job.company is None
 
 
+def test_a_title_the_posting_hires_several_of_is_given_in_the_singular():
+    text = "Wingtip Diner is hiring Line Cooks for every shift. Apply in person."
+    checked = check_answer(answer(title="Line Cooks"), text)
+    assert checked.job.title == "Line Cook"
+    assert any("in the singular" in n for n in checked.notes)
+    # a plural the posting gives as its title, in a label, stays as written
+    labelled = "Job Title: Line Cooks\nWingtip Diner is hiring for every shift."
+    assert check_answer(answer(title="Line Cooks"), labelled).job.title == "Line Cooks"
+
+
 def test_html_entities_of_a_scraped_text_are_read():
     text = "About the company: Roland &amp; Associates is a recruitment firm in Dubai."
     assert check_answer(answer(company="Roland & Associates"), text).job.company == \

@@ -20,8 +20,8 @@ from router_svc.readers.sections import find_list
 from router_svc.readers.shapes import at_a_word, is_heading, names_a_role
 from router_svc.readers.text import PostingText
 from router_svc.readers.title import (MODEL_TITLE_READINGS, TITLE_RULES, TITLE_TRIMS,
-                                     as_the_posting_writes, find_title, trimmed_title,
-                                     undescribed)
+                                     as_the_posting_writes, find_title, in_the_singular,
+                                     trimmed_title, undescribed)
 
 # rule -> (text, the value it reads)
 TITLE_EXAMPLES = {
@@ -456,6 +456,16 @@ def test_a_title_leaves_out_the_place_the_job_is_done_in():
     assert find_title("We are seeking a Line Cook in Idaho for summer.").value == "Line Cook"
     # not a place the text writes with its state: a title's own words
     assert find_title("We are hiring an Engineer in Training.").value == "Engineer in Training"
+
+
+def test_a_title_of_several_hires_is_the_title_of_one():
+    for plural, one in (("Line Cooks", "Line Cook"), ("HOUSE CLEANERS", "HOUSE CLEANER"),
+                        ("Bus Coaches", "Bus Coach"), ("Crew Members", "Crew Member")):
+        assert in_the_singular(plural) == one
+    # a singular title, a last word naming no job, or several jobs named: nothing to do
+    for title in ("Line Cook", "Director of Sales", "VP, Operations", "Cooks and Dishwashers",
+                  "Cashiers/Stockers", "Business Analysis"):
+        assert in_the_singular(title) is None, title
 
 
 def test_a_hiring_sentences_title_leaves_out_what_it_is_for():

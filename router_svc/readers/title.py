@@ -23,7 +23,7 @@ from router_svc.readers.company import reads_as_a_name, uses
 from router_svc.readers.location import us_cities
 from router_svc.readers.text import PostingText, found_in
 from router_svc.readers.vocabulary import (DETAIL_LABELS, EMPLOYMENT_TYPES, HIRING_VERBS,
-                                           JOB_NOUNS, JOB_SECTIONS)
+                                           JOB_NOUNS, JOB_SECTIONS, ROLE_NOUNS)
 
 _TITLE_LABEL = re.compile(r"\b(?:job\s*title|position\s*title|position|title|role)\s*:\s*"
                           r"(?P<v>[^\n|;:•*]{3,80}?)(?=\s*(?:\n|\||;|•|\*|\s{2}|$|"
@@ -309,6 +309,24 @@ def trimmed_title(title: str) -> tuple[str, str] | None:
         alone = trim(title)
         if alone and alone != title and names_a_role(alone, plural=False):
             return alone, name
+    return None
+
+
+# Titles naming several jobs: "Cooks and Dishwashers", "Cashiers/Stockers", "Drivers, Loaders".
+_SEVERAL_JOBS = re.compile(r"\band\b|[&/,]")
+
+
+def in_the_singular(title: str) -> str | None:
+    """The title of one job where the posting hires several: "Line Cooks" -> "Line Cook",
+    "Bus Coaches" -> "Bus Coach"; its last word the plural of a role noun (vocabulary.
+    ROLE_NOUNS: "Sales" or "Operations" name none), and one job named. None otherwise."""
+    words = title.split()
+    last = words[-1].lower() if words else ""
+    if _SEVERAL_JOBS.search(title) or not last.endswith("s"):
+        return None
+    for cut in (1, 2):  # "Cooks", "Coaches"
+        if last[:-cut] in ROLE_NOUNS and (cut == 1 or last.endswith("es")):
+            return " ".join(words[:-1] + [words[-1][:-cut]])
     return None
 
 
