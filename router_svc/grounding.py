@@ -342,7 +342,7 @@ def ground_strings(job: JobPosting, text: str | PostingText,
             update[field] = written
     title = update.get("title", job.title)
     if wants("title") and title and (one := in_the_singular(title)) \
-            and not gives_as_its_title(title, posting):  # "Job Title: Installers" stays
+            and not gives_as_its_title(title, posting):  # "Job Title: Line Cooks" stays
         update["title"] = one
         notes.append(f"title {title!r} in the singular: {one!r}")
     skills = [s for s in job.skills if found_in(s, posting.normalised)]

@@ -95,7 +95,7 @@ _BENEFIT_BEFORE = re.compile(r"\b(?:bonus(?:es)?|reimburse\w*|allowance|relocati
 # added to the pay ("$90K - $110K + bonus", "plus a discretionary bonus") or on the next
 # line is not.
 # Its words may join two things ("$900 yearly fitness and reading budget"), after the
-# period it is paid for ("$75/month phone stipend", "$1,200 annual home office and learning
+# period it is paid for ("$75/month phone stipend", "$900 annual gym and travel gear
 # stipend"), but not start with "and".
 _NOT_A_BENEFITS_WORD = r"(?!base|salary|pay|wage|(?:plus|with|or)\b)"
 _BENEFIT_AFTER = re.compile(r"^[^.\n]{0,40}\b(?:towards?|which can be applied|in benefits"

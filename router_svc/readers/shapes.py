@@ -59,7 +59,7 @@ _STATE = rf"(?:{'|'.join(sorted(US_STATES))}|{'|'.join(STATE_NAMES)})"
 _NAMED_STATE = rf"(?:{'|'.join(STATE_NAMES)})"
 # Not a city: the country, or a state named before another ("Colorado, Washington" lists
 # two states; "New York, New York" and "Washington, DC" are cities). Not a state: the
-# capital's "Washington D.C." after a city in a list ("Los Angeles, Washington D.C.").
+# capital's "Washington D.C." after a city in a list ("Portland, Washington D.C.").
 US_PLACE = re.compile(rf"(?!(?:US|USA|United States)\b)"
                       rf"(?!(?P<named>{_NAMED_STATE}),[ \t]?(?!(?P=named)\b){_NAMED_STATE}\b)"
                       rf"(?P<v>{_CITY},[ \t]?{_STATE})(?![A-Za-z])(?![ \t]?D\.?[ \t]?C\b)")

@@ -52,7 +52,7 @@ _TITLE_THEN_SECTION = re.compile(
     r"(?:^|[.!?][ \t]+|(?<![ \t])[ \t]{2,})(?P<v>" + TITLE_PHRASE.replace("{0,7}", "{0,7}?")
     + rf")[ \t]+(?=(?:{'|'.join(JOB_SECTIONS)})\b)")
 # What a sentence's title is for, after it: "hiring a Front Desk Agent for The Harbor Inn",
-# "Warehouse Associates for 1st and 2nd shift" (a title's own "for" joins two of its words:
+# "Stock Clerks for 2nd and 3rd shift" (a title's own "for" joins two of its words:
 # "Director for Student Affairs").
 _FOR_WHAT = re.compile(r"[ \t]+for[ \t]+(?:the|The|THE|a|an|our|Our|\d).*$")
 

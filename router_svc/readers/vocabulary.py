@@ -33,7 +33,7 @@ CITY_SUFFIXES = ("Creek", "City", "Beach", "Park", "Springs", "Falls", "Heights"
                  "Valley", "Grove", "Rapids", "Harbor", "Point", "Island", "Gardens", "Village",
                  "Bay", "Lake", "Rock", "Bend", "Station")
 # The last word of a street address or of a region: never a city ("11 Elm Street, Austin,
-# TX", "the Bay Area, New York City metro", "Wake County, NC").
+# TX", "the Tri-County Area, Colorado Springs metro", "Wake County, NC").
 NOT_CITY_WORDS = ("Street", "St", "Avenue", "Ave", "Road", "Rd", "Boulevard", "Blvd", "Drive",
                   "Dr", "Lane", "Ln", "Parkway", "Pkwy", "Highway", "Hwy", "Suite", "Ste",
                   "Floor", "Plaza", "Court", "Ct", "Way", "Place",
