@@ -19,7 +19,7 @@ from router_svc.readers.rules import AnchoredPattern, Found, Rule, first_found, 
 from router_svc.readers.shapes import (LEGAL, MAX_VALUE_WORDS, NAME, NAME_REACH, at_a_word,
                                        clean, generic, is_a_clause, is_place, one_of,
                                        usable, without_heading)
-from router_svc.readers.text import PostingText, found_in, norm
+from router_svc.readers.text import PostingText, found_in, letters_of, norm
 from router_svc.readers.vocabulary import (HIRING_VERBS, JOB_NOUNS, LEGAL_FORMS,
                                            NAME_CONNECTORS, NOT_A_COMPANY, NOT_IN_A_COMPANY_NAME,
                                            NOT_ORGANISATIONS, ORGANISATION_NOUNS,
@@ -290,7 +290,7 @@ def named_by_its_site(posting: PostingText) -> Found | None:
     if not sites:
         return None
     for words in _names_in(posting.unglued):
-        spelling = re.sub(r"[\W_]+", "", "".join(words)).casefold()
+        spelling = letters_of("".join(words)).casefold()
         if spelling not in sites:
             continue
         name = _company_name(" ".join(words).rstrip("."))

@@ -39,6 +39,15 @@ _ADDRESS = re.compile(r"(?<!\S)\S+@\S+|\b(?:https?://|www\.)\S+"
                       rf"|(?<![a-z0-9-])[a-z0-9-]+\.(?:{_TLD})\b\S*")
 
 
+_MARKS = re.compile(r"[\W_]+")
+
+
+def letters_of(text: str) -> str:
+    """Only its letters and digits, as a site's name spells a name: "Trey-Research" ->
+    "TreyResearch"."""
+    return _MARKS.sub("", text)
+
+
 # A web address's host, or a mail address's domain: what follows "@" or "//" (or starts the
 # address) up to its path.
 _HOST = re.compile(r"(?:.*@|(?:https?:)?//)?(?P<host>[^/?#:@]+)", re.I)
@@ -55,7 +64,7 @@ def site_name(address: str) -> str | None:
     while len(parts) > 1 and (parts[-1] in TOP_LEVEL_DOMAINS or len(parts[-1]) == 2):
         parts.pop()  # "com", "co.uk"
     parts = [p for p in parts if p not in ADDRESS_SERVICE_WORDS]
-    name = re.sub(r"[\W_]+", "", parts[-1]) if parts else ""
+    name = letters_of(parts[-1]) if parts else ""
     return name if name and name not in NOT_EMPLOYER_SITES else None
 
 
