@@ -117,12 +117,13 @@ def test_a_labelled_file_is_scored_on_the_fields_it_labels(tmp_path):
 
 def test_the_probe_set_is_a_labelled_file():
     postings = datasets.labelled_file(datasets.PROBE_POSTINGS)
-    assert len(postings) == 650 and len({p.id for p in postings}) == 650
+    assert len(postings) == 700 and len({p.id for p in postings}) == 700
     assert all(p.labels["title"] and p.labels["company"] and p.labels["location"]
                and "salary" in p.labels for p in postings)
-    # both halves of the split hold postings of every writer
-    assert {(p.id[0], p.part) for p in postings} == {(w, part) for w in "ABCDEFGHIJKLMNOPQRSTUVWXYZ"
-                                                       for part in datasets.PARTS}
+    # both halves of the split hold postings of every writer ("A01" .. "Z25", "AA01" .. "AB25")
+    writers = [*"ABCDEFGHIJKLMNOPQRSTUVWXYZ", "AA", "AB"]
+    assert {(p.id.rstrip("0123456789"), p.part) for p in postings} == {
+        (w, part) for w in writers for part in datasets.PARTS}
 
 
 def test_salary_not_in_this_paste_is_not_scored():
