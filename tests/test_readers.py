@@ -95,7 +95,7 @@ NOT_PAY_EXAMPLES = {
     "on-target-earnings": "Top reps reach OTE: $150,000 in year one.",
     "billions": "Our customers get paid $4B a year through us.",
     "millions-not-called-pay": "We raised $2 million from donors.",
-    "the-401k-plan": "We pay into a 401k plan.",
+    "a-retirement-plan": "Our benefits package includes a 403(b) plan.",
     "the-1099-form": "Paid as 1099 or W2.",
     "a-count": "Pay rises after 5 years.",
     "a-number-of-hours": "Shift hours top out at 48 per week.",
@@ -230,6 +230,14 @@ def test_each_not_pay_rule_refuses_its_example(rule):
     text = NOT_PAY_EXAMPLES[rule]
     assert [refused for _, refused in read_amounts(text)] == [rule]
     assert find_salaries(text) == []
+
+
+def test_a_retirement_plan_named_by_its_tax_section_is_no_pay():
+    for text in ("Our benefits package includes a 403(b) plan.", "Benefits: a 457(b) plan.",
+                 "Pay package: 401(a) plan with a 6% match.", "We offer a 403b plan.",
+                 "Compensation includes a 401(k)."):
+        assert find_salaries(text) == [], text
+    assert [m.low for m in find_salaries("Salary: $401 per week.")] == [401]
 
 
 def test_a_benefit_named_after_its_amount_is_no_pay():

@@ -311,6 +311,17 @@ class Amount:
         return self.resolved[0]
 
 
+# The US tax code's retirement plans, named by their section and letter: "401(k)", "403(b)",
+# "457(b)", "401(a)"; "401k" and "403b" read their letter as a multiplier ("k", "b").
+_PLAN_SECTIONS = frozenset({"401", "403", "457"})
+_PLAN_LETTER = re.compile(r"[ \t]?\([abk]\)", re.I)
+
+
+def _a_retirement_plan(a: Amount) -> bool:
+    return a.match["low"] in _PLAN_SECTIONS and (
+        (a.match["lowk"] or "").lower() in ("k", "b") or bool(_PLAN_LETTER.match(a.after(4))))
+
+
 def _counted(a: Amount) -> bool:
     return not a.has_marker and bool(_COUNTED.match(a.after(32)))
 
@@ -337,8 +348,7 @@ NOT_PAY: tuple[tuple[str, Callable[[Amount], bool]], ...] = (
     ("millions-not-called-pay",  # "$2 million annually from donors", "we have paid $2 million
      # to ...": revenue, funding; pay only right after a pay label ("Salary: $1.2M")
      lambda a: a.scale in MILLIONS and not _PAY_LABEL.search(a.head)),
-    ("the-401k-plan", lambda a: a.match["low"] == "401" and (
-        bool(a.match["lowk"]) or a.after(3).lower() == "(k)")),
+    ("a-retirement-plan", _a_retirement_plan),  # "401(k)", "a 403(b) plan", "457b"
     ("the-1099-form", lambda a: a.match["low"] == "1099" and bool(
         re.match(r"\s*(?:or|/|,)?\s*(?:w-?2|contract|employee)", a.after(16), re.I))),
     ("a-count", _counted),

@@ -206,14 +206,13 @@ LIST_HEADINGS = {
 # is "401 k"): an item naming none of them, and not listed under a benefits heading, is not
 # a benefit. Workplace words ("office", "environment", "culture") and bare "training" or
 # "development" are left out: duties and requirements use them as often.
-BENEFIT_WORDS = frozenset("""insurance medical dental vision health healthcare telehealth
-    wellness wellbeing fitness gym 401 401k retirement pension pto vacation vacations holiday
-    holidays leave parental maternity paternity sick bonus bonuses equity stock shares rsu
-    rsus tuition reimbursement reimbursed stipend stipends allowance allowances discount
-    discounts snacks meals lunch lunches drinks coffee commuter parking transit remote wfh
-    flexible flexibility relocation childcare disability hsa fsa perks perk benefits benefit
-    compensation salary salaries pay paid advancement promotion promotions sabbatical
-    matching""".split())
+BENEFIT_WORDS = frozenset("""insurance medical dental vision health healthcare telehealth wellness
+    wellbeing fitness gym 401 401k 403 403b 457 457b retirement pension pto vacation vacations
+    holiday holidays leave parental maternity paternity sick bonus bonuses equity stock shares rsu
+    rsus tuition reimbursement reimbursed stipend stipends allowance allowances discount discounts
+    snacks meals lunch lunches drinks coffee commuter parking transit remote wfh flexible
+    flexibility relocation childcare disability hsa fsa perks perk benefits benefit compensation
+    salary salaries pay paid advancement promotion promotions sabbatical matching""".split())
 BENEFIT_PHRASES = ("time off", "work from home", "spending account", "employee assistance",
                    "child care", "career growth", "professional development", "learning budget",
                    "life insurance")
