@@ -240,7 +240,7 @@ def _ground_title(title: str | None, posting: PostingText, update: dict, notes: 
     if trimmed is not None:
         update["title"] = trimmed[0]
         notes.append(f"title {final!r} cut to {trimmed[0]!r}: {trimmed[1]}")
-    elif final and (alone := undescribed(as_written(final, posting))):
+    elif final and (alone := undescribed(final, posting)):
         update["title"] = alone
         notes.append(f"title {final!r} cut to {alone!r}: the posting describes the job by the "
                      "words before it")

@@ -189,12 +189,27 @@ def test_titles_of_trades_clinics_and_kitchens_name_a_job():
 
 
 def test_a_title_loses_the_lower_case_words_a_sentence_describes_it_by():
-    assert undescribed("overnight Stock Clerk") == "Stock Clerk"
-    assert undescribed("part-time lead Line Cook") == "Line Cook"
-    assert undescribed("calm, well-organized Night Auditor") == "Night Auditor"
+    for written, alone in (("overnight Stock Clerk", "Stock Clerk"),
+                           ("part-time lead Line Cook", "Line Cook"),
+                           ("calm, well-organized Night Auditor", "Night Auditor")):
+        text = PostingText(f"We are hiring an {written} to join us.")
+        assert undescribed(written.title(), text) == alone, written
     for written in ("iOS Engineer", "eCommerce Manager", "Stock Clerk", "overnight work",
                     "a great Place"):
-        assert undescribed(written) is None, written
+        assert undescribed(written, PostingText(f"Apply: {written}.")) is None, written
+
+
+def test_a_job_written_in_lower_case_loses_the_words_describing_the_person():
+    text = PostingText("We are seeking an experienced, highly motivated payroll clerk.")
+    assert undescribed("Experienced, Highly Motivated Payroll Clerk", text) == "Payroll Clerk"
+    assert undescribed("Hands-on Tax Accountant",
+                       PostingText("Looking for a hands-on tax accountant.")) == "Tax Accountant"
+    # a title the posting writes with its capitals is its own ("Experienced Driver" heads a
+    # listing); "senior" names a level; a describing word alone is no title
+    for title, words in (("Experienced Delivery Driver", "Experienced Delivery Driver\nDrive."),
+                         ("Senior Payroll Clerk", "Hiring a senior payroll clerk."),
+                         ("Experienced Professional", "An experienced professional.")):
+        assert undescribed(title, PostingText(words)) is None, title
 
 
 def test_each_reading_of_a_models_title_finds_its_example():

@@ -21,9 +21,9 @@ from router_svc.readers.shapes import (MAX_VALUE_WORDS, NAME, NEXT_LABEL, SENTEN
                                        is_place, names_a_role, one_of, usable, without_heading)
 from router_svc.readers.company import reads_as_a_name, uses
 from router_svc.readers.location import us_cities
-from router_svc.readers.text import PostingText, found_in
-from router_svc.readers.vocabulary import (DETAIL_LABELS, EMPLOYMENT_TYPES, HIRING_VERBS,
-                                           JOB_NOUNS, JOB_SECTIONS, ROLE_NOUNS)
+from router_svc.readers.text import PostingText, as_written, found_in, mentions
+from router_svc.readers.vocabulary import (DESCRIBING_WORDS, DETAIL_LABELS, EMPLOYMENT_TYPES,
+                                           HIRING_VERBS, JOB_NOUNS, JOB_SECTIONS, ROLE_NOUNS)
 
 _TITLE_LABEL = re.compile(r"\b(?:job\s*title|position\s*title|position|title|role)\s*:\s*"
                           r"(?P<v>[^\n|;:•*]{3,80}?)(?=\s*(?:\n|\||;|•|\*|\s{2}|$|"
@@ -334,15 +334,27 @@ def in_the_singular(title: str) -> str | None:
 # friendly Payroll Clerk"); "iOS Engineer" and "eCommerce Manager" start with a name, not
 # with such a word.
 _DESCRIBING_WORDS = re.compile(r"(?:[a-z][a-z'-]*,?[ \t]+){1,3}(?=[A-Z])")
+MAX_DESCRIBING_WORDS = 3
 
 
-def undescribed(written: str) -> str | None:
-    """The title without the words a sentence describes it by, where the posting writes
-    them in lower case before it: "a bilingual Payroll Clerk" -> "Payroll Clerk".
-    `written` is the title as the posting writes it (text.as_written): the model's own
-    capitals would hide them."""
+def undescribed(title: str, posting: PostingText) -> str | None:
+    """The title without the words a sentence describes it by: lower-case words before a
+    capitalised title, as the posting writes it ("a bilingual Payroll Clerk" -> "Payroll
+    Clerk"; the model's own capitals would hide them), or, for a job the posting writes
+    only in lower case, the words of DESCRIBING_WORDS before it ("an experienced payroll
+    clerk": the model's "Experienced Payroll Clerk" -> "Payroll Clerk")."""
+    written = as_written(title, posting)
     m = _DESCRIBING_WORDS.match(written)
-    alone = clean(written[m.end():]) if m else None
+    if m:
+        alone = clean(written[m.end():])
+    elif (spans := mentions(title, posting.raw, posting.lower)) and all(
+            posting.raw[start:end].islower() for start, end in spans):
+        words = title.split()
+        cut = next((i for i, word in enumerate(words[:MAX_DESCRIBING_WORDS] + [""])
+                    if word.rstrip(",").lower() not in DESCRIBING_WORDS), 0)
+        alone = " ".join(words[cut:]) if cut else None
+    else:
+        alone = None
     return alone if alone and names_a_role(alone, plural=False) else None
 
 

@@ -154,6 +154,12 @@ JOB_NOUNS = ROLE_NOUNS - ROLE_NOUNS_IN_NAMES
 # Abbreviations titles write with a dot ("Sr. Engineer").
 TITLE_ABBREVIATIONS = ("Sr", "Jr", "Asst", "Assoc", "Mgr", "Dir", "Engr", "Admin", "Exec",
                        "Coord", "Spec", "Tech", "Dept", "Int'l")
+# Words a sentence describes the person it hires by, not part of a job's name ("we are
+# seeking an experienced payroll clerk"); "senior", "lead" and "bilingual" name jobs.
+DESCRIBING_WORDS = frozenset("""experienced seasoned skilled talented qualified motivated
+    self-motivated highly driven dedicated reliable dependable friendly energetic enthusiastic
+    passionate hardworking hard-working hands-on detail-oriented organized organised caring
+    compassionate proactive ambitious outgoing personable dynamic results-driven""".split())
 # How the job is held, not what it is ("Position: Full-Time").
 EMPLOYMENT_TYPES = ("full-time", "full time", "fulltime", "part-time", "part time", "parttime",
                     "temporary", "permanent", "contract", "seasonal", "per diem")
