@@ -93,6 +93,7 @@ NOT_PAY_EXAMPLES = {
     "an-addition": "Night shift differential: +$3.25/hr.",
     "a-per-diem": "Travel weeks add a per diem of $75/day.",
     "on-target-earnings": "Top reps reach OTE: $150,000 in year one.",
+    "typical-earnings": "Our agents typically earn $70,000 in year one.",
     "billions": "Our customers get paid $4B a year through us.",
     "millions-not-called-pay": "We raised $2 million from donors.",
     "a-retirement-plan": "Our benefits package includes a 403(b) plan.",
@@ -245,6 +246,16 @@ def test_each_not_pay_rule_refuses_its_example(rule):
     text = NOT_PAY_EXAMPLES[rule]
     assert [refused for _, refused in read_amounts(text)] == [rule]
     assert find_salaries(text) == []
+
+
+def test_what_people_in_the_job_earn_is_no_pay_offered():
+    for text in ("New reps' earnings typically land between $90K and $120K.",
+                 "Our planners are making on average about $60,000 in year one.",
+                 "Top producers in this region earn $250,000 or more."):
+        assert find_salaries(text) == [], text
+    for text, low in (("Average weekly pay: $1,400 - $1,700", 1400), ("Earn up to $24/hr.", 24),
+                      ("Base pay $50,000; agents typically earn $80,000.", 50000)):
+        assert [m.low for m in find_salaries(text)] == [low], text
 
 
 def test_a_retirement_plan_named_by_its_tax_section_is_no_pay():

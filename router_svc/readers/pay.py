@@ -134,6 +134,17 @@ _OTE = r"(?:\bOTE|\bon[- ]target[ \t]+(?:earnings|compensation|pay)|\btarget[ \t
        r"(?:earnings|compensation))\b"
 _OTE_BEFORE = re.compile(_OTE + r"[^.$€£\d\n]{0,20}$", re.I)
 _OTE_AFTER = re.compile(r"[ \t]*" + _OTE, re.I)
+# What people in the job have earned, not the pay it offers: "agents typically earn $55,000 -
+# $85,000 in year one", "earnings typically land between ...", "making on average about
+# ...", "top performers in this region earn $300K" (a pay stated beside it is the salary;
+# "average weekly pay: $1,500" states it, as drivers' postings do, and "can earn up to"
+# too).
+_EARN = r"(?:earn|make|making|land|bring|gross|take)\w*"
+_TYPICAL_EARNINGS_BEFORE = re.compile(
+    rf"(?:\b(?:typically|usually|generally)[ \t]+{_EARN}"
+    rf"|\b{_EARN}[ \t]+(?:an[ \t]+|on[ \t]+)?average"
+    rf"|\btop[ \t]+(?:performers|producers|earners|reps|agents|sellers)\b[^.;$€£\d\n]{{0,30}}?"
+    rf"\b{_EARN})\b[^.;$€£\d\n]{{0,24}}$", re.I)
 # A pay label whose value the amount is ("Salary: 50-100", "Pay Range:\n18-22"); only a
 # range counts as pay there ("Salary: 3 openings" is not).
 _PAY_LABEL = re.compile(r"(?i:\b(?:salary|pay|compensation|wages?)(?:[ \t]+range)?[ \t]*:\s*)$")
@@ -343,6 +354,7 @@ NOT_PAY: tuple[tuple[str, Callable[[Amount], bool]], ...] = (
                                   or _PER_DIEM_AFTER.match(a.after(24))) and a.period != "hour"),
     ("on-target-earnings", lambda a: bool(_OTE_BEFORE.search(a.head)
                                           or _OTE_AFTER.match(a.after(24)))),
+    ("typical-earnings", lambda a: bool(_TYPICAL_EARNINGS_BEFORE.search(a.head))),
     ("billions",  # "members get paid ... $4B a year", pay word or not
      lambda a: a.scale in BILLIONS),
     ("millions-not-called-pay",  # "$2 million annually from donors", "we have paid $2 million
