@@ -94,6 +94,7 @@ NOT_PAY_EXAMPLES = {
     "a-per-diem": "Travel weeks add a per diem of $75/day.",
     "on-target-earnings": "Top reps reach OTE: $150,000 in year one.",
     "typical-earnings": "Our agents typically earn $70,000 in year one.",
+    "part-of-a-period": "Substitutes earn $65 per half day.",
     "billions": "Our customers get paid $4B a year through us.",
     "millions-not-called-pay": "We raised $2 million from donors.",
     "a-retirement-plan": "Our benefits package includes a 403(b) plan.",
@@ -256,6 +257,12 @@ def test_what_people_in_the_job_earn_is_no_pay_offered():
     for text, low in (("Average weekly pay: $1,400 - $1,700", 1400), ("Earn up to $24/hr.", 24),
                       ("Base pay $50,000; agents typically earn $80,000.", 50000)):
         assert [m.low for m in find_salaries(text)] == [low], text
+
+
+def test_the_pay_for_half_a_day_is_not_the_day_rate():
+    for text in ("Day rate: $130 per full day; $65 per half day.",
+                 "Rate: $130 per day\nHalf-day rate: $65", "$130/day, $65/half-day"):
+        assert [(m.low, m.period) for m in find_salaries(text)] == [(130, "day")], text
 
 
 def test_a_retirement_plan_named_by_its_tax_section_is_no_pay():

@@ -145,6 +145,12 @@ _TYPICAL_EARNINGS_BEFORE = re.compile(
     rf"|\b{_EARN}[ \t]+(?:an[ \t]+|on[ \t]+)?average"
     rf"|\btop[ \t]+(?:performers|producers|earners|reps|agents|sellers)\b[^.;$€£\d\n]{{0,30}}?"
     rf"\b{_EARN})\b[^.;$€£\d\n]{{0,24}}$", re.I)
+# The pay for part of a period, beside the period's own: "$75 per half day", "Half-day rate:
+# $60" (a substitute's day rate is the pay).
+_HALF = r"half[- \t]?(?:day|shift|session)s?\b"
+_PART_PERIOD_AFTER = re.compile(rf"[ \t]*(?:per|/|a|an|for[ \t]+an?)[ \t]*{_HALF}", re.I)
+_PART_PERIOD_BEFORE = re.compile(rf"\b{_HALF}(?:[ \t]+(?:rate|pay|assignments?))?[ \t]*:?[ \t]*$",
+                                 re.I)
 # A pay label whose value the amount is ("Salary: 50-100", "Pay Range:\n18-22"); only a
 # range counts as pay there ("Salary: 3 openings" is not).
 _PAY_LABEL = re.compile(r"(?i:\b(?:salary|pay|compensation|wages?)(?:[ \t]+range)?[ \t]*:\s*)$")
@@ -355,6 +361,8 @@ NOT_PAY: tuple[tuple[str, Callable[[Amount], bool]], ...] = (
     ("on-target-earnings", lambda a: bool(_OTE_BEFORE.search(a.head)
                                           or _OTE_AFTER.match(a.after(24)))),
     ("typical-earnings", lambda a: bool(_TYPICAL_EARNINGS_BEFORE.search(a.head))),
+    ("part-of-a-period", lambda a: bool(_PART_PERIOD_AFTER.match(a.after(24))
+                                        or _PART_PERIOD_BEFORE.search(a.head))),
     ("billions",  # "members get paid ... $4B a year", pay word or not
      lambda a: a.scale in BILLIONS),
     ("millions-not-called-pay",  # "$2 million annually from donors", "we have paid $2 million
