@@ -37,9 +37,10 @@ _NAMED = rf"(?<!\bin[ \t])(?<!\bnear[ \t])(?<!\bacross[ \t])(?P<v>{NAME}){LEGAL}
 
 def _name_then(tail: str, in_capitals: bool = False) -> AnchoredPattern:
     """`tail` starts with the spaces after the name: only where a run of them starts (tried
-    inside a run, each start would read the rest of it again: quadratic). A name may hold
-    a tail `in_capitals` ("IS AN EQUAL ...")."""
-    return AnchoredPattern(_NAMED, rf"(?<![ \t]){tail}", NAME_REACH, in_capitals)
+    inside a run, each start would read the rest of it again: quadratic; the guard holds for
+    each of the tail's alternatives). A name may hold a tail `in_capitals` ("IS AN EQUAL
+    ...")."""
+    return AnchoredPattern(_NAMED, rf"(?<![ \t])(?:{tail})", NAME_REACH, in_capitals)
 
 
 _STATED = (
