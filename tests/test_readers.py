@@ -74,6 +74,8 @@ COMPANY_EXAMPLES = {
                             "Blue Yonder"),
     "recurring-organisation": ("Working with Lamna's engineers is fun. Everyone loves "
                                "Lamna's office.", "Lamna"),
+    "company-since-its-founding": ("You will fit frames. Bellows Framing has been family-owned "
+                                   "since 1984.", "Bellows Framing"),
     "opens-with-the-company": ("Trey Research does one thing well: lab tests.",
                                "Trey Research"),
     "named-by-its-site": ("You will run lab tests. All are welcome at Trey Research.\n"

@@ -3,8 +3,10 @@ rules: "Northwind is an equal opportunity employer", "At Northwind, we ...", "No
 hiring", "Company: Northwind", "Northwind is a leading lender", "About Northwind", "Join
 Northwind", the employer's other legal statements ("Northwind does not discriminate",
 "Northwind participates in E-Verify"); else a name the text keeps using as the organisation
-("Northwind's", "When Northwind started", "at Northwind"); else the name the posting opens
-with ("Northwind builds ..."). An acronym is spelt out where the text writes its full name.
+("Northwind's", "When Northwind started", "at Northwind"); else a name with a history
+("Northwind has been family-owned since 1979"), the name the posting opens with ("Northwind
+builds ..."), or one its own address spells. An acronym is spelt out where the text writes
+its full name.
 
 Also the tests on a company value the answer check's policy uses: whether it names a job,
 reads as a name, and is an organisation the posting names.
@@ -83,6 +85,13 @@ _STATED = (
         r"|being)[ \t]+(?:an?[ \t]+)?)?(?:equal|equality|diversity))",
         in_capitals=True)),
 )
+# A name the posting says was founded, or has been something since a year: "Northwind has
+# been family-owned since 1979", "Northwind was founded in 2012" (an organisation's history;
+# a name met once, so tried late).
+_YEAR = r"(?:18|19|20)\d\d\b"
+_FOUNDED = _name_then(
+    rf"[ \t]+(?:(?:has|have)[ \t]+been\b[^.!?;\n]{{0,60}}?\bsince"
+    rf"|(?:was|were)[ \t]+(?:founded|established|started)[ \t]+in)[ \t]+{_YEAR}")
 # A posting that opens with a name doing what an organisation does ("Northwind builds ...").
 _OPENS_WITH = rf"\A\s*(?P<v>{NAME}){LEGAL}[ \t]+(?:{'|'.join(ORGANISATION_VERBS)})\b"
 # "Northwind is a/an/the ..." at a sentence start: only for a name the text repeats.
@@ -309,6 +318,8 @@ COMPANY_RULES = (
     Rule("company-is-repeated", company_is_repeated),
     Rule("recurring-organisation", recurring_organisation),
     # last: a name met once, where nothing above read one
+    Rule("company-since-its-founding", pattern_rule(_FOUNDED, _a_name_used_as_one,
+                                                    _company_name)),
     Rule("opens-with-the-company", pattern_rule(re.compile(_OPENS_WITH), _a_name_used_as_one,
                                                 _company_name)),
     Rule("named-by-its-site", named_by_its_site),
