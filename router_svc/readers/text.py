@@ -101,10 +101,16 @@ def unglue(text: str) -> str:
     return _GLUED_BEFORE.sub(r"\1 ", _GLUED_AFTER.sub(r" \g<0>", html.unescape(text)))
 
 
+def addresses(text: str) -> list[re.Match]:
+    """The web and mail addresses of `text`, first to last (none looked for in a text
+    without a sign of one: most postings)."""
+    return list(_ADDRESS.finditer(text)) if _ADDRESS_SIGN.search(text) else []
+
+
 def _in_an_address(text: str):
     """A test whether a position of `text` is inside a web or mail address (a binary search
     over the addresses, which do not overlap: many mentions and many addresses stay cheap)."""
-    spans = [m.span() for m in _ADDRESS.finditer(text)] if _ADDRESS_SIGN.search(text) else []
+    spans = [m.span() for m in addresses(text)]
     starts = [start for start, _ in spans]
 
     def inside(position: int) -> bool:
@@ -252,15 +258,21 @@ class PostingText:
         return _in_an_address(self.raw)
 
     @cached_property
+    def unglued_addresses(self) -> list[re.Match]:
+        """The web and mail addresses of `unglued`."""
+        return addresses(self.unglued)
+
+    @cached_property
     def site_names(self) -> frozenset[str]:
         """The names of the sites its web and mail addresses are on (site_name)."""
-        if not _ADDRESS_SIGN.search(self.unglued):
-            return frozenset()
-        return frozenset(filter(None, map(site_name, _ADDRESS.findall(self.unglued))))
+        return frozenset(filter(None, (site_name(m[0]) for m in self.unglued_addresses)))
 
     @cached_property
     def outside_addresses(self) -> str:
         """Its words outside web and mail addresses, normalised: a name found only inside
         one ("jobs@northwind-health.org") is not a name the posting writes."""
-        text = self.unglued
-        return norm(_ADDRESS.sub(" ", text)) if _ADDRESS_SIGN.search(text) else self.normalised
+        if not self.unglued_addresses:
+            return self.normalised
+        text, ends = self.unglued, [0] + [m.end() for m in self.unglued_addresses]
+        starts = [m.start() for m in self.unglued_addresses] + [len(text)]
+        return norm(" ".join(text[end:start] for end, start in zip(ends, starts)))
