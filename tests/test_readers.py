@@ -251,6 +251,14 @@ def test_each_not_pay_rule_refuses_its_example(rule):
     assert find_salaries(text) == []
 
 
+def test_a_company_may_end_in_company_but_not_start_with_it():
+    text = "Harrow Valley Mutual Insurance Company is an Equal Opportunity Employer."
+    assert find_company(text).value == "Harrow Valley Mutual Insurance Company"
+    for text in ("Company Description is an equal opportunity employer.",
+                 "Our Company is an equal opportunity employer."):
+        assert find_company(text) is None, text
+
+
 def test_what_people_in_the_job_earn_is_no_pay_offered():
     for text in ("New reps' earnings typically land between $90K and $120K.",
                  "Our planners are making on average about $60,000 in year one.",

@@ -167,6 +167,11 @@ def _company_name(value: str) -> str:
 
 
 def _usable_company(value: str) -> bool:
+    """A name a reader may give: a name may end in "Company" ("Northwind Mutual Insurance
+    Company"), not start with it ("Company Description")."""
+    words = value.split()
+    if len(words) > 1 and words[-1] == "Company":
+        value = " ".join(words[:-1])
     return usable(value, 6) and not is_place(value) and not names_a_job(value) \
         and not {w.lower() for w in value.split()} & NOT_IN_A_COMPANY_NAME
 
