@@ -70,6 +70,8 @@ COMPANY_EXAMPLES = {
     "join-company": ("Join Adventure Works and grow with us.", "Adventure Works"),
     "company-in-its-legal-statements": ("You lead the audit. Fourth Coffee does not "
                                         "discriminate on any basis.", "Fourth Coffee"),
+    "all-are-welcome-at-company": ("You will plan routes. All are welcome at Bellows Framing.",
+                                   "Bellows Framing"),
     "company-is-repeated": ("Blue Yonder is the place to be. Blue Yonder pays well.",
                             "Blue Yonder"),
     "recurring-organisation": ("Working with Lamna's engineers is fun. Everyone loves "
@@ -78,7 +80,7 @@ COMPANY_EXAMPLES = {
                                    "since 1984.", "Bellows Framing"),
     "opens-with-the-company": ("Trey Research does one thing well: lab tests.",
                                "Trey Research"),
-    "named-by-its-site": ("You will run lab tests. All are welcome at Trey Research.\n"
+    "named-by-its-site": ("You will run lab tests. Trey Research labs run all night.\n"
                           "Send a CV to jobs@treyresearch.com", "Trey Research"),
 }
 LOCATION_EXAMPLES = {

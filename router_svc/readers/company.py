@@ -84,6 +84,9 @@ _STATED = (
         r"|is[ \t]+committed[ \t]+to[ \t]+(?:(?:the[ \t]+principles?[ \t]+of|providing"
         r"|being)[ \t]+(?:an?[ \t]+)?)?(?:equal|equality|diversity))",
         in_capitals=True)),
+    ("all-are-welcome-at-company", re.compile(  # a diversity statement: "All are welcome at X."
+        rf"{at_a_word('All', 'Everyone')}[ \t]+(?:are|is)[ \t]+welcome[ \t]+at[ \t]+"
+        rf"(?P<v>{NAME}){LEGAL}[ \t]*[.!]")),
 )
 # A name the posting says was founded, or has been something since a year: "Northwind has
 # been family-owned since 1979", "Northwind was founded in 2012" (an organisation's history;
