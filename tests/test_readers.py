@@ -124,6 +124,7 @@ TITLE_TRIM_EXAMPLES = {
     "the-team-after-it": ("Data Scientist on the Search Team", "Data Scientist"),
     "the-skills-after-it": ("Data Analyst with SQL, Excel and Power BI", "Data Analyst"),
     "the-parts-after-a-bar": ("Payroll Clerk | Finance | Leeds", "Payroll Clerk"),
+    "the-hours-after-it": ("Payroll Clerk (0.8 FTE, 30 hours/week)", "Payroll Clerk"),
     "the-page-path-before-it": ("Careers > Open Roles > Payroll Clerk", "Payroll Clerk"),
 }
 # rule -> (a model's title, a posting that writes it otherwise, the posting's own title)
@@ -170,7 +171,8 @@ def test_each_title_trim_cuts_its_example():
                   "Sales Manager Austin, TX region and all of the Gulf Coast states",
                   "Austin, TX", "Northwind Foods (Reno, NV)", "Team Lead",
                   "Data Engineer", "Nurse with Med Surg experience",
-                  "Data Analyst with Tableau (SQL, Python)"):
+                  "Data Analyst with Tableau (SQL, Python)", "Registered Nurse (Level 2)",
+                  "Night Auditor (11pm-7am)"):
         assert trimmed_title(title) is None, title
 
 

@@ -279,6 +279,17 @@ def _after_path(title: str) -> str | None:
     return clean(tail) if tail != title else None
 
 
+# "Part-Time Teller (20-24 hours/week)", "Paraprofessional (1.0 FTE, 7 hours/day)": the
+# hours the job is held, in a parenthesis after the title (no listing's title carries them).
+_HOURS_AFTER = re.compile(r"[ \t]*\((?=[^()\n]{0,60}\d)[^()\n]{0,60}\b(?:hours?|hrs?|FTE)\b"
+                          r"[^()\n]{0,60}\)[ \t]*$", re.I)
+
+
+def _before_hours(title: str) -> str | None:
+    m = _HOURS_AFTER.search(title)
+    return clean(title[:m.start()]) if m else None
+
+
 # Named trims of a title, tried in turn; each gives the title without what it carried, or
 # None. A trim stands only where what remains still names a job.
 TITLE_TRIMS: tuple[tuple[str, Callable[[str], str | None]], ...] = (
@@ -286,6 +297,7 @@ TITLE_TRIMS: tuple[tuple[str, Callable[[str], str | None]], ...] = (
     ("the-team-after-it", _before_team),
     ("the-skills-after-it", _before_skills),
     ("the-parts-after-a-bar", _before_bar),
+    ("the-hours-after-it", _before_hours),
     ("the-page-path-before-it", _after_path),
 )
 
