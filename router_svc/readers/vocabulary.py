@@ -145,7 +145,9 @@ ROLE_NOUNS = frozenset("""
     groundskeeper hostess housekeeper ironworker labourer landscaper lecturer lifeguard lpn
     mason mathematician merchandiser millwright nanny nutritionist optician optometrist
     orthodontist phlebotomist physicist pipefitter psychiatrist radiographer radiologist rn
-    roofer sonographer sorter stocker surveyor toolmaker unloader valet veterinarian""".split())
+    roofer sonographer sorter stocker surveyor toolmaker unloader valet veterinarian
+    paraprofessional journeyman lineman lineworker firefighter barber cosmetologist
+    esthetician midwife""".split())
 # Role nouns organisations' names also carry ("Fabrikam Tech", "Principal", "Staffing Partners"):
 # they neither make a name a job nor a page's first line its title.
 ROLE_NOUNS_IN_NAMES = frozenset("tech principal head lead member partner fellow owner guard"
