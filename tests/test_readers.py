@@ -76,7 +76,7 @@ COMPANY_EXAMPLES = {
                             "Blue Yonder"),
     "recurring-organisation": ("Working with Lamna's engineers is fun. Everyone loves "
                                "Lamna's office.", "Lamna"),
-    "company-since-its-founding": ("You will fit frames. Bellows Framing has been family-owned "
+    "company-since-its-founding": ("You will fit frames. Bellows Framing has been family-run "
                                    "since 1984.", "Bellows Framing"),
     "opens-with-the-company": ("Trey Research does one thing well: lab tests.",
                                "Trey Research"),
@@ -264,9 +264,9 @@ def test_a_company_may_end_in_company_but_not_start_with_it():
 
 
 def test_what_people_in_the_job_earn_is_no_pay_offered():
-    for text in ("New reps' earnings typically land between $90K and $120K.",
+    for text in ("Our new planners' earnings usually land near $90K.",
                  "Our planners are making on average about $60,000 in year one.",
-                 "Top producers in this region earn $250,000 or more."):
+                 "Top earners on the team bring in $250,000 or more."):
         assert find_salaries(text) == [], text
     for text, low in (("Average weekly pay: $1,400 - $1,700", 1400), ("Earn up to $24/hr.", 24),
                       ("Base pay $50,000; agents typically earn $80,000.", 50000)):
@@ -274,7 +274,7 @@ def test_what_people_in_the_job_earn_is_no_pay_offered():
 
 
 def test_the_pay_for_half_a_day_is_not_the_day_rate():
-    for text in ("Day rate: $130 per full day; $65 per half day.",
+    for text in ("Day rate: $130; $65 per half day.",
                  "Rate: $130 per day\nHalf-day rate: $65", "$130/day, $65/half-day"):
         assert [(m.low, m.period) for m in find_salaries(text)] == [(130, "day")], text
 

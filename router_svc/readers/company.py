@@ -4,7 +4,7 @@ hiring", "Company: Northwind", "Northwind is a leading lender", "About Northwind
 Northwind", the employer's other legal statements ("Northwind does not discriminate",
 "Northwind participates in E-Verify"); else a name the text keeps using as the organisation
 ("Northwind's", "When Northwind started", "at Northwind"); else a name with a history
-("Northwind has been family-owned since 1979"), the name the posting opens with ("Northwind
+("Northwind has been family-run since 1986"), the name the posting opens with ("Northwind
 builds ..."), or one its own address spells. An acronym is spelt out where the text writes
 its full name.
 
@@ -89,7 +89,7 @@ _STATED = (
         rf"(?P<v>{NAME}){LEGAL}[ \t]*[.!]")),
 )
 # A name the posting says was founded, or has been something since a year: "Northwind has
-# been family-owned since 1979", "Northwind was founded in 2012" (an organisation's history;
+# been family-run since 1986", "Northwind was founded in 2012" (an organisation's history;
 # a name met once, so tried late).
 _YEAR = r"(?:18|19|20)\d\d\b"
 _FOUNDED = _name_then(

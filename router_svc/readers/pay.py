@@ -134,9 +134,9 @@ _OTE = r"(?:\bOTE|\bon[- ]target[ \t]+(?:earnings|compensation|pay)|\btarget[ \t
        r"(?:earnings|compensation))\b"
 _OTE_BEFORE = re.compile(_OTE + r"[^.$€£\d\n]{0,20}$", re.I)
 _OTE_AFTER = re.compile(r"[ \t]*" + _OTE, re.I)
-# What people in the job have earned, not the pay it offers: "agents typically earn $55,000 -
-# $85,000 in year one", "earnings typically land between ...", "making on average about
-# ...", "top performers in this region earn $300K" (a pay stated beside it is the salary;
+# What people in the job have earned, not the pay it offers: "our planners typically make
+# $70,000 by year two", "earnings usually land near ...", "making on average about ...", "top
+# earners on the team bring in $250K" (a pay stated beside it is the salary;
 # "average weekly pay: $1,500" states it, as drivers' postings do, and "can earn up to"
 # too).
 _EARN = r"(?:earn|make|making|land|bring|gross|take)\w*"
@@ -145,8 +145,8 @@ _TYPICAL_EARNINGS_BEFORE = re.compile(
     rf"|\b{_EARN}[ \t]+(?:an[ \t]+|on[ \t]+)?average"
     rf"|\btop[ \t]+(?:performers|producers|earners|reps|agents|sellers)\b[^.;$€£\d\n]{{0,30}}?"
     rf"\b{_EARN})\b[^.;$€£\d\n]{{0,24}}$", re.I)
-# The pay for part of a period, beside the period's own: "$75 per half day", "Half-day rate:
-# $60" (a substitute's day rate is the pay).
+# The pay for part of a period, beside the period's own: "$65 per half day", "Half-day rate:
+# $55" (a substitute's day rate is the pay).
 _HALF = r"half[- \t]?(?:day|shift|session)s?\b"
 _PART_PERIOD_AFTER = re.compile(rf"[ \t]*(?:per|/|a|an|for[ \t]+an?)[ \t]*{_HALF}", re.I)
 _PART_PERIOD_BEFORE = re.compile(rf"\b{_HALF}(?:[ \t]+(?:rate|pay|assignments?))?[ \t]*:?[ \t]*$",

@@ -279,7 +279,7 @@ def _after_path(title: str) -> str | None:
     return clean(tail) if tail != title else None
 
 
-# "Part-Time Teller (20-24 hours/week)", "Paraprofessional (1.0 FTE, 7 hours/day)": the
+# "Payroll Clerk (0.8 FTE, 30 hours/week)", "Night Porter (32 hrs)": the
 # hours the job is held, in a parenthesis after the title (no listing's title carries them).
 _HOURS_AFTER = re.compile(r"[ \t]*\((?=[^()\n]{0,60}\d)[^()\n]{0,60}\b(?:hours?|hrs?|FTE)\b"
                           r"[^()\n]{0,60}\)[ \t]*$", re.I)
