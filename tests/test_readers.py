@@ -212,6 +212,8 @@ def test_a_job_written_in_lower_case_loses_the_words_describing_the_person():
     assert undescribed("Experienced, Highly Motivated Payroll Clerk", text) == "Payroll Clerk"
     assert undescribed("Hands-on Tax Accountant",
                        PostingText("Looking for a hands-on tax accountant.")) == "Tax Accountant"
+    assert undescribed("caring, dependable home health aide", PostingText(
+        "We need a caring, dependable home health aide.")) == "Home Health Aide"
     # a title the posting writes with its capitals is its own ("Experienced Driver" heads a
     # listing); "senior" names a level; a describing word alone is no title
     for title, words in (("Experienced Delivery Driver", "Experienced Delivery Driver\nDrive."),

@@ -354,7 +354,8 @@ def undescribed(title: str, posting: PostingText) -> str | None:
     capitalised title, as the posting writes it ("a bilingual Payroll Clerk" -> "Payroll
     Clerk"; the model's own capitals would hide them), or, for a job the posting writes
     only in lower case, the words of DESCRIBING_WORDS before it ("an experienced payroll
-    clerk": the model's "Experienced Payroll Clerk" -> "Payroll Clerk")."""
+    clerk": the model's "Experienced Payroll Clerk", or its "experienced payroll clerk",
+    -> "Payroll Clerk")."""
     written = as_written(title, posting)
     m = _DESCRIBING_WORDS.match(written)
     if m:
@@ -365,6 +366,8 @@ def undescribed(title: str, posting: PostingText) -> str | None:
         cut = next((i for i, word in enumerate(words[:MAX_DESCRIBING_WORDS] + [""])
                     if word.rstrip(",").lower() not in DESCRIBING_WORDS), 0)
         alone = " ".join(words[cut:]) if cut else None
+        if alone and alone.islower():  # the model's own copy of the sentence: a title's case
+            alone = " ".join(word[:1].upper() + word[1:] for word in alone.split())
     else:
         alone = None
     return alone if alone and names_a_role(alone, plural=False) else None
