@@ -30,7 +30,7 @@ from functools import partial
 from router_svc.readers.company import (another_employer, find_company, is_company, named_part,
                                         spelled_out)
 from router_svc.readers.location import (NOT_A_PLACE, city_in_full, find_location,
-                                         written_as_a_label)
+                                         remote_across, written_as_a_label)
 from router_svc.readers.pay import (SalaryMention, best_match, close, find_salaries,
                                     plausible, read_amounts, restated, stated_pay,
                                     unmarked_pay)
@@ -322,6 +322,9 @@ def ground_strings(job: JobPosting, text: str | PostingText,
     elif wants("location") and written_as_a_label(job.location, posting):
         _stated("location", job.location, posting.read(find_location), "a label, not its value",
                 update, notes)
+    elif wants("location") and (remote := remote_across(job.location, posting)):
+        update["location"] = remote.value
+        notes.append(_from_reader("location", remote, job.location, "only the country"))
     elif wants("location") and (full := city_in_full(job.location, posting)):
         update["location"] = full.value
         notes.append(f"location {full.value!r} for the model's {job.location!r}: the posting "

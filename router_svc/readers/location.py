@@ -5,6 +5,7 @@ says the job is done remotely."""
 from __future__ import annotations
 
 import re
+from dataclasses import replace
 
 from router_svc.readers.rules import Found, Rule, first_found, pattern_rule
 from router_svc.readers.shapes import NEXT_LABEL, SENTENCE_DOT, US_PLACE, clean, generic
@@ -61,6 +62,19 @@ _REMOTE_JOB = re.compile(r"\b(?:100[ \t]?%|fully|completely|entirely)[ \t]+remot
 def stated_remote(posting: PostingText) -> Found | None:
     m = _REMOTE_JOB.search(posting.unglued)
     return Found("Remote", m.group(0)) if m else None
+
+
+# A country alone, or "anywhere" in it: where a remote job may be done, not where it is.
+_ONLY_A_COUNTRY = re.compile(r"(?:anywhere[ \t]+in[ \t]+(?:the[ \t]+)?)?(?:US|U\.S\.(?:A\.)?|USA"
+                             r"|United[ \t]+States(?:[ \t]+of[ \t]+America)?|Canada|UK"
+                             r"|United[ \t]+Kingdom)", re.I)
+
+
+def remote_across(value: str, posting: PostingText) -> Found | None:
+    """The posting's statement that the job is remote, where `value` names only the country
+    it may be done in ("US", "Anywhere in the US"): job boards list such a job as Remote."""
+    found = posting.read(stated_remote) if _ONLY_A_COUNTRY.fullmatch(value.strip()) else None
+    return replace(found, rule="stated-remote") if found else None
 
 
 def written_as_a_label(value: str, posting: PostingText) -> bool:
