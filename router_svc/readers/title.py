@@ -362,9 +362,10 @@ def undescribed(title: str, posting: PostingText) -> str | None:
         alone = clean(written[m.end():])
     elif (spans := mentions(title, posting.raw, posting.lower)) and all(
             posting.raw[start:end].islower() for start, end in spans):
-        words = title.split()
-        cut = next((i for i, word in enumerate(words[:MAX_DESCRIBING_WORDS] + [""])
-                    if word.rstrip(",").lower() not in DESCRIBING_WORDS), 0)
+        words, cut = title.split(), 0
+        while cut < min(len(words) - 1, MAX_DESCRIBING_WORDS) \
+                and words[cut].rstrip(",").lower() in DESCRIBING_WORDS:
+            cut += 1
         alone = " ".join(words[cut:]) if cut else None
         if alone and alone.islower():  # the model's own copy of the sentence: a title's case
             alone = " ".join(word[:1].upper() + word[1:] for word in alone.split())
