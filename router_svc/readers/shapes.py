@@ -128,14 +128,19 @@ def is_place(value: str) -> bool:
     return value in US_STATES or value in STATE_NAMES or bool(US_PLACE.fullmatch(value))
 
 
+def plural_ending(word: str, nouns: frozenset[str] = ROLE_NOUNS) -> int:
+    """How many letters end `word` as the plural of one of `nouns` ("Cooks": 1, "Coaches":
+    2); 0 where it is no such plural."""
+    word = word.lower()
+    if word.endswith("s") and word[:-1] in nouns:
+        return 1
+    return 2 if word.endswith("es") and word[:-2] in nouns else 0
+
+
 def names_a_role(phrase: str, plural: bool = True, nouns: frozenset[str] = ROLE_NOUNS) -> bool:
     """Whether `phrase` contains one of `nouns` jobs are named by (or its plural, "Stylists")."""
-    for word in re.findall(r"[A-Za-z]+", phrase):
-        word = word.lower()
-        if word in nouns or plural and word.endswith("s") and (word[:-1] in nouns or (
-                word.endswith("es") and word[:-2] in nouns)):
-            return True
-    return False
+    return any(word.lower() in nouns or plural and plural_ending(word, nouns)
+               for word in re.findall(r"[A-Za-z]+", phrase))
 
 
 def without_heading(value: str) -> str:

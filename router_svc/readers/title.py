@@ -18,12 +18,13 @@ from typing import Callable
 from router_svc.readers.rules import Found, Rule, first_found, pattern_rule
 from router_svc.readers.shapes import (MAX_VALUE_WORDS, NAME, NEXT_LABEL, SENTENCE_DOT,
                                        TITLE_PHRASE, US_PLACE, at_a_word, clean, is_heading,
-                                       is_place, names_a_role, one_of, usable, without_heading)
+                                       is_place, names_a_role, one_of, plural_ending, usable,
+                                       without_heading)
 from router_svc.readers.company import reads_as_a_name, uses
 from router_svc.readers.location import us_cities
 from router_svc.readers.text import PostingText, as_written, found_in, mentions
 from router_svc.readers.vocabulary import (DESCRIBING_WORDS, DETAIL_LABELS, EMPLOYMENT_TYPES,
-                                           HIRING_VERBS, JOB_NOUNS, JOB_SECTIONS, ROLE_NOUNS)
+                                           HIRING_VERBS, JOB_NOUNS, JOB_SECTIONS)
 
 _TITLE_LABEL = re.compile(r"\b(?:job\s*title|position\s*title|position|title|role)\s*:\s*"
                           r"(?P<v>[^\n|;:•*]{3,80}?)(?=\s*(?:\n|\||;|•|\*|\s{2}|$|"
@@ -333,13 +334,8 @@ def in_the_singular(title: str) -> str | None:
     "Bus Coaches" -> "Bus Coach"; its last word the plural of a role noun (vocabulary.
     ROLE_NOUNS: "Sales" or "Operations" name none), and one job named. None otherwise."""
     words = title.split()
-    last = words[-1].lower() if words else ""
-    if _SEVERAL_JOBS.search(title) or not last.endswith("s"):
-        return None
-    for cut in (1, 2):  # "Cooks", "Coaches"
-        if last[:-cut] in ROLE_NOUNS and (cut == 1 or last.endswith("es")):
-            return " ".join(words[:-1] + [words[-1][:-cut]])
-    return None
+    cut = plural_ending(words[-1]) if words and not _SEVERAL_JOBS.search(title) else 0
+    return " ".join(words[:-1] + [words[-1][:-cut]]) if cut else None
 
 
 # Words in lower case before a capitalised title, a comma between two ("a reliable,
