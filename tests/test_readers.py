@@ -18,7 +18,7 @@ from router_svc.readers.pay import NOT_PAY, find_salaries, read_amounts
 from router_svc.readers.rules import AnchoredPattern
 from router_svc.readers.sections import find_list
 from router_svc.readers.shapes import at_a_word, is_heading, names_a_role
-from router_svc.readers.text import PostingText
+from router_svc.readers.text import PostingText, window
 from router_svc.readers.title import (MODEL_TITLE_READINGS, TITLE_RULES, TITLE_TRIMS,
                                      as_the_posting_writes, find_title, in_the_singular,
                                      trimmed_title, undescribed)
@@ -273,6 +273,17 @@ def test_what_people_in_the_job_earn_is_no_pay_offered():
     for text, low in (("Average weekly pay: $1,400 - $1,700", 1400), ("Earn up to $24/hr.", 24),
                       ("Base pay $50,000; agents typically earn $80,000.", 50000)):
         assert [m.low for m in find_salaries(text)] == [low], text
+
+
+def test_a_word_cut_at_the_edge_of_what_an_amount_is_read_by_is_no_pay_word():
+    # the 20 characters after the count end inside "payments": "pay" is no pay word there
+    text = "Lantern Ledger handles invoices for over 38,000 nonprofits, and payments grow."
+    assert find_salaries(text) == []
+    assert window(text, 38, 67) == " 38,000 nonprofits, and "  # "er" of "over", "paym"
+    assert window(text, 36, 74) == "over 38,000 nonprofits, and payments "
+    assert window(text, 0, 999) == text
+    assert [m.low for m in find_salaries("Salary: 38,000 per year, and payments are monthly.")] \
+        == [38000]
 
 
 def test_the_pay_for_half_a_day_is_not_the_day_rate():

@@ -25,7 +25,7 @@ from dataclasses import dataclass, replace
 from functools import cached_property
 from typing import Callable
 
-from router_svc.readers.text import PostingText
+from router_svc.readers.text import PostingText, window
 from router_svc.readers.vocabulary import PAY_WORDS
 
 Period = str  # "hour" | "day" | "week" | "month" | "year"
@@ -244,7 +244,7 @@ def close(value: float, stated: float) -> bool:
 
 
 def _period_after(text: str, end: int) -> Period | None:
-    tail = text[end:end + 24].lstrip(" +.,)(")
+    tail = window(text, end, end + 24).lstrip(" +.,)(")
     tail = re.sub(r"^(?:(?:gross|net|base|usd|eur|gbp|salary|pay|total)\s+)+", "", tail, flags=re.I)
     for pattern, period in _PERIOD_AFTER:
         if pattern.match(tail):
@@ -265,9 +265,9 @@ def infer_period(low: float, high: float, currency: str | None) -> Period | None
 
 def _period_in_sentence(text: str, start: int, end: int) -> Period | None:
     """The one period the amount's sentence states, if it states exactly one."""
-    head = text[max(0, start - 120):start]
+    head = window(text, start - 120, start)
     head = re.split(r"[.!?]\s|\n", head)[-1]
-    tail = re.split(r"(?<!\d)[.!?](?:\s|$)|\n", text[end:end + 120])[0]
+    tail = re.split(r"(?<!\d)[.!?](?:\s|$)|\n", window(text, end, end + 120))[0]
     found = {period for pattern, period in _PERIOD_IN_SENTENCE
              for part in (head, tail) if pattern.search(part)}
     return found.pop() if len(found) == 1 else None
@@ -290,7 +290,7 @@ def _resolve_period(text: str, start: int, end: int, low: float, high: float,
 
 
 def _period_before(text: str, start: int) -> Period | None:
-    head = text[max(0, start - 40):start]
+    head = window(text, start - 40, start)
     found = [(m.start(), period) for pattern, period in _PERIOD_BEFORE
              for m in pattern.finditer(head)]
     return max(found)[1] if found else None
@@ -310,7 +310,7 @@ class Amount:
     high: float
 
     def after(self, chars: int) -> str:
-        return self.text[self.end:self.end + chars]
+        return window(self.text, self.end, self.end + chars)
 
     @property
     def scale(self) -> str:
@@ -352,7 +352,7 @@ NOT_PAY: tuple[tuple[str, Callable[[Amount], bool]], ...] = (
                                  and not _PAY_HEADING_BEFORE.search(a.head)
                                  or _BENEFIT_AFTER.search(a.after(60)))),
     ("an-identifier", lambda a: bool(_IDENTIFIER_BEFORE.search(
-        a.text[max(0, a.match.start() - 24):a.match.start()])) or any(
+        window(a.text, a.match.start() - 24, a.match.start()))) or any(
         re.match(r"0\d", d or "") for d in (a.match["low"], a.match["high"]))),
     ("an-addition", lambda a: bool(_ADDITION_BEFORE.search(a.head)
                                    or _ADDITION_AFTER.match(a.after(40)))),
@@ -404,9 +404,9 @@ def _amount(text: str, m: re.Match) -> Amount | None:
         if m["high"] and not m["highk"] and high * 1000 >= low:  # "60k-80" is unusual
             return None
         low, high = high, low
-    head = _SENTENCE_END.split(text[max(0, m.start() - 60):m.start()])[-1]
+    head = _SENTENCE_END.split(window(text, m.start() - 60, m.start()))[-1]
     # a pay word in its sentence: "529 stores. Salary $50k" does not make 529 pay
-    tail = _SENTENCE_END.split(text[end:end + 20], 1)[0]
+    tail = _SENTENCE_END.split(window(text, end, end + 20), 1)[0]
     pay_word = bool(_PAY_WORDS.search(head)) or bool(_PAY_WORDS.search(tail))
     marker = m["cur1"] or m["cur2"] or m["cur3"]
     return Amount(text, m, end, head, currency_of(marker), bool(marker), pay_word, low, high)

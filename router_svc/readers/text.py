@@ -48,6 +48,23 @@ def letters_of(text: str) -> str:
     return _MARKS.sub("", text)
 
 
+_CUT_WORD_START = re.compile(r"^[^\W_]+")
+_CUT_WORD_END = re.compile(r"[^\W_]+$")
+
+
+def window(text: str, start: int, end: int) -> str:
+    """`text[start:end]` less a word cut in two at either edge: the 20 characters after an
+    amount in "45,000 businesses, and payments" must not end in the pay word "pay", nor the
+    ones before one start with "weekly" cut from "biweekly"."""
+    start, end = max(0, start), min(len(text), end)
+    part = text[start:end]
+    if start > 0 and text[start - 1].isalnum() and part[:1].isalnum():
+        part = _CUT_WORD_START.sub("", part)
+    if end < len(text) and text[end].isalnum() and part[-1:].isalnum():
+        part = _CUT_WORD_END.sub("", part)
+    return part
+
+
 # A web address's host, or a mail address's domain: what follows "@" or "//" (or starts the
 # address) up to its path.
 _HOST = re.compile(r"(?:.*@|(?:https?:)?//)?(?P<host>[^/?#:@]+)", re.I)
