@@ -268,10 +268,12 @@ def test_a_company_may_end_in_company_but_not_start_with_it():
 def test_what_people_in_the_job_earn_is_no_pay_offered():
     for text in ("Our new planners' earnings usually land near $90K.",
                  "Our planners are making on average about $60,000 in year one.",
-                 "Top earners on the team bring in $250,000 or more."):
+                 "Top earners on the team bring in $250,000 or more.",
+                 "Our seasoned installers average $1,200 - $1,600 per week."):
         assert find_salaries(text) == [], text
     for text, low in (("Average weekly pay: $1,400 - $1,700", 1400), ("Earn up to $24/hr.", 24),
-                      ("Base pay $50,000; agents typically earn $80,000.", 50000)):
+                      ("Base pay $50,000; agents typically earn $80,000.", 50000),
+                      ("Crews average $1,300 a week. Trainees start at $19 per hour.", 19)):
         assert [m.low for m in find_salaries(text)] == [low], text
 
 
