@@ -307,12 +307,22 @@ def test_a_benefit_named_after_its_amount_is_no_pay():
                  "Perks: a $100/month commuter stipend.", "We give a $500 stipend.",
                  "Perks: a $150/month meal credit.", "A $10,000 loan forgiveness.",
                  "Loan repayment help of up to $10,000 in total.",
-                 "- $1,500 annual gear and travel stipend"):  # its period, then four words
+                 "- $1,500 annual gear and travel stipend",  # its period, then four words
+                 "- A $600 yearly health savings account",
+                 "We cover exam fees (about $1,800 across the three levels).",
+                 "Full study support: all study materials (typically $2,500+) are paid."):
         assert [refused for _, refused in read_amounts(text)] == ["a-benefit"], text
     # a benefit added to the pay leaves the pay
     for text in ("Salary: $80,000 - $90,000 and annual bonus.", "Pay: $90K and bonus.",
                  "Pay: $60,000 annual salary plus a gear stipend."):
         assert [refused for _, refused in read_amounts(text)] == [None], text
+
+
+def test_a_per_diem_named_a_word_or_two_after_its_amount_is_no_pay():
+    for text in ("Travel weeks include a $45/day meal per diem.",
+                 "Crews get a $70 daily lodging per diem on the road."):
+        assert [refused for _, refused in read_amounts(text)] == ["a-per-diem"], text
+    assert [m.low for m in find_salaries("Per diem nurses: $58 per hour.")] == [58]
 
 
 def test_a_heading_line_about_or_why_the_company_names_it():

@@ -86,7 +86,8 @@ _BENEFIT_BEFORE = re.compile(r"\b(?:bonus(?:es)?|reimburse\w*|allowance|relocati
                              r"|repayment|forgiveness|credit|discount"
                              r"|referral|sign(?:ing|-on)|insurance|coverage|401\s?\(?k\)?"
                              r"|(?:housing|wellness|phone|internet|commuter|meal|learning|gym"
-                             r"|office)[ \t]+stipend)\b"
+                             r"|office)[ \t]+stipend|study[ \t]+(?:materials|support)"
+                             r"|exam[ \t]+fees)\b"
                              # right before the amount or its earlier instalments ("retention
                              # bonus: $500 at hire, $1,500 at 6 months and $1,500 at one year")
                              rf"(?:{_GAP_NAMING_NO_PAY}(?:[$€£][\d,.]+[ \t]+[^$€£.\n]{{0,24}}"
@@ -96,7 +97,7 @@ _BENEFIT_BEFORE = re.compile(r"\b(?:bonus(?:es)?|reimburse\w*|allowance|relocati
 # line is not.
 # Its words may join two things ("$900 yearly fitness and reading budget"), after the
 # period it is paid for ("$75/month phone stipend", "$900 annual gym and travel gear
-# stipend"), but not start with "and".
+# stipend", "$600 yearly health savings account"), but not start with "and".
 _NOT_A_BENEFITS_WORD = r"(?!base|salary|pay|wage|(?:plus|with|or)\b)"
 _BENEFIT_AFTER = re.compile(r"^[^.\n]{0,40}\b(?:towards?|which can be applied|in benefits"
                             r"|reimburse\w*)\b|^(?:[ \t]?/[ \t]?(?:month|mo|year|yr|week)\b"
@@ -104,7 +105,7 @@ _BENEFIT_AFTER = re.compile(r"^[^.\n]{0,40}\b(?:towards?|which can be applied|in
                             rf"[ \t]{{0,2}}(?:(?!and\b){_NOT_A_BENEFITS_WORD}[a-z-]+[ \t]"
                             rf"(?:{_NOT_A_BENEFITS_WORD}[a-z-]+[ \t]){{0,3}})?"
                             r"(?:insurance|coverage|policy|bonus|stipend|allowance|budget|credit"
-                            r"|discount|repayment|forgiveness)\b",
+                            r"|discount|repayment|forgiveness|account)\b",
                             re.I)
 # A heading that names the pay with its extras ("PAY & BONUSES", "Salary and Benefits"),
 # with the amount right under it: its first item is the pay.
@@ -122,11 +123,12 @@ _ADDITION_BEFORE = re.compile(r"\+[ \t]?$|\b(?:differentials?|premiums?|addition
 # ... or named after it: "$1.75/hr weekend differential", "$2 an hour night premium".
 _ADDITION_AFTER = re.compile(r"(?:[ \t]?/[ \t]?(?:hr|hour)\b|[ \t]+(?:per|an|a)[ \t]+hour\b)?"
                              r"[ \t]+(?:[a-z-]+[ \t]+){0,2}(?:differential|premium)s?\b", re.I)
-# A daily allowance for travel, not the pay: "per diem of $75/day", "$60/day per diem". A
-# per-diem *job*'s hourly rate ("Per Diem RN: $58/hr") is pay.
+# A daily allowance for travel, not the pay: "per diem of $75/day", "$60/day per diem",
+# "$45/day lodging per diem". A per-diem *job*'s hourly rate ("Per Diem RN: $58/hr") is pay.
 _PER_DIEM = r"\bper[ -]diem\b"
 _PER_DIEM_BEFORE = re.compile(_PER_DIEM + rf"(?:{_GAP_NAMING_NO_PAY})$", re.I)
-_PER_DIEM_AFTER = re.compile(r"[ \t]*(?:(?:/|per[ \t]+|an?[ \t]+)(?:day|night)[ \t]*)?\(?"
+_PER_DIEM_AFTER = re.compile(r"[ \t]*(?:(?:/|per[ \t]+|an?[ \t]+)(?:day|night)[ \t]*)?"
+                             r"(?:[a-z]+[ \t]+){0,2}\(?"  # "$45/day meal per diem"
                              + _PER_DIEM, re.I)
 # Earnings with commission, not the base pay: "OTE: $120,000", "on-target earnings (OTE) of
 # $150,000", "$70,000 OTE" (a base stated beside it is the salary).
