@@ -98,6 +98,7 @@ NOT_PAY_EXAMPLES = {
     "a-per-diem": "Travel weeks add a per diem of $75/day.",
     "on-target-earnings": "Top reps reach OTE: $150,000 in year one.",
     "typical-earnings": "Our agents typically earn $70,000 in year one.",
+    "a-target-or-budget": "Paid search campaigns run to a cost target under $40.",
     "part-of-a-period": "Substitutes earn $65 per half day.",
     "billions": "Our customers get paid $4B a year through us.",
     "millions-not-called-pay": "We raised $2 million from donors.",
@@ -323,6 +324,16 @@ def test_a_per_diem_named_a_word_or_two_after_its_amount_is_no_pay():
                  "Crews get a $70 daily lodging per diem on the road."):
         assert [refused for _, refused in read_amounts(text)] == ["a-per-diem"], text
     assert [m.low for m in find_salaries("Per diem nurses: $58 per hour.")] == [58]
+
+
+def test_a_figure_the_job_is_measured_by_is_no_pay():
+    for text in ("Hit a monthly quota of $90,000 in new bookings.",
+                 "You will own a marketing budget of $40,000 per quarter.",
+                 "Keep paid campaigns near a cost-per-lead target of $35."):
+        assert [refused for _, refused in read_amounts(text)] == ["a-target-or-budget"], text
+    for text, low in (("Target base salary of $95,000 per year.", 95000),
+                      ("Target: hit your goals. Salary: $70,000 a year.", 70000)):
+        assert [m.low for m in find_salaries(text)] == [low], text
 
 
 def test_a_heading_line_about_or_why_the_company_names_it():

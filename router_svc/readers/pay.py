@@ -130,6 +130,10 @@ _PER_DIEM_BEFORE = re.compile(_PER_DIEM + rf"(?:{_GAP_NAMING_NO_PAY})$", re.I)
 _PER_DIEM_AFTER = re.compile(r"[ \t]*(?:(?:/|per[ \t]+|an?[ \t]+)(?:day|night)[ \t]*)?"
                              r"(?:[a-z]+[ \t]+){0,2}\(?"  # "$45/day meal per diem"
                              + _PER_DIEM, re.I)
+# A figure the job is measured by or spends, named right before it: "a CAC target under $55",
+# "a quota of $600K", "a budget of $40,000" ("target base salary of $X" names the pay).
+_TARGET_BEFORE = re.compile(r"\b(?:targets?|goals?|quotas?|budgets?)[ \t]*:?[ \t]+(?:(?:of|under"
+                            r"|below|above|over|at|around|is|near)[ \t]+)?(?:about[ \t]+)?$", re.I)
 # Earnings with commission, not the base pay: "OTE: $120,000", "on-target earnings (OTE) of
 # $150,000", "$70,000 OTE" (a base stated beside it is the salary).
 _OTE = r"(?:\bOTE|\bon[- ]target[ \t]+(?:earnings|compensation|pay)|\btarget[ \t]+total[ \t]+" \
@@ -364,6 +368,7 @@ NOT_PAY: tuple[tuple[str, Callable[[Amount], bool]], ...] = (
     ("on-target-earnings", lambda a: bool(_OTE_BEFORE.search(a.head)
                                           or _OTE_AFTER.match(a.after(24)))),
     ("typical-earnings", lambda a: bool(_TYPICAL_EARNINGS_BEFORE.search(a.head))),
+    ("a-target-or-budget", lambda a: bool(_TARGET_BEFORE.search(a.head))),
     ("part-of-a-period", lambda a: bool(_PART_PERIOD_AFTER.match(a.after(24))
                                         or _PART_PERIOD_BEFORE.search(a.head))),
     ("billions",  # "members get paid ... $4B a year", pay word or not
