@@ -832,7 +832,11 @@ def test_an_acronym_the_posting_spells_out_is_named_in_full():
             ("Nurse\nCompany: NWHO NorthWind Health of Ohio\nNWHO is an equal "
              "opportunity employer.", "NWHO", "NorthWind Health of Ohio"),
             ("Engineer\nShips under the Contoso Drives and CD brands. CD is hiring.", "CD",
-             "Contoso Drives")):
+             "Contoso Drives"),
+            # its "of" among the initials
+            ("Planner\nThe Harbor County Council of Governments (HCCOG) is hiring a planner.\n"
+             "HCCOG is an equal opportunity employer.", "HCCOG",
+             "Harbor County Council of Governments")):
         assert check_answer(answer(), text).job.company == full, text
         from_the_model = check_answer(answer(company=acronym), text)
         assert from_the_model.job.company == full, text

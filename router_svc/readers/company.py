@@ -251,11 +251,14 @@ _JOINS = frozenset({"of", "and", "&", "for", "the"})
 MAX_NAME_WORDS = 8
 
 
-def _initials(words: list[str]) -> tuple[str, str]:
-    """A name's initials two ways: its words' first letters ("Western Digital": "WD"), and
-    every capital its words hold ("BlueCross BlueShield of Tennessee": "BCBST")."""
+def _initials(words: list[str]) -> tuple[str, str, str]:
+    """A name's initials three ways: its words' first letters ("Western Digital": "WD"),
+    every capital its words hold ("BlueCross BlueShield of Tennessee": "BCBST"), and the
+    first letters of all its words, "of" too ("Harbor County Council of Governments":
+    "HCCOG")."""
     named = [w for w in words if w not in _JOINS]
-    return "".join(w[0] for w in named), "".join(c for w in named for c in w if c.isupper())
+    return ("".join(w[0] for w in named), "".join(c for w in named for c in w if c.isupper()),
+            "".join(w[0].upper() for w in words if w[0].isalpha()))
 
 
 def _names_in(text: str):
