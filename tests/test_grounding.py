@@ -848,6 +848,18 @@ def test_an_acronym_the_posting_spells_out_is_named_in_full():
         assert check_answer(answer(company=name), text).job.company == name
 
 
+def test_a_phrase_the_model_capitalised_is_no_company():
+    # a slogan's words, capitalised by the model, are no name; the posting's own is
+    text = ("Scratch kitchen. Harbor wine. Good people.\nWe pour Harbor wine by the glass "
+            "and need servers.\nLantern Table is an equal opportunity employer.")
+    checked = check_answer(answer(company="Harbor Wine"), text)
+    assert checked.job.company == "Lantern Table"
+    # a name the posting writes with a lower-case word of its own stays, as written
+    for text, name in (("Analysts at dbt Labs build tools. dbt Labs is hiring.", "dbt Labs"),
+                       ("Join Harbor Foods, inc. today. We pack fish.", "Harbor Foods, inc")):
+        assert check_answer(answer(company=name), text).job.company == name, text
+
+
 def test_an_organisation_named_once_gives_way_to_the_one_the_posting_speaks_as():
     # a partner, an investor or a division the text names once is not the employer where
     # the posting's legal statement, or a name it keeps using, names another

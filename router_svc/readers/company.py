@@ -21,7 +21,7 @@ from router_svc.readers.rules import AnchoredPattern, Found, Rule, first_found, 
 from router_svc.readers.shapes import (LEGAL, MAX_VALUE_WORDS, NAME, NAME_REACH, at_a_word,
                                        clean, generic, is_a_clause, is_place, one_of,
                                        usable, without_heading)
-from router_svc.readers.text import PostingText, found_in, letters_of, norm
+from router_svc.readers.text import PostingText, found_in, letters_of, mentions, norm
 from router_svc.readers.vocabulary import (HIRING_VERBS, JOB_NOUNS, LEGAL_FORMS,
                                            NAME_CONNECTORS, NOT_A_COMPANY, NOT_IN_A_COMPANY_NAME,
                                            NOT_ORGANISATIONS, ORGANISATION_NOUNS,
@@ -133,6 +133,24 @@ def reads_as_a_name(value: str) -> bool:
     return len(lower) <= 1 and not _DATE_OR_TIME.search(value)
 
 
+_LEGAL_WORDS = frozenset(form.lower() for form in LEGAL_FORMS)
+
+
+def capitalised_by_the_model(value: str, posting: PostingText) -> bool:
+    """Whether the posting writes `value` only as a phrase whose later words are common
+    ones in lower case, which the answer capitalised: "Harbor wine" of "Harbor wine.
+    Good people." given as "Harbor Wine". A name is written as one somewhere ("dbt Labs"
+    as the posting writes it stays)."""
+    def common(words: list[str]) -> bool:  # a later word in lower case ("inc." is a name's)
+        return any(w[:1].islower() and w not in NAME_CONNECTORS
+                   and w.strip(".,").lower() not in _LEGAL_WORDS for w in words[1:])
+
+    spans = [(start, end) for start, end in mentions(value, posting.raw, posting.lower)
+             if not posting.in_an_address(start)]
+    return len(value.split()) > 1 and bool(spans) and not common(value.split()) \
+        and all(common(posting.raw[start:end].split()) for start, end in spans)
+
+
 def looks_like_a_place(value: str) -> bool:
     """'US, OR, Salem', 'Austin, TX', 'GB, LND': a place written the way postings write
     locations (a state or country code between commas), not an organisation."""
@@ -150,7 +168,8 @@ def is_company(value: str, location: str | None, posting: PostingText) -> bool:
     return (key not in NOT_A_COMPANY and key != norm(location) and not looks_like_a_place(value)
             and "|" not in value
             and (key in posting.normalised_lines and not is_a_clause(value)
-                 or not names_a_job(value) and reads_as_a_name(value))
+                 or not names_a_job(value) and reads_as_a_name(value)
+                 and not capitalised_by_the_model(value, posting))
             and found_in(value, posting.outside_addresses))
 
 
