@@ -542,6 +542,15 @@ def test_each_hiring_verb_names_the_title_and_the_company():
         assert find_company(text).value == "Wingtip Toys", verb
 
 
+def test_a_hiring_banner_after_a_name_names_the_company():
+    for text in ("Wingtip Grill - Now Hiring Line Cooks\n\nWe cook over wood.",
+                 "Wingtip Grill | Hiring Servers\nWe cook over wood.",
+                 "Wingtip Grill: now hiring!\nWe cook over wood."):
+        assert find_company(text).value == "Wingtip Grill", text
+    # a job's name before the banner is no company
+    assert find_company("Line Cook - Now Hiring\nWe cook over wood.") is None
+
+
 def test_a_title_leaves_out_the_place_the_job_is_done_in():
     assert find_title("Wingtip Toys is hiring a Stock Clerk in Reno, NV.").value == "Stock Clerk"
     assert find_title("We are seeking a Line Cook in Idaho for summer.").value == "Line Cook"

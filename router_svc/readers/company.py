@@ -52,8 +52,9 @@ _STATED = (
         r"[ \t]+action))", in_capitals=True)),
     ("at-company-we", re.compile(
         rf"{at_a_word('At')}[ \t]+(?P<v>{NAME}){LEGAL},?[ \t]+(?:we|our|you)\b")),
-    ("company-is-hiring", _name_then(
-        rf"[ \t]+(?:is|are)[ \t]+(?i:(?:currently[ \t]+)?(?:{one_of(HIRING_VERBS)})\b)")),
+    ("company-is-hiring", _name_then(  # "Northwind is hiring", "Northwind - Now Hiring Cooks"
+        rf"[ \t]+(?:is|are)[ \t]+(?i:(?:currently[ \t]+)?(?:{one_of(HIRING_VERBS)})\b)"
+        r"|[ \t]*[-–—|:][ \t]*(?i:now[ \t]+)?(?i:hiring)\b")),
     ("company-has-an-opening", _name_then(
         r"[ \t]+(?:has|have)[ \t]+an?[ \t]+(?:(?:immediate|exciting|"
         r"new|open)[ \t]+)?(?:opening|vacancy|opportunity|need)\b")),
