@@ -289,6 +289,18 @@ def test_a_word_cut_at_the_edge_of_what_an_amount_is_read_by_is_no_pay_word():
         == [38000]
 
 
+def test_a_number_of_things_in_the_plural_is_a_count():
+    # a pay word in the sentence ("a loyal base of") does not make a count of things pay
+    for text in ("We keep a loyal base of about 6,200 active members.",
+                 "Our pay platform serves 38,000 bakeries.",
+                 "Paid on time to 1,400 local growers."):
+        assert [refused for _, refused in read_amounts(text)] == ["a-count"], text
+    # what follows pay is no thing counted
+    for text in ("Salary 55,000 plus benefits.", "Salary 60,000 this year.",
+                 "Base salary 50,000 depending on experience.", "Pay: 62,000 annual salary."):
+        assert [refused for _, refused in read_amounts(text)] == [None], text
+
+
 def test_the_pay_for_half_a_day_is_not_the_day_rate():
     for text in ("Day rate: $130; $65 per half day.",
                  "Rate: $130 per day\nHalf-day rate: $65", "$130/day, $65/half-day"):

@@ -161,14 +161,18 @@ _PART_PERIOD_BEFORE = re.compile(rf"\b{_HALF}(?:[ \t]+(?:rate|pay|assignments?))
 # A pay label whose value the amount is ("Salary: 50-100", "Pay Range:\n18-22"); only a
 # range counts as pay there ("Salary: 3 openings" is not).
 _PAY_LABEL = re.compile(r"(?i:\b(?:salary|pay|compensation|wages?)(?:[ \t]+range)?[ \t]*:\s*)$")
-# What a number counts when it is not money: "5 years", "24/7 days", "200 employees".
-# A number joined to its noun is one too: "a 90-lawyer firm", "a 300-bed hospital".
+# What a number counts when it is not money: "5 years", "24/7 days", "200 people". A number
+# joined to its noun is one too: "a 90-lawyer firm", "a 300-bed hospital".
+_NO_THING = (rf"(?!(?:{'|'.join(PAY_WORDS)}|plus|and|or|with|in|per|to|for|of|on|at|from|a|an"
+             r"|the|including|depending|does|goes|makes|pays|gets)\b)")
 _COUNTED = re.compile(r"\s*(?:%|(?:percent|years?|yrs?|months?|weeks?|days?|hours?|hrs|people"
-                      r"|employees|staff|keystrokes|words|miles|sq|locations|offices|clients"
-                      r"|customers|users)\b)|-(?=[a-z])"
+                      r"|staff|sq)\b)|-(?=[a-z])"
                       # things in a period: "1,900 daily deliveries", not "52,000 annual salary"
                       r"|[ \t]+(?:daily|weekly|monthly|annual|yearly)[ \t]+"
                       rf"(?!(?:{'|'.join(PAY_WORDS)})\b)[a-z]{{3}}", re.I)
+# Things in the plural, in lower case, right after the number or after one word describing
+# them: "45,000 businesses", "about 4,500 active patients" (not "this", "plus", "bonus").
+_THINGS = re.compile(rf"[ \t]+(?:{_NO_THING}[a-z]+[ \t]+)?{_NO_THING}[a-z]{{2,}}[^isu\W]s\b")
 # Currencies whose salaries this reader may read a period from the amount alone.
 _INFERABLE_CURRENCIES = {"USD", "CAD", "AUD", "NZD", "GBP", "EUR", "CHF", "SGD"}
 
@@ -347,7 +351,8 @@ def _a_retirement_plan(a: Amount) -> bool:
 
 
 def _counted(a: Amount) -> bool:
-    return not a.has_marker and bool(_COUNTED.match(a.after(32)))
+    after = a.after(40)
+    return not a.has_marker and bool(_COUNTED.match(after) or _THINGS.match(after))
 
 
 # Named rules, each a positive sign that an amount is not pay, tried in order.
