@@ -142,14 +142,14 @@ _OTE_BEFORE = re.compile(_OTE + r"[^.$€£\d\n]{0,20}$", re.I)
 _OTE_AFTER = re.compile(r"[ \t]*" + _OTE, re.I)
 # What people in the job have earned, not the pay it offers: "our planners typically make
 # $70,000 by year two", "earnings usually land near ...", "making on average about ...", "top
-# earners on the team bring in $250K", "seasoned crews average ..." (a pay stated beside it
+# earners on the team bring in $250K", "seasoned crews averaged ..." (a pay stated beside it
 # is the salary; "average weekly pay: $1,500" states it, as drivers' postings do, and "can
 # earn up to" too).
 _EARN = r"(?:earn|make|making|land|bring|gross|take)\w*"
 _TYPICAL_EARNINGS_BEFORE = re.compile(
     rf"(?:\b(?:typically|usually|generally)[ \t]+{_EARN}"
     rf"|\b{_EARN}[ \t]+(?:an[ \t]+|on[ \t]+)?average"
-    r"|\b[a-z]{2,}s[ \t]+average"  # "our installers average $1,200 a week": the verb
+    r"|\b[a-z]{2,}s[ \t]+(?:have[ \t]+)?averag(?:e|ed)"  # "installers average $1,200": the verb
     rf"|\btop[ \t]+(?:performers|producers|earners|reps|agents|sellers)\b[^.;$€£\d\n]{{0,30}}?"
     rf"\b{_EARN})\b[^.;$€£\d\n]{{0,24}}$", re.I)
 # The pay for part of a period, beside the period's own: "$65 per half day", "Half-day rate:
