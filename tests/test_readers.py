@@ -325,7 +325,9 @@ def test_a_benefit_named_after_its_amount_is_no_pay():
                  "- $1,500 annual gear and travel stipend",  # its period, then four words
                  "- A $600 yearly health savings account",
                  "We cover exam fees (about $1,800 across the three levels).",
-                 "Full study support: all study materials (typically $2,500+) are paid."):
+                 "Full study support: all study materials (typically $2,500+) are paid.",
+                 "A food handler card (we pay the $12 fee) is needed.",
+                 "We pay your $95 license renewal fees."):
         assert [refused for _, refused in read_amounts(text)] == ["a-benefit"], text
     # a benefit added to the pay leaves the pay
     for text in ("Salary: $80,000 - $90,000 and annual bonus.", "Pay: $90K and bonus.",

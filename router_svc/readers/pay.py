@@ -97,7 +97,8 @@ _BENEFIT_BEFORE = re.compile(r"\b(?:bonus(?:es)?|reimburse\w*|allowance|relocati
 # line is not.
 # Its words may join two things ("$900 yearly fitness and reading budget"), after the
 # period it is paid for ("$75/month phone stipend", "$900 annual gym and travel gear
-# stipend", "$600 yearly health savings account"), but not start with "and".
+# stipend", "$600 yearly health savings account"), or a fee it pays ("the $35 exam fee"),
+# but not start with "and".
 _NOT_A_BENEFITS_WORD = r"(?!base|salary|pay|wage|(?:plus|with|or)\b)"
 _BENEFIT_AFTER = re.compile(r"^[^.\n]{0,40}\b(?:towards?|which can be applied|in benefits"
                             r"|reimburse\w*)\b|^(?:[ \t]?/[ \t]?(?:month|mo|year|yr|week)\b"
@@ -105,7 +106,7 @@ _BENEFIT_AFTER = re.compile(r"^[^.\n]{0,40}\b(?:towards?|which can be applied|in
                             rf"[ \t]{{0,2}}(?:(?!and\b){_NOT_A_BENEFITS_WORD}[a-z-]+[ \t]"
                             rf"(?:{_NOT_A_BENEFITS_WORD}[a-z-]+[ \t]){{0,3}})?"
                             r"(?:insurance|coverage|policy|bonus|stipend|allowance|budget|credit"
-                            r"|discount|repayment|forgiveness|account)\b",
+                            r"|discount|repayment|forgiveness|account|fees?)\b",
                             re.I)
 # A heading that names the pay with its extras ("PAY & BONUSES", "Salary and Benefits"),
 # with the amount right under it: its first item is the pay.
