@@ -303,6 +303,12 @@ def test_a_number_of_things_in_the_plural_is_a_count():
         assert [refused for _, refused in read_amounts(text)] == [None], text
 
 
+def test_a_laws_number_is_no_pay():
+    for text in ("Teachers also earn Prop 123 incentive pay.",
+                 "Pay includes a Section 125 plan for premiums."):
+        assert [refused for _, refused in read_amounts(text)] == ["an-identifier"], text
+
+
 def test_the_pay_for_half_a_day_is_not_the_day_rate():
     for text in ("Day rate: $130; $65 per half day.",
                  "Rate: $130 per day\nHalf-day rate: $65", "$130/day, $65/half-day"):

@@ -113,10 +113,11 @@ _BENEFIT_AFTER = re.compile(r"^[^.\n]{0,40}\b(?:towards?|which can be applied|in
 _PAY_HEADING_BEFORE = re.compile(r"\b(?:pay|salary|compensation|wages?)[ \t]*(?:&|and|\+|/)"
                                  r"[ \t]*(?:bonus(?:es)?|benefits|perks)[ \t]*:?[ \t]*\n\W*$",
                                  re.I)
-# An identifier, not an amount: "Job#: 31-00452", "Req ID 40123" ("Pocatello, ID: $61,000"
-# is Idaho's pay).
+# An identifier, not an amount: "Job#: 31-00452", "Req ID 40123", a law's number ("Prop 123
+# incentive pay", "a Section 125 plan"); "Pocatello, ID: $61,000" is Idaho's pay.
 _IDENTIFIER_BEFORE = re.compile(r"(?:#|\b(?:(?<!,\s)id|no|number|req\w*|requisition|code|job"
-                                r"|store|unit|suite|ref\w*))\.?\s*[:#]?\s*$", re.I)
+                                r"|store|unit|suite|ref\w*|prop(?:osition)?|section|article"
+                                r"|bill|chapter))\.?\s*[:#]?\s*$", re.I)
 # An amount added to the pay, not the pay: "differential: +$3.25/hr", "a shift premium of
 # $2/hr", "an additional $1.50 an hour".
 _ADDITION_BEFORE = re.compile(r"\+[ \t]?$|\b(?:differentials?|premiums?|additional|extra)\b"
