@@ -126,6 +126,8 @@ TITLE_TRIM_EXAMPLES = {
     "the-skills-after-it": ("Data Analyst with SQL, Excel and Power BI", "Data Analyst"),
     "the-parts-after-a-bar": ("Payroll Clerk | Finance | Leeds", "Payroll Clerk"),
     "the-hours-after-it": ("Payroll Clerk (0.8 FTE, 30 hours/week)", "Payroll Clerk"),
+    "the-purpose-after-it": ("Payroll Clerk, Retail to own our weekly pay runs",
+                             "Payroll Clerk, Retail"),
     "the-page-path-before-it": ("Careers > Open Roles > Payroll Clerk", "Payroll Clerk"),
 }
 # rule -> (a model's title, a posting that writes it otherwise, the posting's own title)
@@ -173,7 +175,8 @@ def test_each_title_trim_cuts_its_example():
                   "Austin, TX", "Northwind Foods (Reno, NV)", "Team Lead",
                   "Data Engineer", "Nurse with Med Surg experience",
                   "Data Analyst with Tableau (SQL, Python)", "Registered Nurse (Level 2)",
-                  "Night Auditor (11pm-7am)"):
+                  "Night Auditor (11pm-7am)", "Assistant to the Dean",
+                  "Liaison to Tribal Nations", "Director of Go to Market"):
         assert trimmed_title(title) is None, title
 
 

@@ -291,6 +291,17 @@ def _before_hours(title: str) -> str | None:
     return clean(title[:m.start()]) if m else None
 
 
+# "... to own the payments experience", "... to join our growing team": what the hire is
+# for, a clause run on after the title (a title's own "to" comes before a name: "Assistant
+# to the Dean").
+_PURPOSE_AFTER = re.compile(r"[ \t]+to[ \t]+(?!(?:the|a|an|our|market)\b)[a-z]{2,}\b[^()]*$")
+
+
+def _before_purpose(title: str) -> str | None:
+    m = _PURPOSE_AFTER.search(title)
+    return clean(title[:m.start()]) if m else None
+
+
 # Named trims of a title, tried in turn; each gives the title without what it carried, or
 # None. A trim stands only where what remains still names a job.
 TITLE_TRIMS: tuple[tuple[str, Callable[[str], str | None]], ...] = (
@@ -299,6 +310,7 @@ TITLE_TRIMS: tuple[tuple[str, Callable[[str], str | None]], ...] = (
     ("the-skills-after-it", _before_skills),
     ("the-parts-after-a-bar", _before_bar),
     ("the-hours-after-it", _before_hours),
+    ("the-purpose-after-it", _before_purpose),
     ("the-page-path-before-it", _after_path),
 )
 
