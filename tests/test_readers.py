@@ -275,7 +275,8 @@ def test_what_people_in_the_job_earn_is_no_pay_offered():
                  "Top earners on the team bring in $250,000 or more.",
                  "Our seasoned installers average $1,200 - $1,600 per week.",
                  "Last year our couriers averaged $52,000.",
-                 "Our movers have averaged $24 an hour with tips."):
+                 "Our movers have averaged $24 an hour with tips.",
+                 "Our agents in their first year average over $70,000 in total earnings."):
         assert find_salaries(text) == [], text
     for text, low in (("Average weekly pay: $1,400 - $1,700", 1400), ("Earn up to $24/hr.", 24),
                       ("Base pay $50,000; agents typically earn $80,000.", 50000),

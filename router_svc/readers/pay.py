@@ -144,16 +144,19 @@ _OTE_BEFORE = re.compile(_OTE + r"[^.$€£\d\n]{0,20}$", re.I)
 _OTE_AFTER = re.compile(r"[ \t]*" + _OTE, re.I)
 # What people in the job have earned, not the pay it offers: "our planners typically make
 # $70,000 by year two", "earnings usually land near ...", "making on average about ...", "top
-# earners on the team bring in $250K", "seasoned crews averaged ..." (a pay stated beside it
-# is the salary; "average weekly pay: $1,500" states it, as drivers' postings do, and "can
-# earn up to" too).
+# earners on the team bring in $250K" (a pay stated beside it is the salary; "average weekly
+# pay: $1,500" states it, as drivers' postings do, and "can earn up to" too).
 _EARN = r"(?:earn|make|making|land|bring|gross|take)\w*"
 _TYPICAL_EARNINGS_BEFORE = re.compile(
     rf"(?:\b(?:typically|usually|generally)[ \t]+{_EARN}"
     rf"|\b{_EARN}[ \t]+(?:an[ \t]+|on[ \t]+)?average"
-    r"|\b[a-z]{2,}s[ \t]+(?:have[ \t]+)?averag(?:e|ed)"  # "installers average $1,200": the verb
     rf"|\btop[ \t]+(?:performers|producers|earners|reps|agents|sellers)\b[^.;$€£\d\n]{{0,30}}?"
     rf"\b{_EARN})\b[^.;$€£\d\n]{{0,24}}$", re.I)
+# "average" as a verb right before the amount: "our installers average $1,200 a week",
+# "drivers averaged over $1,500", "tips have averaged $4-$6 an hour" ("Average weekly pay:
+# $1,500" names the pay).
+_AVERAGED_BEFORE = re.compile(r"\baverag(?:e|es|ed)[ \t]+(?:(?:over|about|around|roughly"
+                              r"|nearly|more[ \t]+than|between)[ \t]+)?$", re.I)
 # The pay for part of a period, beside the period's own: "$65 per half day", "Half-day rate:
 # $55" (a substitute's day rate is the pay).
 _HALF = r"half[- \t]?(?:day|shift|session)s?\b"
@@ -374,7 +377,8 @@ NOT_PAY: tuple[tuple[str, Callable[[Amount], bool]], ...] = (
                                   or _PER_DIEM_AFTER.match(a.after(24))) and a.period != "hour"),
     ("on-target-earnings", lambda a: bool(_OTE_BEFORE.search(a.head)
                                           or _OTE_AFTER.match(a.after(24)))),
-    ("typical-earnings", lambda a: bool(_TYPICAL_EARNINGS_BEFORE.search(a.head))),
+    ("typical-earnings", lambda a: bool(_TYPICAL_EARNINGS_BEFORE.search(a.head)
+                                        or _AVERAGED_BEFORE.search(a.head))),
     ("a-target-or-budget", lambda a: bool(_TARGET_BEFORE.search(a.head))),
     ("part-of-a-period", lambda a: bool(_PART_PERIOD_AFTER.match(a.after(24))
                                         or _PART_PERIOD_BEFORE.search(a.head))),
