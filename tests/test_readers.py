@@ -337,7 +337,8 @@ def test_a_benefit_named_after_its_amount_is_no_pay():
                  "We cover exam fees (about $1,800 across the three levels).",
                  "Full study support: all study materials (typically $2,500+) are paid.",
                  "A food handler card (we pay the $12 fee) is needed.",
-                 "We pay your $95 license renewal fees."):
+                 "We pay your $95 license renewal fees.",
+                 "Crews who live out get a $120/day living out allowance."):
         assert [refused for _, refused in read_amounts(text)] == ["a-benefit"], text
     # a benefit added to the pay leaves the pay
     for text in ("Salary: $80,000 - $90,000 and annual bonus.", "Pay: $90K and bonus.",

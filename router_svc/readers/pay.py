@@ -101,7 +101,7 @@ _BENEFIT_BEFORE = re.compile(r"\b(?:bonus(?:es)?|reimburse\w*|allowance|relocati
 # but not start with "and".
 _NOT_A_BENEFITS_WORD = r"(?!base|salary|pay|wage|(?:plus|with|or)\b)"
 _BENEFIT_AFTER = re.compile(r"^[^.\n]{0,40}\b(?:towards?|which can be applied|in benefits"
-                            r"|reimburse\w*)\b|^(?:[ \t]?/[ \t]?(?:month|mo|year|yr|week)\b"
+                            r"|reimburse\w*)\b|^(?:[ \t]?/[ \t]?(?:month|mo|year|yr|week|day)\b"
                             r"|[ \t](?:annual|yearly|monthly|weekly|quarterly)\b)?"
                             rf"[ \t]{{0,2}}(?:(?!and\b){_NOT_A_BENEFITS_WORD}[a-z-]+[ \t]"
                             rf"(?:{_NOT_A_BENEFITS_WORD}[a-z-]+[ \t]){{0,3}})?"
