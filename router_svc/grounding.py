@@ -92,6 +92,16 @@ def _refused(figures: list[float], posting: PostingText) -> str:
     return ""
 
 
+def picked_from_the_text(figures: list[float], matched: SalaryMention) -> bool:
+    """Whether the model's two different figures were picked from the text rather than read
+    as its pay: the amount they match is one figure, which both cannot be, and nothing marks
+    it as pay, neither a pay word nor a period written with it ("Suites from $95", "our best
+    rep closed $247,000"). Such a match confirms nothing."""
+    return len(figures) == 2 and not close(figures[0], figures[1]) \
+        and matched.low == matched.high and not matched.named \
+        and matched.period_basis != "stated"
+
+
 def reconcile_salary(data: dict, text: str | PostingText) -> tuple[list[str], bool]:
     """Set the answer's salary fields from what the text states; notes and whether dropped.
 
@@ -120,6 +130,8 @@ def reconcile_salary(data: dict, text: str | PostingText) -> tuple[list[str], bo
         data.update(salary_currency=None, salary_period=None)
         return [], False
     matched = best_match(figures, mentions)
+    if matched is not None and picked_from_the_text(figures, matched):
+        matched = None
     whole = matched is not None and matched.low < matched.high and len(figures) == 2 \
         and close(figures[0], matched.low) and close(figures[1], matched.high)
     if whole and (matched.strong or matched.currency or pay is None) \

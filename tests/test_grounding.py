@@ -146,6 +146,15 @@ def test_a_bare_amount_is_weak():
     # a requisition number is not pay, though the text writes it: the stated pay wins
     ("Requisition 40123. Pay: $88000 - $99000 / year", (40123, 40123, "USD", "year"),
      (88000, 99000, "USD", "year"), "salary dropped"),
+    # two different figures picked from the text: the one they match, a single amount no
+    # pay word names, confirms nothing (a price, what someone once made)
+    ("Suites run $95 a night; the cafe's brunch is $65 for two.", (95, 65, "USD", "hour"),
+     (None, None, None, None), "salary dropped"),
+    ("Our best rep closed $247,000 last year, the team $168,000 each.",
+     (247000, 168000, "USD", "year"), (None, None, None, None), "salary dropped"),
+    # ... where a pay word names it, it is the pay
+    ("Salary: $95,000 a year; relocation up to $10,000.", (95000, 105000, "USD", "year"),
+     (95000, 95000, "USD", "year"), "confirming"),
     # a store number with no pay anywhere: dropped
     ("Store 4521 in Dayton needs a shift lead", (4521, 4521, "USD", "year"),
      (None, None, None, None), "salary dropped"),

@@ -212,6 +212,7 @@ class SalaryMention:
     text: str
     start: int
     period_basis: str | None = None   # "stated" or "inferred" (from the amount); None
+    named: bool = True   # a pay word stands in its sentence ("Salary", "pay", "wage" ...)
 
 
 MILLIONS, BILLIONS = ("m", "million", "mn"), ("b", "bn", "billion")
@@ -487,7 +488,7 @@ def find_salaries(text: str | PostingText) -> list[SalaryMention]:
         # cost of living)") does not.
         strong = amount.pay_word or _period_after(text, m.end()) is not None
         mentions.append(SalaryMention(amount.low, amount.high, amount.currency, period, strong,
-                                      m.group(0).strip(), m.start(), basis))
+                                      m.group(0).strip(), m.start(), basis, amount.pay_word))
     return _with_labelled_range(text, _joined_ranges(text, mentions))
 
 
@@ -515,6 +516,7 @@ def _joined_ranges(text: str, mentions: list[SalaryMention]) -> list[SalaryMenti
             between = text[last.start + len(last.text):mention.start]
             if len(between) <= MAX_JOINER_CHARS and _RANGE_JOINER.fullmatch(between):
                 out[-1] = replace(last, high=mention.low, strong=last.strong or mention.strong,
+                                  named=last.named or mention.named,
                                   text=text[last.start:mention.start + len(mention.text)])
                 continue
         out.append(mention)
