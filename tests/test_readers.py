@@ -356,7 +356,11 @@ def test_a_per_diem_named_a_word_or_two_after_its_amount_is_no_pay():
 def test_a_figure_the_job_is_measured_by_is_no_pay():
     for text in ("Hit a monthly quota of $90,000 in new bookings.",
                  "You will own a marketing budget of $40,000 per quarter.",
-                 "Keep paid campaigns near a cost-per-lead target of $35."):
+                 "Keep paid campaigns near a cost-per-lead target of $35.",
+                 "Client budgets range from $20K/month for local shops.",
+                 "Grow the store toward monthly targets (currently $310,000 per month).",
+                 "We make small-business loans from $5,000 to $75,000.",
+                 "Our lofts rent for $1,300 to $1,900 a month."):
         assert [refused for _, refused in read_amounts(text)] == ["a-target-or-budget"], text
     for text, low in (("Target base salary of $95,000 per year.", 95000),
                       ("Target: hit your goals. Salary: $70,000 a year.", 70000)):

@@ -132,10 +132,14 @@ _PER_DIEM_BEFORE = re.compile(_PER_DIEM + rf"(?:{_GAP_NAMING_NO_PAY})$", re.I)
 _PER_DIEM_AFTER = re.compile(r"[ \t]*(?:(?:/|per[ \t]+|an?[ \t]+)(?:day|night)[ \t]*)?"
                              r"(?:[a-z]+[ \t]+){0,2}\(?"  # "$45/day meal per diem"
                              + _PER_DIEM, re.I)
-# A figure the job is measured by or spends, named right before it: "a CAC target under $55",
-# "a quota of $600K", "a budget of $40,000" ("target base salary of $X" names the pay).
-_TARGET_BEFORE = re.compile(r"\b(?:targets?|goals?|quotas?|budgets?)[ \t]*:?[ \t]+(?:(?:of|under"
-                            r"|below|above|over|at|around|is|near)[ \t]+)?(?:about[ \t]+)?$", re.I)
+# A figure the job is measured by, spends or sells, named right before it, a few joining words
+# between at most: "a cost target under $40", "a quota of $600K", "client budgets range from
+# $20K", "monthly targets (currently $310,000)", "loans from $5,000", "lofts rent for $1,300"
+# ("target base salary of $X" names the pay).
+_TARGET_BEFORE = re.compile(r"\b(?:targets?|goals?|quotas?|budgets?|loans?|rents?|rented)[ \t]*:?"
+                            r"(?:[ \t]*\(|[ \t]*(?<![\w])(?:of|under|below|above|over|at|around"
+                            r"|is|are|near|from|for|range|ranges|run|runs|up|to|about|currently)\b)"
+                            r"{0,4}[ \t]*$", re.I)
 # Earnings with commission, not the base pay: "OTE: $120,000", "on-target earnings (OTE) of
 # $150,000", "$70,000 OTE" (a base stated beside it is the salary).
 _OTE = r"(?:\bOTE|\bon[- ]target[ \t]+(?:earnings|compensation|pay)|\btarget[ \t]+total[ \t]+" \
