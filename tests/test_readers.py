@@ -338,7 +338,9 @@ def test_a_benefit_named_after_its_amount_is_no_pay():
                  "Full study support: all study materials (typically $2,500+) are paid.",
                  "A food handler card (we pay the $12 fee) is needed.",
                  "We pay your $95 license renewal fees.",
-                 "Crews who live out get a $120/day living out allowance."):
+                 "Crews who live out get a $120/day living out allowance.",
+                 "Refer a friend and earn $250 once they are hired.",
+                 "Health stipend of $300/month."):
         assert [refused for _, refused in read_amounts(text)] == ["a-benefit"], text
     # a benefit added to the pay leaves the pay
     for text in ("Salary: $80,000 - $90,000 and annual bonus.", "Pay: $90K and bonus.",

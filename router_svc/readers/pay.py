@@ -84,9 +84,9 @@ _GAP_NAMING_NO_PAY = r"(?:(?!salary|pay\b|wage|base|compensation)[^.$€£\d]){0
 # months)"), or the amount said to go towards something.
 _BENEFIT_BEFORE = re.compile(r"\b(?:bonus(?:es)?|reimburse\w*|allowance|relocation|tuition"
                              r"|repayment|forgiveness|credit|discount"
-                             r"|referral|sign(?:ing|-on)|insurance|coverage|401\s?\(?k\)?"
-                             r"|(?:housing|wellness|phone|internet|commuter|meal|learning|gym"
-                             r"|office)[ \t]+stipend|study[ \t]+(?:materials|support)"
+                             r"|refer(?:ral)?|sign(?:ing|-on)|insurance|coverage|401\s?\(?k\)?"
+                             r"|(?:housing|wellness|health|phone|internet|commuter|meal|learning"
+                             r"|gym|office)[ \t]+stipend|study[ \t]+(?:materials|support)"
                              r"|exam[ \t]+fees)\b"
                              # right before the amount or its earlier instalments ("retention
                              # bonus: $500 at hire, $1,500 at 6 months and $1,500 at one year")
