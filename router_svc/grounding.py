@@ -95,8 +95,8 @@ def _refused(figures: list[float], posting: PostingText) -> str:
 def picked_from_the_text(figures: list[float], matched: SalaryMention) -> bool:
     """Whether the model's two different figures were picked from the text rather than read
     as its pay: the amount they match is one figure, which both cannot be, and nothing marks
-    it as pay, neither a pay word nor a period written with it ("Suites from $95", "our best
-    rep closed $247,000"). Such a match confirms nothing."""
+    it as pay, neither a pay word nor a period written with it ("Suites start at $120", "our
+    best rep closed $212,000"). Such a match confirms nothing."""
     return len(figures) == 2 and not close(figures[0], figures[1]) \
         and matched.low == matched.high and not matched.named \
         and matched.period_basis != "stated"

@@ -148,10 +148,10 @@ def test_a_bare_amount_is_weak():
      (88000, 99000, "USD", "year"), "salary dropped"),
     # two different figures picked from the text: the one they match, a single amount no
     # pay word names, confirms nothing (a price, what someone once made)
-    ("Suites run $95 a night; the cafe's brunch is $65 for two.", (95, 65, "USD", "hour"),
+    ("Suites start at $120 a night; the lunch menu is $45 for two.", (120, 45, "USD", "hour"),
      (None, None, None, None), "salary dropped"),
-    ("Our best rep closed $247,000 last year, the team $168,000 each.",
-     (247000, 168000, "USD", "year"), (None, None, None, None), "salary dropped"),
+    ("Our best rep closed $212,000 last year, the team $151,000 each.",
+     (212000, 151000, "USD", "year"), (None, None, None, None), "salary dropped"),
     # ... where a pay word names it, it is the pay
     ("Salary: $95,000 a year; relocation up to $10,000.", (95000, 105000, "USD", "year"),
      (95000, 95000, "USD", "year"), "confirming"),
@@ -859,9 +859,9 @@ def test_an_acronym_the_posting_spells_out_is_named_in_full():
 
 def test_a_phrase_the_model_capitalised_is_no_company():
     # a slogan's words, capitalised by the model, are no name; the posting's own is
-    text = ("Scratch kitchen. Harbor wine. Good people.\nWe pour Harbor wine by the glass "
+    text = ("Wood fire. Harbor fish. Honest prices.\nWe grill Harbor fish daily "
             "and need servers.\nLantern Table is an equal opportunity employer.")
-    checked = check_answer(answer(company="Harbor Wine"), text)
+    checked = check_answer(answer(company="Harbor Fish"), text)
     assert checked.job.company == "Lantern Table"
     # a name the posting writes with a lower-case word of its own stays, as written
     for text, name in (("Analysts at dbt Labs build tools. dbt Labs is hiring.", "dbt Labs"),

@@ -98,7 +98,7 @@ NOT_PAY_EXAMPLES = {
     "a-per-diem": "Travel weeks add a per diem of $75/day.",
     "on-target-earnings": "Top reps reach OTE: $150,000 in year one.",
     "typical-earnings": "Our agents typically earn $70,000 in year one.",
-    "a-target-or-budget": "Paid search campaigns run to a cost target under $40.",
+    "a-target-or-budget": "Search ads run to a cost target under $40.",
     "part-of-a-period": "Substitutes earn $65 per half day.",
     "billions": "Our customers get paid $4B a year through us.",
     "millions-not-called-pay": "We raised $2 million from donors.",
@@ -273,10 +273,10 @@ def test_what_people_in_the_job_earn_is_no_pay_offered():
     for text in ("Our new planners' earnings usually land near $90K.",
                  "Our planners are making on average about $60,000 in year one.",
                  "Top earners on the team bring in $250,000 or more.",
-                 "Our seasoned installers average $1,200 - $1,600 per week.",
+                 "Veteran installers average $1,200 a week in season.",
                  "Last year our couriers averaged $52,000.",
                  "Our movers have averaged $24 an hour with tips.",
-                 "Our agents in their first year average over $70,000 in total earnings."):
+                 "First-year agents average about $70,000 with commission."):
         assert find_salaries(text) == [], text
     for text, low in (("Average weekly pay: $1,400 - $1,700", 1400), ("Earn up to $24/hr.", 24),
                       ("Base pay $50,000; agents typically earn $80,000.", 50000),
@@ -296,8 +296,8 @@ def test_a_word_cut_at_the_edge_of_what_an_amount_is_read_by_is_no_pay_word():
 
 
 def test_a_number_of_things_in_the_plural_is_a_count():
-    # a pay word in the sentence ("a loyal base of") does not make a count of things pay
-    for text in ("We keep a loyal base of about 6,200 active members.",
+    # a pay word in the sentence ("our base") does not make a count of things pay
+    for text in ("Our base has grown to about 6,200 active members.",
                  "Our pay platform serves 38,000 bakeries.",
                  "Paid on time to 1,400 local growers."):
         assert [refused for _, refused in read_amounts(text)] == ["a-count"], text
@@ -333,14 +333,14 @@ def test_a_benefit_named_after_its_amount_is_no_pay():
                  "Perks: a $150/month meal credit.", "A $10,000 loan forgiveness.",
                  "Loan repayment help of up to $10,000 in total.",
                  "- $1,500 annual gear and travel stipend",  # its period, then four words
-                 "- A $600 yearly health savings account",
+                 "- A $600 yearly dependent care account",
                  "We cover exam fees (about $1,800 across the three levels).",
-                 "Full study support: all study materials (typically $2,500+) are paid.",
-                 "A food handler card (we pay the $12 fee) is needed.",
+                 "We cover study materials (around $2,500) for the exams.",
+                 "Your $12 license fee is on us.",
                  "We pay your $95 license renewal fees.",
-                 "Crews who live out get a $120/day living out allowance.",
-                 "Refer a friend and earn $250 once they are hired.",
-                 "Health stipend of $300/month."):
+                 "Field crews get a $120/day lodging allowance.",
+                 "Bring a friend aboard: refer them and earn $250.",
+                 "Monthly health stipend: $300."):
         assert [refused for _, refused in read_amounts(text)] == ["a-benefit"], text
     # a benefit added to the pay leaves the pay
     for text in ("Salary: $80,000 - $90,000 and annual bonus.", "Pay: $90K and bonus.",
@@ -349,7 +349,7 @@ def test_a_benefit_named_after_its_amount_is_no_pay():
 
 
 def test_a_per_diem_named_a_word_or_two_after_its_amount_is_no_pay():
-    for text in ("Travel weeks include a $45/day meal per diem.",
+    for text in ("Site visits come with a $45/day travel per diem.",
                  "Crews get a $70 daily lodging per diem on the road."):
         assert [refused for _, refused in read_amounts(text)] == ["a-per-diem"], text
     assert [m.low for m in find_salaries("Per diem nurses: $58 per hour.")] == [58]
@@ -358,11 +358,11 @@ def test_a_per_diem_named_a_word_or_two_after_its_amount_is_no_pay():
 def test_a_figure_the_job_is_measured_by_is_no_pay():
     for text in ("Hit a monthly quota of $90,000 in new bookings.",
                  "You will own a marketing budget of $40,000 per quarter.",
-                 "Keep paid campaigns near a cost-per-lead target of $35.",
-                 "Client budgets range from $20K/month for local shops.",
-                 "Grow the store toward monthly targets (currently $310,000 per month).",
-                 "We make small-business loans from $5,000 to $75,000.",
-                 "Our lofts rent for $1,300 to $1,900 a month."):
+                 "Hold search ads to a cost-per-lead target of $35.",
+                 "Our accounts' ad budgets run from $20K a month.",
+                 "Lead the team past its sales targets (about $310,000 a month).",
+                 "We fund equipment loans of $5,000 to $75,000.",
+                 "Units here rent at $1,300 and up."):
         assert [refused for _, refused in read_amounts(text)] == ["a-target-or-budget"], text
     for text, low in (("Target base salary of $95,000 per year.", 95000),
                       ("Target: hit your goals. Salary: $70,000 a year.", 70000)):

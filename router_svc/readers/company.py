@@ -139,8 +139,8 @@ _LEGAL_WORDS = frozenset(form.lower() for form in LEGAL_FORMS)
 
 def capitalised_by_the_model(value: str, posting: PostingText) -> bool:
     """Whether the posting writes `value` only as a phrase whose later words are common
-    ones in lower case, which the answer capitalised: "Harbor wine" of "Harbor wine.
-    Good people." given as "Harbor Wine". A name is written as one somewhere ("dbt Labs"
+    ones in lower case, which the answer capitalised: "Harbor fish" of "Harbor fish.
+    Honest prices." given as "Harbor Fish". A name is written as one somewhere ("dbt Labs"
     as the posting writes it stays)."""
     def common(words: list[str]) -> bool:  # a later word in lower case ("inc." is a name's)
         return any(w[:1].islower() and w not in NAME_CONNECTORS

@@ -97,7 +97,7 @@ _BENEFIT_BEFORE = re.compile(r"\b(?:bonus(?:es)?|reimburse\w*|allowance|relocati
 # line is not.
 # Its words may join two things ("$900 yearly fitness and reading budget"), after the
 # period it is paid for ("$75/month phone stipend", "$900 annual gym and travel gear
-# stipend", "$600 yearly health savings account"), or a fee it pays ("the $35 exam fee"),
+# stipend", "$600 yearly dependent care account"), or a fee it pays ("the $35 exam fee"),
 # but not start with "and".
 _NOT_A_BENEFITS_WORD = r"(?!base|salary|pay|wage|(?:plus|with|or)\b)"
 _BENEFIT_AFTER = re.compile(r"^[^.\n]{0,40}\b(?:towards?|which can be applied|in benefits"
@@ -126,15 +126,15 @@ _ADDITION_BEFORE = re.compile(r"\+[ \t]?$|\b(?:differentials?|premiums?|addition
 _ADDITION_AFTER = re.compile(r"(?:[ \t]?/[ \t]?(?:hr|hour)\b|[ \t]+(?:per|an|a)[ \t]+hour\b)?"
                              r"[ \t]+(?:[a-z-]+[ \t]+){0,2}(?:differential|premium)s?\b", re.I)
 # A daily allowance for travel, not the pay: "per diem of $75/day", "$60/day per diem",
-# "$45/day lodging per diem". A per-diem *job*'s hourly rate ("Per Diem RN: $58/hr") is pay.
+# "$45/day travel per diem". A per-diem *job*'s hourly rate ("Per Diem RN: $58/hr") is pay.
 _PER_DIEM = r"\bper[ -]diem\b"
 _PER_DIEM_BEFORE = re.compile(_PER_DIEM + rf"(?:{_GAP_NAMING_NO_PAY})$", re.I)
 _PER_DIEM_AFTER = re.compile(r"[ \t]*(?:(?:/|per[ \t]+|an?[ \t]+)(?:day|night)[ \t]*)?"
-                             r"(?:[a-z]+[ \t]+){0,2}\(?"  # "$45/day meal per diem"
+                             r"(?:[a-z]+[ \t]+){0,2}\(?"  # "$45/day travel per diem"
                              + _PER_DIEM, re.I)
 # A figure the job is measured by, spends or sells, named right before it, a few joining words
-# between at most: "a cost target under $40", "a quota of $600K", "client budgets range from
-# $20K", "monthly targets (currently $310,000)", "loans from $5,000", "lofts rent for $1,300"
+# between at most: "a cost target under $40", "a quota of $600K", "ad budgets run from $20K",
+# "sales targets (about $310,000 a month)", "equipment loans of $5,000", "units rent at $1,300"
 # ("target base salary of $X" names the pay).
 _TARGET_BEFORE = re.compile(r"\b(?:targets?|goals?|quotas?|budgets?|loans?|rents?|rented)[ \t]*:?"
                             r"(?:[ \t]*\(|[ \t]*(?<![\w])(?:of|under|below|above|over|at|around"
