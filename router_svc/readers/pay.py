@@ -157,7 +157,7 @@ _TYPICAL_EARNINGS_BEFORE = re.compile(
     rf"|\btop[ \t]+(?:performers|producers|earners|reps|agents|sellers)\b[^.;$€£\d\n]{{0,30}}?"
     rf"\b{_EARN})\b[^.;$€£\d\n]{{0,24}}$", re.I)
 # "average" as a verb right before the amount: "our installers average $1,200 a week",
-# "drivers averaged over $1,500", "tips have averaged $4-$6 an hour" ("Average weekly pay:
+# "drivers averaged over $1,500", "tips have averaged $5 an hour" ("Average weekly pay:
 # $1,500" names the pay).
 _AVERAGED_BEFORE = re.compile(r"\baverag(?:e|es|ed)[ \t]+(?:(?:over|about|around|roughly"
                               r"|nearly|more[ \t]+than|between)[ \t]+)?$", re.I)
@@ -180,7 +180,7 @@ _COUNTED = re.compile(r"\s*(?:%|(?:percent|years?|yrs?|months?|weeks?|days?|hour
                       r"|[ \t]+(?:daily|weekly|monthly|annual|yearly)[ \t]+"
                       rf"(?!(?:{'|'.join(PAY_WORDS)})\b)[a-z]{{3}}", re.I)
 # Things in the plural, in lower case, right after the number or after one word describing
-# them: "45,000 businesses", "about 4,500 active patients" (not "this", "plus", "bonus").
+# them: "38,000 bakeries", "about 6,200 active members" (not "this", "plus", "bonus").
 _THINGS = re.compile(rf"[ \t]+(?:{_NO_THING}[a-z]+[ \t]+)?{_NO_THING}[a-z]{{2,}}[^isu\W]s\b")
 # Currencies whose salaries this reader may read a period from the amount alone.
 _INFERABLE_CURRENCIES = {"USD", "CAD", "AUD", "NZD", "GBP", "EUR", "CHF", "SGD"}

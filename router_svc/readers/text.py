@@ -54,7 +54,7 @@ _CUT_WORD_END = re.compile(r"[^\W_]+$")
 
 def window(text: str, start: int, end: int) -> str:
     """`text[start:end]` less a word cut in two at either edge: the 20 characters after an
-    amount in "45,000 businesses, and payments" must not end in the pay word "pay", nor the
+    amount in "38,000 nonprofits, and payments" must not end in the pay word "pay", nor the
     ones before one start with "weekly" cut from "biweekly"."""
     start, end = max(0, start), min(len(text), end)
     part = text[start:end]

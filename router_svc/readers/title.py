@@ -291,7 +291,7 @@ def _before_hours(title: str) -> str | None:
     return clean(title[:m.start()]) if m else None
 
 
-# "... to own the payments experience", "... to join our growing team": what the hire is
+# "... to own our weekly pay runs", "... to join our growing team": what the hire is
 # for, a clause run on after the title (a title's own "to" comes before a name: "Assistant
 # to the Dean").
 _PURPOSE_AFTER = re.compile(r"[ \t]+to[ \t]+(?!(?:the|a|an|our|market)\b)[a-z]{2,}\b[^()]*$")
