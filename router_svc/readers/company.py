@@ -21,7 +21,8 @@ from router_svc.readers.rules import AnchoredPattern, Found, Rule, first_found, 
 from router_svc.readers.shapes import (LEGAL, MAX_VALUE_WORDS, NAME, NAME_REACH, at_a_word,
                                        clean, generic, is_a_clause, is_place, one_of,
                                        usable, without_heading)
-from router_svc.readers.text import PostingText, found_in, letters_of, mentions, norm
+from router_svc.readers.text import (PostingText, found_in, letters_of,
+                                     mentions_outside_addresses, norm)
 from router_svc.readers.vocabulary import (HIRING_VERBS, JOB_NOUNS, LEGAL_FORMS,
                                            NAME_CONNECTORS, NOT_A_COMPANY, NOT_IN_A_COMPANY_NAME,
                                            NOT_ORGANISATIONS, ORGANISATION_NOUNS,
@@ -146,8 +147,7 @@ def capitalised_by_the_model(value: str, posting: PostingText) -> bool:
         return any(w[:1].islower() and w not in NAME_CONNECTORS
                    and w.strip(".,").lower() not in _LEGAL_WORDS for w in words[1:])
 
-    spans = [(start, end) for start, end in mentions(value, posting.raw, posting.lower)
-             if not posting.in_an_address(start)]
+    spans = mentions_outside_addresses(value, posting)
     return len(value.split()) > 1 and bool(spans) and not common(value.split()) \
         and all(common(posting.raw[start:end].split()) for start, end in spans)
 

@@ -185,17 +185,24 @@ def _mentions_by_pattern(words: list[str], text: str) -> list[tuple[int, int]]:
     return [m.span() for m in re.finditer(pattern, text, re.I)]
 
 
+def mentions_outside_addresses(value: str, text: str | PostingText) -> list[tuple[int, int]]:
+    """The spans of `mentions` of `value` in the raw text, none inside a web or mail
+    address (the "aam" of "hr@aam.com" is no mention of "AAM")."""
+    if isinstance(text, PostingText):
+        raw, inside, lower = text.raw, text.in_an_address, text.lower
+    else:
+        raw, inside, lower = text, _in_an_address(text), None
+    return [(start, end) for start, end in mentions(value, raw, lower) if not inside(start)]
+
+
 def as_written(value: str, text: str | PostingText) -> str:
     """`value` as the posting writes it (its case and punctuation, preferring a mention not
     in capitals, never one inside a web or mail address: "AAM", not the "aam" of
     "hr@aam.com"), where the posting contains it; else `value` unchanged. "tech innovations
     inc." -> "Tech Innovations Inc"; "Remote" stays for "a remote role"; "Northwind\nFoods"
     is "Northwind Foods"."""
-    if isinstance(text, PostingText):
-        raw, inside, lower = text.raw, text.in_an_address, text.lower
-    else:
-        raw, inside, lower = text, _in_an_address(text), None
-    found = [(start, end) for start, end in mentions(value, raw, lower) if not inside(start)]
+    raw = PostingText.raw_of(text)
+    found = mentions_outside_addresses(value, text)
     if not found:
         return value
     # a banner in capitals: the posting's own case, if written
