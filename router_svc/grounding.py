@@ -8,7 +8,8 @@ tables of router_svc/readers, and every note names the reader's rule and the rea
 
 - salary: the model's figures are confirmed against a pay mention in the text and take its
   range, period and currency from there; a salary the model missed is filled from a mention
-  marked as pay; figures the text does not state are dropped.
+  the text offers as pay (a pay word names it or it leads its line); figures the text does
+  not state are dropped.
 - title, company, location and skills must be found in the posting (a company outside a
   web or mail address); a title must not be a sentence, nor a phrase naming no job where
   the posting states one that does; a company not a job; a location not "One location",
@@ -118,10 +119,13 @@ def reconcile_salary(data: dict, text: str | PostingText) -> tuple[list[str], bo
     posting = PostingText.of(text)
     mentions = posting.read(find_salaries)
     pay, spans = stated_pay(mentions)
+    # what a salary the model did not give may be taken from (SalaryMention.offered)
+    offered = [m for m in mentions if m.offered]
+    fill, fill_spans = stated_pay(offered)
     if not figures:
-        if pay is not None:
-            return [_from_text(data, pay, spans, "the model gave none")], False
-        unmarked = unmarked_pay(mentions)
+        if fill is not None:
+            return [_from_text(data, fill, fill_spans, "the model gave none")], False
+        unmarked = unmarked_pay(offered)
         if unmarked is not None:
             return [_from_text(data, unmarked, 1, "the model gave none; a range with its "
                                                   "currency, no amount marked as pay")], False
@@ -158,8 +162,8 @@ def reconcile_salary(data: dict, text: str | PostingText) -> tuple[list[str], bo
     data.update(salary_min=None, salary_max=None, salary_currency=None, salary_period=None)
     notes = ["salary dropped: " + ", ".join(f"{v:g}" for v in figures)
              + f" not stated in the posting as pay{_refused(figures, posting)}"]
-    if pay is not None:
-        notes.append(_from_text(data, pay, spans, "the model gave another"))
+    if fill is not None:
+        notes.append(_from_text(data, fill, fill_spans, "the model gave another"))
     return notes, True
 
 

@@ -181,6 +181,20 @@ def test_a_bare_amount_is_weak():
      (95000, 120000, "USD", "year"), "no amount marked as pay"),
     ("Our kits cost $20 - $150 and ship in a day", (None, None, None, None),
      (None, None, None, None), ""),
+    # a salary the model gave none of, or one not in the text, is taken only from an amount
+    # the text offers as pay: a pay word names it or it leads its line (after a label, or
+    # glued to a word where scraping lost the line break); one inside a line about something
+    # else is not ("save about $40 a month", "plans start at $25 a month")
+    ("Members of our co-op save about $40 a month on fuel.", (None, None, None, None),
+     (None, None, None, None), ""),
+    ("We sell solar roofs.\n- Flexible payment plans start at $25 a month", (999999, 999999,
+     "USD", "year"), (None, None, None, None), "salary dropped"),
+    ("$18 - $21 an hour - Full-time", (None, None, None, None), (18, 21, "USD", "hour"),
+     "the model gave none"),
+    ("Hiring range: $44,000 - $51,500 annually, set by experience", (None, None, None, None),
+     (44000, 51500, "USD", "year"), "the model gave none"),
+    ("Teach abroad! Jobs in Korea$2,100+ USD monthly", (None, None, None, None),
+     (2100, 2100, "USD", "month"), "the model gave none"),
 ])
 def test_salary_is_what_the_text_states(text, model, expected, note):
     low, high, currency, period = model

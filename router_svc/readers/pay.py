@@ -9,6 +9,10 @@ Every amount is a candidate; NOT_PAY is the table of named rules that show posit
 an amount is something else (a count, a year, a job number, a benefit, revenue). A mention
 is *strong* when the text marks it as pay (a pay word near it or a period after it); a bare
 amount with a currency is *weak*: it can confirm a figure the model gave, never supply one.
+A salary the model did not give is taken only from a mention the text *offers* as pay: a
+pay word names it, or it leads its line ("$18 - $21 an hour"); in a posting full of
+figures, "$40 a month" inside a sentence about something else is marked by its period
+alone.
 
 The period is the one written next to the amount, or else the one the same sentence states;
 where none is written it is inferred from the amount when that is unambiguous for the
@@ -25,7 +29,7 @@ from dataclasses import dataclass, replace
 from functools import cached_property
 from typing import Callable
 
-from router_svc.readers.text import PostingText, window
+from router_svc.readers.text import ITEM_MARK, PostingText, window
 from router_svc.readers.vocabulary import PAY_WORDS
 
 Period = str  # "hour" | "day" | "week" | "month" | "year"
@@ -217,6 +221,16 @@ class SalaryMention:
     start: int
     period_basis: str | None = None   # "stated" or "inferred" (from the amount); None
     named: bool = True   # a pay word stands in its sentence ("Salary", "pay", "wage" ...)
+    leads: bool = False  # what its line states first (leads_its_line)
+
+    @property
+    def offered(self) -> bool:
+        """Whether the text offers it as the pay, as a salary the model gave none of may be
+        taken from: a pay word names it, or it leads its line ("$18 - $21 an hour",
+        "Hiring range: $42,000 - $48,500"). An amount inside a line about something else
+        ("drivers on the night route average $1,500 a week", "payment plans from $25 a
+        month") can confirm a model's figure, never supply one."""
+        return self.named or self.leads
 
 
 MILLIONS, BILLIONS = ("m", "million", "mn"), ("b", "bn", "billion")
@@ -475,6 +489,26 @@ def _amounts_in(text: str | PostingText) -> list[tuple[Amount, str | None]]:
     return read
 
 
+# What may stand before an amount that leads its line: a label ("Hiring range:"), a parenthesis.
+_LINE_HEAD = re.compile(r"(?:[^:\n]{1,40}:)?[ \t]*\(?[ \t]*")
+# A line this long before an amount is a sentence about something, not a label.
+_LONGEST_LINE_HEAD = 60
+
+
+def leads_its_line(text: str, start: int) -> bool:
+    """Whether the amount at `start` is what its line or list item states first, after a
+    label at most; a currency sign glued to a word ("Jobs in Asia$1,500+ USD monthly") marks
+    a line break that scraping lost."""
+    if start > 0 and text[start - 1].isalpha():
+        return True
+    head = text[max(0, start - _LONGEST_LINE_HEAD):start]
+    if "\n" in head:
+        head = head[head.rindex("\n") + 1:]
+    elif start > _LONGEST_LINE_HEAD:
+        return False
+    return bool(_LINE_HEAD.fullmatch(ITEM_MARK.sub("", head, count=1)))
+
+
 def find_salaries(text: str | PostingText) -> list[SalaryMention]:
     """Every amount the text states with a currency or as pay that no rule of NOT_PAY
     refuses, in order of appearance (at most MAX_MENTIONS)."""
@@ -492,7 +526,8 @@ def find_salaries(text: str | PostingText) -> list[SalaryMention]:
         # cost of living)") does not.
         strong = amount.pay_word or _period_after(text, m.end()) is not None
         mentions.append(SalaryMention(amount.low, amount.high, amount.currency, period, strong,
-                                      m.group(0).strip(), m.start(), basis, amount.pay_word))
+                                      m.group(0).strip(), m.start(), basis, amount.pay_word,
+                                      leads_its_line(text, m.start())))
     return _with_labelled_range(text, _joined_ranges(text, mentions))
 
 

@@ -17,7 +17,7 @@ import re
 
 from router_svc.readers.rules import Found
 from router_svc.readers.shapes import is_heading
-from router_svc.readers.text import PostingText, norm
+from router_svc.readers.text import ITEM_MARK, PostingText, norm
 from router_svc.readers.vocabulary import (BENEFIT_PHRASES, BENEFIT_WORDS, DUTY_HEADINGS,
                                            HEADING_WORDS, LIST_HEADING_WORDS, LIST_HEADINGS,
                                            LIST_NAMES, PLACEHOLDERS)
@@ -26,8 +26,6 @@ MAX_HEADING_WORDS = 8
 MAX_ITEM_WORDS = 60     # a longer line is a paragraph: it ends a list
 MAX_ITEMS = 25
 
-# A list item's mark: a bullet, a dash, a number ("1.", "2)").
-_MARK = re.compile(r"^[ \t]*(?:[-–—•*·●▪◦‣>]+[ \t]*|\d{1,2}[.)][ \t]+)")  # not "3.5 years"
 _PHRASES = {kind: re.compile(rf"\b(?:{'|'.join(map(re.escape, phrases))})\b")
             for kind, phrases in {**LIST_HEADINGS, "duties": DUTY_HEADINGS}.items()}
 # What follows a list without a heading of its own: the company's statements, a call to apply.
@@ -45,7 +43,7 @@ def heading_kind(line: str) -> str | None:
     """'requirements' or 'benefits' for a heading of that list, 'duties' for one of what the
     job does, 'other' for another heading, None for a line that is no heading."""
     text = line.strip()
-    if len(text.split()) > MAX_HEADING_WORDS or _MARK.match(text):
+    if len(text.split()) > MAX_HEADING_WORDS or ITEM_MARK.match(text):
         return None
     words = _words(text)
     if not words:
@@ -88,7 +86,7 @@ def _labelled_list(line: str) -> tuple[str, list[str]] | None:
 
 
 def _item(line: str) -> str:
-    return _MARK.sub("", line).strip()
+    return ITEM_MARK.sub("", line).strip()
 
 
 def _ends_a_list(kind: str, line: str, items: list[str]) -> bool:
@@ -169,7 +167,7 @@ def find_list(kind: str, text: str | PostingText | Sections) -> Found | None:
         if not line.strip():
             after_blank = inside and bool(items)
             continue
-        if after_blank and not _MARK.match(line):  # a blank line, then no item's mark
+        if after_blank and not ITEM_MARK.match(line):  # a blank line, then no item's mark
             inside = False
         after_blank = False
         if i in sections.inline and not (inside and found == kind):

@@ -40,6 +40,9 @@ _ADDRESS = re.compile(r"(?<!\S)\S+@\S+|\b(?:https?://|www\.)\S+"
 
 
 _MARKS = re.compile(r"[\W_]+")
+# A list item's mark at the start of its line: a bullet, a dash, a number ("1.", "2)"; not
+# "3.5 years").
+ITEM_MARK = re.compile(r"^[ \t]*(?:[-–—•*·●▪◦‣>]+[ \t]*|\d{1,2}[.)][ \t]+)")
 
 
 def letters_of(text: str) -> str:
