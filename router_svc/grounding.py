@@ -328,6 +328,8 @@ def ground_strings(job: JobPosting, text: str | PostingText,
         _stated("location", job.location, posting.read(find_location), "not in the posting",
                 update, notes, examples)
     elif wants("location") and (NOT_A_PLACE.match(job.location)  # "One location"
+                                # "all other US locations": a phrase, not a place's name
+                                or job.location[0].islower()
                                 or names_a_role(job.location, plural=False)):  # the title
         _stated("location", job.location, posting.read(find_location), "not a place", update,
                 notes)

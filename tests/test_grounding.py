@@ -914,7 +914,7 @@ def test_an_organisation_named_once_gives_way_to_the_one_the_posting_speaks_as()
         assert check_answer(answer(company=model), text).job.company == model, text
 
 
-def test_a_labelled_location_ends_at_the_next_label_and_a_count_is_no_place():
+def test_a_labelled_location_ends_at_the_next_label_a_count_or_phrase_is_no_place():
 
     assert find_location("Location: Fully Remote Employment Length: Varies").value == \
         "Fully Remote"
@@ -923,6 +923,11 @@ def test_a_labelled_location_ends_at_the_next_label_and_a_count_is_no_place():
     checked = check_answer(answer(location="One location"), text)
     assert checked.job.location == "Golden, CO"
     assert any("location 'Golden, CO' from the posting" in n for n in checked.notes)
+    # a phrase in lower case is no place's name: the remote job the posting states instead
+    text = ("Pay by zone: Zone A (Denver, Boston): $90,000; Zone B (all other US cities): "
+            "$80,000. Wingtip is a fully remote company.")
+    checked = check_answer(answer(location="all other US cities"), text)
+    assert checked.job.location == "Remote"
 
 
 def test_a_title_naming_no_job_gives_way_to_the_one_stated():
