@@ -1179,11 +1179,15 @@ def test_a_models_value_is_the_one_the_posting_writes(field, model, text, stated
     assert any(rule in note for note in checked.notes)
 
 
-def test_a_country_alone_is_remote_where_the_posting_says_the_job_is_remote():
+def test_a_country_or_city_alone_is_remote_where_the_posting_says_the_job_is_remote():
     text = "Payroll Clerk\nWe are a fully remote team. Where: anywhere in the US."
     for model in ("US", "Anywhere in the US", "United States"):
         assert checked_with_note(text, "stated-remote", location=model).job.location == \
             "Remote", model
+    text = ("Payroll Clerk\nThis is a fully remote position. New hires spend their first "
+            "week at our training center in Grand Rapids.")
+    assert checked_with_note(text, "stated-remote", location="Grand Rapids").job.location == \
+        "Remote"
     # a country alone stays where the posting says no such thing, a city stays beside it
     assert check_answer(answer(location="US"), "Payroll Clerk\nOur US office.").job.location \
         == "US"

@@ -70,10 +70,18 @@ _ONLY_A_COUNTRY = re.compile(r"(?:anywhere[ \t]+in[ \t]+(?:the[ \t]+)?)?(?:US|U\
                              r"|United[ \t]+Kingdom)", re.I)
 
 
+# A city's name alone, without its state: "Columbus", "Grand Rapids".
+_BARE_CITY = re.compile(r"(?!(?:Remote|Hybrid|Anywhere)\b)[A-Z][a-z]+(?:[ \t]+[A-Z][a-z]+){0,2}")
+
+
 def remote_across(value: str, posting: PostingText) -> Found | None:
     """The posting's statement that the job is remote, where `value` names only the country
-    it may be done in ("US", "Anywhere in the US"): job boards list such a job as Remote."""
-    found = posting.read(stated_remote) if _ONLY_A_COUNTRY.fullmatch(value.strip()) else None
+    it may be done in ("US", "Anywhere in the US") or a city alone, as such postings name
+    an office or a training's place ("remote-first, with a small hub in Columbus"): job
+    boards list such a job as Remote."""
+    value = value.strip()
+    found = posting.read(stated_remote) \
+        if _ONLY_A_COUNTRY.fullmatch(value) or _BARE_CITY.fullmatch(value) else None
     return replace(found, rule="stated-remote") if found else None
 
 
