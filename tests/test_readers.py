@@ -613,9 +613,10 @@ def test_a_hiring_sentences_title_leaves_out_what_it_is_for():
 
 def test_a_line_saying_remote_is_a_remote_job_and_remote_work_is_not():
     for line in ("Remote", "Remote (US)", "Remote - Canada", "Remote within Canada.",
-                 "Remote · 3 days ago · 40 applicants"):
+                 "Remote · 3 days ago · 40 applicants", "Work from home | Full-time"):
         assert find_location(f"Where\n{line}\nWe meet twice a year.").value == "Remote", line
-    for text in ("Remote work is possible on Fridays.", "Remote sensing analysts map coasts."):
+    for text in ("Remote work is possible on Fridays.", "Remote sensing analysts map coasts.",
+                 "Work from home on Fridays."):
         assert find_location(text) is None, text
 
 

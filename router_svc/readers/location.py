@@ -48,14 +48,15 @@ def us_city_and_state(posting: PostingText) -> Found | None:
 
 
 # The job itself is remote: "a 100% remote role", "This position is fully remote", "the role
-# is remote within Canada", "we are remote-first", a line "Remote (US)", "Remote - Canada" or
-# a page's "Remote · 2 days ago" (not "remote sensing", nor "remote work two days a week", a
-# hybrid job).
+# is remote within Canada", "we are remote-first", a line "Remote (US)", "Remote - Canada",
+# "Work from home | Full-time" or a page's "Remote · 2 days ago" (not "remote sensing", nor
+# "remote work two days a week" or "work from home on Fridays", a hybrid job).
 _REMOTE_JOB = re.compile(r"\b(?:100[ \t]?%|fully|completely|entirely)[ \t]+remote\b"
                          r"|\bremote[ \t]+(?:role|position|job|opportunity)\b"
                          r"|\b(?:role|position|job)[ \t]+is[ \t]+remote\b"
                          r"|\bremote[- ]first\b"
-                         r"|^[ \t]*remote(?=[ \t]*(?:$|[(,–—·•|-]|(?:within|in|across)[ \t]))",
+                         r"|^[ \t]*(?:remote|work[ \t-]+from[ \t-]+home)"
+                         r"(?=[ \t]*(?:$|[(,–—·•|-]|(?:within|in|across)[ \t]))",
                          re.I | re.M)
 
 
