@@ -192,6 +192,15 @@ def test_a_sentences_adverb_before_its_comma_is_no_company():
     assert find_company("We grow. Grammarly is a writing company.").value == "Grammarly"
 
 
+def test_a_word_flattened_text_ran_into_a_name_is_no_part_of_it():
+    text = ("Wren Foot Clinic treats runners. - Paid lunch on Fridays Wren Foot Clinic, PLLC "
+            "is an equal opportunity employer.")
+    assert find_company(text).value == "Wren Foot Clinic"
+    # a name the text writes whole only once keeps its first word
+    text = "Blue Harbor Dental Group is an equal opportunity employer."
+    assert find_company(text).value == "Blue Harbor Dental Group"
+
+
 def test_titles_of_trades_clinics_and_kitchens_name_a_job():
     for title in ("Land Surveyor", "Travel ICU RN", "Controller", "Dishwasher",
                   "Phlebotomist", "Groundskeeper", "Pipefitter Apprentice"):
