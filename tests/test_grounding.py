@@ -195,6 +195,11 @@ def test_a_bare_amount_is_weak():
      (44000, 51500, "USD", "year"), "the model gave none"),
     ("Teach abroad! Jobs in Korea$2,100+ USD monthly", (None, None, None, None),
      (2100, 2100, "USD", "month"), "the model gave none"),
+    # a heading above a list names its items; a pay word in another item names none
+    ("Our crews\n* Paid every Friday\n* Average patio install: $9,800", (None, None, None,
+     None), (None, None, None, None), ""),
+    ("Pay\n* Starting at $21.25/hour", (None, None, None, None), (21.25, 21.25, "USD", "hour"),
+     "the model gave none"),
 ])
 def test_salary_is_what_the_text_states(text, model, expected, note):
     low, high, currency, period = model

@@ -80,6 +80,24 @@ _PAY_WORDS = re.compile(rf"(?i:\b(?:{'|'.join(PAY_WORDS)})\b)|(?<=[a-z])(?:"
                         + "|".join(w.capitalize() for w in PAY_WORDS) + r")\b")
 # Where a sentence ends, also in scraped text that lost its spaces ("to it.Shifts").
 _SENTENCE_END = re.compile(r"[.!?]\s|(?<=[a-z])\.(?=[A-Z])")
+
+_ITEM_REACH = 200  # how far back a line's start is looked for; a longer line is prose
+
+
+def _without_other_items(text: str, start: int, head: str) -> str:
+    """`head`, the text before the amount at `start`, less the list items before its own
+    line: a heading above a list names its items ("Pay\n- Starting at $19.50/hour"),
+    another item does not ("- Paid weekly after install\n- Average job size: $14,500")."""
+    *before, own = head.split("\n")
+    if not before:
+        return head
+    # the first line is cut by the window: where its line starts, looked for nearby
+    cut_at = start - len(head)
+    line_start = text.rfind("\n", max(0, cut_at - _ITEM_REACH), cut_at) + 1
+    first = text[line_start:cut_at] + before[0] if line_start or cut_at <= _ITEM_REACH \
+        else before[0]
+    lines = [first, *before[1:]]
+    return "\n".join([line for line in lines if not ITEM_MARK.match(line)] + [own])
 # Between a word naming what an amount is and the amount: a few characters, none a figure
 # and no word naming pay ("bonus of $500", not "bonus plus a salary of $50,000").
 _GAP_NAMING_NO_PAY = r"(?:(?!salary|pay\b|wage|base|compensation)[^.$€£\d]){0,25}"
@@ -443,9 +461,11 @@ def _amount(text: str, m: re.Match) -> Amount | None:
             return None
         low, high = high, low
     head = _SENTENCE_END.split(window(text, m.start() - 60, m.start()))[-1]
-    # a pay word in its sentence: "529 stores. Salary $50k" does not make 529 pay
+    # a pay word in its sentence: "529 stores. Salary $50k" does not make 529 pay, nor does
+    # one in the list item before ("- Paid weekly\n- Average job size: $14,500")
     tail = _SENTENCE_END.split(window(text, end, end + 20), 1)[0]
-    pay_word = bool(_PAY_WORDS.search(head)) or bool(_PAY_WORDS.search(tail))
+    pay_word = bool(_PAY_WORDS.search(_without_other_items(text, m.start(), head))) \
+        or bool(_PAY_WORDS.search(tail))
     marker = m["cur1"] or m["cur2"] or m["cur3"]
     return Amount(text, m, end, head, currency_of(marker), bool(marker), pay_word, low, high)
 
