@@ -200,6 +200,11 @@ def test_a_bare_amount_is_weak():
      None), (None, None, None, None), ""),
     ("Pay\n* Starting at $21.25/hour", (None, None, None, None), (21.25, 21.25, "USD", "hour"),
      "the model gave none"),
+    # paid for being on call, beside the pay; an on-call nurse's hourly rate is the pay
+    ("- Join the weekend rotation (an on-call stipend of $140 per week)", (None, None, None,
+     None), (None, None, None, None), ""),
+    ("On-Call RN: $52/hr", (None, None, None, None), (52, 52, "USD", "hour"),
+     "the model gave none"),
 ])
 def test_salary_is_what_the_text_states(text, model, expected, note):
     low, high, currency, period = model

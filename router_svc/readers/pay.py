@@ -144,6 +144,9 @@ _IDENTIFIER_BEFORE = re.compile(r"(?:#|\b(?:(?<!,\s)id|no|number|req\w*|requisit
 # $2/hr", "an additional $1.50 an hour".
 _ADDITION_BEFORE = re.compile(r"\+[ \t]?$|\b(?:differentials?|premiums?|additional|extra)\b"
                               rf"{_GAP_NAMING_NO_PAY}$", re.I)
+# Paid for being on call, beside the pay: "an on-call stipend of $150 per week" (an on-call
+# nurse's hourly rate, "On-Call RN: $52/hr", is the pay).
+_ON_CALL_BEFORE = re.compile(rf"\bon[- ]call\b{_GAP_NAMING_NO_PAY}$", re.I)
 # ... or named after it: "$1.75/hr weekend differential", "$2 an hour night premium".
 _ADDITION_AFTER = re.compile(r"(?:[ \t]?/[ \t]?(?:hr|hour)\b|[ \t]+(?:per|an|a)[ \t]+hour\b)?"
                              r"[ \t]+(?:[a-z-]+[ \t]+){0,2}(?:differential|premium)s?\b", re.I)
@@ -409,7 +412,8 @@ NOT_PAY: tuple[tuple[str, Callable[[Amount], bool]], ...] = (
         window(a.text, a.match.start() - 24, a.match.start()))) or any(
         re.match(r"0\d", d or "") for d in (a.match["low"], a.match["high"]))),
     ("an-addition", lambda a: bool(_ADDITION_BEFORE.search(a.head)
-                                   or _ADDITION_AFTER.match(a.after(40)))),
+                                   or _ADDITION_AFTER.match(a.after(40))
+                                   or _ON_CALL_BEFORE.search(a.head) and a.period != "hour")),
     ("a-per-diem", lambda a: bool(_PER_DIEM_BEFORE.search(a.head)
                                   or _PER_DIEM_AFTER.match(a.after(24))) and a.period != "hour"),
     ("on-target-earnings", lambda a: bool(_OTE_BEFORE.search(a.head)
