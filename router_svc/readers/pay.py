@@ -159,9 +159,11 @@ _PER_DIEM_AFTER = re.compile(r"[ \t]*(?:(?:/|per[ \t]+|an?[ \t]+)(?:day|night)[ 
                              + _PER_DIEM, re.I)
 # A figure the job is measured by, spends or sells, named right before it, a few joining words
 # between at most: "a cost target under $40", "a quota of $600K", "ad budgets run from $20K",
-# "sales targets (about $310,000 a month)", "equipment loans of $5,000", "units rent at $1,300"
-# ("target base salary of $X" names the pay).
-_TARGET_BEFORE = re.compile(r"\b(?:targets?|goals?|quotas?|budgets?|loans?|rents?|rented)[ \t]*:?"
+# "sales targets (about $310,000 a month)", "equipment loans of $5,000", "units rent at $1,300",
+# what customers pay: "an average ticket of $2,400", "tuition runs about $9,000", "copays
+# from $20" ("target base salary of $X" names the pay).
+_TARGET_BEFORE = re.compile(r"\b(?:targets?|goals?|quotas?|budgets?|loans?|rents?|rented|prices?"
+                            r"|priced|tickets?|fares?|tuition|deductibles?|copays?|dues)[ \t]*:?"
                             r"(?:[ \t]*\(|[ \t]*(?<![\w])(?:of|under|below|above|over|at|around"
                             r"|is|are|near|from|for|range|ranges|run|runs|up|to|about|currently)\b)"
                             r"{0,4}[ \t]*$", re.I)
@@ -420,7 +422,7 @@ NOT_PAY: tuple[tuple[str, Callable[[Amount], bool]], ...] = (
                                           or _OTE_AFTER.match(a.after(24)))),
     ("typical-earnings", lambda a: bool(_TYPICAL_EARNINGS_BEFORE.search(a.head)
                                         or _AVERAGED_BEFORE.search(a.head))),
-    ("a-target-or-budget", lambda a: bool(_TARGET_BEFORE.search(a.head))),
+    ("a-target-budget-or-price", lambda a: bool(_TARGET_BEFORE.search(a.head))),
     ("part-of-a-period", lambda a: bool(_PART_PERIOD_AFTER.match(a.after(24))
                                         or _PART_PERIOD_BEFORE.search(a.head))),
     ("billions",  # "members get paid ... $4B a year", pay word or not
