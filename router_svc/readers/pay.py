@@ -80,24 +80,6 @@ _PAY_WORDS = re.compile(rf"(?i:\b(?:{'|'.join(PAY_WORDS)})\b)|(?<=[a-z])(?:"
                         + "|".join(w.capitalize() for w in PAY_WORDS) + r")\b")
 # Where a sentence ends, also in scraped text that lost its spaces ("to it.Shifts").
 _SENTENCE_END = re.compile(r"[.!?]\s|(?<=[a-z])\.(?=[A-Z])")
-
-_ITEM_REACH = 200  # how far back a line's start is looked for; a longer line is prose
-
-
-def _without_other_items(text: str, start: int, head: str) -> str:
-    """`head`, the text before the amount at `start`, less the list items before its own
-    line: a heading above a list names its items ("Pay\n- Starting at $19.50/hour"),
-    another item does not ("- Paid weekly after install\n- Average job size: $14,500")."""
-    *before, own = head.split("\n")
-    if not before:
-        return head
-    # the first line is cut by the window: where its line starts, looked for nearby
-    cut_at = start - len(head)
-    line_start = text.rfind("\n", max(0, cut_at - _ITEM_REACH), cut_at) + 1
-    first = text[line_start:cut_at] + before[0] if line_start or cut_at <= _ITEM_REACH \
-        else before[0]
-    lines = [first, *before[1:]]
-    return "\n".join([line for line in lines if not ITEM_MARK.match(line)] + [own])
 # Between a word naming what an amount is and the amount: a few characters, none a figure
 # and no word naming pay ("bonus of $500", not "bonus plus a salary of $50,000").
 _GAP_NAMING_NO_PAY = r"(?:(?!salary|pay\b|wage|base|compensation)[^.$€£\d]){0,25}"
@@ -452,6 +434,45 @@ MAX_AMOUNTS_READ = 2_000
 MAX_MENTIONS = 200
 
 
+# What may stand before an amount that leads its line: a label ("Hiring range:"), a parenthesis.
+_LINE_HEAD = re.compile(r"(?:[^:\n]{1,40}:)?[ \t]*\(?[ \t]*")
+# A line this long before an amount is a sentence about something, not a label.
+_LONGEST_LINE_HEAD = 60
+
+
+def leads_its_line(text: str, start: int) -> bool:
+    """Whether the amount at `start` is what its line or list item states first, after a
+    label at most; a currency sign glued to a word ("Jobs in Asia$1,500+ USD monthly") marks
+    a line break that scraping lost."""
+    if start > 0 and text[start - 1].isalpha():
+        return True
+    head = text[max(0, start - _LONGEST_LINE_HEAD):start]
+    if "\n" in head:
+        head = head[head.rindex("\n") + 1:]
+    elif start > _LONGEST_LINE_HEAD:
+        return False
+    return bool(_LINE_HEAD.fullmatch(ITEM_MARK.sub("", head, count=1)))
+
+
+_ITEM_REACH = 200  # how far back a line's start is looked for; a longer line is prose
+
+
+def _without_other_items(text: str, start: int, head: str) -> str:
+    """`head`, the text before the amount at `start`, less the list items before its own
+    line: a heading above a list names its items ("Pay\n- Starting at $19.50/hour"),
+    another item does not ("- Paid weekly after install\n- Average job size: $14,500")."""
+    *before, own = head.split("\n")
+    if not before or not text.endswith(head, 0, start):
+        return head
+    # the first line is cut by the window: where its line starts, looked for nearby
+    cut_at = start - len(head)
+    line_start = text.rfind("\n", max(0, cut_at - _ITEM_REACH), cut_at) + 1
+    first = text[line_start:cut_at] + before[0] if line_start or cut_at <= _ITEM_REACH \
+        else before[0]
+    lines = [first, *before[1:]]
+    return "\n".join([line for line in lines if not ITEM_MARK.match(line)] + [own])
+
+
 def _amount(text: str, m: re.Match) -> Amount | None:
     """The matched amount as numbers, or None where they are not one amount or range."""
     end = m.start() + len(m.group(0).rstrip())
@@ -513,26 +534,6 @@ def _amounts_in(text: str | PostingText) -> list[tuple[Amount, str | None]]:
             read.append((amount, next((name for name, refuses in NOT_PAY if refuses(amount)),
                                       None)))
     return read
-
-
-# What may stand before an amount that leads its line: a label ("Hiring range:"), a parenthesis.
-_LINE_HEAD = re.compile(r"(?:[^:\n]{1,40}:)?[ \t]*\(?[ \t]*")
-# A line this long before an amount is a sentence about something, not a label.
-_LONGEST_LINE_HEAD = 60
-
-
-def leads_its_line(text: str, start: int) -> bool:
-    """Whether the amount at `start` is what its line or list item states first, after a
-    label at most; a currency sign glued to a word ("Jobs in Asia$1,500+ USD monthly") marks
-    a line break that scraping lost."""
-    if start > 0 and text[start - 1].isalpha():
-        return True
-    head = text[max(0, start - _LONGEST_LINE_HEAD):start]
-    if "\n" in head:
-        head = head[head.rindex("\n") + 1:]
-    elif start > _LONGEST_LINE_HEAD:
-        return False
-    return bool(_LINE_HEAD.fullmatch(ITEM_MARK.sub("", head, count=1)))
 
 
 def find_salaries(text: str | PostingText) -> list[SalaryMention]:
