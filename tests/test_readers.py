@@ -584,6 +584,10 @@ def test_each_hiring_verb_names_the_title_and_the_company():
         text = f"Wingtip Toys {verb} a Payroll Clerk to join us."
         assert find_title(text).value == "Payroll Clerk", verb
         assert find_company(text).value == "Wingtip Toys", verb
+    # "we need" names the title the way a hiring verb does; "you will need" names none
+    assert find_title("Our desk is busy, and we need a calm, organised Front Desk Agent to "
+                      "run it.").value == "Front Desk Agent"
+    assert find_title("You will need a valid Driver License.") is None
 
 
 def test_a_hiring_banner_after_a_name_names_the_company():

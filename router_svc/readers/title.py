@@ -37,7 +37,8 @@ _EMPLOYMENT_TYPE = re.compile(rf"(?:{one_of(EMPLOYMENT_TYPES)})\b", re.I)
 # A page copied as one line starts "Senior Data Engineer Denver, CO ...".
 _TITLE_THEN_PLACE = re.compile(rf"^\s*(?P<v>{TITLE_PHRASE})[ \t]+"
                                + US_PLACE.pattern.replace("(?P<v>", "(?:"))
-_HIRING = re.compile(rf"\b(?:{one_of(HIRING_VERBS)}|has an opening for|is in need of)\s+"
+_HIRING = re.compile(rf"\b(?:{one_of(HIRING_VERBS)}|has an opening for|is in need of"
+                     r"|\b[Ww]e[ \t]+(?:urgently[ \t]+)?need)\s+"
                      r"(?:(?:applicants|candidates)\s+for\s+)?"
                      r"(?:(?:an?|the|our|one|two)\s+)?"
                      r"(?:[a-z][\w-]*,?[ \t]+){0,4}"  # "an analytical and detail-oriented"
