@@ -368,6 +368,8 @@ def test_a_figure_the_job_is_measured_by_or_a_customers_price_is_no_pay():
     for text in ("Hit a monthly quota of $90,000 in new bookings.",
                  "Our showroom's average ticket is about $3,100.",
                  "Patient copays run from $20 to $40 a visit.",
+                 "Our homeowners pay about $140-$220 for a deep clean.",
+                 "Guests typically spend around $85 a visit.",
                  "You will own a marketing budget of $40,000 per quarter.",
                  "Hold search ads to a cost-per-lead target of $35.",
                  "Our accounts' ad budgets run from $20K a month.",

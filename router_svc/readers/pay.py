@@ -149,6 +149,13 @@ _TARGET_BEFORE = re.compile(r"\b(?:targets?|goals?|quotas?|budgets?|loans?|rents
                             r"(?:[ \t]*\(|[ \t]*(?<![\w])(?:of|under|below|above|over|at|around"
                             r"|is|are|near|from|for|range|ranges|run|runs|up|to|about|currently)\b)"
                             r"{0,4}[ \t]*$", re.I)
+# ... or what customers pay or spend, said of them: "our clients pay about $160-$240 a clean",
+# "guests spend around $85 a visit" (not what they are paid: "members get paid $4B").
+_CUSTOMERS_PAY_BEFORE = re.compile(
+    r"\b(?:clients?|customers?|guests?|patients?|members?|buyers?|shoppers?|diners?|riders?"
+    r"|homeowners?|families|parents|students?)[ \t]+"
+    r"(?:(?!(?:get|gets|got|are|is|was|were|be|been)\b)[a-z]+[ \t]+)?(?:pay|paid|spend|spent)\b"
+    r"[^.;$€£\d\n]{0,20}$", re.I)
 # Earnings with commission, not the base pay: "OTE: $120,000", "on-target earnings (OTE) of
 # $150,000", "$70,000 OTE" (a base stated beside it is the salary).
 _OTE = r"(?:\bOTE|\bon[- ]target[ \t]+(?:earnings|compensation|pay)|\btarget[ \t]+total[ \t]+" \
@@ -404,7 +411,8 @@ NOT_PAY: tuple[tuple[str, Callable[[Amount], bool]], ...] = (
                                           or _OTE_AFTER.match(a.after(24)))),
     ("typical-earnings", lambda a: bool(_TYPICAL_EARNINGS_BEFORE.search(a.head)
                                         or _AVERAGED_BEFORE.search(a.head))),
-    ("a-target-budget-or-price", lambda a: bool(_TARGET_BEFORE.search(a.head))),
+    ("a-target-budget-or-price", lambda a: bool(_TARGET_BEFORE.search(a.head)
+                                                or _CUSTOMERS_PAY_BEFORE.search(a.head))),
     ("part-of-a-period", lambda a: bool(_PART_PERIOD_AFTER.match(a.after(24))
                                         or _PART_PERIOD_BEFORE.search(a.head))),
     ("billions",  # "members get paid ... $4B a year", pay word or not
