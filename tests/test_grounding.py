@@ -1189,6 +1189,15 @@ def test_a_models_value_is_the_one_the_posting_writes(field, model, text, stated
     assert any(rule in note for note in checked.notes)
 
 
+def test_a_location_naming_two_places_is_the_first():
+    text = "Payroll Clerk\nOur offices in Leeds and York."
+    assert checked_with_note(text, "the first of the places", location="Leeds and York"
+                             ).job.location == "Leeds"
+    text = "Payroll Clerk\nOur plants in Duluth or Reno; Duluth, MN is the larger."
+    assert checked_with_note(text, "the first of the places", location="Duluth or Reno"
+                             ).job.location == "Duluth, MN"
+
+
 def test_a_country_or_city_alone_is_remote_where_the_posting_says_the_job_is_remote():
     text = "Payroll Clerk\nWe are a fully remote team. Where: anywhere in the US."
     for model in ("US", "Anywhere in the US", "United States"):
