@@ -371,7 +371,7 @@ def _without_a_word_run_into_it(found: Found, posting: PostingText) -> Found:
     """The name without its first word where text flattened onto one line ran the word
     before it into the name ("... a paid lunch on Fridays Wren Clinic, PLLC is an equal
     opportunity employer"): the text writes the name once so, and elsewhere without it."""
-    first, _, rest = found.value.partition(" ")
+    _, _, rest = found.value.partition(" ")
     if not rest or len(rest.split()) < 2 or not rest[0].isupper() \
             or uses(found.value, posting) != 1 or uses(rest, posting) < 2:
         return found
