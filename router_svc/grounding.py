@@ -287,7 +287,7 @@ _TWO_PLACES = re.compile(r"(?P<first>[A-Z][a-z]+(?:[ \t]+[A-Z][a-z]+){0,2})[ \t]
 
 
 def _the_first_of_two(location: str) -> str | None:
-    """"London and Manchester": a listing names one place, the first."""
+    """"Leeds and York": a listing names one place, the first."""
     m = _TWO_PLACES.fullmatch(location.strip())
     return m["first"] if m else None
 
@@ -338,7 +338,7 @@ def ground_strings(job: JobPosting, text: str | PostingText,
         _stated("location", job.location, posting.read(find_location), "not in the posting",
                 update, notes, examples)
     elif wants("location") and (NOT_A_PLACE.match(job.location)  # "One location"
-                                # "all other US locations": a phrase, not a place's name
+                                # "all other US cities": a phrase, not a place's name
                                 or job.location[0].islower()
                                 or names_a_role(job.location, plural=False)):  # the title
         _stated("location", job.location, posting.read(find_location), "not a place", update,

@@ -184,12 +184,12 @@ def test_a_bare_amount_is_weak():
     # a salary the model gave none of, or one not in the text, is taken only from an amount
     # the text offers as pay: a pay word names it or it leads its line (after a label, or
     # glued to a word where scraping lost the line break); one inside a line about something
-    # else is not ("save about $40 a month", "plans start at $25 a month")
+    # else is not ("save about $40 a month", "plans start at $30 a month")
     ("Members of our co-op save about $40 a month on fuel.", (None, None, None, None),
      (None, None, None, None), ""),
-    ("We sell solar roofs.\n- Flexible payment plans start at $25 a month", (999999, 999999,
+    ("We sell solar roofs.\n- Flexible payment plans start at $30 a month", (999999, 999999,
      "USD", "year"), (None, None, None, None), "salary dropped"),
-    ("$18 - $21 an hour - Full-time", (None, None, None, None), (18, 21, "USD", "hour"),
+    ("$19 - $23 an hour - Part-time", (None, None, None, None), (19, 23, "USD", "hour"),
      "the model gave none"),
     ("Hiring range: $44,000 - $51,500 annually, set by experience", (None, None, None, None),
      (44000, 51500, "USD", "year"), "the model gave none"),

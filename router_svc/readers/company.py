@@ -369,7 +369,7 @@ def find_company(text: str | PostingText) -> Found | None:
 
 def _without_a_word_run_into_it(found: Found, posting: PostingText) -> Found:
     """The name without its first word where text flattened onto one line ran the word
-    before it into the name ("... a paid lunch on Fridays Wren Clinic, PLLC is an equal
+    before it into the name ("... free parking on Saturdays Wren Clinic, LLC is an equal
     opportunity employer"): the text writes the name once so, and elsewhere without it."""
     _, _, rest = found.value.partition(" ")
     if not rest or len(rest.split()) < 2 or not rest[0].isupper() \

@@ -49,7 +49,7 @@ def us_city_and_state(posting: PostingText) -> Found | None:
 
 # The job itself is remote: "a 100% remote role", "This position is fully remote", "the role
 # is remote within Canada", "we are remote-first", a line "Remote (US)", "Remote - Canada",
-# "Work from home | Full-time" or a page's "Remote · 2 days ago" (not "remote sensing", nor
+# "Work from home - Part-time" or a page's "Remote · 2 days ago" (not "remote sensing", nor
 # "remote work two days a week" or "work from home on Fridays", a hybrid job).
 _REMOTE_JOB = re.compile(r"\b(?:100[ \t]?%|fully|completely|entirely)[ \t]+remote\b"
                          r"|\bremote[ \t]+(?:role|position|job|opportunity)\b"
@@ -71,14 +71,14 @@ _ONLY_A_COUNTRY = re.compile(r"(?:anywhere[ \t]+in[ \t]+(?:the[ \t]+)?)?(?:US|U\
                              r"|United[ \t]+Kingdom)", re.I)
 
 
-# A city's name alone, without its state: "Columbus", "Grand Rapids".
+# A city's name alone, without its state: "Dayton", "Grand Rapids".
 _BARE_CITY = re.compile(r"(?!(?:Remote|Hybrid|Anywhere)\b)[A-Z][a-z]+(?:[ \t]+[A-Z][a-z]+){0,2}")
 
 
 def remote_across(value: str, posting: PostingText) -> Found | None:
     """The posting's statement that the job is remote, where `value` names only the country
     it may be done in ("US", "Anywhere in the US") or a city alone, as such postings name
-    an office or a training's place ("remote-first, with a small hub in Columbus"): job
+    an office or a training's place ("fully remote; a week's training in Dayton"): job
     boards list such a job as Remote."""
     value = value.strip()
     found = posting.read(stated_remote) \

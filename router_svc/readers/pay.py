@@ -10,7 +10,7 @@ an amount is something else (a count, a year, a job number, a benefit, revenue).
 is *strong* when the text marks it as pay (a pay word near it or a period after it); a bare
 amount with a currency is *weak*: it can confirm a figure the model gave, never supply one.
 A salary the model did not give is taken only from a mention the text *offers* as pay: a
-pay word names it, or it leads its line ("$18 - $21 an hour"); in a posting full of
+pay word names it, or it leads its line ("$19 - $23 an hour"); in a posting full of
 figures, "$40 a month" inside a sentence about something else is marked by its period
 alone.
 
@@ -126,7 +126,7 @@ _IDENTIFIER_BEFORE = re.compile(r"(?:#|\b(?:(?<!,\s)id|no|number|req\w*|requisit
 # $2/hr", "an additional $1.50 an hour".
 _ADDITION_BEFORE = re.compile(r"\+[ \t]?$|\b(?:differentials?|premiums?|additional|extra)\b"
                               rf"{_GAP_NAMING_NO_PAY}$", re.I)
-# Paid for being on call, beside the pay: "an on-call stipend of $150 per week" (an on-call
+# Paid for being on call, beside the pay: "an on-call stipend of $140 a weekend" (an on-call
 # nurse's hourly rate, "On-Call RN: $52/hr", is the pay).
 _ON_CALL_BEFORE = re.compile(rf"\bon[- ]call\b{_GAP_NAMING_NO_PAY}$", re.I)
 # ... or named after it: "$1.75/hr weekend differential", "$2 an hour night premium".
@@ -142,14 +142,14 @@ _PER_DIEM_AFTER = re.compile(r"[ \t]*(?:(?:/|per[ \t]+|an?[ \t]+)(?:day|night)[ 
 # A figure the job is measured by, spends or sells, named right before it, a few joining words
 # between at most: "a cost target under $40", "a quota of $600K", "ad budgets run from $20K",
 # "sales targets (about $310,000 a month)", "equipment loans of $5,000", "units rent at $1,300",
-# what customers pay: "an average ticket of $2,400", "tuition runs about $9,000", "copays
-# from $20" ("target base salary of $X" names the pay).
+# what customers pay: "an average ticket near $3,100", "tuition runs about $9,000", "$35
+# copays" ("target base salary of $X" names the pay).
 _TARGET_BEFORE = re.compile(r"\b(?:targets?|goals?|quotas?|budgets?|loans?|rents?|rented|prices?"
                             r"|priced|tickets?|fares?|tuition|deductibles?|copays?|dues)[ \t]*:?"
                             r"(?:[ \t]*\(|[ \t]*(?<![\w])(?:of|under|below|above|over|at|around"
                             r"|is|are|near|from|for|range|ranges|run|runs|up|to|about|currently)\b)"
                             r"{0,4}[ \t]*$", re.I)
-# ... or what customers pay or spend, said of them: "our clients pay about $160-$240 a clean",
+# ... or what customers pay or spend, said of them: "our homeowners pay about $140-$220",
 # "guests spend around $85 a visit" (not what they are paid: "members get paid $4B").
 _CUSTOMERS_PAY_BEFORE = re.compile(
     r"\b(?:clients?|customers?|guests?|patients?|members?|buyers?|shoppers?|diners?|riders?"
@@ -238,9 +238,9 @@ class SalaryMention:
     @property
     def offered(self) -> bool:
         """Whether the text offers it as the pay, as a salary the model gave none of may be
-        taken from: a pay word names it, or it leads its line ("$18 - $21 an hour",
-        "Hiring range: $42,000 - $48,500"). An amount inside a line about something else
-        ("drivers on the night route average $1,500 a week", "payment plans from $25 a
+        taken from: a pay word names it, or it leads its line ("$19 - $23 an hour",
+        "Hiring range: $44,000 - $51,500"). An amount inside a line about something else
+        ("members of our co-op save about $40 a month", "solar roofs on plans from $30 a
         month") can confirm a model's figure, never supply one."""
         return self.named or self.leads
 
@@ -450,8 +450,8 @@ _LONGEST_LINE_HEAD = 60
 
 def leads_its_line(text: str, start: int) -> bool:
     """Whether the amount at `start` is what its line or list item states first, after a
-    label at most; a currency sign glued to a word ("Jobs in Asia$1,500+ USD monthly") marks
-    a line break that scraping lost."""
+    label at most; a currency sign glued to a word ("Jobs in Korea$2,100+ USD monthly")
+    marks a line break that scraping lost."""
     if start > 0 and text[start - 1].isalpha():
         return True
     head = text[max(0, start - _LONGEST_LINE_HEAD):start]
@@ -467,8 +467,8 @@ _ITEM_REACH = 200  # how far back a line's start is looked for; a longer line is
 
 def _without_other_items(text: str, start: int, head: str) -> str:
     """`head`, the text before the amount at `start`, less the list items before its own
-    line: a heading above a list names its items ("Pay\n- Starting at $19.50/hour"),
-    another item does not ("- Paid weekly after install\n- Average job size: $14,500")."""
+    line: a heading above a list names its items ("Pay\n- Starting at $21.25/hour"),
+    another item does not ("- Paid every Friday\n- Average patio install: $9,800")."""
     *before, own = head.split("\n")
     if not before or not text.endswith(head, 0, start):
         return head
@@ -497,7 +497,7 @@ def _amount(text: str, m: re.Match) -> Amount | None:
         low, high = high, low
     head = _SENTENCE_END.split(window(text, m.start() - 60, m.start()))[-1]
     # a pay word in its sentence: "529 stores. Salary $50k" does not make 529 pay, nor does
-    # one in the list item before ("- Paid weekly\n- Average job size: $14,500")
+    # one in the list item before ("- Paid every Friday\n- Average patio install: $9,800")
     tail = _SENTENCE_END.split(window(text, end, end + 20), 1)[0]
     pay_word = bool(_PAY_WORDS.search(_without_other_items(text, m.start(), head))) \
         or bool(_PAY_WORDS.search(tail))
