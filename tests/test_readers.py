@@ -370,6 +370,8 @@ def test_a_figure_the_job_is_measured_by_or_a_customers_price_is_no_pay():
                  "Patient copays run from $20 to $40 a visit.",
                  "Our homeowners pay about $140-$220 for a deep clean.",
                  "Guests typically spend around $85 a visit.",
+                 "Room rates run from $140 to $380 a night in season.",
+                 "Staff may book rooms at $49/night at our sister inns.",
                  "You will own a marketing budget of $40,000 per quarter.",
                  "Hold search ads to a cost-per-lead target of $35.",
                  "Our accounts' ad budgets run from $20K a month.",

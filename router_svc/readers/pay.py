@@ -143,9 +143,10 @@ _PER_DIEM_AFTER = re.compile(r"[ \t]*(?:(?:/|per[ \t]+|an?[ \t]+)(?:day|night)[ 
 # between at most: "a cost target under $40", "a quota of $600K", "ad budgets run from $20K",
 # "sales targets (about $310,000 a month)", "equipment loans of $5,000", "units rent at $1,300",
 # what customers pay: "an average ticket near $3,100", "tuition runs about $9,000", "$35
-# copays" ("target base salary of $X" names the pay).
+# copays", "room rates from $140" ("target base salary of $X" names the pay).
 _TARGET_BEFORE = re.compile(r"\b(?:targets?|goals?|quotas?|budgets?|loans?|rents?|rented|prices?"
-                            r"|priced|tickets?|fares?|tuition|deductibles?|copays?|dues)[ \t]*:?"
+                            r"|priced|tickets?|fares?|tuition|deductibles?|copays?|dues"
+                            r"|rooms?|(?:room|nightly)[ \t]+rates?)[ \t]*:?"
                             r"(?:[ \t]*\(|[ \t]*(?<![\w])(?:of|under|below|above|over|at|around"
                             r"|is|are|near|from|for|range|ranges|run|runs|up|to|about|currently)\b)"
                             r"{0,4}[ \t]*$", re.I)
