@@ -33,8 +33,8 @@ from router_svc.readers.company import (another_employer, find_company, is_compa
 from router_svc.readers.location import (NOT_A_PLACE, city_in_full, find_location,
                                          remote_across, written_as_a_label)
 from router_svc.readers.pay import (SalaryMention, best_match, close, find_salaries,
-                                    plausible, read_amounts, restated, stated_pay,
-                                    unmarked_pay)
+                                    offered_mentions, plausible, read_amounts, restated,
+                                    stated_pay, unmarked_pay)
 from router_svc.readers.rules import Found
 from router_svc.readers.shapes import (ends_in_a_legal_form, is_a_clause, is_heading, is_place,
                                        names_a_role, without_heading)
@@ -118,14 +118,12 @@ def reconcile_salary(data: dict, text: str | PostingText) -> tuple[list[str], bo
                if f is not None]
     posting = PostingText.of(text)
     mentions = posting.read(find_salaries)
-    pay, spans = stated_pay(mentions)
-    # what a salary the model did not give may be taken from (SalaryMention.offered)
-    offered = [m for m in mentions if m.offered]
-    fill, fill_spans = stated_pay(offered)
     if not figures:
+        offers = offered_mentions(mentions)
+        fill, fill_spans = stated_pay(offers)
         if fill is not None:
             return [_from_text(data, fill, fill_spans, "the model gave none")], False
-        unmarked = unmarked_pay(offered)
+        unmarked = unmarked_pay(offers)
         if unmarked is not None:
             return [_from_text(data, unmarked, 1, "the model gave none; a range with its "
                                                   "currency, no amount marked as pay")], False
@@ -133,6 +131,7 @@ def reconcile_salary(data: dict, text: str | PostingText) -> tuple[list[str], bo
         # fail validation for a salary that is not there)
         data.update(salary_currency=None, salary_period=None)
         return [], False
+    pay, spans = stated_pay(mentions)
     matched = best_match(figures, mentions)
     if matched is not None and picked_from_the_text(figures, matched):
         matched = None
@@ -162,6 +161,7 @@ def reconcile_salary(data: dict, text: str | PostingText) -> tuple[list[str], bo
     data.update(salary_min=None, salary_max=None, salary_currency=None, salary_period=None)
     notes = ["salary dropped: " + ", ".join(f"{v:g}" for v in figures)
              + f" not stated in the posting as pay{_refused(figures, posting)}"]
+    fill, fill_spans = stated_pay(offered_mentions(mentions))
     if fill is not None:
         notes.append(_from_text(data, fill, fill_spans, "the model gave another"))
     return notes, True

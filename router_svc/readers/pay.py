@@ -673,6 +673,12 @@ def stated_pay(mentions: list[SalaryMention],
                    ), len(ranges)
 
 
+def offered_mentions(mentions: list[SalaryMention]) -> list[SalaryMention]:
+    """The mentions the text offers as pay (SalaryMention.offered): all a salary the model
+    did not give may be taken from."""
+    return [m for m in mentions if m.offered]
+
+
 def unmarked_pay(mentions: list[SalaryMention]) -> SalaryMention | None:
     """Where the text marks no amount as pay, the first range it writes with its currency
     that is one job's pay for a period it states, or a year's by its size: "What we offer:
