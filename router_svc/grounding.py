@@ -31,7 +31,7 @@ from functools import partial
 from router_svc.readers.company import (another_employer, find_company, is_company, named_part,
                                         spelled_out)
 from router_svc.readers.location import (NOT_A_PLACE, city_in_full, find_location,
-                                         remote_across, written_as_a_label)
+                                         remote_across, the_first_of_two, written_as_a_label)
 from router_svc.readers.pay import (SalaryMention, best_match, close, find_salaries,
                                     offered_mentions, plausible, read_amounts, restated,
                                     stated_pay, unmarked_pay)
@@ -282,16 +282,6 @@ def names_the_company(title: str, company: str, posting: PostingText) -> bool:
         for name in company_names(company, posting))
 
 
-_TWO_PLACES = re.compile(r"(?P<first>[A-Z][a-z]+(?:[ \t]+[A-Z][a-z]+){0,2})[ \t]+(?:and|or|&)[ \t]+"
-                         r"[A-Z][a-z]+(?:[ \t]+[A-Z][a-z]+){0,2}")
-
-
-def _the_first_of_two(location: str) -> str | None:
-    """"Leeds and York": a listing names one place, the first."""
-    m = _TWO_PLACES.fullmatch(location.strip())
-    return m["first"] if m else None
-
-
 def is_the_company(location: str, company: str | None, posting: PostingText) -> bool:
     """A location that is the company's name ("Fabrikam Health" where the page's location
     line is "Fabrikam Medical Center - Fresno, CA"), not a place: replaced only by a place a
@@ -353,7 +343,7 @@ def ground_strings(job: JobPosting, text: str | PostingText,
     elif wants("location") and (remote := remote_across(job.location, posting)):
         update["location"] = remote.value
         notes.append(_from_reader("location", remote, job.location, "only the country"))
-    elif wants("location") and (first := _the_first_of_two(job.location)):
+    elif wants("location") and (first := the_first_of_two(job.location)):
         full = city_in_full(first, posting)  # the city with its state, where written
         update["location"] = full.value if full else first
         notes.append(f"location {update['location']!r} for the model's {job.location!r}: the "

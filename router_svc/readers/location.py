@@ -72,7 +72,10 @@ _ONLY_A_COUNTRY = re.compile(r"(?:anywhere[ \t]+in[ \t]+(?:the[ \t]+)?)?(?:US|U\
 
 
 # A city's name alone, without its state: "Dayton", "Grand Rapids".
-_BARE_CITY = re.compile(r"(?!(?:Remote|Hybrid|Anywhere)\b)[A-Z][a-z]+(?:[ \t]+[A-Z][a-z]+){0,2}")
+_CITY_NAME = r"[A-Z][a-z]+(?:[ \t]+[A-Z][a-z]+){0,2}"
+_BARE_CITY = re.compile(rf"(?!(?:Remote|Hybrid|Anywhere)\b){_CITY_NAME}")
+# Two places joined: "Leeds and York", "Dayton or Akron".
+_TWO_PLACES = re.compile(rf"(?P<first>{_CITY_NAME})[ \t]+(?:and|or|&)[ \t]+{_CITY_NAME}")
 
 
 def remote_across(value: str, posting: PostingText) -> Found | None:
@@ -84,6 +87,12 @@ def remote_across(value: str, posting: PostingText) -> Found | None:
     found = posting.read(stated_remote) \
         if _ONLY_A_COUNTRY.fullmatch(value) or _BARE_CITY.fullmatch(value) else None
     return replace(found, rule="stated-remote") if found else None
+
+
+def the_first_of_two(location: str) -> str | None:
+    """"Leeds and York": a listing names one place, the first."""
+    m = _TWO_PLACES.fullmatch(location.strip())
+    return m["first"] if m else None
 
 
 def written_as_a_label(value: str, posting: PostingText) -> bool:
