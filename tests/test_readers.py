@@ -270,6 +270,14 @@ def test_each_not_pay_rule_refuses_its_example(rule):
     assert find_salaries(text) == []
 
 
+def test_a_named_pub_hotel_or_shop_is_an_organisation():
+    text = "Come cook with us. Harbor Lamp Tavern is a neighborhood pub off Main Street."
+    assert find_company(text).value == "Harbor Lamp Tavern"
+    text = "Guests come back. The Linden Inn is a 40-room hotel by the lake."
+    assert find_company(text).value == "Linden Inn"
+    assert find_company("We open early. Friday is a busy day at the store.") is None
+
+
 def test_a_company_may_end_in_company_but_not_start_with_it():
     text = "Harrow Valley Mutual Insurance Company is an Equal Opportunity Employer."
     assert find_company(text).value == "Harrow Valley Mutual Insurance Company"

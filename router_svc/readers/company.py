@@ -29,6 +29,13 @@ from router_svc.readers.vocabulary import (HIRING_VERBS, JOB_NOUNS, LEGAL_FORMS,
                                            ORGANISATION_VERBS, US_STATES)
 
 _ORGANISATION_NOUN = rf"(?:{one_of(ORGANISATION_NOUNS)})"
+# The words describing an organisation noun ("a private, employee-owned"), no preposition
+# among them: in "Friday is a busy day at the store" the noun is not what the name is.
+_WORDS_BEFORE_A_NOUN = (r"(?:(?!(?:at|in|on|for|with|of|to|by|from|near|inside)\b)"
+                        r"[^.;:\s]+[ \t]+){0,10}?")
+# What kind of organisation a name is: "a private, employee-owned firm", "one of the ...".
+_A_KIND_OF_ORGANISATION = (rf"(?:a|an|the|one[ \t]+of[ \t]+the)[ \t]+{_WORDS_BEFORE_A_NOUN}"
+                           rf"\b{_ORGANISATION_NOUN}\b")
 # A two-capital legal form after a comma is not a country ("Contoso, AG"); a state's code
 # reads as the place ("Reno, NV").
 _LEGAL_CODES = frozenset(f for f in LEGAL_FORMS if len(f) == 2 and f.isupper()) - US_STATES
@@ -65,8 +72,7 @@ _STATED = (
     ("company-is-a-kind-of-organisation", re.compile(  # "Northwind is a leading ... company"
      # not a sentence's adverb before its comma ("Naturally, the firm ...")
      rf"(?:^\s*|[.!?:][ \t]+|\n)(?![A-Z][a-z]+ly,)(?P<v>{NAME}){LEGAL}(?:[ \t]*\([^)]{{1,40}}\))?"
-     rf"(?:[ \t]+(?:is|are)[ \t]+|,[ \t]*)(?:a|an|the|one[ \t]+of[ \t]+the)[ \t]+"
-     rf"[^.;:]{{0,80}}?\b{_ORGANISATION_NOUN}\b")),  # "a private, employee-owned firm"
+     rf"(?:[ \t]+(?:is|are)[ \t]+|,[ \t]*){_A_KIND_OF_ORGANISATION}")),
     ("about-company", re.compile(  # "About Northwind:", "About Us Northwind is", a heading
      rf"{at_a_word('About', 'ABOUT')}(?:[ \t]+(?:Us|US))?[ \t]*:?[ \t]+(?!(?:Us|US)\b)"
      rf"(?P<v>{NAME}){LEGAL}"

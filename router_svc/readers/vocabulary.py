@@ -70,7 +70,9 @@ ORGANISATION_NOUNS = ("company", "companies", "firm", "provider", "leader", "sta
                       "health system", "contractor", "distributor", "supplier", "insurer",
                       "cooperative", "co-op", "foundation", "charity", "network", "studio",
                       "practice", "group", "marketplace", "service", "enterprise",
-                      "venture capital")
+                      "venture capital", "restaurant", "pub", "tavern", "bar", "cafe", "café",
+                      "bakery", "hotel", "inn", "resort", "shop", "store", "salon", "spa",
+                      "clinic", "pharmacy", "dealership", "brewery", "winery")
 # What an organisation does in a sentence it begins ("Northwind builds ...").
 ORGANISATION_VERBS = ("is", "was", "has", "have", "does", "builds", "makes", "made",
                       "provides", "offers", "helps", "brings", "believes", "serves", "creates",
