@@ -14,7 +14,7 @@ from bench.postings import POSTINGS
 from jobextract_tools.samples import SPEC_SAMPLE
 from router_svc import prompt
 from router_svc.answer import check_answer, read_ahead
-from router_svc.readers.company import find_company, looks_like_a_place
+from router_svc.readers.company import find_company, looks_like_a_place, reads_as_a_name
 from router_svc.readers.location import find_location
 from router_svc.readers.pay import find_salaries
 from router_svc.readers.sections import names_a_benefit
@@ -1013,6 +1013,16 @@ def test_a_line_that_is_a_sentence_is_no_company_line():
         checked = check_answer(answer(company=line), f"{line}\n{text}")
         assert checked.job.company == "Wingtip Advocates", line
         assert any("not an organisation named" in n for n in checked.notes)
+
+
+def test_a_phrase_ending_in_a_common_word_is_no_company():
+    text = ("Reno's riverfront is steps away. Harbor Lamp Tavern is a neighborhood pub. "
+            "We hire line cooks.")
+    checked = check_answer(answer(company="Reno's riverfront"), text)
+    assert checked.job.company == "Harbor Lamp Tavern"
+    assert any("not an organisation named" in n for n in checked.notes)
+    for name in ("dbt Labs", "Northwind Foods, inc.", "Friends of the Earth"):
+        assert reads_as_a_name(name), name
 
 
 def test_a_department_under_the_title_is_not_the_company():

@@ -134,11 +134,14 @@ _DATE_OR_TIME = re.compile(r"\b\d{1,2}/\d{1,2}/\d{2,4}\b|\b\d{1,2}:\d{2}\b")
 
 def reads_as_a_name(value: str) -> bool:
     """Written as a name: its words capitalised but for small connectors and one brand
-    written in lower case ("dbt Labs", "a16z"); "Graduate or Junior applicants" is not, nor
-    "Reno, 4/12/2021 9:05 AM"."""
-    lower = [w for w in value.split() if w == w.lower() and w not in NAME_CONNECTORS
+    written in lower case ("dbt Labs", "a16z"), not its last word ("Reno's riverfront" is a
+    phrase); "Graduate or Junior applicants" is not, nor "Reno, 4/12/2021 9:05 AM"."""
+    words = value.split()
+    lower = [w for w in words if w == w.lower() and w not in NAME_CONNECTORS
              and any(c.isalpha() for c in w)]
-    return len(lower) <= 1 and not _DATE_OR_TIME.search(value)
+    ends_lower = len(words) > 1 and words[-1] in lower \
+        and words[-1].strip(".,").lower() not in _LEGAL_WORDS
+    return len(lower) <= 1 and not ends_lower and not _DATE_OR_TIME.search(value)
 
 
 _LEGAL_WORDS = frozenset(form.lower() for form in LEGAL_FORMS)
