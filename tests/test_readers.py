@@ -278,6 +278,14 @@ def test_a_named_pub_hotel_or_shop_is_an_organisation():
     assert find_company("We open early. Friday is a busy day at the store.") is None
 
 
+def test_we_are_a_name_and_its_kind_names_the_company():
+    text = "Hello! We're Bright Oak Bakery 🥖 — a family-owned bakery in Tulsa."
+    assert find_company(text).value == "Bright Oak Bakery"
+    text = "We are Quarry Lane Dental, a small practice with big hearts."
+    assert find_company(text).value == "Quarry Lane Dental"
+    assert find_company("We're Hiring, a role for the summer.") is None
+
+
 def test_a_company_may_end_in_company_but_not_start_with_it():
     text = "Harrow Valley Mutual Insurance Company is an Equal Opportunity Employer."
     assert find_company(text).value == "Harrow Valley Mutual Insurance Company"

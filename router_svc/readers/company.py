@@ -255,19 +255,22 @@ def recurring_organisation(posting: PostingText) -> Found | None:
     return Found(best, " ... ".join(uses[best][:2]))
 
 
-# "We are Northwind." as a sentence of its own.
-_WE_ARE = re.compile(rf"{at_a_word('We', 'WE')}[ \t]+(?:are|ARE)[ \t]+(?P<v>{NAME}){LEGAL}"
-                     r"[ \t]*[.!](?!\w)")
+# "We are Northwind." as a sentence of its own; "We're Northwind, a family-owned bakery"
+# (what kind of organisation it is, in apposition: an emoji may stand between).
+_WE_ARE = re.compile(rf"{at_a_word('We', 'WE')}(?:[ \t]+(?:are|ARE)|['’](?:re|RE))[ \t]+"
+                     rf"(?P<v>{NAME}){LEGAL}(?:[ \t]*[.!](?!\w)|(?P<kind>[ \t]*[^\w\s]{{0,2}}"
+                     rf"[ \t]*[,–—-][ \t]*{_A_KIND_OF_ORGANISATION}))")
 
 
 def we_are_company(posting: PostingText) -> Found | None:
-    """"We are Northwind.", for a name the text uses again ("We are Hiring!" says a word)."""
+    """"We are Northwind.", for a name the text uses again ("We are Hiring!" says a word);
+    "We're Northwind, a ... bakery", saying what kind of organisation it is."""
     for tries, m in enumerate(_WE_ARE.finditer(posting.unglued)):
         if tries >= MAX_REPEATED_TRIES:  # each try counts over the whole text
             return None
         value = _company_name(m["v"])
-        if _usable_company(value) and uses(value, posting) >= 2:
-            return Found(value, clean(m.group(0)))
+        if _usable_company(value) and (m["kind"] or uses(value, posting) >= 2):
+            return Found(value, clean(m.group(0))[:120])
     return None
 
 
