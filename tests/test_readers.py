@@ -51,6 +51,8 @@ TITLE_EXAMPLES = {
                        "samples.", "Lab Technician"),
     "title-heads-section": ("we make furniture by hand. Bakery Intern Duties and "
                             "Responsibilities include filing.", "Bakery Intern"),
+    "hiring-sentence-in-lower-case": ("Our fleet grows. We're looking for an experienced "
+                                      "diesel mechanic to keep it moving.", "Diesel Mechanic"),
 }
 COMPANY_EXAMPLES = {
     "equal-opportunity-employer": ("Northwind Traders is an equal opportunity employer.",
@@ -268,6 +270,14 @@ def test_each_not_pay_rule_refuses_its_example(rule):
     text = NOT_PAY_EXAMPLES[rule]
     assert [refused for _, refused in read_amounts(text)] == [rule]
     assert find_salaries(text) == []
+
+
+def test_a_job_named_in_lower_case_is_read_only_up_to_its_role_noun():
+    text = "We grow. We are seeking a part-time payroll clerk, two days a week."
+    assert find_title(text).value == "Payroll Clerk"
+    for text in ("We grow. We are seeking a motivated individual to join us.",
+                 "We grow. We are adding a second shift in May."):
+        assert find_title(text) is None, text
 
 
 def test_a_named_pub_hotel_or_shop_is_an_organisation():

@@ -24,7 +24,8 @@ from router_svc.readers.company import reads_as_a_name, uses
 from router_svc.readers.location import us_cities
 from router_svc.readers.text import PostingText, as_written, found_in, mentions
 from router_svc.readers.vocabulary import (DESCRIBING_WORDS, DETAIL_LABELS, EMPLOYMENT_TYPES,
-                                           HIRING_VERBS, JOB_NOUNS, JOB_SECTIONS)
+                                           HIRING_VERBS, JOB_NOUNS, JOB_SECTIONS,
+                                           ROLE_NOUNS)
 
 _TITLE_LABEL = re.compile(r"\b(?:job\s*title|position\s*title|position|title|role)\s*:\s*"
                           r"(?P<v>[^\n|;:•*]{3,80}?)(?=\s*(?:\n|\||;|•|\*|\s{2}|$|"
@@ -61,6 +62,28 @@ _FOR_WHAT = re.compile(r"[ \t]+for[ \t]+(?:the|The|THE|a|an|our|Our|\d).*$")
 
 def _before_what_it_is_for(value: str) -> str:
     return clean(_FOR_WHAT.sub("", value))
+
+
+# The same sentence naming the job in lower case: "we're looking for an analytics engineer
+# to build ...", "seeking a reliable payroll clerk who ...".
+_HIRING_IN_LOWER_CASE = re.compile(
+    rf"\b(?:{one_of(HIRING_VERBS)})[ \t]+(?:an?|one|two)[ \t]+"
+    r"(?P<v>[a-z][a-z-]*(?:[ \t][a-z][a-z-]*){0,3})(?=[ \t]*(?:[,.;:!?]|[ \t](?:to|who|that"
+    r"|with|for|in|on|at|and|or)\b))")
+
+
+def _a_title_in_lower_case(value: str) -> str:
+    """The job a sentence names in lower case, as a title writes it: the words up to its
+    role noun, without the words describing the person ("reliable")."""
+    words = value.split()
+    ends = [i for i, word in enumerate(words) if word in ROLE_NOUNS]
+    if not ends:
+        return ""
+    words = words[:ends[-1] + 1]
+    while len(words) > 1 and (words[0] in DESCRIBING_WORDS
+                              or _EMPLOYMENT_TYPE.fullmatch(words[0])):
+        words.pop(0)
+    return " ".join(word[:1].upper() + word[1:] for word in words)
 
 
 # "As a Kennel Attendant, you'll ...", "As Northwind's Curriculum Specialist, you will".
@@ -198,6 +221,8 @@ TITLE_RULES = (
     Rule("as-a-title", pattern_rule(_AS_TITLE, _names_a_job)),
     Rule("the-title-does", pattern_rule(_THE_TITLE_DOES, _names_a_job)),
     Rule("title-heads-section", pattern_rule(_TITLE_THEN_SECTION, _names_a_job)),
+    Rule("hiring-sentence-in-lower-case", pattern_rule(_HIRING_IN_LOWER_CASE, _names_a_job,
+                                                       _a_title_in_lower_case)),
 )
 
 
