@@ -280,6 +280,13 @@ def test_a_job_named_in_lower_case_is_read_only_up_to_its_role_noun():
         assert find_title(text) is None, text
 
 
+def test_a_parenthesis_a_hiring_sentence_adds_in_its_own_words_is_no_part_of_the_title():
+    text = "We grow. We are looking for a Dental Hygienist (RDH or new graduate) to join us."
+    assert find_title(text).value == "Dental Hygienist"
+    text = "We grow. We are hiring a Registered Nurse (RN) for nights."
+    assert find_title(text).value == "Registered Nurse (RN)"
+
+
 def test_a_named_pub_hotel_or_shop_is_an_organisation():
     text = "Come cook with us. Harbor Lamp Tavern is a neighborhood pub off Main Street."
     assert find_company(text).value == "Harbor Lamp Tavern"

@@ -60,8 +60,13 @@ _TITLE_THEN_SECTION = re.compile(
 _FOR_WHAT = re.compile(r"[ \t]+for[ \t]+(?:the|The|THE|a|an|our|Our|\d).*$")
 
 
+# A parenthesis a sentence adds after the title, in words of its own: "(CVT or experienced
+# OJT)", "(days or nights)"; an acronym or a term a title carries stays ("(RN)", "(m/f/d)").
+_AN_ASIDE = re.compile(r"[ \t]*\((?=[^()]*\b(?:[a-z]{3,}|or)\b)[^()]*\)$")
+
+
 def _before_what_it_is_for(value: str) -> str:
-    return clean(_FOR_WHAT.sub("", value))
+    return clean(_AN_ASIDE.sub("", _FOR_WHAT.sub("", value)))
 
 
 # The same sentence naming the job in lower case: "we're looking for an analytics engineer
