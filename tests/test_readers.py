@@ -287,6 +287,14 @@ def test_a_parenthesis_a_hiring_sentence_adds_in_its_own_words_is_no_part_of_the
     assert find_title(text).value == "Registered Nurse (RN)"
 
 
+def test_a_title_over_its_place_or_a_blank_line_over_its_details_is_read():
+    for text in ("Drive with us. Home every weekend.\nMENU | APPLY\n\nCDL-A Line Driver\n"
+                 "Tulsa, OK Terminal\nDry Van\n\nWe haul freight.",
+                 "Drive with us. Home every weekend.\nMENU | APPLY\n\nCDL-A Line Driver\n\n"
+                 "Location\nTulsa, OK\n\nWe haul freight."):
+        assert find_title(text).value == "CDL-A Line Driver", text
+
+
 def test_a_named_pub_hotel_or_shop_is_an_organisation():
     text = "Come cook with us. Harbor Lamp Tavern is a neighborhood pub off Main Street."
     assert find_company(text).value == "Harbor Lamp Tavern"

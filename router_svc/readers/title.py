@@ -148,17 +148,23 @@ MAX_PAGE_LINE_WORDS = 8
 # A detail line of a job page ("Location: Denver, CO (hybrid)"), under a title among the
 # text's first lines.
 HEADER_LINES = 60
-_DETAIL_LINE = re.compile(rf"[ \t]*(?:{one_of(DETAIL_LABELS)})[ \t]*:", re.I)
+# ... or its place: "CDL-A Driver\nJoplin, MO Terminal"; a blank line may stand between.
+_DETAIL_LINE = re.compile(rf"[ \t]*(?:(?:{one_of(DETAIL_LABELS)})[ \t]*(?::|$)"
+                          + "|" + US_PLACE.pattern.replace("(?P<v>", "(?:") + ")", re.I)
 
 
 def title_over_its_details(posting: PostingText) -> Found | None:
-    """A short line naming a job right above a line of the page's details: "Account
-    Executive, Central\nLocation: Denver, CO" after a paragraph about the company. The first
-    such line among the first HEADER_LINES; not a headline, so a title of the model's that the
-    posting states stands."""
-    lines = posting.lines[:HEADER_LINES + 1]
-    for line, below in zip(lines, lines[1:]):
+    """A short line naming a job right above a line of the page's details, or one blank
+    line above it: "Account Executive, Central\nLocation: Denver, CO" after a paragraph
+    about the company, "Line Cook\n\nLocation\nReno, NV", "CDL-A Driver\nJoplin, MO". The
+    first such line among the first HEADER_LINES; not a headline, so a title of the model's
+    that the posting states stands."""
+    lines = posting.lines[:HEADER_LINES + 2]
+    for i, line in enumerate(lines[:HEADER_LINES]):
         here = line.strip()
+        below = lines[i + 1] if i + 1 < len(lines) else ""
+        if not below.strip() and i + 2 < len(lines):
+            below = lines[i + 2]
         if _DETAIL_LINE.match(below) and _a_title_line(here, MAX_PAGE_LINE_WORDS) \
                 and names_a_role(here, plural=False, nouns=JOB_NOUNS) and usable(clean(here)):
             return Found(clean(here), f"{here} / {below.strip()[:40]}")
