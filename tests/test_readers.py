@@ -291,7 +291,9 @@ def test_a_title_over_its_place_or_a_blank_line_over_its_details_is_read():
     for text in ("Drive with us. Home every weekend.\nMENU | APPLY\n\nCDL-A Line Driver\n"
                  "Tulsa, OK Terminal\nDry Van\n\nWe haul freight.",
                  "Drive with us. Home every weekend.\nMENU | APPLY\n\nCDL-A Line Driver\n\n"
-                 "Location\nTulsa, OK\n\nWe haul freight."):
+                 "Location\nTulsa, OK\n\nWe haul freight.",
+                 "Drive with us. Home every weekend.\nMENU | APPLY\n\nCDL-A Line Driver\n\n"
+                 "Job ID: 4411\nLocation: Tulsa, OK\n\nWe haul freight."):
         assert find_title(text).value == "CDL-A Line Driver", text
 
 

@@ -171,7 +171,8 @@ EMPLOYMENT_TYPES = ("full-time", "full time", "fulltime", "part-time", "part tim
 # "Job Type: Full-time").
 DETAIL_LABELS = ("location", "job location", "work location", "salary", "pay", "pay range",
                  "compensation", "job type", "employment type", "schedule", "shift",
-                 "department", "reports to")
+                 "department", "reports to", "job id", "req id", "requisition id",
+                 "job number", "posting number")
 # Words that make a clause of a title ("Contoso is the most modern ...").
 CLAUSE_WORDS = frozenset("is are was we our you your will can must".split())
 # The words a lower-case "the" follows in a name or a title ("Head of the Lab", "Assistant to
