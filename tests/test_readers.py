@@ -379,6 +379,12 @@ def test_a_retirement_plan_named_by_its_tax_section_is_no_pay():
     assert [m.low for m in find_salaries("Salary: $401 per week.")] == [401]
 
 
+def test_homes_to_rent_priced_from_an_amount_are_no_pay():
+    for text in ("Studios start at $1,300 and our townhomes go up to $2,450/month.",
+                 "Studios from $990 a month; two-bedrooms at $1,640."):
+        assert None not in [refused for _, refused in read_amounts(text)], text
+
+
 def test_a_benefit_named_after_its_amount_is_no_pay():
     for text in ("Perks: a $900 yearly fitness and reading budget.",
                  "Perks: a $100/month commuter stipend.", "We give a $500 stipend.",

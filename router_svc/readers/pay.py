@@ -146,9 +146,11 @@ _PER_DIEM_AFTER = re.compile(r"[ \t]*(?:(?:/|per[ \t]+|an?[ \t]+)(?:day|night)[ 
 # copays", "room rates from $140" ("target base salary of $X" names the pay).
 _TARGET_BEFORE = re.compile(r"\b(?:targets?|goals?|quotas?|budgets?|loans?|rents?|rented|prices?"
                             r"|priced|tickets?|fares?|tuition|deductibles?|copays?|dues"
-                            r"|rooms?|(?:room|nightly)[ \t]+rates?)[ \t]*:?"
+                            r"|rooms?|(?:room|nightly)[ \t]+rates?"
+                            r"|studios|apartments|townhomes|(?:one|two|three|\d)-bedrooms?)[ \t]*:?"
                             r"(?:[ \t]*\(|[ \t]*(?<![\w])(?:of|under|below|above|over|at|around"
-                            r"|is|are|near|from|for|range|ranges|run|runs|up|to|about|currently)\b)"
+                            r"|is|are|near|from|for|range|ranges|run|runs|up|to|about|currently"
+                            r"|start|starts|go|goes)\b)"
                             r"{0,4}[ \t]*$", re.I)
 # ... or what customers pay or spend, said of them: "our homeowners pay about $140-$220",
 # "guests spend around $85 a visit" (not what they are paid: "members get paid $4B").
