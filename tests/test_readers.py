@@ -398,8 +398,12 @@ def test_a_benefit_named_after_its_amount_is_no_pay():
                  "We pay your $95 license renewal fees.",
                  "Field crews get a $120/day lodging allowance.",
                  "Bring a friend aboard: refer them and earn $250.",
-                 "Monthly health stipend: $300."):
+                 "Monthly health stipend: $300.",
+                 "A $250 pet deposit applies.", "Parking is a $40/month garage rent."):
         assert [refused for _, refused in read_amounts(text)] == ["a-benefit"], text
+    # a commission's amounts, each of its list
+    text = "Leasing commissions of $80 per new lease and $40 per renewal."
+    assert [refused for _, refused in read_amounts(text)] == ["a-benefit", "a-benefit"]
     # a benefit added to the pay leaves the pay
     for text in ("Salary: $80,000 - $90,000 and annual bonus.", "Pay: $90K and bonus.",
                  "Pay: $60,000 annual salary plus a gear stipend."):

@@ -87,7 +87,7 @@ _GAP_NAMING_NO_PAY = r"(?:(?!salary|pay\b|wage|base|compensation)[^.$€£\d]){0
 # instalments in a parenthesis after it too: "sign-on bonus ($1,250 at 60 days, $1,250 at 6
 # months)"), or the amount said to go towards something.
 _BENEFIT_BEFORE = re.compile(r"\b(?:bonus(?:es)?|reimburse\w*|allowance|relocation|tuition"
-                             r"|repayment|forgiveness|credit|discount"
+                             r"|repayment|forgiveness|credit|discount|commissions?"
                              r"|refer(?:ral)?|sign(?:ing|-on)|insurance|coverage|401\s?\(?k\)?"
                              r"|(?:housing|wellness|health|phone|internet|commuter|meal|learning"
                              r"|gym|office)[ \t]+stipend|study[ \t]+(?:materials|support)"
@@ -110,7 +110,7 @@ _BENEFIT_AFTER = re.compile(r"^[^.\n]{0,40}\b(?:towards?|which can be applied|in
                             rf"[ \t]{{0,2}}(?:(?!and\b){_NOT_A_BENEFITS_WORD}[a-z-]+[ \t]"
                             rf"(?:{_NOT_A_BENEFITS_WORD}[a-z-]+[ \t]){{0,3}})?"
                             r"(?:insurance|coverage|policy|bonus|stipend|allowance|budget|credit"
-                            r"|discount|repayment|forgiveness|account|fees?)\b",
+                            r"|discount|repayment|forgiveness|account|fees?|deposits?|rent)\b",
                             re.I)
 # A heading that names the pay with its extras ("PAY & BONUSES", "Salary and Benefits"),
 # with the amount right under it: its first item is the pay.
