@@ -34,7 +34,7 @@ from router_svc.readers.location import (NOT_A_PLACE, city_in_full, find_locatio
                                          remote_across, the_first_of_two, written_as_a_label)
 from router_svc.readers.pay import (SalaryMention, best_match, close, find_salaries,
                                     offered_mentions, plausible, read_amounts, restated,
-                                    stated_pay, unmarked_pay)
+                                    stated_pay, the_hiring_range, unmarked_pay)
 from router_svc.readers.rules import Found
 from router_svc.readers.shapes import (ends_in_a_legal_form, is_a_clause, is_heading, is_place,
                                        names_a_role, without_heading)
@@ -138,7 +138,7 @@ def reconcile_salary(data: dict, text: str | PostingText) -> tuple[list[str], bo
     whole = matched is not None and matched.low < matched.high and len(figures) == 2 \
         and close(figures[0], matched.low) and close(figures[1], matched.high)
     if whole and (matched.strong or matched.currency or pay is None) \
-            and not restated(matched, mentions):
+            and (not restated(matched, mentions) or the_hiring_range(matched, posting)):
         # one of the ranges the posting states for places or levels, whole ("Zone 1:
         # $150,000 - $180,000" beside Zone 2's): the model's choice stands, not the widest
         ranges = stated_pay(mentions, matched)[1]

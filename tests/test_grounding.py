@@ -307,6 +307,19 @@ def test_the_models_range_stands_beside_another_figure_marked_as_pay():
     assert any("confirming the model" in n for n in checked.notes)
 
 
+def test_the_hiring_range_stands_beside_the_full_range_it_starts():
+    text = ("Utility Worker\nSALARY\nHiring Range: $20.10 - $23.40 per hour\n"
+            "Full Salary Range: $20.10 - $28.15 per hour\nYou repair water mains.")
+    pay = dict(salary_currency="USD", salary_period="hour")
+    checked = check_answer(answer(salary_min=20.10, salary_max=23.40, **pay), text)
+    assert salary(checked.job) == (20.10, 23.40, "USD", "hour")
+    # one pay written two ways, neither named the hiring range: its widest reading
+    text = "Analyst\nPay: $90,000-150,000\n\nDetails\nPay: $80,000.00 - $150,000.00 a year"
+    checked = check_answer(answer(salary_min=90000, salary_max=150000, salary_currency="USD",
+                                  salary_period="year"), text)
+    assert salary(checked.job) == (80000, 150000, "USD", "year")
+
+
 def test_a_recruiters_headline_gives_its_title():
     headline = "Senior Payroll Clerk | Retail Group | Leeds (Hybrid) | £31,000 - £34,000 + bonus"
     checked = check_answer(answer(title=headline), f"{headline}\nRun the monthly payroll.")

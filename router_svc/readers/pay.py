@@ -701,6 +701,19 @@ def restated(pay: SalaryMention, mentions: list[SalaryMention]) -> bool:
                and (close(m.low, pay.low) or close(m.high, pay.high)) for m in mentions)
 
 
+# "Hiring range: $52,000 - $58,000", "The anticipated hiring range for this position is ...":
+# the part of a grade's range a job is offered at.
+_HIRING_RANGE_BEFORE = re.compile(r"\bhiring[ \t]+(?:salary[ \t]+|pay[ \t]+)?range\b"
+                                  r"[^$€£\d\n]{0,40}$", re.I)
+
+
+def the_hiring_range(pay: SalaryMention, text: str | PostingText) -> bool:
+    """Whether the text names `pay` its hiring range: the pay offered, which a wider "full
+    salary range" beside it with one end the same does not restate."""
+    raw = PostingText.raw_of(text)
+    return bool(_HIRING_RANGE_BEFORE.search(window(raw, pay.start - 60, pay.start)))
+
+
 def best_match(figures: list[float], mentions: list[SalaryMention]) -> SalaryMention | None:
     """The mention agreeing with most of the model's figures (marked pay, then first, wins)."""
     scored = [(sum(close(f, m.low) or close(f, m.high) for f in figures), m.strong, -m.start, m)
