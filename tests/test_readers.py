@@ -297,20 +297,21 @@ def test_a_title_over_its_place_or_a_blank_line_over_its_details_is_read():
         assert find_title(text).value == "CDL-A Line Driver", text
 
 
-def test_a_named_pub_hotel_or_shop_is_an_organisation():
-    text = "Come cook with us. Harbor Lamp Tavern is a neighborhood pub off Main Street."
-    assert find_company(text).value == "Harbor Lamp Tavern"
-    text = "Guests come back. The Linden Inn is a 40-room hotel by the lake."
-    assert find_company(text).value == "Linden Inn"
-    assert find_company("We open early. Friday is a busy day at the store.") is None
-
-
-def test_we_are_a_name_and_its_kind_names_the_company():
-    text = "Hello! We're Bright Oak Bakery 🥖 — a family-owned bakery in Tulsa."
-    assert find_company(text).value == "Bright Oak Bakery"
-    text = "We are Quarry Lane Dental, a small practice with big hearts."
-    assert find_company(text).value == "Quarry Lane Dental"
-    assert find_company("We're Hiring, a role for the summer.") is None
+@pytest.mark.parametrize("text, company", [
+    # a named pub, hotel or shop is an organisation
+    ("Come cook with us. Harbor Lamp Tavern is a neighborhood pub off Main Street.",
+     "Harbor Lamp Tavern"),
+    ("Guests come back. The Linden Inn is a 40-room hotel by the lake.", "Linden Inn"),
+    ("We open early. Friday is a busy day at the store.", None),  # where, not what it is
+    # "We're <Name>, a <kind of organisation>" names it
+    ("Hello! We're Bright Oak Bakery 🥖 — a family-owned bakery in Tulsa.",
+     "Bright Oak Bakery"),
+    ("We are Quarry Lane Dental, a small practice with big hearts.", "Quarry Lane Dental"),
+    ("We're Hiring, a role for the summer.", None),
+])
+def test_what_kind_of_organisation_a_name_is_names_the_company(text, company):
+    found = find_company(text)
+    assert (found and found.value) == company
 
 
 def test_a_company_may_end_in_company_but_not_start_with_it():
