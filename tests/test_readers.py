@@ -400,7 +400,8 @@ def test_a_benefit_named_after_its_amount_is_no_pay():
                  "Field crews get a $120/day lodging allowance.",
                  "Bring a friend aboard: refer them and earn $250.",
                  "Monthly health stipend: $300.",
-                 "A $250 pet deposit applies.", "Parking is a $40/month garage rent."):
+                 "A $250 pet deposit applies.", "Parking is a $40/month garage rent.",
+                 "We give paid holidays and $4,000 in yearly tuition assistance."):
         assert [refused for _, refused in read_amounts(text)] == ["a-benefit"], text
     # a commission's amounts, each of its list
     text = "Leasing commissions of $80 per new lease and $40 per renewal."
