@@ -308,8 +308,11 @@ def test_a_title_over_its_place_or_a_blank_line_over_its_details_is_read():
      "Bright Oak Bakery"),
     ("We are Quarry Lane Dental, a small practice with big hearts.", "Quarry Lane Dental"),
     ("We're Hiring, a role for the summer.", None),
+    # a text opening with a name and what it does
+    ("Harbor Lamp Insurance protects 9,000 families in Ohio.", "Harbor Lamp Insurance"),
+    ("Night Shift Nurses wanted in Ohio.", None),
 ])
-def test_what_kind_of_organisation_a_name_is_names_the_company(text, company):
+def test_what_a_name_is_or_does_names_the_company(text, company):
     found = find_company(text)
     assert (found and found.value) == company
 

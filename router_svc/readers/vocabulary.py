@@ -78,7 +78,9 @@ ORGANISATION_VERBS = ("is", "was", "has", "have", "does", "builds", "makes", "ma
                       "provides", "offers", "helps", "brings", "believes", "serves", "creates",
                       "delivers", "develops", "started", "empowers", "enables", "connects",
                       "partners", "operates", "employs", "values", "invests", "supports",
-                      "strives", "aims", "began", "specializes", "specialises")
+                      "strives", "aims", "began", "specializes", "specialises", "protects",
+                      "designs", "manufactures", "sells", "owns", "manages", "insures",
+                      "installs", "repairs", "produces", "distributes", "publishes")
 # Capitalised words the places organisations are met meet that are never one ("Bachelor's",
 # "Best Children's Hospitals").
 NOT_ORGANISATIONS = frozenset("""let bachelor master associate doctor today here there what
