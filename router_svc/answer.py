@@ -24,7 +24,7 @@ from router_svc.grounding import (drop_example_copies, ground_lists, ground_stri
                                   reconcile_salary)
 from router_svc.instructions import facts_only
 from router_svc.prompt import EXAMPLE_VALUES
-from router_svc.readers.company import find_company
+from router_svc.readers.company import find_company, the_page_headers_company
 from router_svc.readers.location import find_location
 from router_svc.readers.pay import find_salaries
 from router_svc.readers.sections import Sections, find_list
@@ -98,7 +98,7 @@ READ_AHEAD: dict[str, tuple[tuple, ...]] = {
     "description": ((summary_sentences,),),
     SALARY[0]: ((find_salaries,),),
     "title": ((find_title,),),
-    "company": ((find_company,),),
+    "company": ((find_company,), (the_page_headers_company,)),
     "location": ((find_location,),),
     "requirements": ((Sections,), (find_list, "requirements")),
     "benefits": ((Sections,), (find_list, "benefits")),

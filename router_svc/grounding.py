@@ -13,7 +13,8 @@ tables of router_svc/readers, and every note names the reader's rule and the rea
 - title, company, location and skills must be found in the posting (a company outside a
   web or mail address); a title must not be a sentence, nor a phrase naming no job where
   the posting states one that does; a company not a job; a location not "One location",
-  nor the company's name where the text writes a place.
+  nor the company's name where the text writes a place; a page's header names the
+  company the job board lists, which another organisation the text names does not replace.
   A value the model missed or did not take from the posting is taken from what a reader
   finds, else dropped, as is a skill not in the posting.
 - nothing is copied from the prompt's worked examples: a requirement, benefit or skill that
@@ -29,7 +30,7 @@ import re
 from functools import partial
 
 from router_svc.readers.company import (another_employer, find_company, is_company, named_part,
-                                        spelled_out)
+                                        one_organisation, spelled_out, the_page_headers_company)
 from router_svc.readers.location import (NOT_A_PLACE, city_in_full, find_location,
                                          remote_across, the_first_of_two, written_as_a_label)
 from router_svc.readers.pay import (SalaryMention, best_match, close, find_salaries,
@@ -315,6 +316,10 @@ def ground_strings(job: JobPosting, text: str | PostingText,
         _stated("company", job.company,
                 posting.read(find_company) or named_part(job.company, posting),
                 "not an organisation named in the posting", update, notes, examples)
+    elif wants("company") and (header := posting.read(the_page_headers_company)) \
+            and not one_organisation(header.value, job.company):
+        _stated("company", job.company, header, "another organisation than the page's header "
+                "names", update, notes)
     elif wants("company") and (other := another_employer(job.company, posting)):
         _stated("company", job.company, other,
                 "named once, where the posting names another as itself", update, notes)

@@ -1028,6 +1028,20 @@ def test_a_line_that_is_a_sentence_is_no_company_line():
         assert any("not an organisation named" in n for n in checked.notes)
 
 
+def test_the_company_a_pages_header_names_stands_over_another_the_text_names():
+    text = ("Night Auditor\nThe Linden Inn\nReno, NV 89501\n$19 - $21 an hour\n\n"
+            "The Linden Inn is a 60-room hotel by the river. The hotel is managed by Wren "
+            "Hospitality Partners.\n\nWren Hospitality Partners is an equal opportunity "
+            "employer.")
+    checked = check_answer(answer(company="Wren Hospitality Partners"), text)
+    assert checked.job.company == "Linden Inn"
+    assert any("the-page-headers-company" in n for n in checked.notes)
+    # a description, not a page: the organisation the text names as itself stands
+    body = text.split("\n\n", 1)[1]
+    checked = check_answer(answer(company="Wren Hospitality Partners"), body)
+    assert checked.job.company == "Wren Hospitality Partners"
+
+
 def test_a_phrase_ending_in_a_common_word_is_no_company():
     text = ("Reno's riverfront is steps away. Harbor Lamp Tavern is a neighborhood pub. "
             "We hire line cooks.")

@@ -18,9 +18,9 @@ import re
 from dataclasses import replace
 
 from router_svc.readers.rules import AnchoredPattern, Found, Rule, first_found, pattern_rule
-from router_svc.readers.shapes import (LEGAL, MAX_VALUE_WORDS, NAME, NAME_REACH, at_a_word,
-                                       clean, generic, is_a_clause, is_place, one_of,
-                                       usable, without_heading)
+from router_svc.readers.shapes import (LEGAL, MAX_VALUE_WORDS, NAME, NAME_REACH, US_PLACE,
+                                       at_a_word, clean, generic, is_a_clause, is_place,
+                                       names_a_role, one_of, usable, without_heading)
 from router_svc.readers.text import (PostingText, found_in, letters_of,
                                      mentions_outside_addresses, norm)
 from router_svc.readers.vocabulary import (HIRING_VERBS, JOB_NOUNS, LEGAL_FORMS,
@@ -406,6 +406,12 @@ def uses(name: str, posting: PostingText) -> int:
     return len(_whole(name).findall(posting.unglued))
 
 
+def one_organisation(name: str, other: str) -> bool:
+    """Whether two names share a word, as one organisation's names do ("N. W. Northwind
+    Group" and "Northwind")."""
+    return bool((set(norm(name).split()) - _JOINS) & (set(norm(other).split()) - _JOINS))
+
+
 def another_employer(company: str, posting: PostingText) -> Found | None:
     """The organisation the posting names as itself, where the model's `company` is another
     one the text names only once: a partner, an investor or a division ("Northwind and
@@ -414,14 +420,31 @@ def another_employer(company: str, posting: PostingText) -> Found | None:
     found = posting.read(find_company)
     if found is None or uses(company, posting) != 1 or heads_the_page(company, posting):
         return None
-    words = [set(norm(name).split()) - _JOINS for name in (company, found.value)]
-    if words[0] & words[1]:  # "N. W. Northwind Group" and "Northwind": one organisation
+    if one_organisation(company, found.value):
         return None
     if one_family(company, found.value, posting):
         return None
     if found.rule in _EMPLOYER_STATEMENTS or uses(found.value, posting) >= MANY_USES:
         return found
     return None
+
+
+_REMOTE_LINE = re.compile(r"(?i:remote)\b")
+
+
+def the_page_headers_company(posting: PostingText) -> Found | None:
+    """The company line of a page copy's header: right under a title line naming a job and
+    right over the place ("Front Desk Agent\nThe Marlowe Inn\nSavannah, GA 31401"), the
+    employer as the job board lists it, which another organisation the text names (the
+    hotel's manager in its equal opportunity statement) does not replace."""
+    lines = [line.strip() for line in posting.lines[:PAGE_HEAD_LINES] if line.strip()][:3]
+    if len(lines) < 3 or not names_a_role(lines[0], plural=False, nouns=JOB_NOUNS) \
+            or not (US_PLACE.match(lines[2]) or _REMOTE_LINE.match(lines[2])):
+        return None
+    name = _company_name(lines[1])
+    if not (_usable_company(name) and reads_as_a_name(name) and uses(name, posting) >= 2):
+        return None
+    return Found(name, " / ".join(lines), rule="the-page-headers-company", headline=True)
 
 
 PAGE_HEAD_LINES = 5  # a page copy's header: the title, the company, the place, a label
