@@ -732,6 +732,7 @@ def test_things_done_in_a_period_are_counted_not_paid():
 
 def test_a_differential_named_after_its_amount_is_no_pay():
     assert find_salaries("PERKS\n- $1.75/hr weekend differential for Saturday shifts") == []
+    assert find_salaries("PERKS\n- $1.50/hr 3rd shift differential") == []
     (mention,) = find_salaries("Pay: $21/hr. We add a $2 an hour night premium.")
     assert (mention.low, mention.period) == (21, "hour")
 

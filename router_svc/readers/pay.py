@@ -129,9 +129,10 @@ _ADDITION_BEFORE = re.compile(r"\+[ \t]?$|\b(?:differentials?|premiums?|addition
 # Paid for being on call, beside the pay: "an on-call stipend of $140 a weekend" (an on-call
 # nurse's hourly rate, "On-Call RN: $52/hr", is the pay).
 _ON_CALL_BEFORE = re.compile(rf"\bon[- ]call\b{_GAP_NAMING_NO_PAY}$", re.I)
-# ... or named after it: "$1.75/hr weekend differential", "$2 an hour night premium".
+# ... or named after it: "$1.75/hr weekend differential", "$2 an hour night premium", "$1.25/hr
+# 2nd shift premium".
 _ADDITION_AFTER = re.compile(r"(?:[ \t]?/[ \t]?(?:hr|hour)\b|[ \t]+(?:per|an|a)[ \t]+hour\b)?"
-                             r"[ \t]+(?:[a-z-]+[ \t]+){0,2}(?:differential|premium)s?\b", re.I)
+                             r"[ \t]+(?:[a-z0-9-]+[ \t]+){0,2}(?:differential|premium)s?\b", re.I)
 # A daily allowance for travel, not the pay: "per diem of $75/day", "$60/day per diem",
 # "$45/day travel per diem". A per-diem *job*'s hourly rate ("Per Diem RN: $58/hr") is pay.
 _PER_DIEM = r"\bper[ -]diem\b"
