@@ -317,9 +317,11 @@ def _after_path(title: str) -> str | None:
     return clean(tail) if tail != title else None
 
 
-# "Payroll Clerk (0.8 FTE, 30 hours/week)", "Night Porter (32 hrs)": the
-# hours the job is held, in a parenthesis after the title (no listing's title carries them).
-_HOURS_AFTER = re.compile(r"[ \t]*\((?=[^()\n]{0,60}\d)[^()\n]{0,60}\b(?:hours?|hrs?|FTE)\b"
+# "Payroll Clerk (0.8 FTE, 30 hours/week)", "Night Porter (32 hrs)", "Baker - 1st Shift (4:00
+# AM - 12:30 PM)": the hours the job is held, in a parenthesis after the title (no listing's
+# title in any set carries them).
+_HOURS_AFTER = re.compile(r"[ \t]*\((?=[^()\n]{0,60}\d)[^()\n]{0,60}"
+                          r"(?:\b(?:hours?|hrs?|FTE)\b|\d[ \t]*[ap]\.?m\b)"
                           r"[^()\n]{0,60}\)[ \t]*$", re.I)
 
 
