@@ -137,6 +137,8 @@ MODEL_TITLE_EXAMPLES = {
     "with-its-parenthesis": ("Quality Assurance Engineer",
                              "We need a Quality Assurance (QA) Engineer in Leeds.",
                              "Quality Assurance (QA) Engineer"),
+    "abbreviated": ("Senior Payroll Manager, Retail", "We hire a Sr. Payroll Mgr, Retail now.",
+                    "Sr. Payroll Mgr, Retail"),
     "its-tail": ("Fabrikam Payroll Clerk", "Fabrikam hires a Payroll Clerk to run pay.",
                  "Payroll Clerk"),
 }

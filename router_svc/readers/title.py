@@ -22,10 +22,10 @@ from router_svc.readers.shapes import (MAX_VALUE_WORDS, NAME, NEXT_LABEL, SENTEN
                                        without_heading)
 from router_svc.readers.company import reads_as_a_name, uses
 from router_svc.readers.location import us_cities
-from router_svc.readers.text import PostingText, as_written, found_in, mentions
+from router_svc.readers.text import PostingText, as_written, found_in, mentions, norm
 from router_svc.readers.vocabulary import (DESCRIBING_WORDS, DETAIL_LABELS, EMPLOYMENT_TYPES,
                                            HIRING_VERBS, JOB_NOUNS, JOB_SECTIONS,
-                                           ROLE_NOUNS)
+                                           ROLE_NOUNS, TITLE_ABBREVIATIONS)
 
 _TITLE_LABEL = re.compile(r"\b(?:job\s*title|position\s*title|position|title|role)\s*:\s*"
                           r"(?P<v>[^\n|;:•*]{3,80}?)(?=\s*(?:\n|\||;|•|\*|\s{2}|$|"
@@ -440,6 +440,23 @@ def _with_a_parenthesis(title: str, posting: PostingText) -> str | None:
                  if "(" in m[0]), None)
 
 
+_ABBREVIATION_OF = {word: abbreviation for abbreviation, word in TITLE_ABBREVIATIONS.items()}
+
+
+def _abbreviated(title: str, posting: PostingText) -> str | None:
+    """"Senior Product Manager" where the posting writes "Sr. Product Manager": the model
+    wrote out a word the posting abbreviates (vocabulary.TITLE_ABBREVIATIONS)."""
+    words = _TITLE_WORD.findall(title)
+    if not 1 <= len(words) <= MAX_TITLE_WORDS \
+            or not any(w.lower() in _ABBREVIATION_OF for w in words):
+        return None
+    parts = [rf"(?:{re.escape(w)}|{re.escape(_ABBREVIATION_OF[w.lower()])}\.?)"
+             if w.lower() in _ABBREVIATION_OF else re.escape(w) for w in words]
+    pattern = r"(?<!\w)" + _TITLE_GAP.join(parts) + r"(?!\w)"
+    return next((clean(m[0]) for m in re.finditer(pattern, posting.unglued, re.I)
+                 if norm(m[0]) != norm(title)), None)
+
+
 def _its_tail(title: str, posting: PostingText) -> str | None:
     """"Fabrikam Payroll Clerk" where the posting writes "Payroll Clerk": the model ran a
     name or a word into the title's start. The longest tail of two or more words that the
@@ -456,6 +473,7 @@ def _its_tail(title: str, posting: PostingText) -> str | None:
 # turn: each gives the posting's own title, or None.
 MODEL_TITLE_READINGS: tuple[tuple[str, Callable[[str, PostingText], str | None]], ...] = (
     ("with-its-parenthesis", _with_a_parenthesis),
+    ("abbreviated", _abbreviated),
     ("its-tail", _its_tail),
 )
 

@@ -157,9 +157,13 @@ ROLE_NOUNS = frozenset("""
 ROLE_NOUNS_IN_NAMES = frozenset("tech principal head lead member partner fellow owner guard"
                                 .split())
 JOB_NOUNS = ROLE_NOUNS - ROLE_NOUNS_IN_NAMES
-# Abbreviations titles write with a dot ("Sr. Engineer").
-TITLE_ABBREVIATIONS = ("Sr", "Jr", "Asst", "Assoc", "Mgr", "Dir", "Engr", "Admin", "Exec",
-                       "Coord", "Spec", "Tech", "Dept", "Int'l")
+# Abbreviations titles write with a dot ("Sr. Engineer"), and the word each stands for (which
+# a model writes out: "Senior Engineer").
+TITLE_ABBREVIATIONS = {"Sr": "senior", "Jr": "junior", "Asst": "assistant", "Assoc": "associate",
+                       "Mgr": "manager", "Dir": "director", "Engr": "engineer",
+                       "Admin": "administrator", "Exec": "executive", "Coord": "coordinator",
+                       "Spec": "specialist", "Tech": "technician", "Dept": "department",
+                       "Int'l": "international"}
 # Words a sentence describes the person it hires by, not part of a job's name ("we are
 # seeking an experienced payroll clerk"); "senior", "lead" and "bilingual" name jobs.
 DESCRIBING_WORDS = frozenset("""experienced seasoned skilled talented qualified motivated
