@@ -300,6 +300,12 @@ def test_a_title_over_its_place_or_a_blank_line_over_its_details_is_read():
         assert find_title(text).value == "CDL-A Line Driver", text
 
 
+@pytest.mark.parametrize("abbreviation", ["Sr", "Mgr", "Engr", "Int'l"])
+def test_a_title_reads_on_over_an_abbreviations_dot(abbreviation):
+    title = f"{abbreviation}. Payroll Analyst"
+    assert find_title(f"We grow. The {title} is a key role.").value == title
+
+
 @pytest.mark.parametrize("text, company", [
     # a named pub, hotel or shop is an organisation
     ("Come cook with us. Harbor Lamp Tavern is a neighborhood pub off Main Street.",
