@@ -110,7 +110,8 @@ _BENEFIT_AFTER = re.compile(r"^[^.\n]{0,40}\b(?:towards?|which can be applied|in
                             rf"[ \t]{{0,2}}(?:(?!and\b){_NOT_A_BENEFITS_WORD}[a-z-]+[ \t]"
                             rf"(?:{_NOT_A_BENEFITS_WORD}[a-z-]+[ \t]){{0,3}})?"
                             r"(?:insurance|coverage|policy|bonus|stipend|allowance|budget|credit"
-                            r"|discount|repayment|forgiveness|account|fees?|deposits?|rent|assistance)\b",
+                            r"|discount|repayment|forgiveness|account|fees?|deposits?|rent"
+                            r"|assistance)\b",
                             re.I)
 # A heading that names the pay with its extras ("PAY & BONUSES", "Salary and Benefits"),
 # with the amount right under it: its first item is the pay.
