@@ -429,6 +429,9 @@ def another_employer(company: str, posting: PostingText) -> Found | None:
     return None
 
 
+PAGE_HEAD_LINES = 5  # a page copy's header: the title, the company, the place, a label
+
+
 _REMOTE_LINE = re.compile(r"(?i:remote)\b")
 
 
@@ -445,9 +448,6 @@ def the_page_headers_company(posting: PostingText) -> Found | None:
     if not (_usable_company(name) and reads_as_a_name(name) and uses(name, posting) >= 2):
         return None
     return Found(name, " / ".join(lines), rule="the-page-headers-company", headline=True)
-
-
-PAGE_HEAD_LINES = 5  # a page copy's header: the title, the company, the place, a label
 
 
 def heads_the_page(name: str, posting: PostingText) -> bool:
