@@ -308,8 +308,8 @@ def test_the_models_range_stands_beside_another_figure_marked_as_pay():
 
 
 def test_the_hiring_range_stands_beside_the_full_range_it_starts():
-    text = ("Utility Worker\nSALARY\nHiring Range: $20.10 - $23.40 per hour\n"
-            "Full Salary Range: $20.10 - $28.15 per hour\nYou repair water mains.")
+    text = ("Utility Worker\nYou repair water mains. Our hiring range: $20.10 - $23.40 an hour;"
+            " the grade runs $20.10 - $28.15 an hour.")
     pay = dict(salary_currency="USD", salary_period="hour")
     checked = check_answer(answer(salary_min=20.10, salary_max=23.40, **pay), text)
     assert salary(checked.job) == (20.10, 23.40, "USD", "hour")
@@ -1029,17 +1029,16 @@ def test_a_line_that_is_a_sentence_is_no_company_line():
 
 
 def test_the_company_a_pages_header_names_stands_over_another_the_text_names():
-    text = ("Night Auditor\nThe Linden Inn\nReno, NV 89501\n$19 - $21 an hour\n\n"
-            "The Linden Inn is a 60-room hotel by the river. The hotel is managed by Wren "
-            "Hospitality Partners.\n\nWren Hospitality Partners is an equal opportunity "
-            "employer.")
-    checked = check_answer(answer(company="Wren Hospitality Partners"), text)
-    assert checked.job.company == "Linden Inn"
+    text = ("Dental Assistant\nBright Oak Dental\nTulsa, OK\n\nBright Oak Dental cares for "
+            "families in midtown; Harbor Practice Partners provides its staff and payroll.\n\n"
+            "Harbor Practice Partners is an equal opportunity employer.")
+    checked = check_answer(answer(company="Harbor Practice Partners"), text)
+    assert checked.job.company == "Bright Oak Dental"
     assert any("the-page-headers-company" in n for n in checked.notes)
     # a description, not a page: the organisation the text names as itself stands
     body = text.split("\n\n", 1)[1]
-    checked = check_answer(answer(company="Wren Hospitality Partners"), body)
-    assert checked.job.company == "Wren Hospitality Partners"
+    checked = check_answer(answer(company="Harbor Practice Partners"), body)
+    assert checked.job.company == "Harbor Practice Partners"
 
 
 def test_a_phrase_ending_in_a_common_word_is_no_company():

@@ -291,13 +291,13 @@ def test_a_parenthesis_a_hiring_sentence_adds_in_its_own_words_is_no_part_of_the
 
 
 def test_a_title_over_its_place_or_a_blank_line_over_its_details_is_read():
-    for text in ("Drive with us. Home every weekend.\nMENU | APPLY\n\nCDL-A Line Driver\n"
-                 "Tulsa, OK Terminal\nDry Van\n\nWe haul freight.",
-                 "Drive with us. Home every weekend.\nMENU | APPLY\n\nCDL-A Line Driver\n\n"
+    for text in ("Good routes, good people.\nMENU | APPLY\n\nRoute Driver\n"
+                 "Tulsa, OK Yard\nDry Van\n\nWe haul freight.",
+                 "Good routes, good people.\nMENU | APPLY\n\nRoute Driver\n\n"
                  "Location\nTulsa, OK\n\nWe haul freight.",
-                 "Drive with us. Home every weekend.\nMENU | APPLY\n\nCDL-A Line Driver\n\n"
+                 "Good routes, good people.\nMENU | APPLY\n\nRoute Driver\n\n"
                  "Job ID: 4411\nLocation: Tulsa, OK\n\nWe haul freight."):
-        assert find_title(text).value == "CDL-A Line Driver", text
+        assert find_title(text).value == "Route Driver", text
 
 
 @pytest.mark.parametrize("abbreviation", ["Sr", "Mgr", "Engr", "Int'l"])
@@ -308,17 +308,16 @@ def test_a_title_reads_on_over_an_abbreviations_dot(abbreviation):
 
 @pytest.mark.parametrize("text, company", [
     # a named pub, hotel or shop is an organisation
-    ("Come cook with us. Harbor Lamp Tavern is a neighborhood pub off Main Street.",
-     "Harbor Lamp Tavern"),
-    ("Guests come back. The Linden Inn is a 40-room hotel by the lake.", "Linden Inn"),
+    ("Pour with us. Harbor Lamp is a neighborhood bar off Main Street.", "Harbor Lamp"),
+    ("Guests come back. The Linden Inn is a lakeside resort.", "Linden Inn"),
     ("We open early. Friday is a busy day at the store.", None),  # where, not what it is
     # "We're <Name>, a <kind of organisation>" names it
-    ("Hello! We're Bright Oak Bakery 🥖 — a family-owned bakery in Tulsa.",
+    ("Morning, neighbors. We're Bright Oak Bakery ✨, a family-owned bakery in Tulsa.",
      "Bright Oak Bakery"),
     ("We are Quarry Lane Dental, a small practice with big hearts.", "Quarry Lane Dental"),
     ("We're Hiring, a role for the summer.", None),
     # a text opening with a name and what it does
-    ("Harbor Lamp Insurance protects 9,000 families in Ohio.", "Harbor Lamp Insurance"),
+    ("Harbor Lamp Insurance insures farms across Ohio.", "Harbor Lamp Insurance"),
     ("Night Shift Nurses wanted in Ohio.", None),
 ])
 def test_what_a_name_is_or_does_names_the_company(text, company):
@@ -393,7 +392,7 @@ def test_a_retirement_plan_named_by_its_tax_section_is_no_pay():
 
 
 def test_homes_to_rent_priced_from_an_amount_are_no_pay():
-    for text in ("Studios start at $1,300 and our townhomes go up to $2,450/month.",
+    for text in ("Our apartments start at $1,300; townhomes run to $2,450/month.",
                  "Studios from $990 a month; two-bedrooms at $1,640."):
         assert None not in [refused for _, refused in read_amounts(text)], text
 
@@ -412,11 +411,11 @@ def test_a_benefit_named_after_its_amount_is_no_pay():
                  "Field crews get a $120/day lodging allowance.",
                  "Bring a friend aboard: refer them and earn $250.",
                  "Monthly health stipend: $300.",
-                 "A $250 pet deposit applies.", "Parking is a $40/month garage rent.",
-                 "We give paid holidays and $4,000 in yearly tuition assistance."):
+                 "A $250 security deposit applies.", "Parking is a $40/month garage rent.",
+                 "Perks: $3,000 in relocation assistance."):
         assert [refused for _, refused in read_amounts(text)] == ["a-benefit"], text
     # a commission's amounts, each of its list
-    text = "Leasing commissions of $80 per new lease and $40 per renewal."
+    text = "Agents earn commissions of $80 per signed lease and $40 per lease renewed."
     assert [refused for _, refused in read_amounts(text)] == ["a-benefit", "a-benefit"]
     # a benefit added to the pay leaves the pay
     for text in ("Salary: $80,000 - $90,000 and annual bonus.", "Pay: $90K and bonus.",

@@ -437,9 +437,9 @@ _REMOTE_LINE = re.compile(r"(?i:remote)\b")
 
 def the_page_headers_company(posting: PostingText) -> Found | None:
     """The company line of a page copy's header: right under a title line naming a job and
-    right over the place ("Front Desk Agent\nThe Marlowe Inn\nSavannah, GA 31401"), the
+    right over the place ("Dental Assistant\nBright Oak Dental\nTulsa, OK 74103"), the
     employer as the job board lists it, which another organisation the text names (the
-    hotel's manager in its equal opportunity statement) does not replace."""
+    group that staffs the practice, in its equal opportunity statement) does not replace."""
     lines = [line.strip() for line in posting.lines[:PAGE_HEAD_LINES] if line.strip()][:3]
     if len(lines) < 3 or not names_a_role(lines[0], plural=False, nouns=JOB_NOUNS) \
             or not (US_PLACE.match(lines[2]) or _REMOTE_LINE.match(lines[2])):

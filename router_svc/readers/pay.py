@@ -130,8 +130,8 @@ _ADDITION_BEFORE = re.compile(r"\+[ \t]?$|\b(?:differentials?|premiums?|addition
 # Paid for being on call, beside the pay: "an on-call stipend of $140 a weekend" (an on-call
 # nurse's hourly rate, "On-Call RN: $52/hr", is the pay).
 _ON_CALL_BEFORE = re.compile(rf"\bon[- ]call\b{_GAP_NAMING_NO_PAY}$", re.I)
-# ... or named after it: "$1.75/hr weekend differential", "$2 an hour night premium", "$1.25/hr
-# 2nd shift premium".
+# ... or named after it: "$1.75/hr weekend differential", "$2 an hour night premium", "$1.50/hr
+# 3rd shift premium".
 _ADDITION_AFTER = re.compile(r"(?:[ \t]?/[ \t]?(?:hr|hour)\b|[ \t]+(?:per|an|a)[ \t]+hour\b)?"
                              r"[ \t]+(?:[a-z0-9-]+[ \t]+){0,2}(?:differential|premium)s?\b", re.I)
 # A daily allowance for travel, not the pay: "per diem of $75/day", "$60/day per diem",
@@ -703,7 +703,7 @@ def restated(pay: SalaryMention, mentions: list[SalaryMention]) -> bool:
                and (close(m.low, pay.low) or close(m.high, pay.high)) for m in mentions)
 
 
-# "Hiring range: $52,000 - $58,000", "The anticipated hiring range for this position is ...":
+# "Hiring range: $47,000 - $53,500", "our expected hiring range is ...":
 # the part of a grade's range a job is offered at.
 _HIRING_RANGE_BEFORE = re.compile(r"\bhiring[ \t]+(?:salary[ \t]+|pay[ \t]+)?range\b"
                                   r"[^$€£\d\n]{0,40}$", re.I)

@@ -60,8 +60,8 @@ _TITLE_THEN_SECTION = re.compile(
 _FOR_WHAT = re.compile(r"[ \t]+for[ \t]+(?:the|The|THE|a|an|our|Our|\d).*$")
 
 
-# A parenthesis a sentence adds after the title, in words of its own: "(CVT or experienced
-# OJT)", "(days or nights)"; an acronym or a term a title carries stays ("(RN)", "(m/f/d)").
+# A parenthesis a sentence adds after the title, in words of its own: "(RDH or new
+# graduate)", "(days or nights)"; an acronym or a term a title carries stays ("(RN)", "(m/f/d)").
 _AN_ASIDE = re.compile(r"[ \t]*\((?=[^()]*\b(?:[a-z]{3,}|or)\b)[^()]*\)$")
 
 
@@ -69,8 +69,8 @@ def _before_what_it_is_for(value: str) -> str:
     return clean(_AN_ASIDE.sub("", _FOR_WHAT.sub("", value)))
 
 
-# The same sentence naming the job in lower case: "we're looking for an analytics engineer
-# to build ...", "seeking a reliable payroll clerk who ...".
+# The same sentence naming the job in lower case: "we're hiring a diesel mechanic to keep
+# ...", "seeking a reliable payroll clerk who ...".
 _HIRING_IN_LOWER_CASE = re.compile(
     rf"\b(?:{one_of(HIRING_VERBS)})[ \t]+(?:an?|one|two)[ \t]+"
     r"(?P<v>[a-z][a-z-]*(?:[ \t][a-z][a-z-]*){0,3})(?=[ \t]*(?:[,.;:!?]|[ \t](?:to|who|that"
@@ -148,7 +148,7 @@ MAX_PAGE_LINE_WORDS = 8
 # A detail line of a job page ("Location: Denver, CO (hybrid)"), under a title among the
 # text's first lines.
 HEADER_LINES = 60
-# ... or its place: "CDL-A Driver\nJoplin, MO Terminal"; a blank line may stand between.
+# ... or its place: "Route Driver\nTulsa, OK Yard"; a blank line may stand between.
 _DETAIL_LINE = re.compile(rf"[ \t]*(?:(?:{one_of(DETAIL_LABELS)})[ \t]*(?::|$)"
                           + "|" + US_PLACE.pattern.replace("(?P<v>", "(?:") + ")", re.I)
 
@@ -156,7 +156,7 @@ _DETAIL_LINE = re.compile(rf"[ \t]*(?:(?:{one_of(DETAIL_LABELS)})[ \t]*(?::|$)"
 def title_over_its_details(posting: PostingText) -> Found | None:
     """A short line naming a job right above a line of the page's details, or one blank
     line above it: "Account Executive, Central\nLocation: Denver, CO" after a paragraph
-    about the company, "Line Cook\n\nLocation\nReno, NV", "CDL-A Driver\nJoplin, MO". The
+    about the company, "Line Cook\n\nLocation\nReno, NV", "Route Driver\nTulsa, OK". The
     first such line among the first HEADER_LINES; not a headline, so a title of the model's
     that the posting states stands."""
     lines = posting.lines[:HEADER_LINES + 2]
@@ -444,7 +444,7 @@ _ABBREVIATION_OF = {word: abbreviation for abbreviation, word in TITLE_ABBREVIAT
 
 
 def _abbreviated(title: str, posting: PostingText) -> str | None:
-    """"Senior Product Manager" where the posting writes "Sr. Product Manager": the model
+    """"Senior Payroll Manager" where the posting writes "Sr. Payroll Mgr": the model
     wrote out a word the posting abbreviates (vocabulary.TITLE_ABBREVIATIONS)."""
     words = _TITLE_WORD.findall(title)
     if not 1 <= len(words) <= MAX_TITLE_WORDS \
