@@ -428,19 +428,34 @@ _TITLE_WORD = re.compile(r"[^\W_]+")
 _TITLE_GAP = r"(?:[ \t]{1,3}\([^()\n]{1,20}\)[ \t]{1,3}|[^\w(\n]{1,3})"
 
 
+def _written_in_turn(words: list[str], posting: PostingText, accept: Callable[[str], bool],
+                     forms: Callable[[str], tuple[str, ...]] = lambda word: (word,)) -> str | None:
+    """The first place the posting writes `words` in turn, each as one of its `forms`, with a
+    _TITLE_GAP between two, that `accept` takes; None where there is none. The pattern starts
+    with the first word's letters (shapes.at_a_word), not a look-around tried everywhere."""
+    pattern = at_a_word(*forms(words[0])) + "".join(
+        _TITLE_GAP + "(?:" + "|".join(map(re.escape, forms(w))) + ")" for w in words[1:]) \
+        + r"(?!\w)"
+    return next((clean(m[0]) for m in re.finditer(pattern, posting.unglued, re.I)
+                 if accept(m[0])), None)
+
+
 def _with_a_parenthesis(title: str, posting: PostingText) -> str | None:
     """"Quality Assurance Engineer" where the posting writes "Quality Assurance (QA)
     Engineer": the model left out what stands in parentheses inside the title."""
     words = _TITLE_WORD.findall(title)
     if not 2 <= len(words) <= MAX_TITLE_WORDS:
         return None
-    pattern = at_a_word(words[0]) + "".join(_TITLE_GAP + re.escape(w) for w in words[1:]) \
-        + r"(?!\w)"
-    return next((clean(m[0]) for m in re.finditer(pattern, posting.unglued, re.I)
-                 if "(" in m[0]), None)
+    return _written_in_turn(words, posting, lambda written: "(" in written)
 
 
 _ABBREVIATION_OF = {word: abbreviation for abbreviation, word in TITLE_ABBREVIATIONS.items()}
+
+
+def _abbreviations(word: str) -> tuple[str, ...]:
+    """A title's word as a posting may write it: "Senior", "Sr.", "Sr"."""
+    short = _ABBREVIATION_OF.get(word.lower())
+    return (word, f"{short}.", short) if short else (word,)
 
 
 def _abbreviated(title: str, posting: PostingText) -> str | None:
@@ -450,11 +465,8 @@ def _abbreviated(title: str, posting: PostingText) -> str | None:
     if not 1 <= len(words) <= MAX_TITLE_WORDS \
             or not any(w.lower() in _ABBREVIATION_OF for w in words):
         return None
-    parts = [rf"(?:{re.escape(w)}|{re.escape(_ABBREVIATION_OF[w.lower()])}\.?)"
-             if w.lower() in _ABBREVIATION_OF else re.escape(w) for w in words]
-    pattern = r"(?<!\w)" + _TITLE_GAP.join(parts) + r"(?!\w)"
-    return next((clean(m[0]) for m in re.finditer(pattern, posting.unglued, re.I)
-                 if norm(m[0]) != norm(title)), None)
+    return _written_in_turn(words, posting, lambda written: norm(written) != norm(title),
+                            _abbreviations)
 
 
 def _its_tail(title: str, posting: PostingText) -> str | None:
