@@ -17,6 +17,7 @@ from jobextract_tools.eval import datasets, replay
 from jobextract_tools.eval.command import main
 from jobextract_tools.eval.datasets import HELD_OUT, PARTS, TUNING, Posting, part_of
 from jobextract_tools.eval.report import markdown, replay_markdown
+from jobextract_tools.eval.runner import text_id
 from jobextract_tools.eval.scoring import by_part, quality
 from tests.test_eval import write_indeed_fixture
 
@@ -212,6 +213,38 @@ def test_the_command_replays_an_answers_file_without_a_model(tmp_path, capsys):
     assert main(["--answers", str(answers), "--out", str(out)]) == 0
     held = [a for a in ANSWERS if part_of("indeed", a["id"]) == HELD_OUT]
     assert f"## Handwritten, held-out: {len(held)} recorded answers" in capsys.readouterr().out
+
+
+def test_records_kept_without_their_posting_find_it_in_the_labelled_file(tmp_path, capsys):
+    """A committed recording keeps only ids and answers: --postings FILE beside --answers
+    gives the texts and today's labels; a posting whose text changed since is skipped."""
+    postings = tmp_path / "mine.jsonl"
+    rows = [{"id": a["id"], "text": a["text"], "title": a["labels"]["title"]}
+            for a in ANSWERS if a["id"] != "broken"]
+    rows[0]["title"] = "Baker"  # a label corrected after the recording: today's counts
+    rows[1]["text"] += " Apply by Friday."  # the text changed after the recording
+    postings.write_text("".join(json.dumps(r) + "\n" for r in rows))
+    answers = tmp_path / "answers.jsonl"
+    answers.write_text("".join(
+        json.dumps({"id": a["id"], "set": "File mine.jsonl", "answer": a["answer"],
+                    "text_id": text_id(a["text"])}) + "\n" for a in ANSWERS))
+    out = tmp_path / "out"
+    assert main(["--answers", str(answers), "--part", "all", "--out", str(out)]) == 0
+    assert "Skipped: 5 posting not found in the data" in capsys.readouterr().out
+    assert main(["--answers", str(answers), "--postings", str(postings), "--part", "all",
+                 "--out", str(out)]) == 0
+    printed = capsys.readouterr().out
+    assert "1 posting text changed since recorded; 1 posting not found in the data" in printed
+    report = json.loads(max(out.glob("replay-*.json")).read_text())["sets"]["File mine.jsonl"]
+    assert sum(part["answers"] for part in report.values()) == 3
+    checked = Counter()
+    for part in report.values():
+        fields = part["checked"]["fields"]
+        checked.update({name: fields[name]["hits"] for name in ("title_exact",)
+                        if name in fields})
+    # bakery's label is now "Baker": the check's "Head Baker" no longer counts; nurse's
+    # "Charge Nurse" does not either; remote's title does
+    assert checked["title_exact"] == 1
 
 
 def test_the_command_documents_its_options(capsys):

@@ -13,7 +13,9 @@ Writes one record per posting (a rerun resumes), a JSON report and a markdown ta
 and the labels you have of "title", "company", "location", "salary_min", "salary_max",
 "salary_currency", "salary_period" (hour, day, week, month or year); salary_min null labels
 a posting that states no pay. The fixed split applies to it too: --part all scores every
-line. Its records keep each posting, so they replay (--answers) without the file.
+line. Its records keep each posting, so they replay (--answers) without the file; records
+kept without it (as jobextract_tools/eval/probe/answers.jsonl is) replay with --postings
+FILE beside --answers, scored against the file's labels.
 """
 
 from __future__ import annotations
@@ -47,8 +49,13 @@ def _replay(args, parts: tuple[str, ...]) -> int:
     if not args.answers.is_file():
         print(f"no recorded answers at {args.answers}")
         return 2
+    try:
+        files = _files(args.postings)
+    except (OSError, ValueError) as e:
+        print(f"labelled postings: {e}")
+        return 2
     reports, skipped = replay(read_records(args.answers), args.data, args.part, parts,
-                              args.indeed_labels)
+                              args.indeed_labels, files)
     _write(args.out, "replay", {"sets": reports, "skipped": skipped},
            replay_markdown(reports, skipped))
     return 0
@@ -75,7 +82,8 @@ def main(argv: list[str] | None = None, prog: str | None = None) -> int:
     parser.add_argument("--postings", type=Path, metavar="FILE", action="append", default=[],
                         help="a JSONL file of your own labelled postings, scored as a set of "
                              "its own (repeatable; the format is in this command's module "
-                             "docstring and the README)")
+                             "docstring and the README); beside --answers, where the "
+                             "records without their posting find it")
     parser.add_argument("--part", default=HELD_OUT, choices=[*PARTS, "all"],
                         help=f"the part of every set's fixed split to run: held-out (the "
                              f"figures to report: {HELD_OUT_SHARE:.0%}% of each set's rows, "
@@ -144,9 +152,14 @@ def _default_sets(args) -> None:
     args.wants_shared = any(getattr(args, name) != none for name, none in SHARED_NONE.items())
 
 
+def _files(paths: list[Path], part: str = "all") -> dict:
+    """The postings of each labelled file, by the set name its records carry."""
+    return {f"File {path.name}": labelled_file(path, part) for path in paths}
+
+
 def _sets(args) -> dict:
     """The postings of every set asked for, by set name (FileNotFoundError: one is missing)."""
-    sets = {f"File {path.name}": labelled_file(path, args.part) for path in args.postings}
+    sets = _files(args.postings, args.part)
     if args.emscad:
         sets["EMSCAD"] = emscad(args.data, args.emscad, args.part)
     if args.skillspan != "none":

@@ -208,10 +208,15 @@ def posting_of(record: dict) -> Posting | None:
 
 
 def replay(records: dict[str, dict], data: Path, part: str, parts: tuple[str, ...],
-           indeed_labels: Path = INDEED_LABELS) -> tuple[dict, dict]:
+           indeed_labels: Path = INDEED_LABELS,
+           files: dict[str, list[Posting]] | None = None) -> tuple[dict, dict]:
     """Replay every recorded answer of `part` ("all": both); a report per set and part,
-    and what was skipped (no raw answer, posting not found, text changed since)."""
-    found: dict[str, dict[str, Posting]] = {}
+    and what was skipped (no raw answer, posting not found, text changed since).
+
+    `files`: the postings of labelled files by set name ("File postings.jsonl"), for records
+    kept without their posting (a committed recording: the file's labels are today's)."""
+    found: dict[str, dict[str, Posting]] = {
+        name: {p.id: p for p in postings} for name, postings in (files or {}).items()}
     by_set_name: dict[str, list[Replayed]] = defaultdict(list)
     skipped: Counter = Counter()
     for record in records.values():
