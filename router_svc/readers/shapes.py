@@ -68,7 +68,7 @@ US_PLACE = re.compile(rf"(?!(?:US|USA|United States)\b)"
 # A dot belongs to a word only inside it ("Node.js") or after the abbreviations titles use
 # ("Sr. Engineer"): "... a Travel Agent. We" ends at "Agent".
 _TITLE_WORD = (rf"(?:(?:{one_of(TITLE_ABBREVIATIONS)})\.|[A-Z](?:[\w&'’+#/-]|\.(?=\w))*"
-               r"|I{1,3}|IV|V|[A-Z]{2,}|\d[\w+]*)")
+               r"|\d[\w+]*)")
 TITLE_PHRASE = (rf"{_TITLE_WORD}(?:[ \t](?:(?:of|and|&|for|in|to|/|-|–)[ \t])?{_TITLE_WORD})"
                 r"{0,7}(?:[ \t]\([^)]{1,30}\))?")
 # A dot that ends a sentence, not an abbreviation's ("St. Louis", "Sr. Engineer") nor an
