@@ -120,11 +120,10 @@ def reconcile_salary(data: dict, text: str | PostingText) -> tuple[list[str], bo
     posting = PostingText.of(text)
     mentions = posting.read(find_salaries)
     if not figures:
-        offers = offered_mentions(mentions)
-        fill, fill_spans = stated_pay(offers)
-        if fill is not None:
-            return [_from_text(data, fill, fill_spans, "the model gave none")], False
-        unmarked = unmarked_pay(offers)
+        filled = _fill(data, mentions, "the model gave none")
+        if filled:
+            return [filled], False
+        unmarked = unmarked_pay(offered_mentions(mentions))
         if unmarked is not None:
             return [_from_text(data, unmarked, 1, "the model gave none; a range with its "
                                                   "currency, no amount marked as pay")], False
@@ -146,14 +145,12 @@ def reconcile_salary(data: dict, text: str | PostingText) -> tuple[list[str], bo
         why = f"confirming the model, one of {ranges} ranges stated" if ranges > 1 else \
             "confirming the model"
         return [_from_text(data, matched, 1, why)], False
-    if matched is not None and matched.strong:
-        pay, spans = stated_pay(mentions, matched)
-        return [_from_text(data, pay, spans, "confirming the model")], False
-    if matched is not None and pay is None:
-        return [_from_text(data, matched, 1, "confirming the model")], False
-    if matched is not None and matched.currency and matched.low < matched.high:
-        # a range with its currency, which no rule shows is not pay, while a figure elsewhere
-        # is marked as pay ("12 weeks paid leave ... $900"): the model's reading stands
+    if matched is not None and (matched.strong or pay is None
+                                or matched.currency and matched.low < matched.high):
+        # marked as pay; or no amount is, and the text states this one; or a range with its
+        # currency that no rule shows is not pay, while another amount is marked as pay
+        # ("12 weeks paid leave ... $900"): the model's reading stands, widened to the
+        # overlapping ranges the text states for the same pay
         pay, spans = stated_pay(mentions, matched)
         return [_from_text(data, pay, spans, "confirming the model")], False
     if matched is not None:  # a figure not marked as pay, while the pay is stated
@@ -162,10 +159,14 @@ def reconcile_salary(data: dict, text: str | PostingText) -> tuple[list[str], bo
     data.update(salary_min=None, salary_max=None, salary_currency=None, salary_period=None)
     notes = ["salary dropped: " + ", ".join(f"{v:g}" for v in figures)
              + f" not stated in the posting as pay{_refused(figures, posting)}"]
-    fill, fill_spans = stated_pay(offered_mentions(mentions))
-    if fill is not None:
-        notes.append(_from_text(data, fill, fill_spans, "the model gave another"))
-    return notes, True
+    filled = _fill(data, mentions, "the model gave another")
+    return notes + ([filled] if filled else []), True
+
+
+def _fill(data: dict, mentions: list[SalaryMention], why: str) -> str | None:
+    """Set the answer's salary from the pay the text offers, where it offers one: the note."""
+    fill, spans = stated_pay(offered_mentions(mentions))
+    return _from_text(data, fill, spans, why) if fill is not None else None
 
 
 # ---- title, company, location, skills --------------------------------------------------------
