@@ -139,7 +139,7 @@ def _in_an_address(text: str):
     return inside
 
 
-_WORD = re.compile(r"[^\W_]+")  # a word: letters and digits, as str.isalnum() tells them
+WORD = re.compile(r"[^\W_]+")  # a word: letters and digits, as str.isalnum() tells them
 
 
 def mentions(value: str, text: str, lower: str | None = None):
@@ -148,7 +148,7 @@ def mentions(value: str, text: str, lower: str | None = None):
     the text's lower-case form (`lower`, where the caller keeps it), not a pattern per
     value: values differ in every call, and compiling a pattern each time cost a quarter of
     the answer check."""
-    words = _WORD.findall(value.lower())
+    words = WORD.findall(value.lower())
     lower = text.lower() if lower is None else lower
     if not words or len(lower) != len(text):  # lower-casing changed the length (rare)
         return _mentions_by_pattern(words, text)
@@ -158,7 +158,7 @@ def mentions(value: str, text: str, lower: str | None = None):
         if end is not None:
             spans.append((start, end))
         # the next mention starts a word: past this run of letters (linear on "aaaa...")
-        position = end if end is not None else _WORD.match(lower, start).end()
+        position = end if end is not None else WORD.match(lower, start).end()
     return spans
 
 

@@ -1,10 +1,13 @@
-"""The title a posting states, read by a table of named rules tried in order.
+"""The title a posting states, read by TITLE_RULES, named rules tried in order.
 
-Sure forms first: a page's first line naming a job, a labelled line ("Job Title: ..."). Then
-the looser ones, each of which must name a job (a role noun, vocabulary.ROLE_NOUNS): the
-words a one-line page copy starts with, a hiring sentence ("We are looking for a Senior Data
-Engineer"), "As a Kennel Attendant, you", "The Lab Technician plays ...", a title heading
-its own section. A first line that is a section heading, a job number or a hiring banner is
+The surest forms first: a page's first line naming a job, a labelled line ("Job Title: ...")
+or the line under its label, the line under a page's company line, a title line over the
+job's details, a page's first line over its company and place lines, a title before its
+place. Then the looser ones, each of which must name a job (a role noun,
+vocabulary.ROLE_NOUNS): the words a one-line page copy starts with, a hiring sentence ("We
+are looking for a Senior Data Engineer"), "As a Kennel Attendant, you", "The Lab Technician
+plays ...", a title heading its own section, and last a hiring sentence naming the job in
+lower case. A first line that is a section heading, a job number or a hiring banner is
 never the title.
 """
 
@@ -22,7 +25,7 @@ from router_svc.readers.shapes import (MAX_VALUE_WORDS, NAME, NEXT_LABEL, SENTEN
                                        without_heading)
 from router_svc.readers.company import reads_as_a_name, uses
 from router_svc.readers.location import us_cities
-from router_svc.readers.text import PostingText, as_written, found_in, mentions, norm
+from router_svc.readers.text import WORD, PostingText, as_written, found_in, mentions, norm
 from router_svc.readers.vocabulary import (DESCRIBING_WORDS, DETAIL_LABELS, EMPLOYMENT_TYPES,
                                            HIRING_VERBS, JOB_NOUNS, JOB_SECTIONS,
                                            ROLE_NOUNS, TITLE_ABBREVIATIONS)
@@ -104,7 +107,7 @@ def _a_title_line(line: str, max_words: int) -> bool:
         and not re.search(r"[.!?]$|:|\b(?:we|our|you)\b", line, re.I) and not is_heading(line)
 
 
-def _first_line(posting: PostingText) -> str | None:
+def _title_shaped_first_line(posting: PostingText) -> str | None:
     """The first line where it reads as a title line, and is not the whole text."""
     first = posting.first_line
     if first != posting.unglued.strip() and _a_title_line(first, 10):
@@ -113,17 +116,17 @@ def _first_line(posting: PostingText) -> str | None:
 
 
 def first_line_naming_a_job(posting: PostingText) -> Found | None:
-    first = _first_line(posting)
+    first = _title_shaped_first_line(posting)
     if first and names_a_role(first, plural=False, nouns=JOB_NOUNS):  # not "Acme Partners"
         return Found(clean(first), first, headline=True)
     return None
 
 
-def first_line(posting: PostingText) -> Found | None:
+def first_line_heading_a_page(posting: PostingText) -> Found | None:
     """A first line naming no job is the title only at the head of a page copy: the next
     line, right under it, is another short line (the company, the place). A description's
     first line followed by its text is a heading or a slogan ("This is Northwind")."""
-    first = _first_line(posting)
+    first = _title_shaped_first_line(posting)
     return Found(clean(first), first) if first and _heads_a_page(posting) else None
 
 
@@ -225,7 +228,7 @@ TITLE_RULES = (
                                                headline=True)),
     Rule("line-under-the-company", line_under_the_company),
     Rule("title-over-its-details", title_over_its_details),
-    Rule("first-line", first_line),
+    Rule("first-line", first_line_heading_a_page),
     Rule("title-before-place", pattern_rule(_TITLE_THEN_PLACE, usable)),
     Rule("leading-title", leading_title),
     Rule("hiring-sentence", pattern_rule(_HIRING, _names_a_job, _before_what_it_is_for)),
@@ -279,24 +282,22 @@ def _before_place(title: str) -> str | None:
     return clean(head.rstrip(" \t(-–—|,"))
 
 
+def _cut_before(pattern: re.Pattern) -> Callable[[str], str | None]:
+    """A trim: the title before where `pattern` matches what runs on after it."""
+    def trim(title: str) -> str | None:
+        m = pattern.search(title)
+        return clean(title[:m.start()]) if m else None
+    return trim
+
+
 # "... for the Payments team", "... on the Search Team": the team it joins.
 _TEAM_AFTER = re.compile(r"[ \t]+(?:for|on|in|within|to[ \t]+join)[ \t]+(?:the|our)[ \t]+"
                          r"[^,;()\n]{1,60}?[ \t]+[Tt]eam[ \t]*$")
 
 
-def _before_team(title: str) -> str | None:
-    m = _TEAM_AFTER.search(title)
-    return clean(title[:m.start()]) if m else None
-
-
 # "... with SQL, Excel and Power BI": the skills it asks for, a list.
 _SKILLS_AFTER = re.compile(r"[ \t]+with[ \t]+(?=[^,]{1,40}(?:,|[ \t]and[ \t]|[ \t]&[ \t]))"
                            r"[^()]{3,80}$")
-
-
-def _before_skills(title: str) -> str | None:
-    m = _SKILLS_AFTER.search(title)
-    return clean(title[:m.start()]) if m else None
 
 
 # "... | Retail | Leeds (Hybrid) | £31,000": a recruiter's headline, the title first.
@@ -325,31 +326,21 @@ _HOURS_AFTER = re.compile(r"[ \t]*\((?=[^()\n]{0,60}\d)[^()\n]{0,60}"
                           r"[^()\n]{0,60}\)[ \t]*$", re.I)
 
 
-def _before_hours(title: str) -> str | None:
-    m = _HOURS_AFTER.search(title)
-    return clean(title[:m.start()]) if m else None
-
-
 # "... to own our weekly pay runs", "... to join our growing team": what the hire is
 # for, a clause run on after the title (a title's own "to" comes before a name: "Assistant
 # to the Dean").
 _PURPOSE_AFTER = re.compile(r"[ \t]+to[ \t]+(?!(?:the|a|an|our|market)\b)[a-z]{2,}\b[^()]*$")
 
 
-def _before_purpose(title: str) -> str | None:
-    m = _PURPOSE_AFTER.search(title)
-    return clean(title[:m.start()]) if m else None
-
-
 # Named trims of a title, tried in turn; each gives the title without what it carried, or
 # None. A trim stands only where what remains still names a job.
 TITLE_TRIMS: tuple[tuple[str, Callable[[str], str | None]], ...] = (
     ("the-place-after-it", _before_place),
-    ("the-team-after-it", _before_team),
-    ("the-skills-after-it", _before_skills),
+    ("the-team-after-it", _cut_before(_TEAM_AFTER)),
+    ("the-skills-after-it", _cut_before(_SKILLS_AFTER)),
     ("the-parts-after-a-bar", _before_bar),
-    ("the-hours-after-it", _before_hours),
-    ("the-purpose-after-it", _before_purpose),
+    ("the-hours-after-it", _cut_before(_HOURS_AFTER)),
+    ("the-purpose-after-it", _cut_before(_PURPOSE_AFTER)),
     ("the-page-path-before-it", _after_path),
 )
 
@@ -392,8 +383,9 @@ def in_the_singular(title: str) -> str | None:
 # Words in lower case before a capitalised title, a comma between two ("a reliable,
 # friendly Payroll Clerk"); "iOS Engineer" and "eCommerce Manager" start with a name, not
 # with such a word.
-_DESCRIBING_WORDS = re.compile(r"(?:[a-z][a-z'-]*,?[ \t]+){1,3}(?=[A-Z])")
 MAX_DESCRIBING_WORDS = 3
+_LOWER_CASE_WORDS_BEFORE = re.compile(
+    rf"(?:[a-z][a-z'-]*,?[ \t]+){{1,{MAX_DESCRIBING_WORDS}}}(?=[A-Z])")
 
 
 def undescribed(title: str, posting: PostingText) -> str | None:
@@ -404,7 +396,7 @@ def undescribed(title: str, posting: PostingText) -> str | None:
     clerk": the model's "Experienced Payroll Clerk", or its "experienced payroll clerk",
     -> "Payroll Clerk")."""
     written = as_written(title, posting)
-    m = _DESCRIBING_WORDS.match(written)
+    m = _LOWER_CASE_WORDS_BEFORE.match(written)
     if m:
         alone = clean(written[m.end():])
     elif (spans := mentions(title, posting.raw, posting.lower)) and all(
@@ -423,7 +415,6 @@ def undescribed(title: str, posting: PostingText) -> str | None:
 
 # ---- a model's title the posting writes otherwise ------------------------------------------
 
-_TITLE_WORD = re.compile(r"[^\W_]+")
 # Between two of a title's words: marks and spaces, or an acronym in parentheses.
 _TITLE_GAP = r"(?:[ \t]{1,3}\([^()\n]{1,20}\)[ \t]{1,3}|[^\w(\n]{1,3})"
 
@@ -443,7 +434,7 @@ def _written_in_turn(words: list[str], posting: PostingText, accept: Callable[[s
 def _with_a_parenthesis(title: str, posting: PostingText) -> str | None:
     """"Quality Assurance Engineer" where the posting writes "Quality Assurance (QA)
     Engineer": the model left out what stands in parentheses inside the title."""
-    words = _TITLE_WORD.findall(title)
+    words = WORD.findall(title)
     if not 2 <= len(words) <= MAX_TITLE_WORDS:
         return None
     return _written_in_turn(words, posting, lambda written: "(" in written)
@@ -461,7 +452,7 @@ def _abbreviations(word: str) -> tuple[str, ...]:
 def _abbreviated(title: str, posting: PostingText) -> str | None:
     """"Senior Payroll Manager" where the posting writes "Sr. Payroll Mgr": the model
     wrote out a word the posting abbreviates (vocabulary.TITLE_ABBREVIATIONS)."""
-    words = _TITLE_WORD.findall(title)
+    words = WORD.findall(title)
     if not 1 <= len(words) <= MAX_TITLE_WORDS \
             or not any(w.lower() in _ABBREVIATION_OF for w in words):
         return None
