@@ -21,7 +21,7 @@ from router_svc.readers.rules import AnchoredPattern, Found, Rule, first_found, 
 from router_svc.readers.shapes import (LEGAL, MAX_VALUE_WORDS, NAME, NAME_REACH, US_PLACE,
                                        at_a_word, clean, generic, is_a_clause, is_place,
                                        names_a_role, one_of, usable, without_heading)
-from router_svc.readers.text import (PostingText, found_in, letters_of,
+from router_svc.readers.text import (SENTENCE_OR_LINE_END, PostingText, found_in, letters_of,
                                      mentions_outside_addresses, norm)
 from router_svc.readers.vocabulary import (HIRING_VERBS, JOB_NOUNS, LEGAL_FORMS,
                                            NAME_CONNECTORS, NOT_A_COMPANY, NOT_IN_A_COMPANY_NAME,
@@ -474,8 +474,8 @@ def one_family(name: str, other: str, posting: PostingText) -> bool:
     for tries, m in enumerate(_whole(name).finditer(text)):
         if tries >= MAX_FAMILY_TRIES:
             return False
-        before = re.split(r"[.!?]\s|\n", text[max(0, m.start() - _SENTENCE_REACH):m.start()])
-        after = re.split(r"[.!?]\s|\n", text[m.end():m.end() + _SENTENCE_REACH])
+        before = SENTENCE_OR_LINE_END.split(text[max(0, m.start() - _SENTENCE_REACH):m.start()])
+        after = SENTENCE_OR_LINE_END.split(text[m.end():m.end() + _SENTENCE_REACH])
         sentence = f"{before[-1]}{m.group(0)}{after[0]}"
         if near.search(sentence) and _PART_OF.search(sentence):
             return True

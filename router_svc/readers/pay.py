@@ -29,7 +29,7 @@ from dataclasses import dataclass, replace
 from functools import cached_property
 from typing import Callable
 
-from router_svc.readers.text import ITEM_MARK, PostingText, window
+from router_svc.readers.text import ITEM_MARK, SENTENCE_OR_LINE_END, PostingText, window
 from router_svc.readers.vocabulary import PAY_WORDS
 
 Period = str  # "hour" | "day" | "week" | "month" | "year"
@@ -318,7 +318,7 @@ def infer_period(low: float, high: float, currency: str | None) -> Period | None
 def _period_in_sentence(text: str, start: int, end: int) -> Period | None:
     """The one period the amount's sentence states, if it states exactly one."""
     head = window(text, start - 120, start)
-    head = re.split(r"[.!?]\s|\n", head)[-1]
+    head = SENTENCE_OR_LINE_END.split(head)[-1]
     tail = re.split(r"(?<!\d)[.!?](?:\s|$)|\n", window(text, end, end + 120))[0]
     found = {period for pattern, period in _PERIOD_IN_SENTENCE
              for part in (head, tail) if pattern.search(part)}

@@ -68,6 +68,11 @@ def window(text: str, start: int, end: int) -> str:
     return part
 
 
+# Where a sentence or a line ends: what splits a window of text into the sentence an amount
+# or a name stands in and the ones around it.
+SENTENCE_OR_LINE_END = re.compile(r"[.!?]\s|\n")
+
+
 # A web address's host, or a mail address's domain: what follows "@" or "//" (or starts the
 # address) up to its path.
 _HOST = re.compile(r"(?:.*@|(?:https?:)?//)?(?P<host>[^/?#:@]+)", re.I)
