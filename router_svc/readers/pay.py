@@ -8,11 +8,11 @@ model's salary and refuse what the text does not support (router_svc/grounding.p
 Every amount is a candidate; NOT_PAY is the table of named rules that show positively that
 an amount is something else (a count, a year, a job number, a benefit, revenue). A mention
 is *strong* when the text marks it as pay (a pay word near it or a period after it); a bare
-amount with a currency is *weak*: it can confirm a figure the model gave, never supply one.
-A salary the model did not give is taken only from a mention the text *offers* as pay: a
-pay word names it, or it leads its line ("$19 - $23 an hour"); in a posting full of
-figures, "$40 a month" inside a sentence about something else is marked by its period
-alone.
+amount with a currency is *weak*: it confirms a figure the model gave, and supplies one only
+where the text offers it. A salary the model did not give is taken only from a mention the
+text *offers* as pay: a pay word names it, or it leads its line ("$19 - $23 an hour"); in a
+posting full of figures, "$40 a month" inside a sentence about something else is marked by
+its period alone.
 
 The period is the one written next to the amount, or else the one the same sentence states;
 where none is written it is inferred from the amount when that is unambiguous for the
@@ -209,8 +209,8 @@ _INFERABLE_CURRENCIES = {"USD", "CAD", "AUD", "NZD", "GBP", "EUR", "CHF", "SGD"}
 _CURRENCY = (r"(?P<{n}>" + "|".join(re.escape(s) for s in sorted(_SYMBOLS, key=len, reverse=True))
              + "|" + "|".join(_CODES) + r"|kr\.?|dollars|euros?|pounds)")
 # 95,000 · 95,000.00 · 45.000 · 45.000,50 · 1 500 · 18.50 · 120k
-_AMOUNT = (r"(?P<{n}>\d{{1,3}}(?:[,\u00a0 ]\d{{3}})+(?:\.\d{{1,2}})?|\d{{1,3}}(?:\.\d{{3}})+(?:,\d{{1,2}})?"
-           r"|\d+(?:\.\d{{1,2}})?)\s?"
+_AMOUNT = (r"(?P<{n}>\d{{1,3}}(?:[,\u00a0 ]\d{{3}})+(?:\.\d{{1,2}})?"
+           r"|\d{{1,3}}(?:\.\d{{3}})+(?:,\d{{1,2}})?|\d+(?:\.\d{{1,2}})?)\s?"
            r"(?P<{n}k>[kK]\b|[mM]\b|million\b|mn\b|[bB]n?\b|billion\b)?")
 _MENTION = re.compile(
     r"(?:(?<![\w.,])|(?<=[A-Za-z])(?=[$€£]))"  # a sign may be glued on: "eligible for$95,000"
@@ -576,8 +576,9 @@ def find_salaries(text: str | PostingText) -> list[SalaryMention]:
 # "a minimum of $62,400 to a maximum of $93,600", "$70,000 to maximum salary of $95,000").
 _RANGE_JOINER = re.compile(
     r"[ \t]*(?:[A-Z]{3}[ \t]*)?(?:(?:per|an?|/)[ \t]*[a-z]{1,6}\.?|annually|yearly|hourly"
-    r"|monthly|weekly)?[ \t]*(?:-|–|—|to|and|through)[ \t]*(?:(?:up[ \t]+to[ \t]+)?(?:an?[ \t]+)?"
-    r"max(?:imum)?(?:[ \t]+(?:salary|pay|rate|base))?(?:[ \t]+of)?[ \t]*)?", re.I)
+    r"|monthly|weekly)?[ \t]*(?:-|–|—|to|and|through)[ \t]*"
+    r"(?:(?:up[ \t]+to[ \t]+)?(?:an?[ \t]+)?max(?:imum)?(?:[ \t]+(?:salary|pay|rate|base))?"
+    r"(?:[ \t]+of)?[ \t]*)?", re.I)
 
 
 MAX_JOINER_CHARS = 60  # the longest joiner above; a longer gap joins nothing (nor is read)
