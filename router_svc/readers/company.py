@@ -274,7 +274,7 @@ def we_are_company(posting: PostingText) -> Found | None:
     return None
 
 
-# An acronym of a name: two to six capitals ("GDIT"; "MITRE" too: a name written in capitals
+# An acronym of a name: two to six capitals ("NWTR"; "TALON" too: a name written in capitals
 # has no full name to find, so nothing changes).
 _ACRONYM = re.compile(r"[A-Z]{2,6}")
 # A word of a name, or a joining word between two ("of", "&"), as written.
@@ -284,8 +284,8 @@ MAX_NAME_WORDS = 8
 
 
 def _initials(words: list[str]) -> tuple[str, str, str]:
-    """A name's initials three ways: its words' first letters ("Western Digital": "WD"),
-    every capital its words hold ("BlueCross BlueShield of Tennessee": "BCBST"), and the
+    """A name's initials three ways: its words' first letters ("Northwind Traders": "NT"),
+    every capital its words hold ("BlueHarbor HealthLine of Ohio": "BHHLO"), and the
     first letters of all its words, "of" too ("Harbor County Council of Governments":
     "HCCOG")."""
     named = [w for w in words if w not in _JOINS]
@@ -313,8 +313,8 @@ def _names_in(text: str):
 
 
 def spelled_out(acronym: str, text: str) -> str | None:
-    """The full name an acronym stands for where the text writes it, e.g. "Western Digital
-    Corporation" ... "WD": the first name (_names_in) whose initials are the acronym."""
+    """The full name an acronym stands for where the text writes it, e.g. "Northwind Traders
+    Corporation" ... "NT": the first name (_names_in) whose initials are the acronym."""
     if not _ACRONYM.fullmatch(acronym):
         return None
     for words in _names_in(text):

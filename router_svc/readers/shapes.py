@@ -36,7 +36,7 @@ def at_a_word(*words: str) -> str:
 
 
 # A capitalised name: words that start upper-case (or digits), joined by a few small words;
-# dots only inside ("Salesforce.com"); a lower-case start before a capital ("iWidget"); a
+# dots only inside ("Fabrikam.com"); a lower-case start before a capital ("iWidget"); a
 # name's own exclamation mark ("Yay!"). A word is at most 40 characters a part.
 CAP = (r"(?<![\w&+-])(?:[A-Z0-9]|[a-z](?=[A-Z]))[\w&'’+-]{0,40}(?:\.[\w&'’+-]{1,40}){0,3}"
        r"(?:!(?=[ \t,]))?")

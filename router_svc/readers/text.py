@@ -32,7 +32,7 @@ _GLUED_BEFORE = re.compile(rf"({at_a_word(*GLUED_BEFORE_WORDS)})(?=[A-Z][a-z])")
 # Where an address may be: the addresses are looked for only in a text that has one of these.
 _TLD = "|".join(TOP_LEVEL_DOMAINS)
 _ADDRESS_SIGN = re.compile(rf"@|://|www\.|\.(?:{_TLD})\b")
-# Web and mail addresses (a bare domain in lower case: "Salesforce.com" is written as a
+# Web and mail addresses (a bare domain in lower case: "Fabrikam.com" is written as a
 # name). Each starts where a run of its characters starts: from inside a run the engine
 # would read the rest of it again at every position (quadratic on a long run of letters).
 _ADDRESS = re.compile(r"(?<!\S)\S+@\S+|\b(?:https?://|www\.)\S+"
