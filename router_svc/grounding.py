@@ -312,52 +312,10 @@ def ground_strings(job: JobPosting, text: str | PostingText,
     job = job.model_copy(update=update) if update else job
     if wants("title"):
         _ground_title(job.title, posting, update, notes, examples)
-    if wants("company") and (job.company is None
-                             or not is_company(job.company, job.location, posting)):
-        _stated("company", job.company,
-                posting.read(find_company) or named_part(job.company, posting),
-                "not an organisation named in the posting", update, notes, examples)
-    elif wants("company") and (header := posting.read(the_page_headers_company)) \
-            and not one_organisation(header.value, job.company):
-        _stated("company", job.company, header, "another organisation than the page's header "
-                "names", update, notes)
-    elif wants("company") and (other := another_employer(job.company, posting)):
-        _stated("company", job.company, other,
-                "named once, where the posting names another as itself", update, notes)
-    elif wants("company") and (full := spelled_out(job.company, posting.unglued)):
-        # the name in full, as a reader gives it: an acronym may be another employer's too
-        update["company"] = full
-        notes.append(f"company {full!r} for the model's {job.company!r}: the posting spells "
-                     "the acronym out")
-    if wants("location") and (job.location is None
-                              or not found_in(job.location, posting.normalised)):
-        _stated("location", job.location, posting.read(find_location), "not in the posting",
-                update, notes, examples)
-    elif wants("location") and (NOT_A_PLACE.match(job.location)  # "One location"
-                                # "all other US cities": a phrase, not a place's name
-                                or job.location[0].islower()
-                                or names_a_role(job.location, plural=False)):  # the title
-        _stated("location", job.location, posting.read(find_location), "not a place", update,
-                notes)
-    elif wants("location") and is_the_company(job.location, update.get("company", job.company),
-                                              posting):
-        _stated("location", job.location, posting.read(find_location), "the company, not a place",
-                update, notes)
-    elif wants("location") and written_as_a_label(job.location, posting):
-        _stated("location", job.location, posting.read(find_location), "a label, not its value",
-                update, notes)
-    elif wants("location") and (remote := remote_across(job.location, posting)):
-        update["location"] = remote.value
-        notes.append(_from_reader("location", remote, job.location, "only the country"))
-    elif wants("location") and (first := the_first_of_two(job.location)):
-        full = city_in_full(first, posting)  # the city with its state, where written
-        update["location"] = full.value if full else first
-        notes.append(f"location {update['location']!r} for the model's {job.location!r}: the "
-                     "first of the places it names")
-    elif wants("location") and (full := city_in_full(job.location, posting)):
-        update["location"] = full.value
-        notes.append(f"location {full.value!r} for the model's {job.location!r}: the posting "
-                     f"writes the city with its state ({full.rule})")
+    if wants("company"):
+        _ground_company(job, posting, update, notes, examples)
+    if wants("location"):
+        _ground_location(job, posting, update, notes, examples)
     title, company = update.get("title", job.title), update.get("company", job.company)
     if wants("title") and title and company and names_the_company(title, company, posting):
         stated = posting.read(find_title)
@@ -382,6 +340,60 @@ def ground_strings(job: JobPosting, text: str | PostingText,
         update["skills"] = skills
         notes.append(f"{len(job.skills) - len(skills)} skill(s) dropped: not in the posting")
     return (job.model_copy(update=update) if update else job), notes
+
+
+def _ground_company(job: JobPosting, posting: PostingText, update: dict, notes: list[str],
+                    examples: dict[str, frozenset[str]] | None) -> None:
+    """The model's company kept, or replaced by the one the posting names as itself."""
+    if job.company is None or not is_company(job.company, job.location, posting):
+        _stated("company", job.company,
+                posting.read(find_company) or named_part(job.company, posting),
+                "not an organisation named in the posting", update, notes, examples)
+    elif (header := posting.read(the_page_headers_company)) \
+            and not one_organisation(header.value, job.company):
+        _stated("company", job.company, header, "another organisation than the page's header "
+                "names", update, notes)
+    elif other := another_employer(job.company, posting):
+        _stated("company", job.company, other,
+                "named once, where the posting names another as itself", update, notes)
+    elif full := spelled_out(job.company, posting.unglued):
+        # the name in full, as a reader gives it: an acronym may be another employer's too
+        update["company"] = full
+        notes.append(f"company {full!r} for the model's {job.company!r}: the posting spells "
+                     "the acronym out")
+
+
+def _ground_location(job: JobPosting, posting: PostingText, update: dict, notes: list[str],
+                     examples: dict[str, frozenset[str]] | None) -> None:
+    """The model's location kept, written as the posting writes the place, or replaced by the
+    place a reader finds (after the company is grounded: a location that is the company)."""
+    location = job.location
+    if location is None or not found_in(location, posting.normalised):
+        _stated("location", location, posting.read(find_location), "not in the posting",
+                update, notes, examples)
+    elif (NOT_A_PLACE.match(location)  # "One location"
+          or location[0].islower()  # "all other US cities": a phrase, not a place's name
+          or names_a_role(location, plural=False)):  # the title
+        _stated("location", location, posting.read(find_location), "not a place", update,
+                notes)
+    elif is_the_company(location, update.get("company", job.company), posting):
+        _stated("location", location, posting.read(find_location), "the company, not a place",
+                update, notes)
+    elif written_as_a_label(location, posting):
+        _stated("location", location, posting.read(find_location), "a label, not its value",
+                update, notes)
+    elif remote := remote_across(location, posting):
+        update["location"] = remote.value
+        notes.append(_from_reader("location", remote, location, "only the country"))
+    elif first := the_first_of_two(location):
+        full = city_in_full(first, posting)  # the city with its state, where written
+        update["location"] = full.value if full else first
+        notes.append(f"location {update['location']!r} for the model's {location!r}: the "
+                     "first of the places it names")
+    elif full := city_in_full(location, posting):
+        update["location"] = full.value
+        notes.append(f"location {full.value!r} for the model's {location!r}: the posting "
+                     f"writes the city with its state ({full.rule})")
 
 
 def drop_example_copies(job: JobPosting, text: str | PostingText,
