@@ -1,12 +1,14 @@
-"""The hiring organisation a posting names in its own sentences, read by a table of named
-rules: "Northwind is an equal opportunity employer", "At Northwind, we ...", "Northwind is
-hiring", "Company: Northwind", "Northwind is a leading lender", "About Northwind", "Join
+"""The hiring organisation a posting names in its own sentences, read by COMPANY_RULES, named
+rules tried in order: "Northwind is an equal opportunity employer", "At Northwind, we ...",
+"We are Northwind.", "Northwind is hiring", "Northwind has an opening", "Company:
+Northwind", "Northwind is a leading lender", "About Northwind", "Why Northwind?", "Join
 Northwind", the employer's other legal statements ("Northwind does not discriminate",
-"Northwind participates in E-Verify"); else a name the text keeps using as the organisation
-("Northwind's", "When Northwind started", "at Northwind"); else a name with a history
-("Northwind has been family-run since 1986"), the name the posting opens with ("Northwind
-builds ..."), or one its own address spells. An acronym is spelt out where the text writes
-its full name.
+"Northwind participates in E-Verify"), "All are welcome at Northwind"; else "Northwind is
+a ..." for a name the text uses again, or a name it keeps using as the organisation
+("Northwind's", "When Northwind started", "at Northwind"); else a name met once: with a
+history ("Northwind has been family-run since 1986"), the name the posting opens with
+("Northwind builds ..."), or one its own address spells. An acronym is spelt out where the
+text writes its full name.
 
 Also the tests on a company value the answer check's policy uses: whether it names a job,
 reads as a name, and is an organisation the posting names.
@@ -243,16 +245,16 @@ def recurring_organisation(posting: PostingText) -> Found | None:
     # a name counts where it ends a longer match too ("Supporting Lamna's"); each match's
     # few word-ends are looked up, not every pair of names compared (quadratic on crafted
     # text of thousands of names)
-    uses: dict[str, list[str]] = {v: [] for v in seen}
+    evidence_of: dict[str, list[str]] = {v: [] for v in seen}
     for name, evidence in seen.items():
         words = name.split(" ")
         for i in range(len(words)):
-            if " ".join(words[i:]) in uses:
-                uses[" ".join(words[i:])] += evidence
-    best = max(uses, key=lambda v: len(uses[v]))  # the first met wins a tie
-    if len(uses[best]) < 2:
+            if " ".join(words[i:]) in evidence_of:
+                evidence_of[" ".join(words[i:])] += evidence
+    best = max(evidence_of, key=lambda v: len(evidence_of[v]))  # the first met wins a tie
+    if len(evidence_of[best]) < 2:
         return None
-    return Found(best, " ... ".join(uses[best][:2]))
+    return Found(best, " ... ".join(evidence_of[best][:2]))
 
 
 # "We are Northwind." as a sentence of its own; "We're Northwind, a family-owned bakery"
@@ -396,9 +398,10 @@ _EMPLOYER_STATEMENTS = frozenset({"equal-opportunity-employer", "we-are-company"
 MANY_USES = 3
 
 
-def _whole(name: str) -> re.Pattern:
-    """`name` written as a whole name, not inside a longer word ("Northwind-based" is not)."""
-    return re.compile(rf"(?<![\w-]){re.escape(name)}(?![\w-])")
+def _whole(name: str, then: str = "") -> re.Pattern:
+    """`name` written as a whole name, not inside a longer word ("Northwind-based" is not),
+    and followed by what `then` allows."""
+    return re.compile(rf"(?<![\w-]){re.escape(name)}(?![\w-]){then}")
 
 
 def uses(name: str, posting: PostingText) -> int:
@@ -493,9 +496,8 @@ def named_part(company: str | None, posting: PostingText) -> Found | None:
     for end in range(min(len(words) - 1, MAX_VALUE_WORDS), 0, -1):
         name = " ".join(words[:end])
         # used as a whole name: not the start of a longer one ("United" of "United States")
-        uses = re.findall(rf"(?<![\w-]){re.escape(name)}(?![\w-])(?![ \t,]+[A-Z])",
-                          posting.unglued)
-        if len(uses) >= 2 and name[0].isupper() and is_company(name, None, posting):
-            return Found(name, f"{name!r} {len(uses)} times",
+        times = len(_whole(name, r"(?![ \t,]+[A-Z])").findall(posting.unglued))
+        if times >= 2 and name[0].isupper() and is_company(name, None, posting):
+            return Found(name, f"{name!r} {times} times",
                          rule="part-of-model-value-named-twice")
     return None
