@@ -30,7 +30,8 @@ from functools import cached_property
 from typing import Callable
 
 from router_svc.readers.text import ITEM_MARK, SENTENCE_OR_LINE_END, PostingText, window
-from router_svc.readers.vocabulary import PAY_WORDS
+from router_svc.readers.shapes import one_of
+from router_svc.readers.vocabulary import PAY_LABEL_WORDS, PAY_WORDS
 
 Period = str  # "hour" | "day" | "week" | "month" | "year"
 
@@ -115,7 +116,7 @@ _BENEFIT_AFTER = re.compile(r"^[^.\n]{0,40}\b(?:towards?|which can be applied|in
                             re.I)
 # A heading that names the pay with its extras ("PAY & BONUSES", "Salary and Benefits"),
 # with the amount right under it: its first item is the pay.
-_PAY_HEADING_BEFORE = re.compile(r"\b(?:pay|salary|compensation|wages?)[ \t]*(?:&|and|\+|/)"
+_PAY_HEADING_BEFORE = re.compile(rf"\b(?:{one_of(PAY_LABEL_WORDS)})[ \t]*(?:&|and|\+|/)"
                                  r"[ \t]*(?:bonus(?:es)?|benefits|perks)[ \t]*:?[ \t]*\n\W*$",
                                  re.I)
 # An identifier, not an amount: "Job#: 31-00452", "Req ID 40123", a law's number ("Prop 123
@@ -190,7 +191,7 @@ _PART_PERIOD_BEFORE = re.compile(rf"\b{_HALF}(?:[ \t]+(?:rate|pay|assignments?))
                                  re.I)
 # A pay label whose value the amount is ("Salary: 50-100", "Pay Range:\n18-22"); only a
 # range counts as pay there ("Salary: 3 openings" is not).
-_PAY_LABEL = re.compile(r"(?i:\b(?:salary|pay|compensation|wages?)(?:[ \t]+range)?[ \t]*:\s*)$")
+_PAY_LABEL = re.compile(rf"(?i:\b(?:{one_of(PAY_LABEL_WORDS)})(?:[ \t]+range)?[ \t]*:\s*)$")
 # What a number counts when it is not money: "5 years", "24/7 days", "200 people". A number
 # joined to its noun is one too: "a 90-lawyer firm", "a 300-bed hospital".
 _NO_THING = (rf"(?!(?:{'|'.join(PAY_WORDS)}|plus|and|or|with|in|per|to|for|of|on|at|from|a|an"

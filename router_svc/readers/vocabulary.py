@@ -116,6 +116,8 @@ NOT_IN_A_COMPANY_NAME = frozenset("""description company client role position jo
 PAY_WORDS = ("salary", "salaries", "pay", "paid", "compensation", "wage", "wages", "rate",
              "remuneration", "earn", "earns", "earnings", "ote", "base", "stipend", "income",
              "package")
+# The words a label or a heading names the pay by ("Salary:", "Pay & Benefits").
+PAY_LABEL_WORDS = ("salary", "pay", "compensation", "wage", "wages")
 
 # ---- jobs ------------------------------------------------------------------------------------
 
