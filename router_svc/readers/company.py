@@ -26,9 +26,9 @@ from router_svc.readers.shapes import (LEGAL, MAX_VALUE_WORDS, NAME, NAME_REACH,
 from router_svc.readers.text import (SENTENCE_OR_LINE_END, PostingText, found_in, letters_of,
                                      mentions_outside_addresses, norm)
 from router_svc.readers.vocabulary import (HIRING_VERBS, JOB_NOUNS, LEGAL_FORMS,
-                                           NAME_CONNECTORS, NOT_A_COMPANY, NOT_IN_A_COMPANY_NAME,
-                                           NOT_ORGANISATIONS, ORGANISATION_NOUNS,
-                                           ORGANISATION_VERBS, US_STATES)
+                                           NAME_CONNECTORS, NAME_JOINS, NOT_A_COMPANY,
+                                           NOT_IN_A_COMPANY_NAME, NOT_ORGANISATIONS,
+                                           ORGANISATION_NOUNS, ORGANISATION_VERBS, US_STATES)
 
 _ORGANISATION_NOUN = rf"(?:{one_of(ORGANISATION_NOUNS)})"
 # The words describing an organisation noun ("a private, employee-owned"), no preposition
@@ -281,7 +281,6 @@ def we_are_company(posting: PostingText) -> Found | None:
 _ACRONYM = re.compile(r"[A-Z]{2,6}")
 # A word of a name, or a joining word between two ("of", "&"), as written.
 _NAME_TOKEN = re.compile(r"[A-Za-z][\w'’.-]*|&")
-_JOINS = frozenset({"of", "and", "&", "for", "the"})
 MAX_NAME_WORDS = 8
 
 
@@ -290,7 +289,7 @@ def _initials(words: list[str]) -> tuple[str, str, str]:
     every capital its words hold ("BlueHarbor HealthLine of Ohio": "BHHLO"), and the
     first letters of all its words, "of" too ("Harbor County Council of Governments":
     "HCCOG")."""
-    named = [w for w in words if w not in _JOINS]
+    named = [w for w in words if w not in NAME_JOINS]
     return ("".join(w[0] for w in named), "".join(c for w in named for c in w if c.isupper()),
             "".join(w[0].upper() for w in words if w[0].isalpha()))
 
@@ -303,7 +302,7 @@ def _names_in(text: str):
     for token in _NAME_TOKEN.finditer(text):
         word = token.group(0)
         joined = run and text[run[-1].end():token.start()] in (" ", "\t")
-        if not (word[0].isupper() or word in _JOINS and joined):
+        if not (word[0].isupper() or word in NAME_JOINS and joined):
             run = []
             continue
         run = (run if joined else [])[-MAX_NAME_WORDS + 1:] + [token]
@@ -412,7 +411,7 @@ def uses(name: str, posting: PostingText) -> int:
 def one_organisation(name: str, other: str) -> bool:
     """Whether two names share a word, as one organisation's names do ("N. W. Northwind
     Group" and "Northwind")."""
-    return bool((set(norm(name).split()) - _JOINS) & (set(norm(other).split()) - _JOINS))
+    return bool((set(norm(name).split()) - NAME_JOINS) & (set(norm(other).split()) - NAME_JOINS))
 
 
 def another_employer(company: str, posting: PostingText) -> Found | None:

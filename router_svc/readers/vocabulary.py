@@ -86,9 +86,12 @@ ORGANISATION_VERBS = ("is", "was", "has", "have", "does", "builds", "makes", "ma
 NOT_ORGANISATIONS = frozenset("""let bachelor master associate doctor today here there what
     that everyone employee employees children women men people world nation america country
     year customer customers client patient patients student students member members""".split())
+# The small words that join a name's words ("Bank of the Ozarks", "Smith & Sons"): no word of
+# its initials.
+NAME_JOINS = frozenset({"of", "and", "&", "for", "the"})
 # Small words a name may carry in lower case ("Friends of the Earth", "Teach for America").
-NAME_CONNECTORS = frozenset("of and the for & de du la in on at to a an with without y et und"
-                            .split())
+NAME_CONNECTORS = NAME_JOINS | frozenset("de du la in on at to a an with without y et und"
+                                         .split())
 # What a model writes for "no value" in a field that takes one: the field is empty.
 PLACEHOLDERS = frozenset({"null", "none", "n/a", "na", "n.a.", "nil", "unknown", "unspecified",
                           "not specified", "not stated", "not provided", "not available",
