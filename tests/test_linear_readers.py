@@ -10,7 +10,11 @@ cost at worst before the check's own time limit (ROUTER_CHECK_SECONDS) would sto
 
 from __future__ import annotations
 
+import importlib
+import itertools
 import json
+import pkgutil
+import re
 import time
 
 import pytest
@@ -20,9 +24,11 @@ from router_svc.checker import THREAD_CHARS
 from router_svc.config import RouterSettings
 from router_svc.instructions import facts_only
 from router_svc.prompt import EXAMPLES
+import router_svc.readers
 from router_svc.readers.company import find_company, spelled_out
 from router_svc.readers.location import find_location
 from router_svc.readers.pay import find_salaries
+from router_svc.readers.rules import AnchoredPattern, Rule
 from router_svc.readers.sections import find_list
 from router_svc.readers.summary import find_summary
 from router_svc.readers.text import unglue
@@ -176,3 +182,66 @@ def test_a_check_after_its_posting_is_read_barely_holds_the_event_loop():
         if took > LOOP_BOUND:
             slow.append(f"{kind}: {took * 1000:.0f} ms")
     assert not slow, f"checks after reading {THREAD_CHARS} characters: {slow}"
+
+
+# ---- every pattern, pumped -------------------------------------------------------------------
+
+def _patterns_in(name: str, value, found: dict, depth: int = 0) -> None:
+    if isinstance(value, re.Pattern):
+        found[name] = value
+    elif isinstance(value, AnchoredPattern):
+        found[name] = value.pattern
+    elif isinstance(value, Rule):  # a rule table's pattern_rule keeps its pattern in a closure
+        for cell in value.read.__closure__ or ():
+            _patterns_in(f"{name} {value.name}", cell.cell_contents, found, depth + 1)
+    elif isinstance(value, (tuple, list, dict)) and depth < 3:
+        items = value.items() if isinstance(value, dict) else enumerate(value)
+        for key, item in items:
+            _patterns_in(f"{name}[{key!r}]", item, found, depth + 1)
+
+
+def module_patterns() -> dict[str, re.Pattern]:
+    """Every regular expression the router's text handling keeps in its modules and rule
+    tables, by where it stands."""
+    modules = ["router_svc.grounding", "router_svc.instructions", "router_svc.prompt",
+               *(f"router_svc.readers.{m.name}"
+                 for m in pkgutil.iter_modules(router_svc.readers.__path__))]
+    found: dict[str, re.Pattern] = {}
+    for module in modules:
+        for name, value in vars(importlib.import_module(module)).items():
+            _patterns_in(f"{module.rsplit('.', 1)[-1]}.{name}", value, found)
+    return found
+
+
+# Words a pattern may read in more than one way, the marks between them, and what may start
+# a sentence a pattern reads: a run of one unit is where a pattern that backtracks over its
+# repeats shows it.
+PUMP_UNITS = ("II", "Ab", "AB", "A", "a", "1", "$1", "Sr.", "of", "-", ",", "&", "'s", ".",
+              ":", "(", "The", "We", "is", "At", "Inc.", "role", "\n", "k", "/", "to", "A.",
+              "1,000", "Ab Cd", "x", "•", "*", "Aa.")
+PUMP_STARTS = ("", "The ", "As a ", "We are ", "At ", "Salary: ", "About ", "Title: ", "\n")
+PUMP_GAPS = (" ", ", ", "")
+PUMP_ENDS = (" xx.", "\x00")
+PUMP_MS = 20.0
+
+
+def test_no_pattern_backtracks_over_a_run_of_one_word():
+    """Each pattern searches a run of 2 x 8 units within PUMP_MS and at most 20 times its
+    time on 4: a bounded repeat whose alternatives read the same word (a title word was a
+    numeral, a run of capitals and a capitalised word at once) costs 3 ** 16 tries on a
+    56-character sentence, 40 s, which the 1 MiB inputs above never met."""
+    slow = []
+    for name, pattern in module_patterns().items():
+        for unit, start, gap, end in itertools.product(PUMP_UNITS, PUMP_STARTS, PUMP_GAPS,
+                                                       PUMP_ENDS):
+            short = start + gap.join([unit] * 4) + end
+            long = start + gap.join([unit] * 8) + ", " + gap.join([unit] * 8) + end
+            base = max(seconds(pattern.search, short), 1e-5)
+            took = seconds(pattern.search, long)
+            if took * 1000 > PUMP_MS and took > 20 * base:  # again: a pause is not the pattern's
+                took = min(took, seconds(pattern.search, long))
+            if took * 1000 > PUMP_MS and took > 20 * base:
+                slow.append(f"{name} on {long!r}: {took * 1000:.0f} ms")
+                break
+    assert len(module_patterns()) > 100  # the walk finds the readers' patterns
+    assert not slow, slow
