@@ -101,7 +101,8 @@ class ServiceProcess:
         return "\n".join(self.log_path.read_text(errors="replace").splitlines()[-lines:])
 
     def stop(self, timeout: float = 60) -> int:
-        """SIGTERM (the graceful stop), then SIGKILL after `timeout`; the exit code."""
+        """SIGTERM (the graceful stop), then SIGKILL after `timeout`; the exit code. Nothing
+        it started outlives it (`stop`)."""
         stop([self], timeout)
         return self.process.returncode
 
@@ -121,7 +122,11 @@ class ServiceProcess:
 
 
 def stop(services: list[ServiceProcess], timeout: float = 60) -> None:
-    """Stop several services at once: all get SIGTERM first, then each is waited for."""
+    """Stop several services at once: all get SIGTERM first, then each is waited for, at
+    most `timeout` seconds, and killed with every process of its group that is left: a
+    service that did not end in time, or an engine process its service left behind when it
+    ended (on a loaded machine, engines a stopped service was still starting outlived it,
+    holding gigabytes and both cores)."""
     for service in services:
         if service.process.poll() is None:
             service.process.send_signal(signal.SIGTERM)
@@ -129,8 +134,8 @@ def stop(services: list[ServiceProcess], timeout: float = 60) -> None:
         try:
             service.process.wait(timeout=timeout)
         except subprocess.TimeoutExpired:
-            service.process.kill()
-            service.process.wait()
+            pass
+        service.kill()
 
 
 def start_module(name: str, module: str, address: str, env: dict[str, str],

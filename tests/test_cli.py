@@ -5,7 +5,9 @@ from __future__ import annotations
 import argparse
 import asyncio
 import json
+import os
 import sys
+import time
 
 import pytest
 
@@ -276,3 +278,50 @@ async def test_serve_stopped_while_starting_leaves_no_service_behind(tiny_models
     assert process.returncode == 130, err.decode()
     assert "stopped:" in err.decode()
     assert await asyncio.to_thread(check, inference, "", 1) == "UNAVAILABLE"
+
+
+# A service that stops as a slow or careless one does: `ignore` ignores SIGTERM (a stop that
+# never ends), `leave` exits on it and leaves its child behind (an engine process its
+# service was still starting). Its child ignores SIGTERM, as a busy engine process may.
+STUBBORN_SERVICE = """
+import os, signal, subprocess, sys, time
+child = subprocess.Popen([sys.executable, "-c", "import signal, time; "
+                          "signal.signal(signal.SIGTERM, signal.SIG_IGN); time.sleep(600)"])
+signal.signal(signal.SIGTERM, signal.SIG_IGN if os.environ["STUBBORN"] == "ignore"
+              else lambda *_: os._exit(0))
+print(child.pid, flush=True)
+time.sleep(600)
+"""
+
+
+def processes_in_group(group: int) -> list[int]:
+    """The live processes of process group `group` (a zombie has ended)."""
+    members = []
+    for entry in filter(str.isdigit, os.listdir("/proc")):
+        try:
+            with open(f"/proc/{entry}/stat") as f:
+                fields = f.read().rsplit(")", 1)[1].split()
+        except (FileNotFoundError, ProcessLookupError):  # it ended meanwhile
+            continue
+        if int(fields[2]) == group and fields[0] != "Z":
+            members.append(int(entry))
+    return members
+
+
+@pytest.mark.parametrize("how", ["ignore", "leave"])
+def test_a_stopped_service_leaves_no_process_of_its_group_behind(how, tmp_path):
+    """A service that does not end within the stop's timeout, or ends and leaves a child
+    running, is killed with its whole group: nothing it started outlives the stop."""
+    from jobextract_tools.launch import start_module
+
+    (tmp_path / "stubborn.py").write_text(STUBBORN_SERVICE)
+    env = {**os.environ, "PYTHONPATH": str(tmp_path), "STUBBORN": how}
+    service = start_module("a stubborn service", "stubborn", "127.0.0.1:1", env,
+                           tmp_path / "stubborn.log")
+    for _ in range(200):  # the child is started once its pid is printed
+        if (tmp_path / "stubborn.log").read_text().strip():
+            break
+        time.sleep(0.05)
+    assert len(processes_in_group(service.process.pid)) == 2
+    service.stop(timeout=1)
+    assert processes_in_group(service.process.pid) == []
