@@ -1041,6 +1041,25 @@ def test_the_company_a_pages_header_names_stands_over_another_the_text_names():
     assert checked.job.company == "Harbor Practice Partners"
 
 
+def test_a_page_that_opens_with_the_company_over_its_rating_names_the_employer():
+    """Boards print the header the other way round too: the company, its rating, the title,
+    the place. Its company is the employer where the model's is no organisation (a place),
+    and stands over another the text names."""
+    text = ("Harbor Lane Bakery\n4.4 ★\nPastry Cook\nPortland, OR\nEasy Apply\n\n"
+            "Harbor Lane Bakery, a member of the Tidewater Foods group, is hiring a pastry cook "
+            "for early shifts.\n\nTidewater Foods is an equal opportunity employer.")
+    for model in ("Portland, OR", "Tidewater Foods"):
+        checked = check_answer(answer(company=model), text)
+        assert checked.job.company == "Harbor Lane Bakery", model
+        assert any("the-page-headers-company" in n for n in checked.notes), model
+    # the rating may be left out; a first line over a paragraph is no page header
+    assert check_answer(answer(company="Portland, OR"),
+                        text.replace("4.4 ★\n", "")).job.company == "Harbor Lane Bakery"
+    paragraph = "Harbor Lane Bakery\nWe bake for Portland. " + text.split("\n\n", 1)[1]
+    assert check_answer(answer(company="Tidewater Foods"), paragraph).job.company \
+        == "Tidewater Foods"
+
+
 def test_a_phrase_ending_in_a_common_word_is_no_company():
     text = ("Reno's riverfront is steps away. Harbor Lamp Tavern is a neighborhood pub. "
             "We hire line cooks.")

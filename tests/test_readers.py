@@ -55,6 +55,8 @@ TITLE_EXAMPLES = {
                                       "diesel mechanic to keep it moving.", "Diesel Mechanic"),
 }
 COMPANY_EXAMPLES = {
+    "the-page-headers-company": ("Payroll Clerk\nTailspin Toys\nReno, NV\n\nTailspin Toys "
+                                 "makes kites.", "Tailspin Toys"),
     "equal-opportunity-employer": ("Northwind Traders is an equal opportunity employer.",
                                    "Northwind Traders"),
     "at-company-we": ("At Contoso, we build bridges.", "Contoso"),

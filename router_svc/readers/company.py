@@ -355,7 +355,47 @@ def named_by_its_site(posting: PostingText) -> Found | None:
 
 _STATED_RULES = tuple(Rule(name, pattern_rule(pattern, _usable_company, _company_name))
                       for name, pattern in _STATED)
+
+
+PAGE_HEAD_LINES = 5  # a page copy's header: the title, the company, the place, a label
+_REMOTE_LINE = re.compile(r"(?i:remote)\b")
+# A board's rating of the employer, on a line of its own under its name: "3.9 ★", "4.2 stars".
+_RATING_LINE = re.compile(r"\d(?:\.\d)?[ \t]*(?:★|stars?\b|out[ \t]+of[ \t]+5\b)", re.I)
+
+
+def _a_job_line(line: str) -> bool:
+    return names_a_role(line, plural=False, nouns=JOB_NOUNS)
+
+
+def _a_place_line(line: str) -> bool:
+    return bool(US_PLACE.match(line) or _REMOTE_LINE.match(line))
+
+
+def the_page_headers_company(posting: PostingText) -> Found | None:
+    """The company line of a page copy's header, in either order boards print it: under a
+    title line naming a job and over the place ("Dental Assistant\nBright Oak Dental\nTulsa,
+    OK 74103"), or first, over its rating, the title and the place ("Bright Oak Dental\n4.1
+    ★\nDental Assistant\nTulsa, OK"). The employer as the job board lists it, which another
+    organisation the text names (the group that staffs the practice, in its equal
+    opportunity statement) does not replace."""
+    lines = [line.strip() for line in posting.lines[:PAGE_HEAD_LINES] if line.strip()][:4]
+    if len(lines) >= 3 and _a_job_line(lines[0]) and _a_place_line(lines[2]):
+        lines = lines[:3]
+        name = _company_name(lines[1])
+    else:
+        under = lines[2:] if len(lines) > 1 and _RATING_LINE.match(lines[1]) else lines[1:]
+        if len(under) < 2 or _a_job_line(lines[0]) or not _a_job_line(under[0]) \
+                or not _a_place_line(under[1]):
+            return None
+        lines = lines[:len(lines) - len(under) + 2]
+        name = _company_name(lines[0])
+    if not (_usable_company(name) and reads_as_a_name(name) and uses(name, posting) >= 2):
+        return None
+    return Found(name, " / ".join(lines), rule="the-page-headers-company", headline=True)
+
+
 COMPANY_RULES = (
+    Rule("the-page-headers-company", the_page_headers_company),  # the board's own listing
     *_STATED_RULES[:2],  # the equal-opportunity statement, "At Northwind, we"
     Rule("we-are-company", we_are_company),
     *_STATED_RULES[2:],
@@ -429,27 +469,6 @@ def another_employer(company: str, posting: PostingText) -> Found | None:
     if found.rule in _EMPLOYER_STATEMENTS or uses(found.value, posting) >= MANY_USES:
         return found
     return None
-
-
-PAGE_HEAD_LINES = 5  # a page copy's header: the title, the company, the place, a label
-
-
-_REMOTE_LINE = re.compile(r"(?i:remote)\b")
-
-
-def the_page_headers_company(posting: PostingText) -> Found | None:
-    """The company line of a page copy's header: right under a title line naming a job and
-    right over the place ("Dental Assistant\nBright Oak Dental\nTulsa, OK 74103"), the
-    employer as the job board lists it, which another organisation the text names (the
-    group that staffs the practice, in its equal opportunity statement) does not replace."""
-    lines = [line.strip() for line in posting.lines[:PAGE_HEAD_LINES] if line.strip()][:3]
-    if len(lines) < 3 or not names_a_role(lines[0], plural=False, nouns=JOB_NOUNS) \
-            or not (US_PLACE.match(lines[2]) or _REMOTE_LINE.match(lines[2])):
-        return None
-    name = _company_name(lines[1])
-    if not (_usable_company(name) and reads_as_a_name(name) and uses(name, posting) >= 2):
-        return None
-    return Found(name, " / ".join(lines), rule="the-page-headers-company", headline=True)
 
 
 def heads_the_page(name: str, posting: PostingText) -> bool:
