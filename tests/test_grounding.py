@@ -628,6 +628,10 @@ def test_values_come_back_as_the_posting_writes_them():
     text = "Data Engineer\nNorthwind\nFoods\nReno,\nNV\n\nWe build pipelines."
     job = check_answer(answer(company="Northwind\nFoods", location="Reno,\nNV"), text).job
     assert (job.company, job.location) == ("Northwind Foods", "Reno, NV")
+    # ... but where the posting writes the value on one line too, that is its spelling: a
+    # header's title line over its place line is no "<title> <place>"
+    text = "Tailspin Toys\nStore Lead\nMesa, AZ\n\n**Store Lead – Mesa**\n\nWe sell kites."
+    assert check_answer(answer(title="Store Lead – Mesa"), text).job.title == "Store Lead – Mesa"
 
 
 def test_a_date_or_a_time_names_no_company():

@@ -208,13 +208,16 @@ def as_written(value: str, text: str | PostingText) -> str:
     in capitals, never one inside a web or mail address: "AAM", not the "aam" of
     "hr@aam.com"), where the posting contains it; else `value` unchanged. "tech innovations
     inc." -> "Tech Innovations Inc"; "Remote" stays for "a remote role"; "Northwind\nFoods"
-    is "Northwind Foods"."""
+    is "Northwind Foods" where the posting writes it on no one line."""
     raw = PostingText.raw_of(text)
     found = mentions_outside_addresses(value, text)
     if not found:
         return value
-    # a banner in capitals: the posting's own case, if written
-    start, end = next(((s, e) for s, e in found if not raw[s:e].isupper()), found[0])
+    # a banner in capitals after the posting's own case, if written; and of those, a mention
+    # on one line before one run across a line break (a page's title line over its place
+    # line is no spelling of "<title> - <place>")
+    start, end = min(found, key=lambda span: (raw[span[0]:span[1]].isupper(),
+                                              "\n" in raw[span[0]:span[1]]))
     if raw[start:end].islower() and not value.islower():
         return value  # written only as a common word ("a remote role"): the name stays
     for char in re.search(r"[^\w\s]*$", value).group(0):  # "(m/f/d)": its closing mark too
