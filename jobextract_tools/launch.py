@@ -113,12 +113,34 @@ class ServiceProcess:
 
     def kill(self) -> None:
         """SIGKILL the service and every process it started (the engine's workers): a
-        crash, not a stop."""
+        crash, not a stop. Returns once none of them runs (a signal is delivered in its own
+        time, and an engine's memory is free only then), or after KILL_WAIT_SECONDS."""
         try:
             os.killpg(self.process.pid, signal.SIGKILL)
         except ProcessLookupError:
             pass
         self.process.wait()
+        deadline = time.monotonic() + KILL_WAIT_SECONDS
+        while processes_in_group(self.process.pid) and time.monotonic() < deadline:
+            time.sleep(0.02)
+
+
+KILL_WAIT_SECONDS = 10
+
+
+def processes_in_group(group: int) -> list[int]:
+    """The processes of process group `group` that still run (a zombie has ended), as
+    /proc lists them; none where there is no /proc."""
+    members = []
+    for entry in filter(str.isdigit, os.listdir("/proc") if os.path.isdir("/proc") else []):
+        try:
+            with open(f"/proc/{entry}/stat") as f:
+                fields = f.read().rsplit(")", 1)[1].split()
+        except OSError:  # it ended meanwhile
+            continue
+        if int(fields[2]) == group and fields[0] != "Z":
+            members.append(int(entry))
+    return members
 
 
 def stop(services: list[ServiceProcess], timeout: float = 60) -> None:

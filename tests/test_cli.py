@@ -294,25 +294,11 @@ time.sleep(600)
 """
 
 
-def processes_in_group(group: int) -> list[int]:
-    """The live processes of process group `group` (a zombie has ended)."""
-    members = []
-    for entry in filter(str.isdigit, os.listdir("/proc")):
-        try:
-            with open(f"/proc/{entry}/stat") as f:
-                fields = f.read().rsplit(")", 1)[1].split()
-        except (FileNotFoundError, ProcessLookupError):  # it ended meanwhile
-            continue
-        if int(fields[2]) == group and fields[0] != "Z":
-            members.append(int(entry))
-    return members
-
-
 @pytest.mark.parametrize("how", ["ignore", "leave"])
 def test_a_stopped_service_leaves_no_process_of_its_group_behind(how, tmp_path):
     """A service that does not end within the stop's timeout, or ends and leaves a child
     running, is killed with its whole group: nothing it started outlives the stop."""
-    from jobextract_tools.launch import start_module
+    from jobextract_tools.launch import processes_in_group, start_module
 
     (tmp_path / "stubborn.py").write_text(STUBBORN_SERVICE)
     env = {**os.environ, "PYTHONPATH": str(tmp_path), "STUBBORN": how}
