@@ -5,7 +5,10 @@ model (scores are meaningless there; the pipeline is not)."""
 from __future__ import annotations
 
 import csv
+import hashlib
 import json
+import re
+from pathlib import Path
 
 import pytest
 
@@ -126,6 +129,64 @@ def test_the_probe_set_is_a_labelled_file():
                *(f"A{letter}" for letter in "ABCDEFGHIJKLMNOPQRSTUVWXYZ"), "BA", "BB"]
     assert {(p.id.rstrip("0123456789"), p.part) for p in postings} == {
         (w, part) for w in writers for part in datasets.PARTS}
+
+
+# What the probe's committed answers were asked with: the prompt's messages and the schema
+# generation follows. A change to either leaves them stale (the figures they replay to are
+# no longer what the service answers): record them again (probe/README.md) and set this.
+PROBE_ANSWERS_ASKED_WITH = "de8ff4a6183b75e8"
+
+
+def test_the_probe_answers_were_recorded_with_todays_prompt_and_schema():
+    from router_svc import prompt
+    from router_svc.schema import schema_text
+
+    asked = json.dumps([prompt.messages(""), schema_text()])
+    assert hashlib.sha256(asked.encode()).hexdigest()[:16] == PROBE_ANSWERS_ASKED_WITH, \
+        "the prompt or the schema changed since jobextract_tools/eval/probe/answers.jsonl " \
+        "was recorded: record it again (probe/README.md) and set PROBE_ANSWERS_ASKED_WITH"
+
+
+# The README's probe table: its columns, as the scorer names the rates they show
+README_PROBE_COLUMNS = (("title_exact",), ("company",), ("location_relaxed",),
+                        ("salary_min", "salary_max", "salary_period"),
+                        ("salary_null_where_none",))
+
+
+def readme_probe_figures(label: str) -> tuple[int, dict[str, tuple[int, int]]]:
+    """The README probe table's row starting with `label`: its count of postings, and
+    rate -> (hits, total)."""
+    readme = (Path(__file__).resolve().parents[1] / "README.md").read_text()
+    table = readme.split("\n| probe half |", 1)[1].split("\n\n", 1)[0]
+    (row,) = [line for line in table.splitlines() if line.startswith(f"| {label}")]
+    label_cell, *cells = row.strip("|").split("|")
+    figures = {}
+    for names, cell in zip(README_PROBE_COLUMNS, cells, strict=True):
+        pairs = re.findall(r"(\d+)/(\d+)", cell)
+        assert len(pairs) == len(names), cell
+        figures.update({n: (int(h), int(t)) for n, (h, t) in zip(names, pairs)})
+    return int(re.search(r"\((\d+)", label_cell)[1]), figures
+
+
+def test_the_probe_answers_replay_to_the_readmes_held_out_figures(tmp_path, capsys):
+    """The committed answers (the embedded model's, recorded once) replay against today's
+    postings, every record found with its text unchanged, and today's check makes of the
+    held-out answers what the README's probe table states, for as many: a change that
+    moves a figure updates the README with it."""
+    from jobextract_tools.eval.command import main
+
+    assert main(["--answers", str(datasets.PROBE_ANSWERS),
+                 "--postings", str(datasets.PROBE_POSTINGS), "--out", str(tmp_path)]) == 0
+    capsys.readouterr()
+    (written,) = tmp_path.glob("replay-*.json")
+    report = json.loads(written.read_text())
+    assert report["skipped"] == {}
+    held_out = report["sets"]["File postings.jsonl"]["held-out"]
+    assert not held_out["rejected_by_check"]
+    rates = held_out["checked"]["fields"]
+    count, figures = readme_probe_figures("held-out")
+    assert count == held_out["answers"]
+    assert {name: (rates[name]["hits"], rates[name]["total"]) for name in figures} == figures
 
 
 def test_salary_not_in_this_paste_is_not_scored():

@@ -41,8 +41,11 @@ DEFAULT_DATA = Path(__file__).resolve().parents[3] / "shared" / "evaldata"
 INDEED_CSV = "indeed_2020_tech_postings_393.csv"
 INDEED_LABELS = Path(__file__).resolve().parent / "labels" / "indeed_salary.jsonl"
 LIST_LABELS = Path(__file__).resolve().parent / "labels" / "lists.jsonl"
-# 300 postings written for this project, labelled (probe/README.md): --postings reads them
+# Postings written for this project, labelled (probe/README.md): --postings reads them; and
+# the embedded model's raw answers to them, kept without the postings, which --answers
+# replays beside --postings
 PROBE_POSTINGS = Path(__file__).resolve().parent / "probe" / "postings.jsonl"
+PROBE_ANSWERS = Path(__file__).resolve().parent / "probe" / "answers.jsonl"
 EMSCAD_SALARY_LABELS = Path(__file__).resolve().parent / "labels" / "emscad_salary.jsonl"
 LIST_FIELDS = ("requirements", "benefits")
 INDEED_VARIANTS = ("text", "page")
