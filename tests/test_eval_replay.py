@@ -17,7 +17,7 @@ from jobextract_tools.eval import datasets, replay
 from jobextract_tools.eval.command import main
 from jobextract_tools.eval.datasets import HELD_OUT, PARTS, TUNING, Posting, part_of
 from jobextract_tools.eval.report import markdown, replay_markdown
-from jobextract_tools.eval.runner import text_id
+from jobextract_tools.eval.runner import _carried, text_id
 from jobextract_tools.eval.scoring import by_part, quality
 from tests.test_eval import write_indeed_fixture
 
@@ -277,6 +277,37 @@ def test_a_run_is_reported_by_part_side_by_side():
     assert table.splitlines()[0] == "| set | figure | held-out | tuning |"
     assert f"| Indeed text | postings | {held} | {8 - held} |" in table
     assert f"|  | title_exact | 100% ({held}/{held}) | 100% ({8 - held}/{8 - held}) |" in table
+
+
+def test_a_file_saying_how_each_posting_was_pasted_is_reported_by_paste_too(tmp_path):
+    """A labelled file's "paste" ("page", "description") adds each kind's figures beside
+    the part's, in a run and in a replay of its records."""
+    mine = tmp_path / "mine.jsonl"
+    pastes = ("page", "description", None)
+    mine.write_text("".join(json.dumps(
+        {"id": f"p{i}", "text": "Data Engineer\nNorthwind Labs\nDenver, CO",
+         "title": "Data Engineer", **({"paste": pastes[i % 3]} if pastes[i % 3] else {})})
+        + "\n" for i in range(12)))
+    postings = datasets.labelled_file(mine)
+    # the model is right on the page copies only
+    records = {p.id: {**record(p, title="Data Engineer" if p.paste == "page" else "Analyst"),
+                      "set": "File mine.jsonl", **_carried(p)} for p in postings}
+    run = by_part(list(records.values()), postings, PARTS, 60.0, 12)
+    replayed = replay.replay(records, tmp_path, "all", PARTS)[0]["File mine.jsonl"]
+    for part in PARTS:
+        pages = sum(p.part == part and p.paste == "page" for p in postings)
+        for report, fields in ((run, lambda r: r["fields"]),
+                               (replayed, lambda r: r["model_alone"]["fields"])):
+            assert set(report) == {f"{part}{view}" for part in PARTS
+                                   for view in ("", ", page", ", description")}
+            assert fields(report[f"{part}, page"])["title_exact"]["hits"] == pages
+            assert fields(report[f"{part}, page"])["title_exact"]["total"] == pages
+            assert fields(report[f"{part}, description"])["title_exact"]["hits"] == 0
+            assert fields(report[part])["title_exact"]["total"] == sum(
+                p.part == part for p in postings)
+    mine.write_text(json.dumps({"id": "x", "text": "Cook", "paste": 1}) + "\n")
+    with pytest.raises(ValueError, match="mine.jsonl:1"):
+        datasets.labelled_file(mine)
 
 
 def test_requirements_and_benefits_are_scored_item_by_item_against_labelled_spans(tmp_path):

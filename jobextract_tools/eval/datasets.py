@@ -77,6 +77,7 @@ class Posting:
     labels: dict
     source: str   # emscad | skillspan | indeed | glassdoor
     row: str = ""  # the row's id in its source (both pastes of an Indeed row share it); "": id
+    paste: str = ""  # how it was pasted, where a labelled file says: "page", "description"
 
     @property
     def part(self) -> str:
@@ -102,6 +103,19 @@ def _labels_by_id(path: Path) -> dict:
 def in_part(posting: Posting, part: str) -> bool:
     """`part`: HELD_OUT, TUNING or "all"."""
     return part == "all" or posting.part == part
+
+
+def views(items: list, parts: tuple[str, ...], posting=lambda item: item) -> dict[str, list]:
+    """The items (`posting(item)` is each one's posting) of each part, and where postings
+    say how they were pasted, of each paste within it: "held-out", "held-out, page",
+    "held-out, description". The figures a report shows side by side."""
+    out = {}
+    for part in parts:
+        mine = [i for i in items if posting(i).part == part]
+        out[part] = mine
+        for paste in sorted({posting(i).paste for i in mine} - {""}):
+            out[f"{part}, {paste}"] = [i for i in mine if posting(i).paste == paste]
+    return out
 
 
 def emscad(data: Path, limit: int, part: str = "all") -> list[Posting]:
@@ -190,7 +204,9 @@ def labelled_file(path: Path, part: str = "all") -> list[Posting]:
     """The postings of a JSONL file of your own (ValueError: a line without "id" and
     "text", or an id twice). A line's labels are any of "title", "company", "location",
     "salary_min", "salary_max", "salary_currency" and "salary_period"; a field left out is
-    not scored, and salary_min null labels a posting that states no pay (scored too)."""
+    not scored, and salary_min null labels a posting that states no pay (scored too). A
+    line's "paste" ("page": the whole listing page; "description": its description alone)
+    splits the reports by it."""
     out, seen = [], set()
     with open(path, encoding="utf-8") as f:
         for number, line in enumerate(f, 1):
@@ -209,7 +225,10 @@ def labelled_file(path: Path, part: str = "all") -> list[Posting]:
                 labels.update(salary=None if low is None else (float(low), float(high or low)),
                               period=row.get("salary_period"),
                               currency=row.get("salary_currency"))
-            posting = Posting(row["id"], row["text"], labels, LABELLED_FILE)
+            paste = row.get("paste") or ""
+            if not isinstance(paste, str):
+                raise ValueError(f"{path}:{number}: \"paste\" is a string, e.g. \"page\"")
+            posting = Posting(row["id"], row["text"], labels, LABELLED_FILE, paste=paste)
             if in_part(posting, part):
                 out.append(posting)
     return out

@@ -27,7 +27,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from jobextract.v1 import extraction_pb2 as pb
-from jobextract_tools.eval.datasets import INDEED_LABELS, Posting, by_set, in_part
+from jobextract_tools.eval.datasets import INDEED_LABELS, Posting, by_set, in_part, views
 from jobextract_tools.eval.matching import close, norm
 from jobextract_tools.eval.runner import text_id
 from jobextract_tools.eval.scoring import ABOUT, quality, verdicts
@@ -204,7 +204,8 @@ def posting_of(record: dict) -> Posting | None:
     labels = dict(record.get("labels", {}))
     if isinstance(labels.get("salary"), list):
         labels["salary"] = tuple(labels["salary"])
-    return Posting(record["id"], record["text"], labels, record.get("source", "indeed"))
+    return Posting(record["id"], record["text"], labels, record.get("source", "indeed"),
+                   paste=record.get("paste", ""))
 
 
 def replay(records: dict[str, dict], data: Path, part: str, parts: tuple[str, ...],
@@ -240,7 +241,7 @@ def replay(records: dict[str, dict], data: Path, part: str, parts: tuple[str, ..
                 continue
         if in_part(posting, part):
             by_set_name[name].append(replay_one(posting, record["answer"]))
-    reports = {name: {p: summarise([r for r in replayed if r.posting.part == p])
-                      for p in parts}
+    reports = {name: {view: summarise(mine) for view, mine in
+                      views(replayed, parts, lambda r: r.posting).items()}
                for name, replayed in by_set_name.items()}
     return reports, dict(skipped)

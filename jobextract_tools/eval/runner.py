@@ -68,7 +68,8 @@ def _carried(posting: Posting) -> dict:
     it in the record, wherever the file went), a shared set's by its id only."""
     if posting.source != LABELLED_FILE:
         return {}
-    return {"text": posting.text, "labels": posting.labels, "source": posting.source}
+    return {"text": posting.text, "labels": posting.labels, "source": posting.source,
+            **({"paste": posting.paste} if posting.paste else {})}
 
 
 async def run(address: str, postings: list[Posting], concurrency: int, timeout: float,

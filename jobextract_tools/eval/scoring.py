@@ -19,7 +19,7 @@ from dataclasses import dataclass, field
 from google.protobuf.json_format import ParseDict
 
 from jobextract.v1 import extraction_pb2 as pb
-from jobextract_tools.eval.datasets import LABELLED_FILE, Posting
+from jobextract_tools.eval.datasets import LABELLED_FILE, Posting, views
 from jobextract_tools.eval.matching import close, contains, figures, letters, norm, stated
 from router_svc.prompt import EXAMPLES
 
@@ -258,7 +258,8 @@ def summarise(records: list[dict], postings: dict[str, Posting], wall: float,
 
 def by_part(records: list[dict], postings: list[Posting], parts: tuple[str, ...],
             wall: float, new: int) -> dict[str, dict]:
-    """One report per part of the split (datasets.PARTS), from one run of a set."""
+    """One report per part of the split (datasets.PARTS), and per paste within it where the
+    postings say (datasets.views), from one run of a set."""
     index = {p.id: p for p in postings}
-    return {part: summarise([r for r in records if index[r["id"]].part == part], index,
-                            wall, new) for part in parts}
+    return {view: summarise(mine, index, wall, new)
+            for view, mine in views(records, parts, lambda r: index[r["id"]]).items()}
