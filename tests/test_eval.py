@@ -129,6 +129,9 @@ def test_the_probe_set_is_a_labelled_file():
                *(f"A{letter}" for letter in "ABCDEFGHIJKLMNOPQRSTUVWXYZ"), "BA", "BB"]
     assert {(p.id.rstrip("0123456789"), p.part) for p in postings} == {
         (w, part) for w in writers for part in datasets.PARTS}
+    # each says how it was pasted, and both halves hold both kinds
+    assert {(p.paste, p.part) for p in postings} == {
+        (paste, part) for paste in ("page", "description") for part in datasets.PARTS}
 
 
 # What the probe's committed answers were asked with: the prompt's messages and the schema
