@@ -205,6 +205,9 @@ def test_a_bare_amount_is_weak():
      None), (None, None, None, None), ""),
     ("On-Call RN: $52/hr", (None, None, None, None), (52, 52, "USD", "hour"),
      "the model gave none"),
+    # a school year is no range of pay
+    ("Salary: set by the 2025-2026 salary schedule", (None, None, None, "year"),
+     (None, None, None, None), ""),
 ])
 def test_salary_is_what_the_text_states(text, model, expected, note):
     low, high, currency, period = model

@@ -435,8 +435,8 @@ NOT_PAY: tuple[tuple[str, Callable[[Amount], bool]], ...] = (
      and bool(re.search(r"\bhours\b[^.\d\n]{0,24}$", a.head, re.I))),
     ("implausible-for-its-period",
      lambda a: not (plausible(a.low, a.period) and plausible(a.high, a.period))),
-    ("a-year", lambda a: not a.has_marker and a.match["high"] is None
-     and 1900 <= a.low <= 2100 and a.low == int(a.low)),  # "salary review in 2025"
+    ("a-year", lambda a: not a.has_marker and 1900 <= a.low <= 2100 and a.low == int(a.low)
+     and (a.match["high"] is None or a.high == a.low + 1)),  # "in 2025", "the 2025-2026 plan"
     ("too-small-without-a-currency",  # "rate 5" or "pay grade 3", not "Salary: 50-100"
      lambda a: not a.has_marker and a.period is None and a.low < 100
      and not (a.match["high"] and _PAY_LABEL.search(a.head))),
