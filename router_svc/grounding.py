@@ -73,7 +73,7 @@ def _take(data: dict, mention: SalaryMention) -> str:
     period, note = mention.period, ""
     if mention.period_basis == "inferred":
         note = f"; period {period!r} inferred from the amount"
-    elif period is None and plausible(mention.low, model_period) \
+    elif period is None and model_period and plausible(mention.low, model_period) \
             and plausible(mention.high, model_period):
         period, note = model_period, f"; period {model_period!r} from the model"
     data.update(salary_min=mention.low, salary_max=mention.high,
@@ -164,8 +164,13 @@ def reconcile_salary(data: dict, text: str | PostingText) -> tuple[list[str], bo
 
 
 def _fill(data: dict, mentions: list[SalaryMention], why: str) -> str | None:
-    """Set the answer's salary from the pay the text offers, where it offers one: the note."""
-    fill, spans = stated_pay(offered_mentions(mentions))
+    """Set the answer's salary from the pay the text offers, where it offers one: the note.
+    A single amount inside a sentence, without a period that its size tells ("we pay $300
+    for your time"), is a fee as often as a wage: a salary only beside the model's own
+    figure for it. A range ("Salary: 55000-75000") or an amount leading its line ("Salary:
+    €3,000 gross") is offered as the pay."""
+    fill, spans = stated_pay([m for m in offered_mentions(mentions)
+                              if m.period or m.low < m.high or m.leads])
     return _from_text(data, fill, spans, why) if fill is not None else None
 
 

@@ -205,9 +205,16 @@ def test_a_bare_amount_is_weak():
      None), (None, None, None, None), ""),
     ("On-Call RN: $52/hr", (None, None, None, None), (52, 52, "USD", "hour"),
      "the model gave none"),
-    # a school year is no range of pay
+    # a school year is no range of pay; a single amount inside a sentence, with no period
+    # its size tells, is not filled with the model's period alone (a fee as often as a
+    # wage); beside the model's own figure for it, the model's period stands
     ("Salary: set by the 2025-2026 salary schedule", (None, None, None, "year"),
      (None, None, None, None), ""),
+    ("The last round is a paid exercise: we pay $450 for your time.",
+     (None, None, None, "week"), (None, None, None, None), ""),
+    ("The last round is a paid exercise: we pay $450 for your time.",
+     (450, 450, "USD", "week"), (450, 450, "USD", "week"),
+     "period 'week' from the model; confirming"),
 ])
 def test_salary_is_what_the_text_states(text, model, expected, note):
     low, high, currency, period = model
