@@ -1,5 +1,6 @@
 """The hiring organisation a posting names in its own sentences, read by COMPANY_RULES, named
-rules tried in order: "Northwind is an equal opportunity employer", "At Northwind, we ...",
+rules tried in order: the company line of a page copy's header (page_header, which the
+title's reader reads too), "Northwind is an equal opportunity employer", "At Northwind, we ...",
 "We are Northwind.", "Northwind is hiring", "Northwind has an opening", "Company:
 Northwind", "Northwind is a leading lender", "About Northwind", "Why Northwind?", "Join
 Northwind", the employer's other legal statements ("Northwind does not discriminate",
@@ -17,7 +18,7 @@ reads as a name, and is an organisation the posting names.
 from __future__ import annotations
 
 import re
-from dataclasses import replace
+from dataclasses import dataclass, replace
 
 from router_svc.readers.rules import AnchoredPattern, Found, Rule, first_found, pattern_rule
 from router_svc.readers.shapes import (LEGAL, MAX_VALUE_WORDS, NAME, NAME_REACH, US_PLACE,
@@ -371,27 +372,47 @@ def _a_place_line(line: str) -> bool:
     return bool(US_PLACE.match(line) or _REMOTE_LINE.match(line))
 
 
-def the_page_headers_company(posting: PostingText) -> Found | None:
-    """The company line of a page copy's header, in either order boards print it: under a
-    title line naming a job and over the place ("Dental Assistant\nBright Oak Dental\nTulsa,
-    OK 74103"), or first, over its rating, the title and the place ("Bright Oak Dental\n4.1
-    ★\nDental Assistant\nTulsa, OK"). The employer as the job board lists it, which another
-    organisation the text names (the group that staffs the practice, in its equal
-    opportunity statement) does not replace."""
+@dataclass(frozen=True)
+class PageHeader:
+    """A page copy's header as the job board prints it: the listing's own title, company
+    and place, and the lines they were read from."""
+    title: str
+    company: str
+    place: str
+    lines: tuple[str, ...]
+
+
+def page_header(posting: PostingText) -> PageHeader | None:
+    """The header of a page copy, in either order boards print it: a title line naming a
+    job over the company and the place ("Dental Assistant\nBright Oak Dental\nTulsa, OK
+    74103"), or the company first, over its rating, the title and the place ("Bright Oak
+    Dental\n4.1 ★\nDental Assistant\nTulsa, OK"). Its company line must read as a name
+    the text uses again: the check that these lines are a header."""
     lines = [line.strip() for line in posting.lines[:PAGE_HEAD_LINES] if line.strip()][:4]
     if len(lines) >= 3 and _a_job_line(lines[0]) and _a_place_line(lines[2]):
-        lines = lines[:3]
-        name = _company_name(lines[1])
+        header = PageHeader(lines[0], _company_name(lines[1]), lines[2], tuple(lines[:3]))
     else:
         under = lines[2:] if len(lines) > 1 and _RATING_LINE.match(lines[1]) else lines[1:]
         if len(under) < 2 or _a_job_line(lines[0]) or not _a_job_line(under[0]) \
                 or not _a_place_line(under[1]):
             return None
-        lines = lines[:len(lines) - len(under) + 2]
-        name = _company_name(lines[0])
+        header = PageHeader(under[0], _company_name(lines[0]), under[1],
+                            tuple(lines[:len(lines) - len(under) + 2]))
+    name = header.company
     if not (_usable_company(name) and reads_as_a_name(name) and uses(name, posting) >= 2):
         return None
-    return Found(name, " / ".join(lines), rule="the-page-headers-company", headline=True)
+    return header
+
+
+def the_page_headers_company(posting: PostingText) -> Found | None:
+    """The company line of a page copy's header (page_header): the employer as the job
+    board lists it, which another organisation the text names (the group that staffs the
+    practice, in its equal opportunity statement) does not replace."""
+    header = posting.read(page_header)
+    if header is None:
+        return None
+    return Found(header.company, " / ".join(header.lines), rule="the-page-headers-company",
+                 headline=True)
 
 
 COMPANY_RULES = (
