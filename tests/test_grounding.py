@@ -1074,6 +1074,23 @@ def test_a_page_that_opens_with_the_company_over_its_rating_names_the_employer()
         == "Tidewater Foods"
 
 
+def test_a_page_headers_title_is_the_listings_over_the_descriptions_own_heading():
+    """The header's title line, in either order boards print the header, is the listing's
+    title: a model's title taken from the description's heading, with the store's place
+    run on, is replaced by it."""
+    body = ("**Shift Supervisor – Eastgate**\n\nHarbor Lane Bakery bakes for the whole "
+            "city.\nAs Shift Supervisor, you open the store.\n\nHarbor Lane Bakery is an "
+            "equal opportunity employer.")
+    for head in ("Harbor Lane Bakery\n4.4 ★\nShift Supervisor\nPortland, OR\nSave\n\n",
+                 "Shift Supervisor\nHarbor Lane Bakery\nPortland, OR\n\n"):
+        checked = check_answer(answer(title="Shift Supervisor – Eastgate"), head + body)
+        assert checked.job.title == "Shift Supervisor", head
+        assert any("the-page-headers-title" in n for n in checked.notes), head
+    # the description alone: its heading is the posting's own title, and stands
+    checked = check_answer(answer(title="Shift Supervisor – Eastgate"), body)
+    assert checked.job.title == "Shift Supervisor – Eastgate"
+
+
 def test_a_phrase_ending_in_a_common_word_is_no_company():
     text = ("Reno's riverfront is steps away. Harbor Lamp Tavern is a neighborhood pub. "
             "We hire line cooks.")

@@ -25,6 +25,8 @@ from router_svc.readers.title import (MODEL_TITLE_READINGS, TITLE_RULES, TITLE_T
 
 # rule -> (text, the value it reads)
 TITLE_EXAMPLES = {
+    "the-page-headers-title": ("Tailspin Toys\n4.2 ★\nPayroll Clerk\nReno, NV\n\nTailspin Toys "
+                               "makes kites.", "Payroll Clerk"),
     "first-line-naming-a-job": ("Senior Data Engineer\nNorthwind builds pipelines for clinics.",
                                 "Senior Data Engineer"),
     "labelled-title": ("We build tools for farms.\nJob Title: Payroll Clerk\nHours: 9-5",
@@ -32,7 +34,7 @@ TITLE_EXAMPLES = {
     "title-under-its-label": ("Posting Title\nSenior Payroll Clerk, Accounts Payable and "
                               "Receivable (Level 2)\n\nWe build tools for farms.",
                               "Senior Payroll Clerk, Accounts Payable and Receivable (Level 2)"),
-    "line-under-the-company": ("Litware\nFounding Engineer\nRemote\n\nLitware makes "
+    "line-under-the-company": ("Litware\nFounding Engineer\nFull-time\n\nLitware makes "
                                "looms. Litware pays well.", "Founding Engineer"),
     "title-over-its-details": ("Fabrikam builds tools for plumbers. We grew 30% last year.\n\n"
                                "Account Executive, Central\nLocation: Denver, CO (hybrid)",

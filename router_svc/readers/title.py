@@ -1,14 +1,15 @@
 """The title a posting states, read by TITLE_RULES, named rules tried in order.
 
-The surest forms first: a page's first line naming a job, a labelled line ("Job Title: ...")
-or the line under its label, the line under a page's company line, a title line over the
-job's details, a page's first line over its company and place lines, a title before its
-place. Then the looser ones, each of which must name a job (a role noun,
+The surest forms first: the title line of a page copy's header (the listing's own, in either
+order boards print the header), a page's first line naming a job, a labelled line ("Job
+Title: ...") or the line under its label, the line under a page's company line, a title line
+over the job's details, a page's first line over its company and place lines, a title before
+its place. Then the looser ones, each of which must name a job (a role noun,
 vocabulary.ROLE_NOUNS): the words a one-line page copy starts with, a hiring sentence ("We
 are looking for a Senior Data Engineer"), "As a Kennel Attendant, you", "The Lab Technician
 plays ...", a title heading its own section, and last a hiring sentence naming the job in
-lower case. A first line that is a section heading, a job number or a hiring banner is
-never the title.
+lower case. A first line that is a section heading, a job number or a hiring banner is never
+the title.
 """
 
 from __future__ import annotations
@@ -23,7 +24,7 @@ from router_svc.readers.shapes import (MAX_VALUE_WORDS, NAME, NEXT_LABEL, SENTEN
                                        TITLE_PHRASE, US_PLACE, at_a_word, clean, is_heading,
                                        is_place, names_a_role, one_of, plural_ending, usable,
                                        without_heading)
-from router_svc.readers.company import reads_as_a_name, uses
+from router_svc.readers.company import page_header, reads_as_a_name, uses
 from router_svc.readers.location import us_cities
 from router_svc.readers.text import WORD, PostingText, as_written, found_in, mentions, norm
 from router_svc.readers.vocabulary import (DESCRIBING_WORDS, DETAIL_LABELS, EMPLOYMENT_TYPES,
@@ -113,6 +114,17 @@ def _title_shaped_first_line(posting: PostingText) -> str | None:
     if first != posting.unglued.strip() and _a_title_line(first, 10):
         return first
     return None
+
+
+def the_page_headers_title(posting: PostingText) -> Found | None:
+    """The title line of a page copy's header (company.page_header), in either order the
+    board prints it: the listing's title, over a line the description heads with its own
+    ("**Store Manager – Bend**")."""
+    header = posting.read(page_header)
+    if header is None:
+        return None
+    title = clean(header.title)
+    return Found(title, " / ".join(header.lines), headline=True) if usable(title) else None
 
 
 def first_line_naming_a_job(posting: PostingText) -> Found | None:
@@ -222,6 +234,7 @@ def _a_whole_line_title(value: str) -> bool:
 
 
 TITLE_RULES = (
+    Rule("the-page-headers-title", the_page_headers_title),  # the board's own listing
     Rule("first-line-naming-a-job", first_line_naming_a_job),
     Rule("labelled-title", pattern_rule(_TITLE_LABEL, _not_an_employment_type, headline=True)),
     Rule("title-under-its-label", pattern_rule(_TITLE_LABEL_LINE, _a_whole_line_title,
