@@ -205,6 +205,10 @@ def test_a_bare_amount_is_weak():
      None), (None, None, None, None), ""),
     ("On-Call RN: $52/hr", (None, None, None, None), (52, 52, "USD", "hour"),
      "the model gave none"),
+    # a period in the sentence after another amount is that amount's: a grade's number
+    # before the pay is not paid by the hour
+    ("Classified Salary Schedule Range 22: $18.42 - $23.10 per hour.",
+     (None, None, None, None), (18.42, 23.10, "USD", "hour"), "the model gave none"),
     # a school year is no range of pay; a single amount inside a sentence, with no period
     # its size tells, is not filled with the model's period alone (a fee as often as a
     # wage); beside the model's own figure for it, the model's period stands

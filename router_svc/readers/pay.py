@@ -317,10 +317,12 @@ def infer_period(low: float, high: float, currency: str | None) -> Period | None
 
 
 def _period_in_sentence(text: str, start: int, end: int) -> Period | None:
-    """The one period the amount's sentence states, if it states exactly one."""
+    """The one period the amount's sentence states, if it states exactly one, up to the next
+    amount with its currency: "Salary Schedule Range 22: $18.42 - $23.10 per hour" states
+    the hour of the range, not of the grade's number."""
     head = window(text, start - 120, start)
     head = SENTENCE_OR_LINE_END.split(head)[-1]
-    tail = re.split(r"(?<!\d)[.!?](?:\s|$)|\n", window(text, end, end + 120))[0]
+    tail = re.split(r"(?<!\d)[.!?](?:\s|$)|\n|[$€£]", window(text, end, end + 120))[0]
     found = {period for pattern, period in _PERIOD_IN_SENTENCE
              for part in (head, tail) if pattern.search(part)}
     return found.pop() if len(found) == 1 else None
