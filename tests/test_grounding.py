@@ -304,6 +304,9 @@ def assert_pay_is_read(text: str, expected: tuple, fills: bool = True) -> None:
      "per year", (61000, 74000, "USD", "year")),
     # a per-diem job's hourly rate is its pay
     ("Per Diem RN: $58/hr - $64/hr, two weekends a month", (58, 64, "USD", "hour")),
+    # a weight to lift
+    ("* Ability to lift up to 50 pounds\n\nPAY\nThe salary range is $58,000 - $71,000 per "
+     "year.", (58000, 71000, "USD", "year")),
 ])
 def test_figures_beside_the_pay_are_not_the_pay(text, expected):
     assert_pay_is_read(text, expected)

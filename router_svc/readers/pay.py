@@ -128,6 +128,9 @@ _IDENTIFIER_BEFORE = re.compile(r"(?:#|\b(?:(?<!,\s)id|no|number|req\w*|requisit
 # $2/hr", "an additional $1.50 an hour".
 _ADDITION_BEFORE = re.compile(r"\+[ \t]?$|\b(?:differentials?|premiums?|additional|extra)\b"
                               rf"{_GAP_NAMING_NO_PAY}$", re.I)
+# A weight to lift, not money: "able to lift up to 50 pounds", "packages weighing 70 pounds".
+_WEIGHT_BEFORE = re.compile(r"\b(?:lift|carry|push|pull|weigh|hoist|handl|mov)\w*\b"
+                            r"[^.$€£\d\n]{0,25}$", re.I)
 # Paid for being on call, beside the pay: "an on-call stipend of $140 a weekend" (an on-call
 # nurse's hourly rate, "On-Call RN: $52/hr", is the pay).
 _ON_CALL_BEFORE = re.compile(rf"\bon[- ]call\b{_GAP_NAMING_NO_PAY}$", re.I)
@@ -413,6 +416,8 @@ NOT_PAY: tuple[tuple[str, Callable[[Amount], bool]], ...] = (
     ("an-addition", lambda a: bool(_ADDITION_BEFORE.search(a.head)
                                    or _ADDITION_AFTER.match(a.after(40))
                                    or _ON_CALL_BEFORE.search(a.head) and a.period != "hour")),
+    ("a-weight", lambda a: "pound" in a.match.group(0).lower()
+     and bool(_WEIGHT_BEFORE.search(a.head))),
     ("a-per-diem", lambda a: bool(_PER_DIEM_BEFORE.search(a.head)
                                   or _PER_DIEM_AFTER.match(a.after(24))) and a.period != "hour"),
     ("on-target-earnings", lambda a: bool(_OTE_BEFORE.search(a.head)
