@@ -304,9 +304,11 @@ def assert_pay_is_read(text: str, expected: tuple, fills: bool = True) -> None:
      "per year", (61000, 74000, "USD", "year")),
     # a per-diem job's hourly rate is its pay
     ("Per Diem RN: $58/hr - $64/hr, two weekends a month", (58, 64, "USD", "hour")),
-    # a weight to lift
+    # a weight to lift; standby pay added while on call
     ("* Ability to lift up to 50 pounds\n\nPAY\nThe salary range is $58,000 - $71,000 per "
      "year.", (58000, 71000, "USD", "year")),
+    ("- Joins the on-call rotation; standby pay of $2.50 per hour applies while on call\n"
+     "Hiring range: $29.10 - $36.40 per hour", (29.1, 36.4, "USD", "hour")),
 ])
 def test_figures_beside_the_pay_are_not_the_pay(text, expected):
     assert_pay_is_read(text, expected)

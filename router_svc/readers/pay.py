@@ -126,7 +126,8 @@ _IDENTIFIER_BEFORE = re.compile(r"(?:#|\b(?:(?<!,\s)id|no|number|req\w*|requisit
                                 r"|bill|chapter))\.?\s*[:#]?\s*$", re.I)
 # An amount added to the pay, not the pay: "differential: +$3.25/hr", "a shift premium of
 # $2/hr", "an additional $1.50 an hour".
-_ADDITION_BEFORE = re.compile(r"\+[ \t]?$|\b(?:differentials?|premiums?|additional|extra)\b"
+_ADDITION_BEFORE = re.compile(r"\+[ \t]?$|\b(?:differentials?|premiums?|additional|extra"
+                              r"|stand-?by(?:[ \t]+pay)?)\b"
                               rf"{_GAP_NAMING_NO_PAY}$", re.I)
 # A weight to lift, not money: "able to lift up to 50 pounds", "packages weighing 70 pounds".
 _WEIGHT_BEFORE = re.compile(r"\b(?:lift|carry|push|pull|weigh|hoist|handl|mov)\w*\b"
