@@ -157,8 +157,8 @@ README_PROBE_COLUMNS = (("title_exact",), ("company",), ("location_relaxed",),
 
 
 def readme_probe_figures(label: str) -> tuple[int, dict[str, tuple[int, int]]]:
-    """The README probe table's row starting with `label`: its count of postings, and
-    rate -> (hits, total)."""
+    """The README probe table's row whose label starts with `label`: its count of
+    postings, and rate -> (hits, total)."""
     readme = (Path(__file__).resolve().parents[1] / "README.md").read_text()
     table = readme.split("\n| probe half |", 1)[1].split("\n\n", 1)[0]
     (row,) = [line for line in table.splitlines() if line.startswith(f"| {label}")]
@@ -171,11 +171,16 @@ def readme_probe_figures(label: str) -> tuple[int, dict[str, tuple[int, int]]]:
     return int(re.search(r"\((\d+)", label_cell)[1]), figures
 
 
+# The README probe table's rows: the replay's view of the held-out half -> the row's label
+README_PROBE_ROWS = {"held-out": "held-out (", "held-out, description": "held-out, descriptions",
+                     "held-out, page": "held-out, page copies"}
+
+
 def test_the_probe_answers_replay_to_the_readmes_held_out_figures(tmp_path, capsys):
     """The committed answers (the embedded model's, recorded once) replay against today's
     postings, every record found with its text unchanged, and today's check makes of the
-    held-out answers what the README's probe table states, for as many: a change that
-    moves a figure updates the README with it."""
+    held-out answers what the README's probe table states, for as many, in all and by
+    paste: a change that moves a figure updates the README with it."""
     from jobextract_tools.eval.command import main
 
     assert main(["--answers", str(datasets.PROBE_ANSWERS),
@@ -184,12 +189,15 @@ def test_the_probe_answers_replay_to_the_readmes_held_out_figures(tmp_path, caps
     (written,) = tmp_path.glob("replay-*.json")
     report = json.loads(written.read_text())
     assert report["skipped"] == {}
-    held_out = report["sets"]["File postings.jsonl"]["held-out"]
-    assert not held_out["rejected_by_check"]
-    rates = held_out["checked"]["fields"]
-    count, figures = readme_probe_figures("held-out")
-    assert count == held_out["answers"]
-    assert {name: (rates[name]["hits"], rates[name]["total"]) for name in figures} == figures
+    views = report["sets"]["File postings.jsonl"]
+    assert set(views) == set(README_PROBE_ROWS)
+    for view, label in README_PROBE_ROWS.items():
+        assert not views[view]["rejected_by_check"]
+        rates = views[view]["checked"]["fields"]
+        count, figures = readme_probe_figures(label)
+        assert count == views[view]["answers"], view
+        assert {name: (rates[name]["hits"], rates[name]["total"]) for name in figures} \
+            == figures, view
 
 
 def test_salary_not_in_this_paste_is_not_scored():
