@@ -382,22 +382,28 @@ class PageHeader:
     lines: tuple[str, ...]
 
 
-def page_header(posting: PostingText) -> PageHeader | None:
-    """The header of a page copy, in either order boards print it: a title line naming a
-    job over the company and the place ("Dental Assistant\nBright Oak Dental\nTulsa, OK
-    74103"), or the company first, over its rating, the title and the place ("Bright Oak
-    Dental\n4.1 ★\nDental Assistant\nTulsa, OK"). Its company line must read as a name
-    the text uses again: the check that these lines are a header."""
+def header_lines(posting: PostingText) -> PageHeader | None:
+    """The lines of a page copy's header, in either order boards print it: a title line
+    naming a job over the company and the place ("Dental Assistant\nBright Oak Dental\nTulsa,
+    OK 74103"), or the company first, over its rating, the title and the place ("Bright Oak
+    Dental\n4.1 ★\nDental Assistant\nTulsa, OK")."""
     lines = [line.strip() for line in posting.lines[:PAGE_HEAD_LINES] if line.strip()][:4]
     if len(lines) >= 3 and _a_job_line(lines[0]) and _a_place_line(lines[2]):
-        header = PageHeader(lines[0], _company_name(lines[1]), lines[2], tuple(lines[:3]))
-    else:
-        under = lines[2:] if len(lines) > 1 and _RATING_LINE.match(lines[1]) else lines[1:]
-        if len(under) < 2 or _a_job_line(lines[0]) or not _a_job_line(under[0]) \
-                or not _a_place_line(under[1]):
-            return None
-        header = PageHeader(under[0], _company_name(lines[0]), under[1],
-                            tuple(lines[:len(lines) - len(under) + 2]))
+        return PageHeader(lines[0], _company_name(lines[1]), lines[2], tuple(lines[:3]))
+    under = lines[2:] if len(lines) > 1 and _RATING_LINE.match(lines[1]) else lines[1:]
+    if len(under) < 2 or _a_job_line(lines[0]) or not _a_job_line(under[0]) \
+            or not _a_place_line(under[1]):
+        return None
+    return PageHeader(under[0], _company_name(lines[0]), under[1],
+                      tuple(lines[:len(lines) - len(under) + 2]))
+
+
+def page_header(posting: PostingText) -> PageHeader | None:
+    """A page copy's header (header_lines) whose company line reads as a name the text uses
+    again: lines a reader may take the listing's values from."""
+    header = posting.read(header_lines)
+    if header is None:
+        return None
     name = header.company
     if not (_usable_company(name) and reads_as_a_name(name) and uses(name, posting) >= 2):
         return None
@@ -493,10 +499,10 @@ def another_employer(company: str, posting: PostingText) -> Found | None:
 
 
 def heads_the_page(name: str, posting: PostingText) -> bool:
-    """Whether `name` is a line of its own in a page copy's header ("Store Clerk\nNorthwind
-    Traders\nReno, NV"): the employer as the job board lists it."""
-    head = [line.strip() for line in posting.lines[:PAGE_HEAD_LINES + 1]]
-    return name in head[1:]
+    """Whether `name` is the company line of a page copy's header (header_lines): the
+    employer as the job board lists it, whether or not the description names it again."""
+    header = posting.read(header_lines)
+    return header is not None and header.company == name
 
 
 # Words that make one organisation a part of another: "Northwind, a Contoso company",
