@@ -939,7 +939,11 @@ def test_an_organisation_named_once_gives_way_to_the_one_the_posting_speaks_as()
              "Opportunity/Affirmative Action employer.", "Radar Works", "Fabrikam"),
             ("Engineer\nProseware is a data platform for labs. Backed by Litware Capital, "
              "Proseware serves 90 labs. Proseware's tools are loved.", "Litware Capital",
-             "Proseware")):
+             "Proseware"),
+            # an office named on a description's second line is a heading, no page header
+            ("Job Summary\nOffice of Youth Services\n\nThe office runs after-school "
+             "programs.\nWingtip County is an equal opportunity employer. Wingtip County "
+             "offers a pension.", "Office of Youth Services", "Wingtip County")):
         assert checked_with_note(text, "names another as itself",
                                  company=model).job.company == employer
     # kept: one organisation's names, a part of the other, a name the text uses twice
