@@ -1104,6 +1104,17 @@ def test_a_page_headers_title_is_the_listings_over_the_descriptions_own_heading(
     assert checked.job.title == "Shift Supervisor – Eastgate"
 
 
+def test_a_page_path_first_is_the_sites_navigation_not_the_title():
+    """A breadcrumb on the first line ("Jobs > Finance > Payroll Clerk jobs in Reno") is
+    no headline: the model's title, which the page states on a line of its own, stands."""
+    text = ("Jobs > Finance > Payroll Clerk jobs in Reno\n\nPayroll Clerk\nPosted 3 days ago "
+            "by Harbor Lane Staffing\nReno, NV\n\nOur client, a family-owned builder, needs a "
+            "Payroll Clerk to run weekly pay.")
+    checked = check_answer(answer(title="Payroll Clerk"), text)
+    assert checked.job.title == "Payroll Clerk"
+    assert not any(n.startswith("title") for n in checked.notes), checked.notes
+
+
 def test_a_phrase_ending_in_a_common_word_is_no_company():
     text = ("Reno's riverfront is steps away. Harbor Lamp Tavern is a neighborhood pub. "
             "We hire line cooks.")
