@@ -165,8 +165,8 @@ def reconcile_salary(data: dict, text: str | PostingText) -> tuple[list[str], bo
 
 def _fill(data: dict, mentions: list[SalaryMention], why: str) -> str | None:
     """Set the answer's salary from the pay the text offers, where it offers one: the note.
-    A single amount inside a sentence, without a period that its size tells ("we pay $300
-    for your time"), is a fee as often as a wage: a salary only beside the model's own
+    A single amount inside a sentence, without a period that its size tells ("we pay $450
+    for the take-home task"), is a fee as often as a wage: a salary only beside the model's own
     figure for it. A range ("Salary: 55000-75000") or an amount leading its line ("Salary:
     €3,000 gross") is offered as the pay."""
     fill, spans = stated_pay([m for m in offered_mentions(mentions)

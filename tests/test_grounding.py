@@ -207,16 +207,16 @@ def test_a_bare_amount_is_weak():
      "the model gave none"),
     # a period in the sentence after another amount is that amount's: a grade's number
     # before the pay is not paid by the hour
-    ("Classified Salary Schedule Range 22: $18.42 - $23.10 per hour.",
-     (None, None, None, None), (18.42, 23.10, "USD", "hour"), "the model gave none"),
+    ("Pay Grade 14: $16.20 - $21.75 per hour.",
+     (None, None, None, None), (16.2, 21.75, "USD", "hour"), "the model gave none"),
     # a school year is no range of pay; a single amount inside a sentence, with no period
     # its size tells, is not filled with the model's period alone (a fee as often as a
     # wage); beside the model's own figure for it, the model's period stands
     ("Salary: set by the 2025-2026 salary schedule", (None, None, None, "year"),
      (None, None, None, None), ""),
-    ("The last round is a paid exercise: we pay $450 for your time.",
+    ("The last round is a take-home task, and we pay $450 for it.",
      (None, None, None, "week"), (None, None, None, None), ""),
-    ("The last round is a paid exercise: we pay $450 for your time.",
+    ("The last round is a take-home task, and we pay $450 for it.",
      (450, 450, "USD", "week"), (450, 450, "USD", "week"),
      "period 'week' from the model; confirming"),
 ])
@@ -305,9 +305,9 @@ def assert_pay_is_read(text: str, expected: tuple, fills: bool = True) -> None:
     # a per-diem job's hourly rate is its pay
     ("Per Diem RN: $58/hr - $64/hr, two weekends a month", (58, 64, "USD", "hour")),
     # a weight to lift; standby pay added while on call
-    ("* Ability to lift up to 50 pounds\n\nPAY\nThe salary range is $58,000 - $71,000 per "
+    ("* Must lift 40 pounds unaided\n\nPAY\nThe salary range is $58,000 - $71,000 per "
      "year.", (58000, 71000, "USD", "year")),
-    ("- Joins the on-call rotation; standby pay of $2.50 per hour applies while on call\n"
+    ("- Takes weekend calls in turn, with standby pay of $2.50 an hour\n"
      "Hiring range: $29.10 - $36.40 per hour", (29.1, 36.4, "USD", "hour")),
 ])
 def test_figures_beside_the_pay_are_not_the_pay(text, expected):

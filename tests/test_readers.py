@@ -101,7 +101,7 @@ NOT_PAY_EXAMPLES = {
     "a-benefit": "You also get a $5,000 signing bonus.",
     "an-identifier": "Pay code 40123 applies.",
     "an-addition": "Night shift differential: +$3.25/hr.",
-    "a-weight": "Able to lift up to 50 pounds.",
+    "a-weight": "Must lift 40 pounds unaided.",
     "a-per-diem": "Travel weeks add a per diem of $75/day.",
     "on-target-earnings": "Top reps reach OTE: $150,000 in year one.",
     "typical-earnings": "Our agents typically earn $70,000 in year one.",

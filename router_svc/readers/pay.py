@@ -129,7 +129,7 @@ _IDENTIFIER_BEFORE = re.compile(r"(?:#|\b(?:(?<!,\s)id|no|number|req\w*|requisit
 _ADDITION_BEFORE = re.compile(r"\+[ \t]?$|\b(?:differentials?|premiums?|additional|extra"
                               r"|stand-?by(?:[ \t]+pay)?)\b"
                               rf"{_GAP_NAMING_NO_PAY}$", re.I)
-# A weight to lift, not money: "able to lift up to 50 pounds", "packages weighing 70 pounds".
+# A weight to lift, not money: "must lift 40 pounds unaided", "crates weighing 65 pounds".
 _WEIGHT_BEFORE = re.compile(r"\b(?:lift|carry|push|pull|weigh|hoist|handl|mov)\w*\b"
                             r"[^.$€£\d\n]{0,25}$", re.I)
 # Paid for being on call, beside the pay: "an on-call stipend of $140 a weekend" (an on-call
@@ -322,7 +322,7 @@ def infer_period(low: float, high: float, currency: str | None) -> Period | None
 
 def _period_in_sentence(text: str, start: int, end: int) -> Period | None:
     """The one period the amount's sentence states, if it states exactly one, up to the next
-    amount with its currency: "Salary Schedule Range 22: $18.42 - $23.10 per hour" states
+    amount with its currency: "Pay Grade 14: $16.20 - $21.75 per hour" states
     the hour of the range, not of the grade's number."""
     head = window(text, start - 120, start)
     head = SENTENCE_OR_LINE_END.split(head)[-1]

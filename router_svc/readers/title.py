@@ -110,7 +110,7 @@ def _a_title_line(line: str, max_words: int) -> bool:
 
 def _title_shaped_first_line(posting: PostingText) -> str | None:
     """The first line where it reads as a title line, and is not the whole text nor a page
-    path ("Jobs > Accountancy > Senior Accountant jobs in Leeds": the site's navigation)."""
+    path ("Jobs > Finance > Payroll Clerk jobs in Reno": the site's navigation)."""
     first = posting.first_line
     if first != posting.unglued.strip() and _a_title_line(first, 10) and not _PATH.search(first):
         return first
