@@ -960,7 +960,9 @@ def test_an_organisation_named_once_gives_way_to_the_one_the_posting_speaks_as()
             # a page copy's header names the employer as the job board lists it
             ("Store Clerk\nNorthwind Group\nReno, NV\n\nWe sell maps. **DIVERSITY AND "
              "INCLUSION STATEMENT Contoso is an Equal Opportunity Employer.",
-             "Northwind Group")):
+             "Northwind Group"),
+            ("Store Clerk\nThe Harbor Inn\nReno, NV\n\nWe host travellers. Contoso Hotels "
+             "is an Equal Opportunity Employer.", "The Harbor Inn")):
         assert check_answer(answer(company=model), text).job.company == model, text
 
 

@@ -502,7 +502,7 @@ def heads_the_page(name: str, posting: PostingText) -> bool:
     """Whether `name` is the company line of a page copy's header (header_lines): the
     employer as the job board lists it, whether or not the description names it again."""
     header = posting.read(header_lines)
-    return header is not None and header.company == name
+    return header is not None and header.company == _company_name(name)
 
 
 # Words that make one organisation a part of another: "Northwind, a Contoso company",
