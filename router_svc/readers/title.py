@@ -120,7 +120,7 @@ def _title_shaped_first_line(posting: PostingText) -> str | None:
 def the_page_headers_title(posting: PostingText) -> Found | None:
     """The title line of a page copy's header (company.page_header), in either order the
     board prints it: the listing's title, over a line the description heads with its own
-    ("**Store Manager – Bend**")."""
+    ("**Shift Supervisor – Eastgate**")."""
     header = posting.read(page_header)
     if header is None:
         return None
