@@ -374,12 +374,16 @@ def _a_place_line(line: str) -> bool:
 
 @dataclass(frozen=True)
 class PageHeader:
-    """A page copy's header as the job board prints it: the listing's own title, company
-    and place, and the lines they were read from."""
+    """A page copy's header as the job board prints it: the listing's own title and
+    company, and the lines they were read from (the place among them)."""
     title: str
     company: str
-    place: str
     lines: tuple[str, ...]
+
+    @property
+    def evidence(self) -> str:
+        """What a note quotes: the header's lines."""
+        return " / ".join(self.lines)
 
 
 def header_lines(posting: PostingText) -> PageHeader | None:
@@ -389,12 +393,12 @@ def header_lines(posting: PostingText) -> PageHeader | None:
     Dental\n4.1 ★\nDental Assistant\nTulsa, OK")."""
     lines = [line.strip() for line in posting.lines[:PAGE_HEAD_LINES] if line.strip()][:4]
     if len(lines) >= 3 and _a_job_line(lines[0]) and _a_place_line(lines[2]):
-        return PageHeader(lines[0], _company_name(lines[1]), lines[2], tuple(lines[:3]))
+        return PageHeader(lines[0], _company_name(lines[1]), tuple(lines[:3]))
     under = lines[2:] if len(lines) > 1 and _RATING_LINE.match(lines[1]) else lines[1:]
     if len(under) < 2 or _a_job_line(lines[0]) or not _a_job_line(under[0]) \
             or not _a_place_line(under[1]):
         return None
-    return PageHeader(under[0], _company_name(lines[0]), under[1],
+    return PageHeader(under[0], _company_name(lines[0]),
                       tuple(lines[:len(lines) - len(under) + 2]))
 
 
@@ -417,7 +421,7 @@ def the_page_headers_company(posting: PostingText) -> Found | None:
     header = posting.read(page_header)
     if header is None:
         return None
-    return Found(header.company, " / ".join(header.lines), rule="the-page-headers-company",
+    return Found(header.company, header.evidence, rule="the-page-headers-company",
                  headline=True)
 
 

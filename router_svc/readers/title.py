@@ -125,7 +125,7 @@ def the_page_headers_title(posting: PostingText) -> Found | None:
     if header is None:
         return None
     title = clean(header.title)
-    return Found(title, " / ".join(header.lines), headline=True) if usable(title) else None
+    return Found(title, header.evidence, headline=True) if usable(title) else None
 
 
 def first_line_naming_a_job(posting: PostingText) -> Found | None:
