@@ -108,6 +108,10 @@ def _a_title_line(line: str, max_words: int) -> bool:
         and not re.search(r"[.!?]$|:|\b(?:we|our|you)\b", line, re.I) and not is_heading(line)
 
 
+# "Careers > Engineering > Data Engineer": a page's path to the job, the title last.
+_PATH = re.compile(r"[ \t]+(?:>|›|»)[ \t]+")
+
+
 def _title_shaped_first_line(posting: PostingText) -> str | None:
     """The first line where it reads as a title line, and is not the whole text nor a page
     path ("Jobs > Finance > Payroll Clerk jobs in Reno": the site's navigation)."""
@@ -321,10 +325,6 @@ _BAR = re.compile(r"[ \t]+[|¦][ \t]+")
 def _before_bar(title: str) -> str | None:
     head = _BAR.split(title, 1)[0]
     return clean(head) if head != title else None
-
-
-# "Careers > Engineering > Data Engineer": a page's path to the job, the title last.
-_PATH = re.compile(r"[ \t]+(?:>|›|»)[ \t]+")
 
 
 def _after_path(title: str) -> str | None:
