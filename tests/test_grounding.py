@@ -543,6 +543,19 @@ def test_a_place_written_as_a_location_is_not_a_company():
     assert looks_like_a_place("US, PA, Kutztown") and looks_like_a_place("Austin, TX")
     assert not looks_like_a_place("Siemens, AG") and not looks_like_a_place("Acme, Inc.")
     assert not looks_like_a_place("Northwind Traders")
+    # a site's street address with its state and ZIP code, as a work-location line writes it
+    assert looks_like_a_place("Harbor Clinic, 14 Quay Street, Reno, NV 89501")
+    assert not looks_like_a_place("Quay Partners, 89501")
+
+
+def test_a_work_location_line_given_as_the_company_gives_way_to_the_employer():
+    # the site's name shares the employer's first word: one organisation, not another
+    text = ("Work Location: Willowbank Quay Campus, 14 Quay Street, Reno, NV 89501\n\nThe "
+            "Medical Assistant rooms patients.\n\nWillowbank Health is an equal opportunity "
+            "employer.")
+    checked = check_answer(answer(title="Medical Assistant", company="Willowbank Quay Campus, "
+                                  "14 Quay Street, Reno, NV 89501"), text)
+    assert checked.job.company == "Willowbank Health"
 
 
 # A careers page whose location line names the employer's site before the place.

@@ -164,12 +164,18 @@ def capitalised_by_the_model(value: str, posting: PostingText) -> bool:
         and all(common(posting.raw[start:end].split()) for start, end in spans)
 
 
+# A state's code with its ZIP code after it ("NV 89501").
+_ZIP_AFTER = re.compile(r"(?<=^[A-Z]{2})[ \t]+\d{5}(?:-\d{4})?$")
+
+
 def looks_like_a_place(value: str) -> bool:
     """'US, OR, Salem', 'Austin, TX', 'GB, LND': a place written the way postings write
-    locations (a state or country code between commas), not an organisation."""
-    parts = [p.strip() for p in value.split(",")]
+    locations (a state or country code between commas, a state's with its ZIP code: "Reno,
+    NV 89501"), not an organisation."""
+    parts = [_ZIP_AFTER.sub("", p.strip()) for p in value.split(",")]
     return len(parts) >= 2 and any(len(p) == 2 and p.isalpha() and p.isupper()
                                    and p not in _LEGAL_CODES for p in parts)
+
 
 
 def is_company(value: str, location: str | None, posting: PostingText) -> bool:
