@@ -330,6 +330,15 @@ def test_what_a_name_is_or_does_names_the_company(text, company):
     assert (found and found.value) == company
 
 
+def test_an_equal_opportunity_statement_names_the_company_before_its_acronym():
+    # a lab of the employer says it is hiring; the statement names the employer itself
+    text = ("The Soil Ecology Lab is seeking a Field Technician.\n\nBrackenridge State "
+            "University (BSU) is an Equal Opportunity/Affirmative Action employer.")
+    found = find_company(text)
+    assert (found.value, found.rule) == ("Brackenridge State University",
+                                         "equal-opportunity-employer")
+
+
 def test_a_company_may_end_in_company_but_not_start_with_it():
     text = "Harrow Valley Mutual Insurance Company is an Equal Opportunity Employer."
     assert find_company(text).value == "Harrow Valley Mutual Insurance Company"

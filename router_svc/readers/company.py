@@ -58,6 +58,7 @@ def _name_then(tail: str, in_capitals: bool = False) -> AnchoredPattern:
 
 _STATED = (
     ("equal-opportunity-employer", _name_then(  # "Northwind Traders, Inc. is an Equal ..."
+        r"(?:[ \t]+\([A-Z][A-Za-z&]{1,9}\))?"  # its acronym: "Northwind Health (NWH) is"
         r"[ \t]+(?i:is|are)[ \t]+(?i:(?:an?[ \t]+|proud[ \t]+to[ \t]+be"
         r"[ \t]+an?[ \t]+)?(?:equal[ \t]+(?:opportunity|employment)|EEO?\b|affirmative"
         r"[ \t]+action))", in_capitals=True)),
