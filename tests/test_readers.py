@@ -777,6 +777,15 @@ def test_a_page_flattened_onto_one_line_starts_with_its_title():
                           + "We are looking for an early riser.")
 
 
+def test_a_flattened_pages_title_may_end_in_a_word_that_starts_labels():
+    # "Shift" starts labels ("Shift Type:"), and ends titles; "Location:" is the next label
+    page = ("Job Title: Line Cook - 2nd Shift Location: Reno, NV Department: Kitchen Pay: "
+            "$18.50/hr We cook for two hundred guests a night.")
+    assert find_title(page).value == "Line Cook - 2nd Shift"
+    flat = "Job Title: Line Cook Work Location: Reno, NV Department: Kitchen"
+    assert find_title(flat).value == "Line Cook"  # "Work Location:" is one label
+
+
 def test_each_legal_statement_names_the_company():
     for statement in ("does not discriminate on any basis", "will consider for employment "
                       "qualified applicants", "participates in E-Verify",

@@ -75,10 +75,12 @@ TITLE_PHRASE = (rf"{_TITLE_WORD}(?:[ \t](?:(?:of|and|&|for|in|to|/|-|–)[ \t])?
 # initial's ("John F. Kennedy"); a dotted abbreviation's last dot does ("Washington, D.C.").
 SENTENCE_DOT = r"(?-i:(?<!\s[A-Z])(?<!\b[A-Z][a-z]))\.\s"
 # The next label of a flattened page ("... Position Type:", "... Employment Length:") ends
-# the value before it.
-NEXT_LABEL = (r"\s+(?-i:(?:(?:Position|Job|Employment|Work|Pay|Salary|Reports|Start|Travel|Shift"
+# the value before it. Before "Location:" only "Work" and "Job" are its first word: a title
+# may end in another ("Line Cook - 2nd Shift Location: Reno, NV").
+NEXT_LABEL = (r"\s+(?-i:(?:(?:Work|Job)[ \t]Location"
+              r"|(?:Position|Job|Employment|Work|Pay|Salary|Reports|Start|Travel|Shift"
               r"|Company|Department|Closing|Posting|Application|Hiring|Benefit|Contract|Security)"
-              r"[ \t][A-Za-z][a-z]*|[A-Z][a-z]+)[ \t]*:)")
+              r"[ \t](?!Location\b)[A-Za-z][a-z]*|[A-Z][a-z]+)[ \t]*:)")
 
 
 def clean(value: str) -> str:
