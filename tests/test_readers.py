@@ -301,7 +301,10 @@ def test_a_title_over_its_place_or_a_blank_line_over_its_details_is_read():
                  "Good routes, good people.\nMENU | APPLY\n\nRoute Driver\n\n"
                  "Location\nTulsa, OK\n\nWe haul freight.",
                  "Good routes, good people.\nMENU | APPLY\n\nRoute Driver\n\n"
-                 "Job ID: 4411\nLocation: Tulsa, OK\n\nWe haul freight."):
+                 "Job ID: 4411\nLocation: Tulsa, OK\n\nWe haul freight.",
+                 # a bold line after the employer's paragraph
+                 "Good routes, good people.\n\nWe haul freight for forty stores.\n\n"
+                 "**Route Driver**\n\nSchedule: Monday - Friday\n\nWe haul freight."):
         assert find_title(text).value == "Route Driver", text
 
 
