@@ -230,6 +230,18 @@ def test_a_title_loses_the_lower_case_words_a_sentence_describes_it_by():
         assert undescribed(written, PostingText(f"Apply: {written}.")) is None, written
 
 
+@pytest.mark.parametrize("sentence, title", [
+    ("The Harbor Ledger is looking for a curious, fast-moving reporter to cover schools.",
+     "Reporter"),
+    ("We are seeking a warm, patient, steady dental assistant who loves people.",
+     "Dental Assistant"),
+    ("We are hiring a cashier, stocker or driver to join us.", "Cashier"),  # jobs listed
+])
+def test_describing_words_listed_with_commas_are_not_the_title(sentence, title):
+    found = find_title(sentence)
+    assert (found.value, found.rule) == (title, "hiring-sentence-in-lower-case")
+
+
 def test_a_job_written_in_lower_case_loses_the_words_describing_the_person():
     text = PostingText("We are seeking an experienced, highly motivated payroll clerk.")
     assert undescribed("Experienced, Highly Motivated Payroll Clerk", text) == "Payroll Clerk"

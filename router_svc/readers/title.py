@@ -74,9 +74,13 @@ def _before_what_it_is_for(value: str) -> str:
 
 
 # The same sentence naming the job in lower case: "we're hiring a diesel mechanic to keep
-# ...", "seeking a reliable payroll clerk who ...".
+# ...", "seeking a reliable payroll clerk who ...". Words listed with commas before it
+# describe the person, the last of them too ("a curious, quick diesel mechanic"), where
+# none is a job ("a cashier, stocker or driver" lists jobs).
 _HIRING_IN_LOWER_CASE = re.compile(
     rf"\b(?:{one_of(HIRING_VERBS)})[ \t]+(?:an?|one|two)[ \t]+"
+    rf"(?:(?:(?!(?:{one_of(ROLE_NOUNS)})\b)[a-z][a-z-]*,[ \t]+){{1,3}}"
+    r"(?!(?:and|or)\b)[a-z][a-z-]*[ \t]+)?"
     r"(?P<v>[a-z][a-z-]*(?:[ \t][a-z][a-z-]*){0,3})(?=[ \t]*(?:[,.;:!?]|[ \t](?:to|who|that"
     r"|with|for|in|on|at|and|or)\b))")
 
