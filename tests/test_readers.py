@@ -177,6 +177,8 @@ def test_each_title_trim_cuts_its_example():
     assert trimmed_title("Data Engineer Boise, ID, (West)") == (
         "Data Engineer", "the-place-after-it")
     assert trimmed_title("Night Auditor (11pm-7am)") == ("Night Auditor", "the-hours-after-it")
+    assert trimmed_title("Product Designer for the Billing Squad") == (
+        "Product Designer", "the-team-after-it")
     # a place or team in the title's own words, or a cut leaving no job, stays
     for title in ("Developer Job opportunity at United States,Ohio",
                   "Account Executive - Austin, TX",

@@ -317,9 +317,10 @@ def _cut_before(pattern: re.Pattern) -> Callable[[str], str | None]:
     return trim
 
 
-# "... for the Payments team", "... on the Search Team": the team it joins.
+# "... for the Payments team", "... on the Search Team", "... in the Billing Squad": the
+# team it joins.
 _TEAM_AFTER = re.compile(r"[ \t]+(?:for|on|in|within|to[ \t]+join)[ \t]+(?:the|our)[ \t]+"
-                         r"[^,;()\n]{1,60}?[ \t]+[Tt]eam[ \t]*$")
+                         r"[^,;()\n]{1,60}?[ \t]+(?:[Tt]eam|[Ss]quad|[Pp]od)[ \t]*$")
 
 
 # "... with SQL, Excel and Power BI": the skills it asks for, a list.
