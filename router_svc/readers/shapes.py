@@ -14,8 +14,8 @@ import re
 
 from router_svc.readers.vocabulary import (CITY_PREFIXES, CITY_SUFFIXES, CLAUSE_WORDS,
                                            GENERIC_WORDS, HEADING_WORDS, HEADINGS_ALWAYS,
-                                           HEADINGS_IN_CAPITALS, HIRING_VERBS, LEGAL_FORMS,
-                                           NOT_CITY_WORDS, ROLE_NOUNS, STATE_NAMES,
+                                           HEADINGS_IN_CAPITALS, HIRING_VERBS, LABEL_FIRST_WORDS,
+                                           LEGAL_FORMS, NOT_CITY_WORDS, ROLE_NOUNS, STATE_NAMES,
                                            TITLE_ABBREVIATIONS, US_STATES, WORDS_BEFORE_THE)
 
 
@@ -78,9 +78,8 @@ SENTENCE_DOT = r"(?-i:(?<!\s[A-Z])(?<!\b[A-Z][a-z]))\.\s"
 # the value before it. Before "Location:" only "Work" and "Job" are its first word: a title
 # may end in another ("Line Cook - 2nd Shift Location: Reno, NV").
 NEXT_LABEL = (r"\s+(?-i:(?:(?:Work|Job)[ \t]Location"
-              r"|(?:Position|Job|Employment|Work|Pay|Salary|Reports|Start|Travel|Shift"
-              r"|Company|Department|Closing|Posting|Application|Hiring|Benefit|Contract|Security)"
-              r"[ \t](?!Location\b)[A-Za-z][a-z]*|[A-Z][a-z]+)[ \t]*:)")
+              rf"|(?:{'|'.join(LABEL_FIRST_WORDS)})[ \t](?!Location\b)[A-Za-z][a-z]*"
+              r"|[A-Z][a-z]+)[ \t]*:)")
 
 
 def clean(value: str) -> str:

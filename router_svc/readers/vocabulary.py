@@ -184,6 +184,10 @@ DETAIL_LABELS = ("location", "job location", "work location", "salary", "pay", "
                  "compensation", "job type", "employment type", "schedule", "shift",
                  "department", "reports to", "job id", "req id", "requisition id",
                  "job number", "posting number")
+# The first words of a flattened page's two-word labels ("Position Type:", "Reports To:").
+LABEL_FIRST_WORDS = ("Position", "Job", "Employment", "Work", "Pay", "Salary", "Reports", "Start",
+                     "Travel", "Shift", "Company", "Department", "Closing", "Posting",
+                     "Application", "Hiring", "Benefit", "Contract", "Security")
 # Words that make a clause of a title ("Contoso is the most modern ...").
 CLAUSE_WORDS = frozenset("is are was we our you your will can must".split())
 # The words a lower-case "the" follows in a name or a title ("Head of the Lab", "Assistant to
