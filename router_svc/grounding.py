@@ -30,7 +30,8 @@ import re
 from functools import partial
 
 from router_svc.readers.company import (another_employer, find_company, is_company, named_part,
-                                        one_organisation, spelled_out, the_page_headers_company)
+                                        one_organisation, spelled_out, the_employers_own_name,
+                                        the_page_headers_company)
 from router_svc.readers.location import (NOT_A_PLACE, city_in_full, find_location,
                                          remote_across, the_first_of_two, written_as_a_label)
 from router_svc.readers.pay import (SalaryMention, best_match, close, find_salaries,
@@ -361,6 +362,9 @@ def _ground_company(job: JobPosting, posting: PostingText, update: dict, notes: 
     elif other := another_employer(job.company, posting):
         _stated("company", job.company, other,
                 "named once, where the posting names another as itself", update, notes)
+    elif own := the_employers_own_name(job.company, posting):
+        _stated("company", job.company, own, "another name of the organisation its employer "
+                "statement names", update, notes)
     elif full := spelled_out(job.company, posting.unglued):
         # the name in full, as a reader gives it: an acronym may be another employer's too
         update["company"] = full

@@ -509,6 +509,37 @@ def another_employer(company: str, posting: PostingText) -> Found | None:
     return None
 
 
+def the_employers_own_name(company: str, posting: PostingText) -> Found | None:
+    """The name the posting's employer statement gives, where the model's `company` is
+    another name of the same organisation: a hospital of the health system ("Northwind
+    Medical Center" where "Northwind Health is an equal opportunity employer"). Not the same
+    name in other capitals or without its legal form, nor one shortened to an acronym the
+    model's name spells out ("Northwind FCU" for "Northwind Federal Credit Union")."""
+    found = posting.read(find_company)
+    if found is None or found.rule not in _EMPLOYER_STATEMENTS \
+            or heads_the_page(company, posting):
+        return None
+    ours, theirs = _name_words(company), _name_words(found.value)
+    if ours == theirs or ours[:1] != theirs[:1] or _shortened(found.value, company):
+        return None
+    return found
+
+
+def _name_words(name: str) -> list[str]:
+    """A name's words, in lower case, without its joins and legal form: the first is the
+    one an organisation's names share ("Northwind Health", "Northwind Medical Center")."""
+    return [word for word in norm(name).split() if word not in NAME_JOINS | _LEGAL_WORDS]
+
+
+def _shortened(name: str, full: str) -> bool:
+    """Whether `name` writes an acronym (a word in capitals, "W&C") that `full` does not."""
+    words = set(full.split())
+    return any(_AN_ACRONYM.fullmatch(word) and word not in words for word in name.split())
+
+
+_AN_ACRONYM = re.compile(r"[A-Z][A-Z&]{1,7}")
+
+
 def heads_the_page(name: str, posting: PostingText) -> bool:
     """Whether `name` is the company line of a page copy's header (header_lines): the
     employer as the job board lists it, whether or not the description names it again."""
