@@ -179,6 +179,8 @@ def test_each_title_trim_cuts_its_example():
     assert trimmed_title("Night Auditor (11pm-7am)") == ("Night Auditor", "the-hours-after-it")
     assert trimmed_title("Product Designer for the Billing Squad") == (
         "Product Designer", "the-team-after-it")
+    assert trimmed_title("Records Clerk in the Office of the Registrar (OTR)") == (
+        "Records Clerk", "the-team-after-it")
     # a place or team in the title's own words, or a cut leaving no job, stays
     for title in ("Developer Job opportunity at United States,Ohio",
                   "Account Executive - Austin, TX",
