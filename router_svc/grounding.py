@@ -33,7 +33,8 @@ from router_svc.readers.company import (another_employer, find_company, is_compa
                                         one_organisation, spelled_out, the_employers_own_name,
                                         the_page_headers_company)
 from router_svc.readers.location import (NOT_A_PLACE, city_in_full, find_location,
-                                         remote_across, the_first_of_two, written_as_a_label)
+                                         lists_states, remote_across, the_first_of_two,
+                                         written_as_a_label)
 from router_svc.readers.pay import (SalaryMention, best_match, close, find_salaries,
                                     offered_mentions, plausible, read_amounts, restated,
                                     stated_pay, the_hiring_range, unmarked_pay)
@@ -387,6 +388,9 @@ def _ground_location(job: JobPosting, posting: PostingText, update: dict, notes:
                 notes)
     elif is_the_company(location, update.get("company", job.company), posting):
         _stated("location", location, posting.read(find_location), "the company, not a place",
+                update, notes)
+    elif lists_states(location) and posting.read(find_location):
+        _stated("location", location, posting.read(find_location), "a territory, not a place",
                 update, notes)
     elif written_as_a_label(location, posting):
         _stated("location", location, posting.read(find_location), "a label, not its value",

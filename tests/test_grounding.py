@@ -563,6 +563,18 @@ SITE_PAGE = ("Staff Pharmacist\nlocations\nFabrikam Medical Center - Salem, OR\n
              "Fabrikam Health is a nonprofit health system with three hospitals.")
 
 
+def test_a_territory_of_states_gives_way_to_the_place_the_posting_names():
+    text = ("Regional Driver\n- Lanes across NV, UT, ID and OR\n- Home terminal in Elko, NV\n"
+            "We haul freight.")
+    checked = checked_with_note(text, "a territory, not a place", title="Regional Driver",
+                                location="NV, UT, ID and OR")
+    assert checked.job.location == "Elko, NV"
+    # with no place to read, the model's value stays
+    alone = text.replace("- Home terminal in Elko, NV\n", "")
+    assert check_answer(answer(title="Regional Driver", location="NV, UT, ID and OR"),
+                        alone).job.location == "NV, UT, ID and OR"
+
+
 def test_a_location_that_is_the_company_gives_way_to_the_place_the_page_writes():
     checked = check_answer(answer(title="Staff Pharmacist", company="Fabrikam Medical Center",
                                   location="Fabrikam Health"), SITE_PAGE)

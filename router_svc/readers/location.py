@@ -10,7 +10,7 @@ from dataclasses import replace
 from router_svc.readers.rules import Found, Rule, first_found, pattern_rule
 from router_svc.readers.shapes import NEXT_LABEL, SENTENCE_DOT, US_PLACE, clean, generic
 from router_svc.readers.text import PostingText
-from router_svc.readers.vocabulary import CITY_PREFIXES
+from router_svc.readers.vocabulary import CITY_PREFIXES, STATE_NAMES, US_STATES
 
 _LOCATION_LABEL = re.compile(r"(?i:\b(?:job\s*)?location)\s*:\s*(?P<v>[^\n|;•]{2,40}?)"
                              rf"(?=\s*(?:\n|\||;|•|\s{{2}}|$|{SENTENCE_DOT})"
@@ -93,6 +93,16 @@ def the_first_of_two(location: str) -> str | None:
     """"Leeds and York": a listing names one place, the first."""
     m = _TWO_PLACES.fullmatch(location.strip())
     return m["first"] if m else None
+
+
+MIN_STATES_IN_A_TERRITORY = 3
+
+
+def lists_states(value: str) -> bool:
+    """"TX, OK, NM and CO": a territory of three or more states, not one place."""
+    parts = [p for p in re.split(r"[ \t]*(?:,|\band\b|\bor\b|&|/)[ \t]*", value.strip()) if p]
+    return len(parts) >= MIN_STATES_IN_A_TERRITORY and all(
+        p in US_STATES or p in STATE_NAMES for p in parts)
 
 
 def written_as_a_label(value: str, posting: PostingText) -> bool:
