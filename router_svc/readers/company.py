@@ -178,7 +178,6 @@ def looks_like_a_place(value: str) -> bool:
                                    and p not in _LEGAL_CODES for p in parts)
 
 
-
 def is_company(value: str, location: str | None, posting: PostingText) -> bool:
     """An organisation the posting names: not a place, a placeholder or a headline's parts
     ("Fintech | Leeds"), outside a web or mail address, written as a name and not a job
@@ -531,13 +530,14 @@ def _name_words(name: str) -> list[str]:
     return [word for word in norm(name).split() if word not in NAME_JOINS | _LEGAL_WORDS]
 
 
+# A word in capitals that shortens a name: "FCU", "W&C".
+_AN_ACRONYM = re.compile(r"[A-Z][A-Z&]{1,7}")
+
+
 def _shortened(name: str, full: str) -> bool:
-    """Whether `name` writes an acronym (a word in capitals, "W&C") that `full` does not."""
+    """Whether `name` writes an acronym that `full` does not."""
     words = set(full.split())
     return any(_AN_ACRONYM.fullmatch(word) and word not in words for word in name.split())
-
-
-_AN_ACRONYM = re.compile(r"[A-Z][A-Z&]{1,7}")
 
 
 def heads_the_page(name: str, posting: PostingText) -> bool:
