@@ -942,24 +942,26 @@ def test_an_acronym_the_posting_spells_out_is_named_in_full():
         assert check_answer(answer(company=name), text).job.company == name
 
 
-def test_a_part_of_the_organisation_gives_way_to_the_name_its_statement_gives():
+@pytest.mark.parametrize("text, model, company", [
     # the hospital, the parent's brand: the employer statement names the organisation
-    for text, model, employer in (
-            ("Night Nurse\nCarrow Bay Medical Center is a 300-bed hospital.\nCarrow Bay Health "
-             "is an equal opportunity employer.", "Carrow Bay Medical Center", "Carrow Bay Health"),
-            ("Teller\nLarkmoor Savings Tellers serve 40 towns.\nLarkmoor Financial Group is an "
-             "equal opportunity employer.", "Larkmoor Savings", "Larkmoor Financial Group")):
-        assert checked_with_note(text, "another name of the organisation",
-                                 company=model).job.company == employer
+    ("Night Nurse\nCarrow Bay Medical Center is a 300-bed hospital.\nCarrow Bay Health is an "
+     "equal opportunity employer.", "Carrow Bay Medical Center", "Carrow Bay Health"),
+    ("Teller\nLarkmoor Savings Tellers serve 40 towns.\nLarkmoor Financial Group is an equal "
+     "opportunity employer.", "Larkmoor Savings", "Larkmoor Financial Group"),
     # kept: the same name in capitals or with its legal form, or cut to an acronym the
     # model's name spells out
-    for text, model in (
-            ("Welder\nHARBOR FORGE WORKS, LLC builds trailers.\nHarbor Forge Works is an "
-             "equal opportunity employer.", "HARBOR FORGE WORKS, LLC"),
-            ("Teller\nPine Ridge Federal Credit Union serves 9,000 members.\nPine Ridge FCU is "
-             "an equal opportunity employer.", "Pine Ridge Federal Credit Union")):
-        checked = check_answer(answer(company=model), text)
-        assert checked.job.company == model, checked.notes
+    ("Welder\nHARBOR FORGE WORKS, LLC builds trailers.\nHarbor Forge Works is an equal "
+     "opportunity employer.", "HARBOR FORGE WORKS, LLC", "HARBOR FORGE WORKS, LLC"),
+    ("Teller\nPine Ridge Federal Credit Union serves 9,000 members.\nPine Ridge FCU is an "
+     "equal opportunity employer.", "Pine Ridge Federal Credit Union",
+     "Pine Ridge Federal Credit Union"),
+])
+def test_a_part_of_the_organisation_gives_way_to_the_name_its_statement_gives(text, model,
+                                                                               company):
+    checked = check_answer(answer(company=model), text)
+    assert checked.job.company == company, checked.notes
+    assert any("another name of the organisation" in n for n in checked.notes) \
+        is (company != model)
 
 
 def test_a_phrase_the_model_capitalised_is_no_company():
