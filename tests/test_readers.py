@@ -235,7 +235,7 @@ def test_a_title_loses_the_lower_case_words_a_sentence_describes_it_by():
 
 
 @pytest.mark.parametrize("sentence, title", [
-    ("The Harbor Ledger is looking for a curious, fast-moving reporter to cover schools.",
+    ("The Harbor Ledger is looking for a keen, sharp-eyed reporter to cover schools.",
      "Reporter"),
     ("We are seeking a warm, patient, steady dental assistant who loves people.",
      "Dental Assistant"),

@@ -99,7 +99,7 @@ MIN_STATES_IN_A_TERRITORY = 3
 
 
 def lists_states(value: str) -> bool:
-    """"TX, OK, NM and CO": a territory of three or more states, not one place."""
+    """"NV, UT, ID and OR": a territory of three or more states, not one place."""
     parts = [p for p in re.split(r"[ \t]*(?:,|\band\b|\bor\b|&|/)[ \t]*", value.strip()) if p]
     return len(parts) >= MIN_STATES_IN_A_TERRITORY and all(
         p in US_STATES or p in STATE_NAMES for p in parts)
