@@ -524,13 +524,17 @@ def the_employers_own_name(company: str, posting: PostingText) -> Found | None:
     return found
 
 
+_NOT_NAME_WORDS = NAME_JOINS | _LEGAL_WORDS
+
+
 def _name_words(name: str) -> list[str]:
     """A name's words, in lower case, without its joins and legal form: the first is the
     one an organisation's names share ("Northwind Health", "Northwind Medical Center")."""
-    return [word for word in norm(name).split() if word not in NAME_JOINS | _LEGAL_WORDS]
+    return [word for word in norm(name).split() if word not in _NOT_NAME_WORDS]
 
 
-# A word in capitals that shortens a name: "FCU", "W&C".
+# A word in capitals that shortens a name: "FCU", "W&C" (_ACRONYM, which spelled_out reads,
+# takes capitals alone).
 _AN_ACRONYM = re.compile(r"[A-Z][A-Z&]{1,7}")
 
 
