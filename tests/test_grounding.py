@@ -987,6 +987,10 @@ def test_an_organisation_named_once_gives_way_to_the_one_the_posting_speaks_as()
             ("Engineer\nProseware is a data platform for labs. Backed by Litware Capital, "
              "Proseware serves 90 labs. Proseware's tools are loved.", "Litware Capital",
              "Proseware"),
+            # names sharing only a legal form are two organisations
+            ("Analyst\nNorthwind LLC and Contoso LLC have formed an alliance. Join the "
+             "lab.\nContoso LLC is an equal opportunity employer.", "Northwind LLC",
+             "Contoso LLC"),
             # an office named on a description's second line is a heading, no page header
             ("Job Summary\nOffice of Youth Services\n\nThe office runs after-school "
              "programs.\nWingtip County is an equal opportunity employer. Wingtip County "

@@ -486,9 +486,10 @@ def uses(name: str, posting: PostingText) -> int:
 
 
 def one_organisation(name: str, other: str) -> bool:
-    """Whether two names share a word, as one organisation's names do ("N. W. Northwind
-    Group" and "Northwind")."""
-    return bool((set(norm(name).split()) - NAME_JOINS) & (set(norm(other).split()) - NAME_JOINS))
+    """Whether two names share a word other than a join or a legal form, as one
+    organisation's names do ("N. W. Northwind Group" and "Northwind"; not "Northwind LLC" and
+    "Contoso LLC")."""
+    return bool(set(_name_words(name)) & set(_name_words(other)))
 
 
 def another_employer(company: str, posting: PostingText) -> Found | None:
