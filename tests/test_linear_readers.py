@@ -89,6 +89,8 @@ INPUTS = {
     "thousands": lambda n: repeated("1k-", n),
     "labels": lambda n: repeated("Title: Location: min max ", n),
     "about": lambda n: repeated("About ", n),
+    "bold lines": lambda n: repeated("**Ab Cd**\n", n),
+    "asterisks": lambda n: repeated("*", n),
     "places": lambda n: repeated("Austin, TX ", n),
     "distinct possessives": lambda n: numbered("Q{w}'s x. ", n),
     "distinct employers": lambda n: numbered("Q{w} is hiring. ", n),

@@ -324,6 +324,15 @@ def test_a_title_over_its_place_or_a_blank_line_over_its_details_is_read():
         assert find_title(text).value == "Route Driver", text
 
 
+def test_a_line_set_in_bold_reads_as_the_line_it_is():
+    # a bold first line is the page's title line, as a plain one is
+    assert find_title("**Route Driver**\nTulsa, OK\n\nWe haul freight.").value == "Route Driver"
+    # bold inside a line stays: it bounds a phrase ("hiring a **Route Driver** for Harbor
+    # Yard" names no "Route Driver for Harbor Yard")
+    assert PostingText.of("**Pay:** $20 - **$25**\n**Route Driver**").lines == [
+        "**Pay:** $20 - **$25**", "Route Driver"]
+
+
 @pytest.mark.parametrize("abbreviation", ["Sr", "Mgr", "Engr", "Int'l"])
 def test_a_title_reads_on_over_an_abbreviations_dot(abbreviation):
     title = f"{abbreviation}. Payroll Analyst"

@@ -122,8 +122,24 @@ def found_in(value: str, normalised_text: str) -> bool:
 
 def unglue(text: str) -> str:
     """Flattened page text with its headings set apart ("ClerkReports to:" -> "Clerk
-    Reports to:") and its HTML entities read."""
-    return _GLUED_BEFORE.sub(r"\1 ", _GLUED_AFTER.sub(r" \g<0>", html.unescape(text)))
+    Reports to:"), its HTML entities read and a line set in bold read as the line it is."""
+    text = _unbolded(html.unescape(text))
+    return _GLUED_BEFORE.sub(r"\1 ", _GLUED_AFTER.sub(r" \g<0>", text))
+
+
+def _unbolded(text: str) -> str:
+    """`text` with the markdown marks that make a whole line bold left out ("**Line Cook -
+    Nights**" reads as a title line); bold inside a line stays, it bounds a phrase ("hiring
+    a **Line Cook** for ...")."""
+    if "**" not in text:
+        return text
+    lines = text.split("\n")
+    for i, line in enumerate(lines):
+        inner = line.strip()
+        if len(inner) > 4 and inner.startswith("**") and inner.endswith("**") \
+                and inner.count("**") == 2:
+            lines[i] = line.replace("**", "")
+    return "\n".join(lines)
 
 
 def addresses(text: str) -> list[re.Match]:

@@ -177,20 +177,15 @@ _DETAIL_LINE = re.compile(rf"[ \t]*(?:(?:{one_of(DETAIL_LABELS)})[ \t]*(?::|$)"
                           + "|" + US_PLACE.pattern.replace("(?P<v>", "(?:") + ")", re.I)
 
 
-def _without_bold(line: str) -> str:
-    """A line without the markdown marks that make all of it bold."""
-    return line[2:-2].strip() if len(line) > 4 and line[:2] == line[-2:] == "**" else line
-
-
 def title_over_its_details(posting: PostingText) -> Found | None:
     """A short line naming a job right above a line of the page's details, or one blank
     line above it: "Account Executive, Central\nLocation: Denver, CO" after a paragraph
     about the company, "Line Cook\n\nLocation\nReno, NV", "Route Driver\nTulsa, OK". The
-    first such line among the first HEADER_LINES, bold or not ("**Line Cook - Nights**");
-    not a headline, so a title of the model's that the posting states stands."""
+    first such line among the first HEADER_LINES (bold or not: PostingText.lines); not a
+    headline, so a title of the model's that the posting states stands."""
     lines = posting.lines[:HEADER_LINES + 2]
     for i, line in enumerate(lines[:HEADER_LINES]):
-        here = _without_bold(line.strip())
+        here = line.strip()
         below = lines[i + 1] if i + 1 < len(lines) else ""
         if not below.strip() and i + 2 < len(lines):
             below = lines[i + 2]
