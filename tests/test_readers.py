@@ -320,8 +320,16 @@ def test_a_title_over_its_place_or_a_blank_line_over_its_details_is_read():
                  "Job ID: 4411\nLocation: Tulsa, OK\n\nWe haul freight.",
                  # a bold line after the employer's paragraph
                  "Good routes, good people.\n\nWe haul freight for forty stores.\n\n"
-                 "**Route Driver**\n\nSchedule: Monday - Friday\n\nWe haul freight."):
+                 "**Route Driver**\n\nSchedule: Monday - Friday\n\nWe haul freight.",
+                 # a line standing alone above the heading of the job's first section
+                 "Good routes, good people.\n\nWe haul freight for forty stores.\n\n"
+                 "Route Driver\n\nResponsibilities:\n- Drive the route"):
         assert find_title(text).value == "Route Driver", text
+    # a paragraph's last short line is no title line, nor is a plural one
+    for text in ("Good routes, good people.\nWe haul freight.\nAsk any Route Driver\n\n"
+                 "Responsibilities:\n- Drive the route",
+                 "Good routes, good people.\n\nRoute Drivers\n\nResponsibilities:\n- Drive"):
+        assert find_title(text) is None, text
 
 
 def test_a_line_set_in_bold_reads_as_the_line_it_is():

@@ -180,16 +180,20 @@ _DETAIL_LINE = re.compile(rf"[ \t]*(?:(?:{one_of(DETAIL_LABELS)})[ \t]*(?::|$)"
 def title_over_its_details(posting: PostingText) -> Found | None:
     """A short line naming a job right above a line of the page's details, or one blank
     line above it: "Account Executive, Central\nLocation: Denver, CO" after a paragraph
-    about the company, "Line Cook\n\nLocation\nReno, NV", "Route Driver\nTulsa, OK". The
-    first such line among the first HEADER_LINES (bold or not: PostingText.lines); not a
-    headline, so a title of the model's that the posting states stands."""
+    about the company, "Line Cook\n\nLocation\nReno, NV", "Route Driver\nTulsa, OK"; or,
+    standing alone between blank lines, above the heading of the job's first section
+    ("Route Driver\n\nResponsibilities:"). The first such line among the first
+    HEADER_LINES (bold or not: PostingText.lines); not a headline, so a title of the model's
+    that the posting states stands."""
     lines = posting.lines[:HEADER_LINES + 2]
     for i, line in enumerate(lines[:HEADER_LINES]):
         here = line.strip()
         below = lines[i + 1] if i + 1 < len(lines) else ""
+        alone = not below.strip() and (i == 0 or not lines[i - 1].strip())
         if not below.strip() and i + 2 < len(lines):
             below = lines[i + 2]
-        if _DETAIL_LINE.match(below) and _a_title_line(here, MAX_PAGE_LINE_WORDS) \
+        if (_DETAIL_LINE.match(below) or alone and is_heading(below)) \
+                and _a_title_line(here, MAX_PAGE_LINE_WORDS) \
                 and names_a_role(here, plural=False, nouns=JOB_NOUNS) and usable(clean(here)):
             return Found(clean(here), f"{here} / {below.strip()[:40]}")
     return None
