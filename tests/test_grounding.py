@@ -814,6 +814,8 @@ def test_words_describing_the_job_in_lower_case_are_not_its_title():
     ("Lead the crew", "Payments Analyst"),  # a verb and its object: a slogan
     ("Head of the Payments Desk", "Head of the Payments Desk"),  # "of the": a title
     ("Big plans - one block at a time!", "Payments Analyst"),  # a slogan, exclaimed
+    ("Clerk who's tired of the old ledgers", "Payments Analyst"),  # a relative clause
+    ("Clerk who’s tired of the old ledgers", "Payments Analyst"),  # ... a curly apostrophe
 ])
 def test_a_sentence_of_the_posting_is_not_its_title(model_title, expected):
     text = (f"{model_title}. We are looking for a Payments Analyst to join us in Austin, TX.")

@@ -108,8 +108,9 @@ _BEFORE_THE = re.compile(r"(?<![\w'])([\w']++)[ \t]+the\b")  # linear: at a word
 def is_a_clause(value: str) -> bool:
     """A value with a clause's verbs or pronouns in lower case ("... are required", "we
     offer"), a verb's object ("Run the floor"), or a question ("Love to build?"): a
-    sentence of the posting, not a name or a title ("IS Manager" is one)."""
-    return "?" in value or bool(CLAUSE_WORDS.intersection(re.findall(r"[\w']+", value))) \
+    sentence of the posting, not a name or a title ("IS Manager" is one). A contraction's
+    words are its own: "we're", "who's"."""
+    return "?" in value or bool(CLAUSE_WORDS.intersection(re.findall(r"\w+", value))) \
         or any(m[1].lower() not in WORDS_BEFORE_THE for m in _BEFORE_THE.finditer(value))
 
 
