@@ -332,6 +332,14 @@ def test_a_title_over_its_place_or_a_blank_line_over_its_details_is_read():
         assert find_title(text) is None, text
 
 
+def test_a_label_word_ending_a_sentences_words_is_no_label():
+    text = ("About us\n\nWe pay people. We are looking for a Senior Payroll Analyst. This "
+            "is a hybrid role: we're in the Reno office Tuesday through Thursday.")
+    assert find_title(text).value == "Senior Payroll Analyst"
+    assert find_title("We pay people.\nRole: Senior Payroll Analyst\n").value == \
+        "Senior Payroll Analyst"
+
+
 def test_a_line_set_in_bold_reads_as_the_line_it_is():
     # a bold first line is the page's title line, as a plain one is
     assert find_title("**Route Driver**\nTulsa, OK\n\nWe haul freight.").value == "Route Driver"

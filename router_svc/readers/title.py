@@ -21,9 +21,9 @@ from typing import Callable
 
 from router_svc.readers.rules import Found, Rule, first_found, pattern_rule
 from router_svc.readers.shapes import (MAX_VALUE_WORDS, NAME, NEXT_LABEL, SENTENCE_DOT,
-                                       TITLE_PHRASE, US_PLACE, at_a_word, clean, is_heading,
-                                       is_place, names_a_role, one_of, plural_ending, usable,
-                                       without_heading)
+                                       TITLE_PHRASE, US_PLACE, at_a_word, clean, is_a_clause,
+                                       is_heading, is_place, names_a_role, one_of,
+                                       plural_ending, usable, without_heading)
 from router_svc.readers.company import page_header, reads_as_a_name, uses
 from router_svc.readers.location import us_cities
 from router_svc.readers.text import WORD, PostingText, as_written, found_in, mentions, norm
@@ -235,7 +235,10 @@ def _names_a_job(value: str) -> bool:
 
 
 def _not_an_employment_type(value: str, max_words: int = MAX_VALUE_WORDS) -> bool:
-    return usable(value, max_words) \
+    """A label's value that may be a title: not how the job is held ("Position: Full-Time")
+    nor a sentence run on after a word that ends in the label's ("a hybrid role: we're in
+    the office ...")."""
+    return usable(value, max_words) and not is_a_clause(value) \
         and not (_EMPLOYMENT_TYPE.match(value) and not names_a_role(value))
 
 
