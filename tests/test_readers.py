@@ -383,6 +383,12 @@ def test_an_equal_opportunity_statement_names_the_company_before_its_acronym():
                                          "equal-opportunity-employer")
 
 
+def test_a_history_sentence_names_the_company_however_long_its_middle():
+    text = ("NOW HIRING DRIVERS\n\nBellows Framing has been hauling lumber and trusses to "
+            "builders across Utah, Nevada, Idaho and Wyoming since 1984. We pay weekly.")
+    assert find_company(text).value == "Bellows Framing"
+
+
 def test_a_company_may_end_in_company_but_not_start_with_it():
     text = "Harrow Valley Mutual Insurance Company is an Equal Opportunity Employer."
     assert find_company(text).value == "Harrow Valley Mutual Insurance Company"

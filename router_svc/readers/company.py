@@ -101,11 +101,12 @@ _STATED = (
         rf"(?P<v>{NAME}){LEGAL}[ \t]*[.!]")),
 )
 # A name the posting says was founded, or has been something since a year: "Northwind has
-# been family-run since 1986", "Northwind was founded in 2012" (an organisation's history;
-# a name met once, so tried late).
+# been family-run since 1986", "Northwind has been hauling freight across four states
+# since 1987", "Northwind was founded in 2012" (an organisation's history; a name met once,
+# so tried late).
 _YEAR = r"(?:18|19|20)\d\d\b"
 _FOUNDED = _name_then(
-    rf"[ \t]+(?:(?:has|have)[ \t]+been\b[^.!?;\n]{{0,60}}?\bsince"
+    rf"[ \t]+(?:(?:has|have)[ \t]+been\b[^.!?;\n]{{0,120}}?\bsince"
     rf"|(?:was|were)[ \t]+(?:founded|established|started)[ \t]+in)[ \t]+{_YEAR}")
 # A posting that opens with a name doing what an organisation does ("Northwind builds ...").
 _OPENS_WITH = rf"\A\s*(?P<v>{NAME}){LEGAL}[ \t]+(?:{'|'.join(ORGANISATION_VERBS)})\b"
