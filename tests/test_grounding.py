@@ -1363,7 +1363,7 @@ def test_a_location_naming_two_places_is_the_first():
                              ).job.location == "Duluth, MN"
 
 
-def test_a_country_or_city_alone_is_remote_where_the_posting_says_the_job_is_remote():
+def test_a_country_or_cities_alone_are_remote_where_the_posting_says_the_job_is_remote():
     text = "Payroll Clerk\nWe are a fully remote team. Where: anywhere in the US."
     for model in ("US", "Anywhere in the US", "United States"):
         assert checked_with_note(text, "stated-remote", location=model).job.location == \
@@ -1372,6 +1372,10 @@ def test_a_country_or_city_alone_is_remote_where_the_posting_says_the_job_is_rem
             "week at our training center in Grand Rapids.")
     assert checked_with_note(text, "stated-remote", location="Grand Rapids").job.location == \
         "Remote"
+    text = ("Payroll Clerk\nThis role is remote in the United States. We keep hubs in Leeds "
+            "and York for those who want an office.")
+    assert checked_with_note(text, "stated-remote", location="Leeds and York"
+                             ).job.location == "Remote"
     # a country alone stays where the posting says no such thing, a city stays beside it
     assert check_answer(answer(location="US"), "Payroll Clerk\nOur US office.").job.location \
         == "US"
