@@ -55,6 +55,8 @@ TITLE_EXAMPLES = {
                             "Responsibilities include filing.", "Bakery Intern"),
     "hiring-sentence-in-lower-case": ("Our fleet grows. We're looking for an experienced "
                                       "diesel mechanic to keep it moving.", "Diesel Mechanic"),
+    "hiring-several-in-lower-case": ("Our fleet grows. We are looking for dependable route "
+                                     "drivers to join us.", "Route Driver"),
 }
 COMPANY_EXAMPLES = {
     "the-page-headers-company": ("Payroll Clerk\nTailspin Toys\nReno, NV\n\nTailspin Toys "
@@ -244,6 +246,12 @@ def test_a_title_loses_the_lower_case_words_a_sentence_describes_it_by():
 def test_describing_words_listed_with_commas_are_not_the_title(sentence, title):
     found = find_title(sentence)
     assert (found.value, found.rule) == (title, "hiring-sentence-in-lower-case")
+
+
+def test_a_sentence_hiring_several_names_no_title_where_it_lists_jobs_or_people():
+    for text in ("We grow. We are hiring drivers, loaders and dispatchers.",
+                 "We grow. We are looking for people who care about freight."):
+        assert find_title(text) is None, text
 
 
 def test_a_job_written_in_lower_case_loses_the_words_describing_the_person():

@@ -99,6 +99,23 @@ def _a_title_in_lower_case(value: str) -> str:
     return " ".join(word[:1].upper() + word[1:] for word in words)
 
 
+# The same sentence hiring several in lower case, without an article: "we're looking for
+# experienced servers to join ...", "seeking dependable drivers who ..." (not a list of
+# jobs: "servers, hosts and bussers").
+_HIRING_SEVERAL_IN_LOWER_CASE = re.compile(
+    rf"\b(?:{one_of(HIRING_VERBS)})[ \t]+"
+    r"(?P<v>[a-z][a-z-]*(?:[ \t][a-z][a-z-]*){0,3})(?=[ \t]*(?:[.;:!?]|[ \t](?:to|who|that"
+    r"|with|for|in|on|at)\b))")
+
+
+def _one_of_several_in_lower_case(value: str) -> str:
+    """The title of one of the jobs a sentence hires several for, in lower case: "experienced
+    servers" -> "Server"; "" where the last word is no role noun's plural ("people")."""
+    words = value.split()
+    cut = plural_ending(words[-1])
+    return _a_title_in_lower_case(" ".join(words[:-1] + [words[-1][:-cut]])) if cut else ""
+
+
 # "As a Kennel Attendant, you'll ...", "As Northwind's Curriculum Specialist, you will".
 _AS_TITLE = re.compile(rf"\bAs[ \t]+(?:an?[ \t]+|the[ \t]+|{NAME}['’]s[ \t]+)?"
                        rf"(?P<v>{TITLE_PHRASE})"
@@ -266,6 +283,9 @@ TITLE_RULES = (
     Rule("title-heads-section", pattern_rule(_TITLE_THEN_SECTION, _names_a_job)),
     Rule("hiring-sentence-in-lower-case", pattern_rule(_HIRING_IN_LOWER_CASE, _names_a_job,
                                                        _a_title_in_lower_case)),
+    Rule("hiring-several-in-lower-case", pattern_rule(_HIRING_SEVERAL_IN_LOWER_CASE,
+                                                      _names_a_job,
+                                                      _one_of_several_in_lower_case)),
 )
 
 
