@@ -515,7 +515,9 @@ def test_a_figure_the_job_is_measured_by_or_a_customers_price_is_no_pay():
                  "Our accounts' ad budgets run from $20K a month.",
                  "Lead the team past its sales targets (about $310,000 a month).",
                  "We fund equipment loans of $5,000 to $75,000.",
-                 "Units here rent at $1,300 and up."):
+                 "Units here rent at $1,300 and up.",
+                 "Close eight gifts of $25,000+ per year from our donors.",
+                 "The fund awards grants of $5,000 to $40,000 a year."):
         assert [refused for _, refused in read_amounts(text)] == ["a-target-budget-or-price"], text
     for text, low in (("Target base salary of $95,000 per year.", 95000),
                       ("Target: hit your goals. Salary: $70,000 a year.", 70000)):
