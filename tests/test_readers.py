@@ -248,6 +248,20 @@ def test_describing_words_listed_with_commas_are_not_the_title(sentence, title):
     assert (found.value, found.rule) == (title, "hiring-sentence-in-lower-case")
 
 
+@pytest.mark.parametrize("text, title", [
+    ("We grow. We are seeking a Payroll Analyst, Tax Credits to support our team.",
+     "Payroll Analyst, Tax Credits"),
+    ("We grow. As an Account Manager, Public Sector, you will own renewals.",
+     "Account Manager, Public Sector"),
+    # not another job, how the job is held, nor a place
+    ("We grow. We are hiring a Cashier, Stocker and Driver.", "Cashier"),
+    ("We grow. We are hiring a Line Cook, Part-Time to join us.", "Line Cook"),
+    ("We grow. We are seeking a Data Engineer, Remote to join us.", "Data Engineer"),
+])
+def test_a_sentence_names_the_title_with_the_part_a_comma_adds(text, title):
+    assert find_title(text).value == title
+
+
 def test_a_sentence_hiring_several_names_no_title_where_it_lists_jobs_or_people():
     for text in ("We grow. We are hiring drivers, loaders and dispatchers.",
                  "We grow. We are looking for people who care about freight."):

@@ -47,7 +47,8 @@ _HIRING = re.compile(rf"\b(?:{one_of(HIRING_VERBS)}|has an opening for|is in nee
                      r"(?:(?:applicants|candidates)\s+for\s+)?"
                      r"(?:(?:an?|the|our|one|two)\s+)?"
                      r"(?:[a-z][\w-]*,?[ \t]+){0,4}"  # "an analytical and detail-oriented"
-                     rf"(?P<v>{TITLE_PHRASE})")
+                     rf"(?P<v>{TITLE_PHRASE}(?:,[ \t]+{TITLE_PHRASE}(?=[ \t]+(?:to|who|that"
+                     r"|with|for|in|on|at)\b|[ \t]*[.;:!?(]|[ \t]*$))?)", re.M)
 # "The Lab Technician is responsible for ...", "The Lab Technician II plays ...", "The
 # Account Manager, Public Sector owns ..." (a qualifier after a comma, as titles write one).
 _THE_TITLE_DOES = re.compile(rf"(?:\bThe|,[ \t]+the)[ \t]+(?P<v>{TITLE_PHRASE}"
@@ -70,7 +71,20 @@ _AN_ASIDE = re.compile(r"[ \t]*\((?=[^()]*\b(?:[a-z]{3,}|or)\b)[^()]*\)$")
 
 
 def _before_what_it_is_for(value: str) -> str:
-    return clean(_AN_ASIDE.sub("", _FOR_WHAT.sub("", value)))
+    return _with_its_qualifier(clean(_AN_ASIDE.sub("", _FOR_WHAT.sub("", value))))
+
+
+def _with_its_qualifier(value: str) -> str:
+    """A title with the part a comma adds to it where that part qualifies it ("Account
+    Executive, Mid-Market", "Analyst, Tax"), not where it names another job ("Cashier,
+    Stocker"), how the job is held ("Cook, Part-Time") or a place ("Engineer, Remote")."""
+    title, comma, part = value.rpartition(", ")
+    if not comma:
+        return value
+    if names_a_role(part) or _EMPLOYMENT_TYPE.match(part) or is_place(part) \
+            or part in ("Remote", "Hybrid", "On-site", "Onsite") or US_PLACE.fullmatch(part):
+        return title
+    return value
 
 
 # The same sentence naming the job in lower case: "we're hiring a diesel mechanic to keep
@@ -118,7 +132,7 @@ def _one_of_several_in_lower_case(value: str) -> str:
 
 # "As a Kennel Attendant, you'll ...", "As Northwind's Curriculum Specialist, you will".
 _AS_TITLE = re.compile(rf"\bAs[ \t]+(?:an?[ \t]+|the[ \t]+|{NAME}['’]s[ \t]+)?"
-                       rf"(?P<v>{TITLE_PHRASE})"
+                       rf"(?P<v>{TITLE_PHRASE}(?:,[ \t]+{TITLE_PHRASE}(?=,))?)"
                        r"(?:[ \t]*,|[ \t]+(?:you|at|for|with|on|in|within|your|we)\b)")
 
 
@@ -278,7 +292,7 @@ TITLE_RULES = (
     Rule("title-before-place", pattern_rule(_TITLE_THEN_PLACE, usable)),
     Rule("leading-title", leading_title),
     Rule("hiring-sentence", pattern_rule(_HIRING, _names_a_job, _before_what_it_is_for)),
-    Rule("as-a-title", pattern_rule(_AS_TITLE, _names_a_job)),
+    Rule("as-a-title", pattern_rule(_AS_TITLE, _names_a_job, _with_its_qualifier)),
     Rule("the-title-does", pattern_rule(_THE_TITLE_DOES, _names_a_job)),
     Rule("title-heads-section", pattern_rule(_TITLE_THEN_SECTION, _names_a_job)),
     Rule("hiring-sentence-in-lower-case", pattern_rule(_HIRING_IN_LOWER_CASE, _names_a_job,
