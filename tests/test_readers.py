@@ -57,6 +57,8 @@ TITLE_EXAMPLES = {
                                       "diesel mechanic to keep it moving.", "Diesel Mechanic"),
     "hiring-several-in-lower-case": ("Our fleet grows. We are looking for dependable route "
                                      "drivers to join us.", "Route Driver"),
+    "as-a-title-in-lower-case": ("Our fleet grows. As route planner you will map the day.",
+                                 "Route Planner"),
 }
 COMPANY_EXAMPLES = {
     "the-page-headers-company": ("Payroll Clerk\nTailspin Toys\nReno, NV\n\nTailspin Toys "
@@ -264,7 +266,10 @@ def test_a_sentence_names_the_title_with_the_part_a_comma_adds(text, title):
 
 def test_a_sentence_hiring_several_names_no_title_where_it_lists_jobs_or_people():
     for text in ("We grow. We are hiring drivers, loaders and dispatchers.",
-                 "We grow. We are looking for people who care about freight."):
+                 "We grow. We are looking for people who care about freight.",
+                 # nor "As ..." naming no job as its last words
+                 "We grow. As a member of our team, you will plan routes.",
+                 "We grow. As a result, we plan routes."):
         assert find_title(text) is None, text
 
 

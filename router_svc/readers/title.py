@@ -136,6 +136,19 @@ _AS_TITLE = re.compile(rf"\bAs[ \t]+(?:an?[ \t]+|the[ \t]+|{NAME}['’]s[ \t]+)?
                        r"(?:[ \t]*,|[ \t]+(?:you|at|for|with|on|in|within|your|we)\b)")
 
 
+# The same in lower case: "As data platform engineer you will ...", "As a payroll clerk,
+# you'll ..." (the job's name its last words: "As a member of our team" names none).
+_AS_TITLE_IN_LOWER_CASE = re.compile(
+    r"\bAs[ \t]+(?:(?:an?|the|our)[ \t]+)?(?P<v>[a-z][a-z-]*(?:[ \t][a-z][a-z-]*){0,3})"
+    r"(?:[ \t]*,|[ \t]+(?:you|at|for|with|on|in|within|your|we)\b)")
+
+
+def _a_title_ending_in_its_job(value: str) -> str:
+    """The title a lower-case phrase ending in a role noun names ("data platform engineer"
+    -> "Data Platform Engineer"); "" where it ends in another word."""
+    return _a_title_in_lower_case(value) if value.split()[-1] in ROLE_NOUNS else ""
+
+
 def _a_title_line(line: str, max_words: int) -> bool:
     """Whether a line reads as a title line: short, capitalised, no sentence punctuation,
     no label, not speaking to the reader, not a heading."""
@@ -300,6 +313,8 @@ TITLE_RULES = (
     Rule("hiring-several-in-lower-case", pattern_rule(_HIRING_SEVERAL_IN_LOWER_CASE,
                                                       _names_a_job,
                                                       _one_of_several_in_lower_case)),
+    Rule("as-a-title-in-lower-case", pattern_rule(_AS_TITLE_IN_LOWER_CASE, _names_a_job,
+                                                  _a_title_ending_in_its_job)),
 )
 
 
