@@ -33,8 +33,8 @@ from router_svc.readers.company import (another_employer, find_company, is_compa
                                         one_organisation, spelled_out, the_employers_own_name,
                                         the_page_headers_company)
 from router_svc.readers.location import (NOT_A_PLACE, city_in_full, find_location,
-                                         lists_states, remote_across, the_first_of_two,
-                                         written_as_a_label)
+                                         lists_states, remote_across, the_city_of_its_part,
+                                         the_first_of_two, written_as_a_label)
 from router_svc.readers.pay import (SalaryMention, best_match, close, find_salaries,
                                     offered_mentions, plausible, read_amounts, restated,
                                     stated_pay, the_hiring_range, unmarked_pay)
@@ -398,15 +398,23 @@ def _ground_location(job: JobPosting, posting: PostingText, update: dict, notes:
     elif remote := remote_across(location, posting):
         update["location"] = remote.value
         notes.append(_from_reader("location", remote, location, "only the country"))
-    elif first := the_first_of_two(location):
-        full = city_in_full(first, posting)  # the city with its state, where written
-        update["location"] = full.value if full else first
-        notes.append(f"location {update['location']!r} for the model's {location!r}: the "
-                     "first of the places it names")
+    elif city := the_first_of_two(location):
+        _one_city(location, city, "the first of the places it names", posting, update, notes)
+    elif city := the_city_of_its_part(location):
+        _one_city(location, city, "the city a part of it belongs to", posting, update, notes)
     elif full := city_in_full(location, posting):
         update["location"] = full.value
         notes.append(f"location {full.value!r} for the model's {location!r}: the posting "
                      f"writes the city with its state ({full.rule})")
+
+
+def _one_city(location: str, city: str, why: str, posting: PostingText, update: dict,
+              notes: list[str]) -> None:
+    """The one city a listing names for the model's `location`, with its state where the
+    posting writes it so."""
+    full = city_in_full(city, posting)
+    update["location"] = full.value if full else city
+    notes.append(f"location {update['location']!r} for the model's {location!r}: {why}")
 
 
 def drop_example_copies(job: JobPosting, text: str | PostingText,

@@ -1363,6 +1363,16 @@ def test_a_location_naming_two_places_is_the_first():
                              ).job.location == "Duluth, MN"
 
 
+def test_a_part_of_a_city_named_by_its_possessive_is_the_city():
+    text = ("Night Auditor\nOur inn sits in Reno's Riverwalk District.\n"
+            "Work location: Reno, NV 89501")
+    assert checked_with_note(text, "the city a part of it belongs to",
+                             location="Reno's Riverwalk District").job.location == "Reno, NV"
+    text = "Night Auditor\nOur inn sits in Reno's Riverwalk District."
+    assert check_answer(answer(location="Reno's Riverwalk District"), text
+                        ).job.location == "Reno"
+
+
 def test_a_country_or_cities_alone_are_remote_where_the_posting_says_the_job_is_remote():
     text = "Payroll Clerk\nWe are a fully remote team. Where: anywhere in the US."
     for model in ("US", "Anywhere in the US", "United States"):

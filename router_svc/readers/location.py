@@ -89,6 +89,17 @@ def remote_across(value: str, posting: PostingText) -> Found | None:
     return replace(found, rule="stated-remote") if found else None
 
 
+# A part of a city named by its possessive: "Savannah's Historic District", "Denver's
+# north side".
+_PART_OF_A_CITY = re.compile(rf"(?P<city>{_CITY_NAME})['’]s[ \t]+\S.*")
+
+
+def the_city_of_its_part(location: str) -> str | None:
+    """"Reno's Midtown": a listing names the city, not the part of it."""
+    m = _PART_OF_A_CITY.fullmatch(location.strip())
+    return m["city"] if m else None
+
+
 def the_first_of_two(location: str) -> str | None:
     """"Leeds and York": a listing names one place, the first."""
     m = _TWO_PLACES.fullmatch(location.strip())
