@@ -414,6 +414,8 @@ def test_a_page_header_gives_the_title_apart_from_the_company_and_place():
     # where no reader gives the title, the company after it is cut all the same
     assert without_company("Deli Manager Northwind Foods Group", "Northwind Foods Group") \
         == ("Deli Manager", "after")
+    assert without_company("Deli Manager @ Northwind Foods", "Northwind Foods") == (
+        "Deli Manager", "after")
     # or heads it, before a dash
     text = "Northwind Foods – Deli Manager\n\nWe run six delis in Reno, NV."
     checked = checked_with_note(text, "the company before it", title="Northwind Foods – Deli "
