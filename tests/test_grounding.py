@@ -816,8 +816,8 @@ def test_words_describing_the_job_in_lower_case_are_not_its_title():
     ("Lead the crew", "Payments Analyst"),  # a verb and its object: a slogan
     ("Head of the Payments Desk", "Head of the Payments Desk"),  # "of the": a title
     ("Big plans - one block at a time!", "Payments Analyst"),  # a slogan, exclaimed
-    ("Clerk who's tired of the old ledgers", "Payments Analyst"),  # a relative clause
-    ("Clerk who’s tired of the old ledgers", "Payments Analyst"),  # ... a curly apostrophe
+    ("Clerk who's up before dawn", "Payments Analyst"),  # a relative clause
+    ("Clerk who’s up before dawn", "Payments Analyst"),  # ... a curly apostrophe
 ])
 def test_a_sentence_of_the_posting_is_not_its_title(model_title, expected):
     text = (f"{model_title}. We are looking for a Payments Analyst to join us in Austin, TX.")
@@ -1384,8 +1384,8 @@ def test_a_country_or_cities_alone_are_remote_where_the_posting_says_the_job_is_
             "week at our training center in Grand Rapids.")
     assert checked_with_note(text, "stated-remote", location="Grand Rapids").job.location == \
         "Remote"
-    text = ("Payroll Clerk\nThis role is remote in the United States. We keep hubs in Leeds "
-            "and York for those who want an office.")
+    text = ("Payroll Clerk\nThis role is remote in the United States. The team meets twice "
+            "a year in Leeds and York.")
     assert checked_with_note(text, "stated-remote", location="Leeds and York"
                              ).job.location == "Remote"
     # a country alone stays where the posting says no such thing, a city stays beside it

@@ -81,16 +81,16 @@ _TWO_PLACES = re.compile(rf"(?P<first>{_CITY_NAME})[ \t]+(?:and|or|&)[ \t]+{_CIT
 def remote_across(value: str, posting: PostingText) -> Found | None:
     """The posting's statement that the job is remote, where `value` names only the country
     it may be done in ("US", "Anywhere in the US") or cities alone, as such postings name
-    their offices or a training's place ("fully remote; a week's training in Dayton", "hubs
-    in Leeds and York for those who want one"): job boards list such a job as Remote."""
+    their offices or a training's place ("fully remote; a week's training in Dayton", "we
+    meet twice a year in Leeds or York"): job boards list such a job as Remote."""
     value = value.strip()
     found = posting.read(stated_remote) if _ONLY_A_COUNTRY.fullmatch(value) \
         or _BARE_CITY.fullmatch(value) or _TWO_PLACES.fullmatch(value) else None
     return replace(found, rule="stated-remote") if found else None
 
 
-# A part of a city named by its possessive: "Savannah's Historic District", "Denver's
-# north side".
+# A part of a city named by its possessive: "Reno's Riverwalk District", "Tulsa's east
+# side".
 _PART_OF_A_CITY = re.compile(rf"(?P<city>{_CITY_NAME})['’]s[ \t]+\S.*")
 
 

@@ -150,8 +150,8 @@ _PER_DIEM_AFTER = re.compile(r"[ \t]*(?:(?:/|per[ \t]+|an?[ \t]+)(?:day|night)[ 
 # between at most: "a cost target under $40", "a quota of $600K", "ad budgets run from $20K",
 # "sales targets (about $310,000 a month)", "equipment loans of $5,000", "units rent at $1,300",
 # what customers pay: "an average ticket near $3,100", "tuition runs about $9,000", "$35
-# copays", "room rates from $140", what donors and funders give: "gifts of $25,000+ per year",
-# "grants of $5,000 to $50,000" ("target base salary of $X" names the pay).
+# copays", "room rates from $140", what donors and funders give: "ten gifts of $40,000 or more a
+# year", "grants of $2,000 to $30,000" ("target base salary of $X" names the pay).
 _TARGET_BEFORE = re.compile(r"\b(?:targets?|goals?|quotas?|budgets?|loans?|rents?|rented|prices?"
                             r"|gifts?|grants?|donations?|scholarships?"
                             r"|priced|tickets?|fares?|tuition|deductibles?|copays?|dues"

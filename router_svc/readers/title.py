@@ -136,16 +136,16 @@ _AS_TITLE = re.compile(rf"\bAs[ \t]+(?:an?[ \t]+|the[ \t]+|{NAME}['’]s[ \t]+)?
                        r"(?:[ \t]*,|[ \t]+(?:you|at|for|with|on|in|within|your|we)\b)")
 
 
-# The same in lower case: "As data platform engineer you will ...", "As a payroll clerk,
-# you'll ..." (the job's name its last words: "As a member of our team" names none).
+# The same in lower case: "As route planner you will ...", "As a payroll clerk, you'll
+# ..." (the job's name its last words: "As a member of our team" names none).
 _AS_TITLE_IN_LOWER_CASE = re.compile(
     r"\bAs[ \t]+(?:(?:an?|the|our)[ \t]+)?(?P<v>[a-z][a-z-]*(?:[ \t][a-z][a-z-]*){0,3})"
     r"(?:[ \t]*,|[ \t]+(?:you|at|for|with|on|in|within|your|we)\b)")
 
 
 def _a_title_ending_in_its_job(value: str) -> str:
-    """The title a lower-case phrase ending in a role noun names ("data platform engineer"
-    -> "Data Platform Engineer"); "" where it ends in another word."""
+    """The title a lower-case phrase ending in a role noun names ("night shift route planner"
+    -> "Night Shift Route Planner"); "" where it ends in another word."""
     return _a_title_in_lower_case(value) if value.split()[-1] in ROLE_NOUNS else ""
 
 
@@ -280,8 +280,8 @@ def _names_a_job(value: str) -> bool:
 
 def _not_an_employment_type(value: str, max_words: int = MAX_VALUE_WORDS) -> bool:
     """A label's value that may be a title: not how the job is held ("Position: Full-Time")
-    nor a sentence run on after a word that ends in the label's ("a hybrid role: we're in
-    the office ...")."""
+    nor a sentence run on after a word that ends in the label's ("a flexible role: you'll
+    work from our yard ...")."""
     return usable(value, max_words) and not is_a_clause(value) \
         and not (_EMPLOYMENT_TYPE.match(value) and not names_a_role(value))
 

@@ -188,8 +188,8 @@ DETAIL_LABELS = ("location", "job location", "work location", "salary", "pay", "
 LABEL_FIRST_WORDS = ("Position", "Job", "Employment", "Work", "Pay", "Salary", "Reports", "Start",
                      "Travel", "Shift", "Company", "Department", "Closing", "Posting",
                      "Application", "Hiring", "Benefit", "Contract", "Security")
-# Words that make a clause of a title ("Contoso is the most modern ...", "a cook who's
-# tired of ...").
+# Words that make a clause of a title ("Contoso is the most modern ...", "a cook who's up
+# before dawn").
 CLAUSE_WORDS = frozenset("is are was we our you your will can must who".split())
 # The words a lower-case "the" follows in a name or a title ("Head of the Lab", "Assistant to
 # the CEO"); after any other word it is a verb's object ("Run the floor"), a clause.
