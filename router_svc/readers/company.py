@@ -101,9 +101,9 @@ _STATED = (
         rf"(?P<v>{NAME}){LEGAL}[ \t]*[.!]")),
 )
 # A name the posting says was founded, or has been something since a year: "Northwind has
-# been family-run since 1986", "Northwind has been baking bread and pastry for the shops
-# of three counties since 1962", "Northwind was founded in 2012" (an organisation's history; a name met once,
-# so tried late).
+# been family-run since 1986", "Northwind has been baking bread and pastry for the shops of
+# three counties since 1962", "Northwind was founded in 2012" (an organisation's history; a
+# name met once, so tried late).
 _YEAR = r"(?:18|19|20)\d\d\b"
 _FOUNDED = _name_then(
     rf"[ \t]+(?:(?:has|have)[ \t]+been\b[^.!?;\n]{{0,120}}?\bsince"

@@ -114,8 +114,8 @@ def _a_title_in_lower_case(value: str) -> str:
 
 
 # The same sentence hiring several in lower case, without an article: "we're looking for
-# experienced servers to join ...", "seeking dependable drivers who ..." (not a list of
-# jobs: "servers, hosts and bussers").
+# experienced drivers to join ...", "seeking dependable stockers who ..." (not a list of
+# jobs: "drivers, loaders and dispatchers").
 _HIRING_SEVERAL_IN_LOWER_CASE = re.compile(
     rf"\b(?:{one_of(HIRING_VERBS)})[ \t]+"
     r"(?P<v>[a-z][a-z-]*(?:[ \t][a-z][a-z-]*){0,3})(?=[ \t]*(?:[.;:!?]|[ \t](?:to|who|that"
@@ -124,23 +124,24 @@ _HIRING_SEVERAL_IN_LOWER_CASE = re.compile(
 
 def _one_of_several_in_lower_case(value: str) -> str:
     """The title of one of the jobs a sentence hires several for, in lower case: "experienced
-    servers" -> "Server"; "" where the last word is no role noun's plural ("people")."""
+    route drivers" -> "Route Driver"; "" where the last word is no role noun's plural
+    ("people")."""
     words = value.split()
     cut = plural_ending(words[-1])
     return _a_title_in_lower_case(" ".join(words[:-1] + [words[-1][:-cut]])) if cut else ""
 
 
 # "As a Kennel Attendant, you'll ...", "As Northwind's Curriculum Specialist, you will".
+_AS_TITLE_END = r"(?:[ \t]*,|[ \t]+(?:you|at|for|with|on|in|within|your|we)\b)"
 _AS_TITLE = re.compile(rf"\bAs[ \t]+(?:an?[ \t]+|the[ \t]+|{NAME}['’]s[ \t]+)?"
-                       rf"(?P<v>{TITLE_PHRASE}(?:,[ \t]+{TITLE_PHRASE}(?=,))?)"
-                       r"(?:[ \t]*,|[ \t]+(?:you|at|for|with|on|in|within|your|we)\b)")
+                       rf"(?P<v>{TITLE_PHRASE}(?:,[ \t]+{TITLE_PHRASE}(?=,))?){_AS_TITLE_END}")
 
 
 # The same in lower case: "As route planner you will ...", "As a payroll clerk, you'll
 # ..." (the job's name its last words: "As a member of our team" names none).
 _AS_TITLE_IN_LOWER_CASE = re.compile(
     r"\bAs[ \t]+(?:(?:an?|the|our)[ \t]+)?(?P<v>[a-z][a-z-]*(?:[ \t][a-z][a-z-]*){0,3})"
-    r"(?:[ \t]*,|[ \t]+(?:you|at|for|with|on|in|within|your|we)\b)")
+    + _AS_TITLE_END)
 
 
 def _a_title_ending_in_its_job(value: str) -> str:
