@@ -82,7 +82,7 @@ def _with_its_qualifier(value: str) -> str:
     if not comma:
         return value
     if names_a_role(part) or _EMPLOYMENT_TYPE.match(part) or is_place(part) \
-            or part in ("Remote", "Hybrid", "On-site", "Onsite") or US_PLACE.fullmatch(part):
+            or part in ("Remote", "Hybrid", "On-site", "Onsite"):
         return title
     return value
 
