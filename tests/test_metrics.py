@@ -70,7 +70,8 @@ async def test_router_metrics_move_with_calls(start_router, router_metrics_url):
     assert value(after, "jobextract_replica_ready", replica=replica.address, model="tiny-a") >= 1
 
 
-async def test_inference_metrics_include_the_engine(inference, inference_metrics_port):
+async def test_inference_metrics_include_the_engine(inference, inference_service,
+                                                   inference_metrics_port):
     url = f"http://127.0.0.1:{inference_metrics_port}/metrics"
     before = await scrape(url)
     # Long enough to be seen running on a loaded machine (the gauge trails by a step); the
@@ -78,16 +79,22 @@ async def test_inference_metrics_include_the_engine(inference, inference_metrics
     # service's recent time per request (which admission uses for later tests).
     call = inference.Generate(long_request())
     await call.read()
+    seen = {}
 
     async def running_shown() -> bool:
         # vLLM sets its gauge from the engine's per-step stats, a step behind the token
         during = await scrape(url)
-        return value(during, "vllm:num_requests_running") >= 1 \
-            and value(during, "jobextract_requests_active") >= 1 \
-            and value(during, "vllm:generation_tokens_total") \
-            - value(before, "vllm:generation_tokens_total") >= 200
+        seen.update(running=value(during, "vllm:num_requests_running"),
+                    active=value(during, "jobextract_requests_active"),
+                    tokens=value(during, "vllm:generation_tokens_total")
+                    - value(before, "vllm:generation_tokens_total"),
+                    call_ended=call.done())
+        return seen["running"] >= 1 and seen["active"] >= 1 and seen["tokens"] >= 200
 
-    assert await eventually(running_shown, timeout=60)
+    # Failing, it says what the last scrape showed and what the service logged: it failed
+    # once in CI after passing many times, and the bare assert did not say why.
+    assert await eventually(running_shown, timeout=60), \
+        f"last scrape: {seen}\n{inference_service.log_tail(40)}"
     call.cancel()
     assert await eventually(lambda: engine_idle(inference), timeout=10)
     assert (await collect(inference, long_request(max_tokens=4)))[-1].finish_reason
