@@ -234,11 +234,13 @@ def _ground_title(title: str | None, posting: PostingText, update: dict, notes: 
     stated = posting.read(find_title)
     written = as_the_posting_writes(title, posting) \
         if title is not None and not found_in(title, posting.normalised) else None
-    if written is not None:  # the model's title, as the posting writes it
+    if written is not None and written.value == title:
+        notes.append(f"title {title!r} stands: the posting writes it so ({written.rule})")
+    elif written is not None:  # the model's title, as the posting writes it
         notes.append(f"title {written.value!r} for the model's {title!r}: the posting writes "
                      f"it so ({written.rule})")
         title = update["title"] = written.value
-    if title is None or not found_in(title, posting.normalised):
+    if title is None or not (written or found_in(title, posting.normalised)):
         _stated("title", title, stated, "not in the posting", update, notes, examples)
     elif reads_as_a_sentence(title) and not _a_title_once_trimmed(title):
         _stated("title", title, stated, "a sentence, not a title", update, notes)

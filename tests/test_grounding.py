@@ -1356,6 +1356,13 @@ def test_a_models_value_is_the_one_the_posting_writes(field, model, text, stated
     assert any(rule in note for note in checked.notes)
 
 
+def test_a_models_title_the_posting_names_several_of_stands():
+    text = "Fabrikam Kennels\nOur Kennel Attendants walk, feed and groom 40 dogs a day."
+    checked = check_answer(answer(title="Kennel Attendant"), text)
+    assert checked.job.title == "Kennel Attendant"
+    assert any("in-the-plural" in note for note in checked.notes)
+
+
 def test_a_location_naming_two_places_is_the_first():
     text = "Payroll Clerk\nOur offices in Leeds and York."
     assert checked_with_note(text, "the first of the places", location="Leeds and York"

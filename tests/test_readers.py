@@ -150,6 +150,8 @@ MODEL_TITLE_EXAMPLES = {
                     "Sr. Payroll Mgr, Retail"),
     "its-tail": ("Fabrikam Payroll Clerk", "Fabrikam hires a Payroll Clerk to run pay.",
                  "Payroll Clerk"),
+    "in-the-plural": ("Kennel Attendant", "NOW HIRING KENNEL ATTENDANTS\nWe board dogs.",
+                      "Kennel Attendant"),
 }
 
 
@@ -296,7 +298,9 @@ def test_each_reading_of_a_models_title_finds_its_example():
     # a tail naming no job, a title the posting writes nowhere, a parenthesis elsewhere
     for title, text in (("Fabrikam Payroll", "Fabrikam runs Payroll here."),
                         ("Night Baker", "We bake bread. Nights are quiet."),
-                        ("Quality Engineer", "Quality (see below). Engineer wanted.")):
+                        ("Quality Engineer", "Quality (see below). Engineer wanted."),
+                        # a plural in lower case may name anyone, not the job
+                        ("Booking App Operator", "The booking app operators use is ours.")):
         assert as_the_posting_writes(title, PostingText(text)) is None, title
 
 

@@ -551,12 +551,30 @@ def _its_tail(title: str, posting: PostingText) -> str | None:
     return None
 
 
+def _in_the_plural(title: str, posting: PostingText) -> str | None:
+    """"Warehouse Associate" where the posting hires "Warehouse Associates" (or "WAREHOUSE
+    ASSOCIATES"): the model named one of the several jobs the posting names as a title, so
+    its title stands as it is. Written in lower case, the words may name anyone ("the tool
+    our operators use")."""
+    words = WORD.findall(title)
+    if not 1 <= len(words) <= MAX_TITLE_WORDS or words[-1].lower() not in ROLE_NOUNS:
+        return None
+    last = len(words) - 1
+    plural = _written_in_turn(
+        words, posting,
+        lambda written: norm(written) != norm(title)
+        and all(word[0].isupper() for word in WORD.findall(written)),
+        lambda word: (word, word + "s", word + "es") if word is words[last] else (word,))
+    return title if plural else None
+
+
 # Named readings of a model's title that the posting does not write as it stands, tried in
-# turn: each gives the posting's own title, or None.
+# turn: each gives the title to keep (the posting's own, or the model's), or None.
 MODEL_TITLE_READINGS: tuple[tuple[str, Callable[[str, PostingText], str | None]], ...] = (
     ("with-its-parenthesis", _with_a_parenthesis),
     ("abbreviated", _abbreviated),
     ("its-tail", _its_tail),
+    ("in-the-plural", _in_the_plural),
 )
 
 
