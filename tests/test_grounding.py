@@ -540,6 +540,17 @@ def test_a_company_not_named_in_the_posting_is_dropped(company):
     assert any(n.startswith("company") for n in checked.notes)
 
 
+@pytest.mark.parametrize("arrangement", ["Remote", "Hybrid", "On-site", "Onsite", "Anywhere"])
+def test_where_the_work_is_done_is_neither_a_company_nor_a_titles_part(arrangement):
+    text = (f"Payroll Clerk, {arrangement}\nLitware Mills runs payroll for 300 people. "
+            f"Where: {arrangement}.")
+    checked = check_answer(answer(title=f"Payroll Clerk, {arrangement}", company=arrangement),
+                           text)
+    assert checked.job.company != arrangement
+    assert find_title(f"We're hiring a Payroll Clerk, {arrangement}, to run pay."
+                      ).value == "Payroll Clerk"
+
+
 def test_a_place_written_as_a_location_is_not_a_company():
 
     assert looks_like_a_place("US, PA, Kutztown") and looks_like_a_place("Austin, TX")

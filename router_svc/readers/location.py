@@ -8,9 +8,10 @@ import re
 from dataclasses import replace
 
 from router_svc.readers.rules import Found, Rule, first_found, pattern_rule
-from router_svc.readers.shapes import NEXT_LABEL, SENTENCE_DOT, US_PLACE, clean, generic
+from router_svc.readers.shapes import (NEXT_LABEL, SENTENCE_DOT, US_PLACE, clean, generic,
+                                       one_of)
 from router_svc.readers.text import PostingText
-from router_svc.readers.vocabulary import CITY_PREFIXES, STATE_NAMES, US_STATES
+from router_svc.readers.vocabulary import CITY_PREFIXES, STATE_NAMES, US_STATES, WORK_ARRANGEMENTS
 
 _LOCATION_LABEL = re.compile(r"(?i:\b(?:job\s*)?location)\s*:\s*(?P<v>[^\n|;•]{2,40}?)"
                              rf"(?=\s*(?:\n|\||;|•|\s{{2}}|$|{SENTENCE_DOT})"
@@ -73,7 +74,7 @@ _ONLY_A_COUNTRY = re.compile(r"(?:anywhere[ \t]+in[ \t]+(?:the[ \t]+)?)?(?:US|U\
 
 # A city's name alone, without its state: "Dayton", "Grand Rapids".
 _CITY_NAME = r"[A-Z][a-z]+(?:[ \t]+[A-Z][a-z]+){0,2}"
-_BARE_CITY = re.compile(rf"(?!(?:Remote|Hybrid|Anywhere)\b){_CITY_NAME}")
+_BARE_CITY = re.compile(rf"(?!(?i:{one_of(WORK_ARRANGEMENTS)})\b){_CITY_NAME}")
 # Two places joined: "Leeds and York", "Dayton or Akron".
 _TWO_PLACES = re.compile(rf"(?P<first>{_CITY_NAME})[ \t]+(?:and|or|&)[ \t]+{_CITY_NAME}")
 

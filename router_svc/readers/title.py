@@ -29,7 +29,7 @@ from router_svc.readers.location import us_cities
 from router_svc.readers.text import WORD, PostingText, as_written, found_in, mentions, norm
 from router_svc.readers.vocabulary import (DESCRIBING_WORDS, DETAIL_LABELS, EMPLOYMENT_TYPES,
                                            HIRING_VERBS, JOB_NOUNS, JOB_SECTIONS,
-                                           ROLE_NOUNS, TITLE_ABBREVIATIONS)
+                                           ROLE_NOUNS, TITLE_ABBREVIATIONS, WORK_ARRANGEMENTS)
 
 _TITLE_LABEL = re.compile(r"\b(?:job\s*title|position\s*title|position|title|role)\s*:\s*"
                           r"(?P<v>[^\n|;:•*]{3,80}?)(?=\s*(?:\n|\||;|•|\*|\s{2}|$|"
@@ -82,7 +82,7 @@ def _with_its_qualifier(value: str) -> str:
     if not comma:
         return value
     if names_a_role(part) or _EMPLOYMENT_TYPE.match(part) or is_place(part) \
-            or part in ("Remote", "Hybrid", "On-site", "Onsite"):
+            or norm(part) in WORK_ARRANGEMENTS:
         return title
     return value
 

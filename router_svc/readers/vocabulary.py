@@ -103,12 +103,14 @@ DEPARTMENTS = frozenset({"accounting", "finance", "marketing", "sales", "enginee
                          "information technology", "research and development", "r d",
                          "customer service", "administration", "product", "analytics",
                          "data science", "business intelligence"})
+# Where the work is done, not a place or a name ("Remote", "On-site"; normalised).
+WORK_ARRANGEMENTS = frozenset({"remote", "hybrid", "onsite", "on site", "anywhere"})
 # Answers that name no organisation, whatever the posting says (normalised: "n/a" -> "n a").
-NOT_A_COMPANY = frozenset({"remote", "hybrid", "onsite", "on site", "confidential",
+NOT_A_COMPANY = frozenset({"confidential",
                            "undisclosed", "company", "the company", "our client", "client",
                            "employer", "various", "eeo", "eoe"}
                           | {" ".join(re.split(r"\W+", p)).strip() for p in PLACEHOLDERS}
-                          | DEPARTMENTS)
+                          | WORK_ARRANGEMENTS | DEPARTMENTS)
 # Words a company's name found by a reader never contains ("Company Description", "our team").
 NOT_IN_A_COMPANY_NAME = frozenset("""description company client role position job we our you
     team department opportunity internship""".split())
