@@ -775,11 +775,14 @@ def test_a_title_leaves_out_the_place_the_job_is_done_in():
 
 def test_a_title_of_several_hires_is_the_title_of_one():
     for plural, one in (("Line Cooks", "Line Cook"), ("HOUSE CLEANERS", "HOUSE CLEANER"),
-                        ("Bus Coaches", "Bus Coach"), ("Crew Members", "Crew Member")):
+                        ("Bus Coaches", "Bus Coach"), ("Crew Members", "Crew Member"),
+                        # several jobs named: the first
+                        ("Prep Cooks and Dishwashers", "Prep Cook"),
+                        ("CASHIERS / STOCKERS", "CASHIER"), ("Drivers, Loaders", "Driver")):
         assert in_the_singular(plural) == one
-    # a singular title, a last word naming no job, or several jobs named: nothing to do
-    for title in ("Line Cook", "Director of Sales", "VP, Operations", "Cooks and Dishwashers",
-                  "Cashiers/Stockers", "Business Analysis"):
+    # a singular title or a last word naming no job: nothing to do
+    for title in ("Line Cook", "Director of Sales", "VP, Operations", "Cashier/Stockers",
+                  "Business Analysis", "Research and Development Engineers"):
         assert in_the_singular(title) is None, title
 
 

@@ -453,9 +453,11 @@ _SEVERAL_JOBS = re.compile(r"\band\b|[&/,]")
 def in_the_singular(title: str) -> str | None:
     """The title of one job where the posting hires several: "Line Cooks" -> "Line Cook",
     "Bus Coaches" -> "Bus Coach"; its last word the plural of a role noun (vocabulary.
-    ROLE_NOUNS: "Sales" or "Operations" name none), and one job named. None otherwise."""
-    words = title.split()
-    cut = plural_ending(words[-1]) if words and not _SEVERAL_JOBS.search(title) else 0
+    ROLE_NOUNS: "Sales" or "Operations" name none). Where it names several jobs, the first
+    ("Cooks and Dishwashers" -> "Cook"), as a board lists one job per listing. None
+    otherwise."""
+    words = _SEVERAL_JOBS.split(title, maxsplit=1)[0].split()
+    cut = plural_ending(words[-1]) if words else 0
     return " ".join(words[:-1] + [words[-1][:-cut]]) if cut else None
 
 
