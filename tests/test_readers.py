@@ -516,6 +516,10 @@ def test_a_benefit_named_after_its_amount_is_no_pay():
     for text in ("Salary: $80,000 - $90,000 and annual bonus.", "Pay: $90K and bonus.",
                  "Pay: $60,000 annual salary plus a gear stipend."):
         assert [refused for _, refused in read_amounts(text)] == [None], text
+    # a service program's living allowance is its pay; an allowance for a thing is not
+    text = "Members receive a living allowance of $1,900 per month and a $400 gear allowance."
+    assert [refused for _, refused in read_amounts(text)] == [None, "a-benefit"]
+    assert [(m.low, m.period) for m in find_salaries(text)] == [(1900, "month")]
 
 
 def test_a_per_diem_named_a_word_or_two_after_its_amount_is_no_pay():

@@ -86,8 +86,10 @@ _SENTENCE_END = re.compile(r"[.!?]\s|(?<=[a-z])\.(?=[A-Z])")
 _GAP_NAMING_NO_PAY = r"(?:(?!salary|pay\b|wage|base|compensation)[^.$€£\d]){0,25}"
 # What makes an amount a benefit rather than pay: the benefit named right before it (its
 # instalments in a parenthesis after it too: "sign-on bonus ($1,250 at 60 days, $1,250 at 6
-# months)"), or the amount said to go towards something.
-_BENEFIT_BEFORE = re.compile(r"\b(?:bonus(?:es)?|reimburse\w*|allowance|relocation|tuition"
+# months)"), or the amount said to go towards something. A living allowance is a service
+# program's pay ("Living allowance: $1,900 a month"), not a benefit.
+_BENEFIT_BEFORE = re.compile(r"\b(?:bonus(?:es)?|reimburse\w*|(?<!living[ ])allowance"
+                             r"|relocation|tuition"
                              r"|repayment|forgiveness|credit|discount|commissions?"
                              r"|refer(?:ral)?|sign(?:ing|-on)|insurance|coverage|401\s?\(?k\)?"
                              r"|(?:housing|wellness|health|phone|internet|commuter|meal|learning"
