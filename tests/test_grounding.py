@@ -1406,6 +1406,15 @@ def test_a_country_or_cities_alone_are_remote_where_the_posting_says_the_job_is_
             "a year in Leeds and York.")
     assert checked_with_note(text, "stated-remote", location="Leeds and York"
                              ).job.location == "Remote"
+    text = ("Payroll Clerk\nWe are remote-first.\nPay by zone: Zone B (Dayton, Akron, Toledo or "
+            "Erie metro areas): $50,000 - $60,000.")
+    assert checked_with_note(text, "stated-remote", location="Dayton, Akron, Toledo or Erie "
+                             "metro areas").job.location == "Remote"
+    # a city with its state and country, or a page's line about the listing, is no list
+    for model in ("Dayton, Ohio, United States", "Dayton, OH, USA",
+                  "Leeds, West Yorkshire, Britain (Hybrid) · 2 days ago · 40 applicants"):
+        assert check_answer(answer(location=model), text + " " + model).job.location \
+            != "Remote", model
     # a country alone stays where the posting says no such thing, a city stays beside it
     assert check_answer(answer(location="US"), "Payroll Clerk\nOur US office.").job.location \
         == "US"

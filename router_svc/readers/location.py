@@ -79,14 +79,30 @@ _BARE_CITY = re.compile(rf"(?!(?i:{one_of(WORK_ARRANGEMENTS)})\b){_CITY_NAME}")
 _TWO_PLACES = re.compile(rf"(?P<first>{_CITY_NAME})[ \t]+(?:and|or|&)[ \t]+{_CITY_NAME}")
 
 
+# The items of a list of places: "Austin, Boston, Denver", "Leeds, York or Hull metro areas";
+# each a place's name in words (no figure, bracket or page mark: "Remote · 2 days ago").
+_LIST_SEPARATOR = re.compile(r"[ \t]*(?:,|;|\b(?:and|or)\b|&)[ \t]*")
+_PLACE_NAME = re.compile(r"[A-Z][A-Za-z.'’-]*(?:[ \t]+[A-Za-z.'’-]+){0,3}")
+
+
+def _lists_places(value: str) -> bool:
+    """Three or more places listed, none a state or a country ("Reno, NV, USA" is one)."""
+    items = [item for item in _LIST_SEPARATOR.split(value) if item]
+    return len(items) >= 3 and all(
+        _PLACE_NAME.fullmatch(item) and item not in US_STATES and item not in STATE_NAMES
+        and not _ONLY_A_COUNTRY.fullmatch(item) for item in items)
+
+
 def remote_across(value: str, posting: PostingText) -> Found | None:
     """The posting's statement that the job is remote, where `value` names only the country
     it may be done in ("US", "Anywhere in the US") or cities alone, as such postings name
-    their offices or a training's place ("fully remote; a week's training in Dayton", "we
-    meet twice a year in Leeds or York"): job boards list such a job as Remote."""
+    their offices, a training's place or the zones their pay is set by ("fully remote; a
+    week's training in Dayton", "we meet twice a year in Leeds or York", "Zone B: Austin,
+    Boston, Denver"): job boards list such a job as Remote."""
     value = value.strip()
     found = posting.read(stated_remote) if _ONLY_A_COUNTRY.fullmatch(value) \
-        or _BARE_CITY.fullmatch(value) or _TWO_PLACES.fullmatch(value) else None
+        or _BARE_CITY.fullmatch(value) or _TWO_PLACES.fullmatch(value) \
+        or _lists_places(value) else None
     return replace(found, rule="stated-remote") if found else None
 
 
