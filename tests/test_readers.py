@@ -107,6 +107,7 @@ NOT_PAY_EXAMPLES = {
     "an-addition": "Night shift differential: +$3.25/hr.",
     "a-weight": "Must lift 40 pounds unaided.",
     "a-per-diem": "Travel weeks add a per diem of $75/day.",
+    "a-hiring-step": "A paid work sample: we pay you $150 for your time.",
     "on-target-earnings": "Top reps reach OTE: $150,000 in year one.",
     "typical-earnings": "Our agents typically earn $70,000 in year one.",
     "a-target-budget-or-price": "Search ads run to a cost target under $40.",

@@ -148,6 +148,10 @@ _PER_DIEM_BEFORE = re.compile(_PER_DIEM + rf"(?:{_GAP_NAMING_NO_PAY})$", re.I)
 _PER_DIEM_AFTER = re.compile(r"[ \t]*(?:(?:/|per[ \t]+|an?[ \t]+)(?:day|night)[ \t]*)?"
                              r"(?:[a-z]+[ \t]+){0,2}\(?"  # "$45/day travel per diem"
                              + _PER_DIEM, re.I)
+# A hiring step paid for, not the job's pay: "a take-home exercise (we pay you $300 for your
+# time)".
+_FOR_YOUR_TIME_AFTER = re.compile(r"[^.$€£\d\n]{0,12}\bfor[ \t]+(?:your|their)[ \t]+time\b",
+                                  re.I)
 # A figure the job is measured by, spends or sells, named right before it, a few joining words
 # between at most: "a cost target under $40", "a quota of $600K", "ad budgets run from $20K",
 # "sales targets (about $310,000 a month)", "equipment loans of $5,000", "units rent at $1,300",
@@ -425,6 +429,7 @@ NOT_PAY: tuple[tuple[str, Callable[[Amount], bool]], ...] = (
      and bool(_WEIGHT_BEFORE.search(a.head))),
     ("a-per-diem", lambda a: bool(_PER_DIEM_BEFORE.search(a.head)
                                   or _PER_DIEM_AFTER.match(a.after(24))) and a.period != "hour"),
+    ("a-hiring-step", lambda a: bool(_FOR_YOUR_TIME_AFTER.match(a.after(40)))),
     ("on-target-earnings", lambda a: bool(_OTE_BEFORE.search(a.head)
                                           or _OTE_AFTER.match(a.after(24)))),
     ("typical-earnings", lambda a: bool(_TYPICAL_EARNINGS_BEFORE.search(a.head)
