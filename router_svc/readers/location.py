@@ -79,7 +79,7 @@ _BARE_CITY = re.compile(rf"(?!(?i:{one_of(WORK_ARRANGEMENTS)})\b){_CITY_NAME}")
 _TWO_PLACES = re.compile(rf"(?P<first>{_CITY_NAME})[ \t]+(?:and|or|&)[ \t]+{_CITY_NAME}")
 
 
-# The items of a list of places: "Austin, Boston, Denver", "Leeds, York or Hull metro areas";
+# The items of a list of places: "Dayton, Akron, Toledo", "Leeds, York or Hull metro areas";
 # each a place's name in words (no figure, bracket or page mark: "Remote · 2 days ago").
 _LIST_SEPARATOR = re.compile(r"[ \t]*(?:,|;|\b(?:and|or)\b|&)[ \t]*")
 _PLACE_NAME = re.compile(r"[A-Z][A-Za-z.'’-]*(?:[ \t]+[A-Za-z.'’-]+){0,3}")
@@ -97,8 +97,8 @@ def remote_across(value: str, posting: PostingText) -> Found | None:
     """The posting's statement that the job is remote, where `value` names only the country
     it may be done in ("US", "Anywhere in the US") or cities alone, as such postings name
     their offices, a training's place or the zones their pay is set by ("fully remote; a
-    week's training in Dayton", "we meet twice a year in Leeds or York", "Zone B: Austin,
-    Boston, Denver"): job boards list such a job as Remote."""
+    week's training in Dayton", "we meet twice a year in Leeds or York", "Zone 2: Dayton,
+    Akron, Toledo"): job boards list such a job as Remote."""
     value = value.strip()
     found = posting.read(stated_remote) if _ONLY_A_COUNTRY.fullmatch(value) \
         or _BARE_CITY.fullmatch(value) or _TWO_PLACES.fullmatch(value) \

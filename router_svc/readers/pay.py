@@ -87,7 +87,7 @@ _GAP_NAMING_NO_PAY = r"(?:(?!salary|pay\b|wage|base|compensation)[^.$€£\d]){0
 # What makes an amount a benefit rather than pay: the benefit named right before it (its
 # instalments in a parenthesis after it too: "sign-on bonus ($1,250 at 60 days, $1,250 at 6
 # months)"), or the amount said to go towards something. A living allowance is a service
-# program's pay ("Living allowance: $1,900 a month"), not a benefit.
+# program's pay ("members get a living allowance of $1,900 a month"), not a benefit.
 _BENEFIT_BEFORE = re.compile(r"\b(?:bonus(?:es)?|reimburse\w*|(?<!living[ ])allowance"
                              r"|relocation|tuition"
                              r"|repayment|forgiveness|credit|discount|commissions?"
@@ -148,8 +148,8 @@ _PER_DIEM_BEFORE = re.compile(_PER_DIEM + rf"(?:{_GAP_NAMING_NO_PAY})$", re.I)
 _PER_DIEM_AFTER = re.compile(r"[ \t]*(?:(?:/|per[ \t]+|an?[ \t]+)(?:day|night)[ \t]*)?"
                              r"(?:[a-z]+[ \t]+){0,2}\(?"  # "$45/day travel per diem"
                              + _PER_DIEM, re.I)
-# A hiring step paid for, not the job's pay: "a take-home exercise (we pay you $300 for your
-# time)".
+# A hiring step paid for, not the job's pay: "a short paid case study: we send $120 for your
+# time".
 _FOR_YOUR_TIME_AFTER = re.compile(r"[^.$€£\d\n]{0,12}\bfor[ \t]+(?:your|their)[ \t]+time\b",
                                   re.I)
 # A figure the job is measured by, spends or sells, named right before it, a few joining words

@@ -454,7 +454,7 @@ def in_the_singular(title: str) -> str | None:
     """The title of one job where the posting hires several: "Line Cooks" -> "Line Cook",
     "Bus Coaches" -> "Bus Coach"; its last word the plural of a role noun (vocabulary.
     ROLE_NOUNS: "Sales" or "Operations" name none). Where it names several jobs, the first
-    ("Cooks and Dishwashers" -> "Cook"), as a board lists one job per listing. None
+    ("Prep Cooks and Porters" -> "Prep Cook"), as a board lists one job per listing. None
     otherwise."""
     words = _SEVERAL_JOBS.split(title, maxsplit=1)[0].split()
     cut = plural_ending(words[-1]) if words else 0
@@ -554,8 +554,8 @@ def _its_tail(title: str, posting: PostingText) -> str | None:
 
 
 def _in_the_plural(title: str, posting: PostingText) -> str | None:
-    """"Warehouse Associate" where the posting hires "Warehouse Associates" (or "WAREHOUSE
-    ASSOCIATES"): the model named one of the several jobs the posting names as a title, so
+    """"Kennel Attendant" where the posting hires "Kennel Attendants" (or "KENNEL
+    ATTENDANTS"): the model named one of the several jobs the posting names as a title, so
     its title stands as it is. Written in lower case, the words may name anyone ("the tool
     our operators use")."""
     words = WORD.findall(title)
