@@ -561,12 +561,11 @@ def _in_the_plural(title: str, posting: PostingText) -> str | None:
     words = WORD.findall(title)
     if not 1 <= len(words) <= MAX_TITLE_WORDS or words[-1].lower() not in ROLE_NOUNS:
         return None
-    last = len(words) - 1
     plural = _written_in_turn(
         words, posting,
         lambda written: norm(written) != norm(title)
         and all(word[0].isupper() for word in WORD.findall(written)),
-        lambda word: (word, word + "s", word + "es") if word is words[last] else (word,))
+        lambda word: (word, word + "s", word + "es") if word == words[-1] else (word,))
     return title if plural else None
 
 
