@@ -313,7 +313,7 @@ class ModelHost:
                 # Prompts get a tokenizer of their own (see __init__), copied while loading.
                 tokenizer = await asyncio.to_thread(copy.deepcopy, engine.get_tokenizer())
         except BaseException:  # timed out, cancelled or failed: the engine has no owner
-            start.add_done_callback(_shut_down_abandoned)
+            start.add_done_callback(self._shut_down_abandoned)
             raise
         self._render_tokenizers[id(engine)] = tokenizer
         self._pids[id(engine)] = engine_pids() - before
@@ -322,6 +322,18 @@ class ModelHost:
         self._vllm_metrics[id(engine)] = [c for c in vllm_collectors()
                                           if all(c is not old for old in shown)]
         return engine
+
+    def _shut_down_abandoned(self, start: asyncio.Future) -> None:
+        """An engine that came up after its switch gave up on it: no one else owns it. Its
+        stat logger has replaced the registry's vllm:* collectors with its own, so the
+        resident engine's (none where nothing is resident) are shown again."""
+        if start.cancelled() or start.exception() is not None:
+            return
+        log.warning("an engine came up after its start timed out or was cancelled: "
+                    "shutting it down")
+        show_engine_metrics(self._vllm_metrics.get(id(self._engine), [])
+                            if self._engine is not None else [])
+        asyncio.get_running_loop().run_in_executor(None, start.result().shutdown)
 
     async def _wake(self, spec: ModelSpec) -> Engine | None:
         """`spec`'s sleeping engine, awake and checked by a one-token generation; None when
@@ -730,14 +742,6 @@ async def _one_token(engine: Engine) -> None:
 def _token_id(tokenizer, token: str) -> int | None:
     ids = tokenizer.encode(token, add_special_tokens=False)
     return ids[0] if len(ids) == 1 else None
-
-
-def _shut_down_abandoned(start: asyncio.Future) -> None:
-    """An engine that came up after its switch gave up on it: no one else owns it."""
-    if start.cancelled() or start.exception() is not None:
-        return
-    log.warning("an engine came up after its start timed out or was cancelled: shutting it down")
-    asyncio.get_running_loop().run_in_executor(None, start.result().shutdown)
 
 
 def _log_unawaited_failure(task: asyncio.Task) -> None:

@@ -8,7 +8,8 @@ registry (vllm/v1/metrics/prometheus.py unregister_vllm_metrics), then registers
 In sleep mode the registry therefore holds the engine that started last: after a wake,
 the woken engine records into collectors nobody exports, while /metrics shows a sleeping
 (or shut down) engine's frozen values. The ModelHost keeps each engine's collectors and shows
-the resident engine's (show_engine_metrics) whenever it changes.
+the resident engine's (show_engine_metrics) whenever it changes, and again after an engine
+whose start was given up on comes up (its logger has replaced them by then).
 """
 
 from __future__ import annotations

@@ -13,6 +13,8 @@ import pytest
 import vllm  # noqa: F401 - imported here, not within a timed wake check
 from grpc_health.v1 import health_pb2
 from grpc_health.v1._async import HealthServicer
+from prometheus_client import Gauge
+from prometheus_client.core import REGISTRY as PROMETHEUS
 
 from jobextract.v1 import extraction_pb2 as pb
 from jobextract.v1 import extraction_pb2_grpc as pb_grpc
@@ -21,6 +23,7 @@ from inference_svc import engine as engine_module
 from inference_svc.config import SwitchTimeouts
 from inference_svc.engine import ModelHost, State
 from inference_svc.errors import LoadFailed
+from inference_svc.metrics import vllm_collectors
 from inference_svc.registry import ModelSpec
 from inference_svc.server import SERVICE, report_liveness
 from inference_svc.servicer import InferenceServicer
@@ -116,6 +119,40 @@ async def test_a_start_that_never_returns_fails_load_model_in_time_then_a_load_w
             assert host.state == State.READY and host.spec is A
     finally:
         await server.stop(0)
+
+
+async def test_an_engine_up_after_its_start_gave_up_leaves_the_resident_engines_metrics(
+        engines, monkeypatch):
+    """vLLM's stat logger swaps every vllm:* collector in the registry for its engine's own
+    as the engine starts; an engine that comes up after its switch gave up on it is shut
+    down, and /metrics goes on showing the resident engine's."""
+    made = []
+
+    def start_with_a_stat_logger(spec, sleep_mode, start=engine_module.start_engine):
+        engine = start(spec, sleep_mode)  # the stand-in's start (it may hang), then the logger
+        for collector in vllm_collectors():
+            PROMETHEUS.unregister(collector)
+        made.append(Gauge("vllm:num_requests_running", f"engine {spec.name}",
+                          registry=PROMETHEUS))
+        return engine
+
+    monkeypatch.setattr(engine_module, "start_engine", start_with_a_stat_logger)
+    host = make_host()
+    try:
+        await host.load(A)
+        engines.hangs.add(("start", "b"))
+        with pytest.raises(LoadFailed, match="a restored"):
+            await host.load(B)
+        assert [c._documentation for c in vllm_collectors()] == ["engine a"]
+
+        engines.release.set()  # b comes up after all, and is shut down
+        assert await engines.until(("shutdown", "b"))
+        assert [c._documentation for c in vllm_collectors()] == ["engine a"]
+        assert vllm_collectors()[0] is made[-2]  # the restored a's, not the first a's
+    finally:
+        for collector in vllm_collectors():
+            if any(collector is mine for mine in made):
+                PROMETHEUS.unregister(collector)
 
 
 async def test_a_wake_that_never_returns_fails_the_switch_and_restores_the_previous_model(
