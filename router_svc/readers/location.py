@@ -9,7 +9,7 @@ from dataclasses import replace
 
 from router_svc.readers.rules import Found, Rule, first_found, pattern_rule
 from router_svc.readers.shapes import (NEXT_LABEL, SENTENCE_DOT, US_PLACE, clean, generic,
-                                       one_of)
+                                       is_place, one_of)
 from router_svc.readers.text import PostingText
 from router_svc.readers.vocabulary import CITY_PREFIXES, STATE_NAMES, US_STATES, WORK_ARRANGEMENTS
 
@@ -89,8 +89,8 @@ def _lists_places(value: str) -> bool:
     """Three or more places listed, none a state or a country ("Reno, NV, USA" is one)."""
     items = [item for item in _LIST_SEPARATOR.split(value) if item]
     return len(items) >= 3 and all(
-        _PLACE_NAME.fullmatch(item) and item not in US_STATES and item not in STATE_NAMES
-        and not _ONLY_A_COUNTRY.fullmatch(item) for item in items)
+        _PLACE_NAME.fullmatch(item) and not is_place(item) and not _ONLY_A_COUNTRY.fullmatch(item)
+        for item in items)
 
 
 def remote_across(value: str, posting: PostingText) -> Found | None:

@@ -126,9 +126,8 @@ def _one_of_several_in_lower_case(value: str) -> str:
     """The title of one of the jobs a sentence hires several for, in lower case: "experienced
     route drivers" -> "Route Driver"; "" where the last word is no role noun's plural
     ("people")."""
-    words = value.split()
-    cut = plural_ending(words[-1])
-    return _a_title_in_lower_case(" ".join(words[:-1] + [words[-1][:-cut]])) if cut else ""
+    one = _its_last_word_singular(value)
+    return _a_title_in_lower_case(one) if one else ""
 
 
 # "As a Kennel Attendant, you'll ...", "As Northwind's Curriculum Specialist, you will".
@@ -456,7 +455,13 @@ def in_the_singular(title: str) -> str | None:
     ROLE_NOUNS: "Sales" or "Operations" name none). Where it names several jobs, the first
     ("Prep Cooks and Porters" -> "Prep Cook"), as a board lists one job per listing. None
     otherwise."""
-    words = _SEVERAL_JOBS.split(title, maxsplit=1)[0].split()
+    return _its_last_word_singular(_SEVERAL_JOBS.split(title, maxsplit=1)[0])
+
+
+def _its_last_word_singular(phrase: str) -> str | None:
+    """`phrase` with its last word, a role noun's plural, in the singular; None where that
+    word is no such plural."""
+    words = phrase.split()
     cut = plural_ending(words[-1]) if words else 0
     return " ".join(words[:-1] + [words[-1][:-cut]]) if cut else None
 
