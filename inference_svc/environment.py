@@ -6,7 +6,11 @@
   `jobextract models prepare --profile gpu-16gb` fills it once, and when every tier's
   snapshot is complete (config, tokenizer, and every weight shard its index names) the
   service runs with `HF_HUB_OFFLINE=1` (no hub call at start).
-- CPU: OpenMP bound to every core, none reserved (vLLM reserves one of our two).
+- CPU: OpenMP bound to every core, none reserved (vLLM reserves one of our two), and its
+  threads sleep while they wait (OMP_WAIT_POLICY=PASSIVE): spinning, they held both cores
+  between the engine's steps, the stream's first message and other processes (the router,
+  a health probe) then waited seconds whenever one more thing ran. Sleeping costs the
+  embedded 0.5B model about 5% of its postings a minute here (bench/ab.py).
 - CUDA: engine workers start with `spawn` (the parent holds no CUDA context to fork).
 Values the user set win, except where noted.
 """
@@ -109,6 +113,14 @@ def checkpoint_weight_bytes(checkpoint: str, hf_home: str | None = None) -> int 
         return None
 
 
+def cpu_engine_environment() -> dict[str, str]:
+    """vLLM's CPU engine on every core this process may use, none reserved, its OpenMP
+    threads asleep while they wait (the module's docstring says why)."""
+    cpus = ",".join(str(c) for c in sorted(os.sched_getaffinity(0)))
+    return {"VLLM_CPU_OMP_THREADS_BIND": cpus, "VLLM_CPU_NUM_OF_RESERVED_CPU": "0",
+            "OMP_WAIT_POLICY": "PASSIVE"}
+
+
 def apply_environment(cache_dir: Path, registry: dict[str, ModelSpec], profile: str) -> dict:
     """Set the variables above in os.environ; return what was decided (for the log)."""
     for name, value in cache_layout(cache_dir).items():
@@ -118,10 +130,8 @@ def apply_environment(cache_dir: Path, registry: dict[str, ModelSpec], profile: 
     if not missing:  # every checkpoint is local or cached: no hub call at all
         os.environ.setdefault("HF_HUB_OFFLINE", "1")
     if profile == "cpu":
-        cpus = ",".join(str(c) for c in sorted(os.sched_getaffinity(0)))
-        os.environ.setdefault("VLLM_CPU_OMP_THREADS_BIND", cpus)
-        os.environ.setdefault("VLLM_CPU_NUM_OF_RESERVED_CPU", "0")
-        os.environ.setdefault("VLLM_CPU_KVCACHE_SPACE", "2")
+        for name, value in {**cpu_engine_environment(), "VLLM_CPU_KVCACHE_SPACE": "2"}.items():
+            os.environ.setdefault(name, value)
     else:
         os.environ.setdefault("VLLM_WORKER_MULTIPROC_METHOD", "spawn")
     return {"HF_HOME": os.environ["HF_HOME"], "VLLM_CACHE_ROOT": os.environ["VLLM_CACHE_ROOT"],

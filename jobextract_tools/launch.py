@@ -23,6 +23,7 @@ from pathlib import Path
 
 import grpc
 
+from inference_svc.environment import cpu_engine_environment
 from jobextract.healthcheck import check
 from jobextract.security import ClientSecurity
 from jobextract.v1 import extraction_pb2 as pb
@@ -302,10 +303,8 @@ def start_openai_server(model: Path, served_name: str, api_key: str, log_path: P
     """
     port = free_port()
     env = dict(os.environ)
-    env.setdefault("VLLM_CPU_KVCACHE_SPACE", "1")
-    env.setdefault("VLLM_CPU_OMP_THREADS_BIND",
-                   ",".join(str(c) for c in sorted(os.sched_getaffinity(0))))
-    env.setdefault("VLLM_CPU_NUM_OF_RESERVED_CPU", "0")
+    for name, value in {**cpu_engine_environment(), "VLLM_CPU_KVCACHE_SPACE": "1"}.items():
+        env.setdefault(name, value)
     command = [sys.executable, "-m", "vllm.entrypoints.openai.api_server",
                "--model", str(model), "--served-model-name", served_name,
                "--host", "127.0.0.1", "--port", str(port), "--dtype", "float32",

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import asyncio
 import json
+import sys
+import time
 
 import grpc
 import jsonschema
@@ -133,6 +135,52 @@ async def test_cancel_aborts_the_engine_request(inference):
         assert (await call.read()).finish_reason == pb.FINISH_REASON_UNSPECIFIED
     assert (await inference.GetModelInfo(pb.GetModelInfoRequest())).info.engine_unfinished_requests >= 1
     call.cancel()
+    assert await eventually(lambda: engine_idle(inference), timeout=10)
+
+
+# A process beside the engine: wakes every 10 ms for `argv[1]` seconds and prints the
+# longest it was kept waiting past its wake-up.
+WAKING_PROBE = """
+import sys, time
+worst, until = 0.0, time.monotonic() + float(sys.argv[1])
+while time.monotonic() < until:
+    began = time.monotonic()
+    time.sleep(0.01)
+    worst = max(worst, time.monotonic() - began - 0.01)
+print(worst)
+"""
+BUSY = "while True: pass"
+
+
+async def test_a_generation_leaves_the_cpu_to_other_processes(inference):
+    """While the engine generates on a machine that has more to do (two busy processes
+    beside it), a process waking every 10 ms and the call's own stream are never kept
+    waiting long: the engine's OpenMP threads sleep while they wait
+    (inference_svc/environment.py). Spinning, they kept both waiting 10 s and more."""
+    assert await eventually(lambda: engine_idle(inference), timeout=30)
+    busy = [await asyncio.create_subprocess_exec(sys.executable, "-c", BUSY) for _ in range(2)]
+    call = inference.Generate(long_request(request_id="beside-busy"))
+    try:
+        await call.read()
+        probe = await asyncio.create_subprocess_exec(
+            sys.executable, "-c", WAKING_PROBE, "6", stdout=asyncio.subprocess.PIPE)
+        arrivals = [time.monotonic()]  # once the stream has begun
+        while probe.returncode is None:
+            response = await call.read()
+            assert response.finish_reason == pb.FINISH_REASON_UNSPECIFIED, \
+                "the generation ended before the probe did"
+            arrivals.append(time.monotonic())
+            if len(arrivals) % 50 == 0:
+                await asyncio.sleep(0)  # lets the probe's exit be noticed
+        worst_wait = float((await probe.communicate())[0])
+    finally:
+        call.cancel()
+        for process in busy:
+            process.kill()
+            await process.wait()
+    longest_gap = max(later - earlier for earlier, later in zip(arrivals, arrivals[1:]))
+    assert worst_wait < 2 and longest_gap < 2, \
+        f"kept waiting {worst_wait:.1f} s; longest gap between messages {longest_gap:.1f} s"
     assert await eventually(lambda: engine_idle(inference), timeout=10)
 
 
