@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import asyncio
 import re
+import time
 import urllib.request
 
 import grpc
@@ -77,24 +78,28 @@ async def test_inference_metrics_include_the_engine(inference, inference_service
     # Long enough to be seen running on a loaded machine (the gauge trails by a step); the
     # caller leaves once it has been seen, so this request's length does not enter the
     # service's recent time per request (which admission uses for later tests).
+    began = time.monotonic()
     call = inference.Generate(long_request())
     await call.read()
-    seen = {}
+    history = [f"first message after {time.monotonic() - began:.1f} s"]
 
     async def running_shown() -> bool:
         # vLLM sets its gauge from the engine's per-step stats, a step behind the token
+        asked = time.monotonic() - began
         during = await scrape(url)
-        seen.update(running=value(during, "vllm:num_requests_running"),
+        seen = dict(running=value(during, "vllm:num_requests_running"),
                     active=value(during, "jobextract_requests_active"),
                     tokens=value(during, "vllm:generation_tokens_total")
                     - value(before, "vllm:generation_tokens_total"),
                     call_ended=call.done())
+        history.append(f"{asked:.1f}-{time.monotonic() - began:.1f} s: {seen}")
         return seen["running"] >= 1 and seen["active"] >= 1 and seen["tokens"] >= 200
 
-    # Failing, it says what the last scrape showed and what the service logged: it failed
-    # once in CI after passing many times, and the bare assert did not say why.
+    # Failing, it says when each scrape was and what it showed, and what the service logged.
+    # It failed twice in CI: the first message reached this process after the generation
+    # had ended (the engine's spinning OpenMP threads kept it off the CPU, since fixed).
     assert await eventually(running_shown, timeout=60), \
-        f"last scrape: {seen}\n{inference_service.log_tail(40)}"
+        "scrapes:\n" + "\n".join(history) + "\n" + inference_service.log_tail(40)
     call.cancel()
     assert await eventually(lambda: engine_idle(inference), timeout=10)
     assert (await collect(inference, long_request(max_tokens=4)))[-1].finish_reason
