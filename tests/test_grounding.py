@@ -421,6 +421,14 @@ def test_a_page_header_gives_the_title_apart_from_the_company_and_place():
     checked = checked_with_note(text, "the company before it", title="Northwind Foods – Deli "
                                 "Manager", company="Northwind Foods")
     assert checked.job.title == "Deli Manager"
+    # or heads it as its careers site's name, on a page flattened to one line: the model's
+    # title stands
+    flat = ("Brightmoor Labs Careers Data Analyst Denver, CO Analytics Full-time Apply About "
+            "Brightmoor Labs Brightmoor Labs builds survey tools for city planners.")
+    assert check_answer(answer(title="Data Analyst", company="Brightmoor Labs"),
+                        flat).job.title == "Data Analyst"
+    assert without_company("Brightmoor Labs Careers Data Analyst", "Brightmoor Labs") == (
+        "Data Analyst", "before")
     # "Researchers at the Northwind Institute" says where they work: it stays
     text = "Researchers at the Northwind Institute\nNorthwind Institute studies rivers."
     assert check_answer(answer(title="Researchers at the Northwind Institute",
