@@ -429,8 +429,8 @@ def without_company(title: str, company: str) -> tuple[str, str] | None:
     Group – Restaurant Manager") or as its careers site's name ("Northwind Group Careers
     Restaurant Manager")."""
     after = re.search(rf"[ \t,|·–—@-]+{re.escape(company)}$", title, re.I)
-    before = re.match(rf"{re.escape(company)}(?:[ \t]+(?:careers|jobs)\b)?[ \t]*[|·:–—-][ \t]*"
-                      rf"|{re.escape(company)}[ \t]+(?:careers|jobs)[ \t]+", title, re.I)
+    before = re.match(rf"{re.escape(company)}(?:[ \t]+(?:careers|jobs)\b[ \t]*[|·:–—-]?"
+                      rf"|[ \t]*[|·:–—-])[ \t]*", title, re.I)
     rest, where = (clean(title[:after.start()]), "after") if after else \
         (clean(title[before.end():]), "before") if before else ("", "")
     # "Researchers at the Northwind Institute" says where, and stays
