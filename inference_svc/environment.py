@@ -10,7 +10,7 @@
   threads sleep while they wait (OMP_WAIT_POLICY=PASSIVE): spinning, they held both cores
   between the engine's steps, the stream's first message and other processes (the router,
   a health probe) then waited seconds whenever one more thing ran. Sleeping costs the
-  embedded 0.5B model about 5% of its postings a minute here (bench/ab.py).
+  embedded 0.5B model about 6% of its postings a minute here (bench/ab.py).
 - CUDA: engine workers start with `spawn` (the parent holds no CUDA context to fork).
 Values the user set win, except where noted.
 """
