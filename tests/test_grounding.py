@@ -461,7 +461,9 @@ def test_a_rating_is_no_place_and_a_remote_job_is_remote():
     assert checked.job.location == "Toledo, OH"
     for text in ("Support Agent\nAnswer tickets. This is a 100% remote position in the US.",
                  "Support Agent\nWe are remote-first and write everything down.",
-                 "Support Agent\nThis role is remote within Canada; we meet twice a year."):
+                 "Support Agent\nThis role is remote within Canada; we meet twice a year.",
+                 "Support Agent\nWe are 40 people, remote across the US.",
+                 "Support Agent\nJoin our remote billing support team."):
         assert check_answer(answer(location="null"), text).job.location == "Remote", text
     # remote sensing, or remote days in a hybrid job, do not make a job remote
     for text in ("Analyst\nWork with remote sensing data from satellites.",

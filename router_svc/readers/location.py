@@ -49,13 +49,15 @@ def us_city_and_state(posting: PostingText) -> Found | None:
 
 
 # The job itself is remote: "a 100% remote role", "This position is fully remote", "the role
-# is remote within Canada", "we are remote-first", a line "Remote (US)", "Remote - Canada",
-# "Work from home - Part-time" or a page's "Remote · 2 days ago" (not "remote sensing", nor
-# "remote work two days a week" or "work from home on Fridays", a hybrid job).
+# is remote within Canada", "we are remote-first", "40 people, remote across the US", "join
+# our remote billing team", a line "Remote (US)", "Remote - Canada", "Work from home -
+# Part-time" or a page's "Remote · 2 days ago" (not "remote sensing", nor "remote work two
+# days a week" or "work from home on Fridays", a hybrid job).
 _REMOTE_JOB = re.compile(r"\b(?:100[ \t]?%|fully|completely|entirely)[ \t]+remote\b"
                          r"|\bremote[ \t]+(?:role|position|job|opportunity)\b"
                          r"|\b(?:role|position|job)[ \t]+is[ \t]+remote\b"
-                         r"|\bremote[- ]first\b"
+                         r"|\bremote[- ]first\b|\bremote[ \t]+across[ \t]+the\b"
+                         r"|\bour[ \t]+remote[ \t]+(?:[a-z]+[ \t]+){0,3}team\b"
                          r"|^[ \t]*(?:remote|work[ \t-]+from[ \t-]+home)"
                          r"(?=[ \t]*(?:$|[(,–—·•|-]|(?:within|in|across)[ \t]))",
                          re.I | re.M)
