@@ -331,8 +331,7 @@ class ModelHost:
             return
         log.warning("an engine came up after its start timed out or was cancelled: "
                     "shutting it down")
-        show_engine_metrics(self._vllm_metrics.get(id(self._engine), [])
-                            if self._engine is not None else [])
+        show_engine_metrics(self._vllm_metrics.get(id(self._engine), []))
         asyncio.get_running_loop().run_in_executor(None, start.result().shutdown)
 
     async def _wake(self, spec: ModelSpec) -> Engine | None:
