@@ -184,6 +184,8 @@ def test_each_title_trim_cuts_its_example():
     assert trimmed_title("Data Engineer Boise, ID, (West)") == (
         "Data Engineer", "the-place-after-it")
     assert trimmed_title("Night Auditor (11pm-7am)") == ("Night Auditor", "the-hours-after-it")
+    assert trimmed_title("Bank Teller – 30 hours per week") == (
+        "Bank Teller", "the-hours-after-it")
     assert trimmed_title("Product Designer for the Billing Squad") == (
         "Product Designer", "the-team-after-it")
     assert trimmed_title("Records Clerk in the Office of the Registrar (OTR)") == (
@@ -196,6 +198,7 @@ def test_each_title_trim_cuts_its_example():
                   "Austin, TX", "Northwind Foods (Reno, NV)", "Team Lead",
                   "Data Engineer", "Nurse with Med Surg experience",
                   "Data Analyst with Tableau (SQL, Python)", "Registered Nurse (Level 2)",
+                  "Cook - 2nd Shift", "Site Lead - 24 Hour Fitness Center",
                   "Assistant to the Dean",
                   "Liaison to Tribal Nations", "Director of Go to Market"):
         assert trimmed_title(title) is None, title

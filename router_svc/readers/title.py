@@ -396,11 +396,14 @@ def _after_path(title: str) -> str | None:
 
 
 # "Payroll Clerk (0.8 FTE, 30 hours/week)", "Night Porter (32 hrs)", "Baker - 1st Shift (4:00
-# AM - 12:30 PM)": the hours the job is held, in a parenthesis after the title (no listing's
-# title in any set carries them).
+# AM - 12:30 PM)", "Bank Teller - 30 hours per week": the hours the job is held, in a
+# parenthesis or a last part after a dash (no listing's title in any set carries them).
 _HOURS_AFTER = re.compile(r"[ \t]*\((?=[^()\n]{0,60}\d)[^()\n]{0,60}"
                           r"(?:\b(?:hours?|hrs?|FTE)\b|\d[ \t]*[ap]\.?m\b)"
-                          r"[^()\n]{0,60}\)[ \t]*$", re.I)
+                          r"[^()\n]{0,60}\)[ \t]*$"
+                          r"|[ \t]+[-–—][ \t]+\d[\d.]*[ \t]*(?:hours?|hrs?)"
+                          r"(?:[ \t]*(?:/|per|a|each)[ \t]*(?:week|wk|day|shift))?[ \t]*$",
+                          re.I)
 
 
 # "... to own our weekly pay runs", "... to join our growing team": what the hire is
