@@ -211,6 +211,18 @@ def test_a_name_may_start_with_an_abbreviation_and_its_dot():
         "Mt. Carrow Savings Bank"
 
 
+def test_a_name_on_lines_of_its_own_that_the_text_speaks_of_is_the_company():
+    # a page whose header no reader knows: the name twice on its own, once doing something
+    page = ("Discover\nJobs\nTrellis Labs\nTrellis Labs\nNotes that write themselves\n"
+            "Founding Engineer\nRemote\n\nAbout the job\nTrellis Labs builds note tools. "
+            "You will ship models.")
+    found = find_company(page)
+    assert (found.value, found.rule) == ("Trellis Labs", "recurring-organisation")
+    # lines alone are not enough: a name the text never speaks of as an organisation
+    assert find_company("Jobs\nNight Shift\nNight Shift\nStock Lead\n\nYou will stock "
+                        "shelves.") is None
+
+
 def test_a_sentences_adverb_before_its_comma_is_no_company():
     assert find_company("Rates rose. Naturally, the firm needs tellers.") is None
     assert find_company("We grow. Grammarly is a writing company.").value == "Grammarly"

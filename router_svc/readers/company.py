@@ -6,10 +6,10 @@ Northwind", "Northwind is a leading lender", "About Northwind", "Why Northwind?"
 Northwind", the employer's other legal statements ("Northwind does not discriminate",
 "Northwind participates in E-Verify"), "All are welcome at Northwind"; else "Northwind is
 a ..." for a name the text uses again, or a name it keeps using as the organisation
-("Northwind's", "When Northwind started", "at Northwind"); else a name met once: with a
-history ("Northwind has been family-run since 1986"), the name the posting opens with
-("Northwind builds ..."), or one its own address spells. An acronym is spelt out where the
-text writes its full name.
+("Northwind's", "When Northwind started", "at Northwind", a line of its own); else a
+name met once: with a history ("Northwind has been family-run since 1986"), the name the
+posting opens with ("Northwind builds ..."), or one its own address spells. An acronym is
+spelt out where the text writes its full name.
 
 Also the tests on a company value the answer check's policy uses: whether it names a job,
 reads as a name, and is an organisation the posting names.
@@ -18,6 +18,7 @@ reads as a name, and is an organisation the posting names.
 from __future__ import annotations
 
 import re
+from collections import Counter
 from dataclasses import dataclass, replace
 
 from router_svc.readers.rules import AnchoredPattern, Found, Rule, first_found, pattern_rule
@@ -241,7 +242,9 @@ def company_is_repeated(posting: PostingText) -> Found | None:
 
 
 def recurring_organisation(posting: PostingText) -> Found | None:
-    """The name the text most often uses as an organisation, if twice or more."""
+    """The name the text most often uses as an organisation, if twice or more; each line
+    that is the name alone counts once (a page's company line, where the header's layout is
+    one no reader knows)."""
     seen: dict[str, list[str]] = {}
     for pattern in _ORGANISATION_CONTEXTS:
         for m in pattern.finditer(posting.unglued):
@@ -259,6 +262,9 @@ def recurring_organisation(posting: PostingText) -> Found | None:
         for i in range(len(words)):
             if " ".join(words[i:]) in evidence_of:
                 evidence_of[" ".join(words[i:])] += evidence
+    own_lines = Counter(posting.normalised_by_line)  # a line of its own: a page's company line
+    for name in evidence_of:
+        evidence_of[name] += [name] * own_lines[norm(name)]
     best = max(evidence_of, key=lambda v: len(evidence_of[v]))  # the first met wins a tie
     if len(evidence_of[best]) < 2:
         return None
