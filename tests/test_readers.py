@@ -522,6 +522,7 @@ def test_a_benefit_named_after_its_amount_is_no_pay():
                  "Field crews get a $120/day lodging allowance.",
                  "Bring a friend aboard: refer them and earn $250.",
                  "Monthly health stipend: $300.",
+                 "Performance stipends of up to $2,500 each year.",
                  "A $250 security deposit applies.", "Parking is a $40/month garage rent.",
                  "Perks: $3,000 in relocation assistance."):
         assert [refused for _, refused in read_amounts(text)] == ["a-benefit"], text
@@ -536,6 +537,9 @@ def test_a_benefit_named_after_its_amount_is_no_pay():
     text = "Members receive a living allowance of $1,900 per month and a $400 gear allowance."
     assert [refused for _, refused in read_amounts(text)] == [None, "a-benefit"]
     assert [(m.low, m.period) for m in find_salaries(text)] == [(1900, "month")]
+    # a stipend that is the pay (a fellowship's, an internship's) is its pay
+    assert [m.low for m in find_salaries("Fellows receive a stipend of $3,200 per month.")] \
+        == [3200]
 
 
 def test_a_per_diem_named_a_word_or_two_after_its_amount_is_no_pay():

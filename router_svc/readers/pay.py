@@ -87,13 +87,15 @@ _GAP_NAMING_NO_PAY = r"(?:(?!salary|pay\b|wage|base|compensation)[^.$€£\d]){0
 # What makes an amount a benefit rather than pay: the benefit named right before it (its
 # instalments in a parenthesis after it too: "sign-on bonus ($1,250 at 60 days, $1,250 at 6
 # months)"), or the amount said to go towards something. A living allowance is a service
-# program's pay ("members get a living allowance of $1,900 a month"), not a benefit.
+# program's pay ("members get a living allowance of $1,900 a month"), not a benefit; so is a
+# stipend alone (a fellowship's), not one named for what it is for ("performance stipends").
 _BENEFIT_BEFORE = re.compile(r"\b(?:bonus(?:es)?|reimburse\w*|(?<!living[ ])allowance"
                              r"|relocation|tuition"
                              r"|repayment|forgiveness|credit|discount|commissions?"
                              r"|refer(?:ral)?|sign(?:ing|-on)|insurance|coverage|401\s?\(?k\)?"
                              r"|(?:housing|wellness|health|phone|internet|commuter|meal|learning"
-                             r"|gym|office)[ \t]+stipend|study[ \t]+(?:materials|support)"
+                             r"|gym|office|performance|retention|incentive)[ \t]+stipends?"
+                             r"|study[ \t]+(?:materials|support)"
                              r"|exam[ \t]+fees)\b"
                              # right before the amount or its earlier instalments ("retention
                              # bonus: $500 at hire, $1,500 at 6 months and $1,500 at one year")
