@@ -190,6 +190,8 @@ def test_each_title_trim_cuts_its_example():
         "Product Designer", "the-team-after-it")
     assert trimmed_title("Records Clerk in the Office of the Registrar (OTR)") == (
         "Records Clerk", "the-team-after-it")
+    assert trimmed_title("Payroll Analyst – Ledger Platform Team") == (
+        "Payroll Analyst", "the-team-after-it")
     # a place or team in the title's own words, or a cut leaving no job, stays
     for title in ("Developer Job opportunity at United States,Ohio",
                   "Account Executive - Austin, TX",
@@ -199,6 +201,7 @@ def test_each_title_trim_cuts_its_example():
                   "Data Engineer", "Nurse with Med Surg experience",
                   "Data Analyst with Tableau (SQL, Python)", "Registered Nurse (Level 2)",
                   "Cook - 2nd Shift", "Site Lead - 24 Hour Fitness Center",
+                  "Security Engineer - Red Team Operations",
                   "Assistant to the Dean",
                   "Liaison to Tribal Nations", "Director of Go to Market"):
         assert trimmed_title(title) is None, title

@@ -369,10 +369,13 @@ def _cut_before(pattern: re.Pattern) -> Callable[[str], str | None]:
 
 
 # "... for the Payments team", "... on the Search Team", "... in the Billing Squad", "... in
-# the Office of Student Aid (OSA)": the team it joins, the office it works in.
+# the Office of Student Aid (OSA)", "... - Ledger Platform Team": the team it joins, the
+# office it works in.
 _TEAM_AFTER = re.compile(r"[ \t]+(?:for|on|in|within|to[ \t]+join)[ \t]+(?:the|our)[ \t]+"
                          r"(?:[^,;()\n]{1,60}?[ \t]+(?:[Tt]eam|[Ss]quad|[Pp]od)"
                          r"|(?:Office|Department|Division|Bureau)[ \t]+of[ \t]+[^;\n]{1,80}?)"
+                         r"[ \t]*$"
+                         r"|[ \t]+[-–—][ \t]+[^-–—,;()\n]{1,40}?[ \t]+(?:[Tt]eam|[Ss]quad|[Pp]od)"
                          r"[ \t]*$")
 
 
