@@ -416,6 +416,9 @@ def test_a_page_header_gives_the_title_apart_from_the_company_and_place():
         == ("Deli Manager", "after")
     assert without_company("Deli Manager @ Northwind Foods", "Northwind Foods") == (
         "Deli Manager", "after")
+    # as a board's "Save <title> at <company>" line writes it
+    assert without_company("Deli Manager (Nights) at Northwind Foods", "Northwind Foods") == (
+        "Deli Manager (Nights)", "after")
     # or heads it, before a dash
     text = "Northwind Foods – Deli Manager\n\nWe run six delis in Reno, NV."
     checked = checked_with_note(text, "the company before it", title="Northwind Foods – Deli "
