@@ -165,6 +165,15 @@ def test_a_first_line_naming_no_job_is_the_title_only_at_the_head_of_a_page():
         assert found is None or found.rule != "first-line", text
 
 
+def test_a_first_lines_parts_after_a_bar_do_not_make_it_too_long_for_a_title():
+    text = ("PAYROLL CLERK – LEDGER & TAX SERVICES | Full-time | Onsite\n\nWHO WE ARE: "
+            "Trellis Mutual insures farms.")
+    found = find_title(text)
+    assert (found.value, found.rule) == ("PAYROLL CLERK – LEDGER & TAX SERVICES | Full-time | "
+                                         "Onsite", "first-line-naming-a-job")
+    assert trimmed_title(found.value)[0] == "PAYROLL CLERK – LEDGER & TAX SERVICES"
+
+
 def test_a_title_with_its_qualifier_after_a_comma_is_read_whole():
     found = find_title("Overview\nWe make software.\n\nThe Account Manager, Public Sector "
                        "owns the full sales cycle.")

@@ -164,7 +164,10 @@ def _title_shaped_first_line(posting: PostingText) -> str | None:
     """The first line where it reads as a title line, and is not the whole text nor a page
     path ("Jobs > Finance > Payroll Clerk jobs in Reno": the site's navigation)."""
     first = posting.first_line
-    if first != posting.unglued.strip() and _a_title_line(first, 10) and not _PATH.search(first):
+    # the parts after a bar ("| Full-time | Onsite") are trimmed later: their words not counted
+    after_a_bar = len(first.split()) - len(_BAR.split(first, 1)[0].split())
+    if first != posting.unglued.strip() and _a_title_line(first, 10 + after_a_bar) \
+            and not _PATH.search(first):
         return first
     return None
 
