@@ -791,6 +791,10 @@ def test_each_hiring_verb_names_the_title_and_the_company():
     assert find_title("Our desk is busy, and we need a calm, organised Front Desk Agent to "
                       "run it.").value == "Front Desk Agent"
     assert find_title("You will need a valid Driver License.") is None
+    # so does what the employer's own place needs; what the job needs names none
+    assert find_title("We grow. Our busy Reno clinic needs an experienced Front Desk Agent to "
+                      "greet patients.").value == "Front Desk Agent"
+    assert find_title("We grow. This job needs a valid Driver License.") is None
 
 
 def test_a_hiring_banner_after_a_name_names_the_company():

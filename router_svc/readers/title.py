@@ -42,8 +42,11 @@ _EMPLOYMENT_TYPE = re.compile(rf"(?:{one_of(EMPLOYMENT_TYPES)})\b", re.I)
 # A page copied as one line starts "Senior Data Engineer Denver, CO ...".
 _TITLE_THEN_PLACE = re.compile(rf"^\s*(?P<v>{TITLE_PHRASE})[ \t]+"
                                + US_PLACE.pattern.replace("(?P<v>", "(?:"))
+# The sentence hiring: "Northwind is hiring a ...", "we need a ...", "our busy clinic needs
+# a ..." (the employer needing: "this job needs a valid Driver License" hires no one).
 _HIRING = re.compile(rf"\b(?:{one_of(HIRING_VERBS)}|has an opening for|is in need of"
-                     r"|\b[Ww]e[ \t]+(?:urgently[ \t]+)?need)\s+"
+                     r"|\b[Ww]e[ \t]+(?:urgently[ \t]+)?need"
+                     r"|\b[Oo]ur[ \t]+(?:[\w-]+[ \t]+){1,3}needs)\s+"
                      r"(?:(?:applicants|candidates)\s+for\s+)?"
                      r"(?:(?:an?|the|our|one|two)\s+)?"
                      r"(?:[a-z][\w-]*,?[ \t]+){0,4}"  # "an analytical and detail-oriented"
