@@ -152,10 +152,14 @@ def _a_title_ending_in_its_job(value: str) -> str:
     return _a_title_in_lower_case(value) if value.split()[-1] in ROLE_NOUNS else ""
 
 
+MAX_TITLE_LINE_CHARS = 80
+
+
 def _a_title_line(line: str, max_words: int) -> bool:
     """Whether a line reads as a title line: short, capitalised, no sentence punctuation,
     no label, not speaking to the reader, not a heading."""
-    return 3 <= len(line) <= 80 and len(line.split()) <= max_words and line[0].isupper() \
+    return 3 <= len(line) <= MAX_TITLE_LINE_CHARS and len(line.split()) <= max_words \
+        and line[0].isupper() \
         and not re.search(r"[.!?]$|:|\b(?:we|our|you)\b", line, re.I) and not is_heading(line)
 
 
@@ -167,12 +171,11 @@ def _title_shaped_first_line(posting: PostingText) -> str | None:
     """The first line where it reads as a title line, and is not the whole text nor a page
     path ("Jobs > Finance > Payroll Clerk jobs in Reno": the site's navigation)."""
     first = posting.first_line
+    if first == posting.unglued.strip() or len(first) > MAX_TITLE_LINE_CHARS:
+        return None  # (and no pattern searches a long line: a run of spaces costs its square)
     # the parts after a bar ("| Full-time | Onsite") are trimmed later: their words not counted
     after_a_bar = len(first.split()) - len(_BAR.split(first, 1)[0].split())
-    if first != posting.unglued.strip() and _a_title_line(first, 10 + after_a_bar) \
-            and not _PATH.search(first):
-        return first
-    return None
+    return first if _a_title_line(first, 10 + after_a_bar) and not _PATH.search(first) else None
 
 
 def the_page_headers_title(posting: PostingText) -> Found | None:
