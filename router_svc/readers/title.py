@@ -377,6 +377,10 @@ def _cut_before(pattern: re.Pattern) -> Callable[[str], str | None]:
     return trim
 
 
+# Before a title's last part: "Payroll Analyst - <part>" (a dash between spaces).
+_A_DASH = r"[ \t]+[-–—][ \t]+"
+
+
 # "... for the Payments team", "... on the Search Team", "... in the Billing Squad", "... in
 # the Office of Student Aid (OSA)", "... - Ledger Platform Team": the team it joins, the
 # office it works in.
@@ -384,7 +388,7 @@ _TEAM_AFTER = re.compile(r"[ \t]+(?:for|on|in|within|to[ \t]+join)[ \t]+(?:the|o
                          r"(?:[^,;()\n]{1,60}?[ \t]+(?:[Tt]eam|[Ss]quad|[Pp]od)"
                          r"|(?:Office|Department|Division|Bureau)[ \t]+of[ \t]+[^;\n]{1,80}?)"
                          r"[ \t]*$"
-                         r"|[ \t]+[-–—][ \t]+[^-–—,;()\n]{1,40}?[ \t]+(?:[Tt]eam|[Ss]quad|[Pp]od)"
+                         rf"|{_A_DASH}[^-–—,;()\n]{{1,40}}?[ \t]+(?:[Tt]eam|[Ss]quad|[Pp]od)"
                          r"[ \t]*$")
 
 
@@ -413,7 +417,7 @@ def _after_path(title: str) -> str | None:
 _HOURS_AFTER = re.compile(r"[ \t]*\((?=[^()\n]{0,60}\d)[^()\n]{0,60}"
                           r"(?:\b(?:hours?|hrs?|FTE)\b|\d[ \t]*[ap]\.?m\b)"
                           r"[^()\n]{0,60}\)[ \t]*$"
-                          r"|[ \t]+[-–—][ \t]+\d[\d.]*[ \t]*(?:hours?|hrs?)"
+                          rf"|{_A_DASH}\d[\d.]*[ \t]*(?:hours?|hrs?)"
                           r"(?:[ \t]*(?:/|per|a|each)[ \t]*(?:week|wk|day|shift))?[ \t]*$",
                           re.I)
 
