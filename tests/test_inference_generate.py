@@ -158,7 +158,8 @@ async def test_a_generation_leaves_the_cpu_to_other_processes(inference):
     """While the engine generates on a machine that has more to do (two busy processes
     beside it), a process waking every 10 ms and the call's own stream are never kept
     waiting long: the engine's OpenMP threads sleep while they wait
-    (inference_svc/environment.py). Spinning, they kept both waiting 10 s and more."""
+    (inference_svc/environment.py). Spinning, they kept the stream waiting 10 s and more
+    (and in earlier runs the probe too)."""
     assert await eventually(lambda: engine_idle(inference), timeout=30)
     busy = [await asyncio.create_subprocess_exec(sys.executable, "-c", BUSY) for _ in range(2)]
     call = inference.Generate(long_request(max_tokens=7500, request_id="beside-busy"))
