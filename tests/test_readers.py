@@ -755,6 +755,13 @@ def test_an_employment_type_is_not_a_title_but_a_word_starting_like_one_is():
         "Contract Specialist"
 
 
+def test_an_amount_after_a_word_that_labels_titles_is_not_a_title():
+    text = ("We hire.\nPay range for this position: $19.50/hr to $23.00/hr.\n"
+            "Title: Loan Processor\n")
+    assert find_title(text).value == "Loan Processor"
+    assert find_title("We hire.\nPosition: $45,000 a year\n") is None
+
+
 def test_amounts_with_a_period_after_them_are_pay_and_one_figure_after_a_label_is_not():
     (mention,) = find_salaries("The range for this role is 85,000 to 95,000 annually.")
     assert (mention.low, mention.high, mention.period) == (85000, 95000, "year")

@@ -11,6 +11,7 @@ start, "The", "As a", a hiring verb).
 from __future__ import annotations
 
 import re
+import unicodedata
 
 from router_svc.readers.vocabulary import (CITY_PREFIXES, CITY_SUFFIXES, CLAUSE_WORDS,
                                            GENERIC_WORDS, HEADING_WORDS, HEADINGS_ALWAYS,
@@ -96,10 +97,13 @@ MAX_VALUE_WORDS = 8  # a name, a title or a place of more words is a phrase
 
 
 def usable(value: str, max_words: int = MAX_VALUE_WORDS) -> bool:
-    """A value of a few words that neither starts nor ends with a word any sentence has."""
+    """A value of a few words that neither starts nor ends with a word any sentence has,
+    nor starts with a currency sign: an amount ("Pay range for this position: $19/hr") is
+    no name, title or place."""
     words = value.split()
     return 0 < len(words) <= max_words and not generic(words[0]) \
-        and not generic(words[-1]) and any(c.isalpha() for c in value)
+        and not generic(words[-1]) and any(c.isalpha() for c in value) \
+        and unicodedata.category(value[0]) != "Sc"
 
 
 _BEFORE_THE = re.compile(r"(?<![\w'])([\w']++)[ \t]+the\b")  # linear: at a word's start
