@@ -156,6 +156,14 @@ MODEL_TITLE_EXAMPLES = {
 }
 
 
+def test_a_page_header_under_the_pages_path_is_read():
+    text = ("Home / Search Jobs / Claims Adjuster II\nClaims Adjuster II\nTailspin Mutual\n"
+            "Dayton, OH\n\nTailspin Mutual insures farms.")
+    assert find_title(text).rule == "the-page-headers-title"
+    assert find_title(text).value == "Claims Adjuster II"
+    assert find_company(text).value == "Tailspin Mutual"
+
+
 def test_a_first_line_naming_no_job_is_the_title_only_at_the_head_of_a_page():
     # a description's opening heading or slogan, followed by its text, is not its title
     for text in ("Make Every Day Count\n\nAs a member of the team you build reports.",
@@ -201,6 +209,8 @@ def test_each_title_trim_cuts_its_example():
         "Records Clerk", "the-team-after-it")
     assert trimmed_title("Payroll Analyst – Ledger Platform Team") == (
         "Payroll Analyst", "the-team-after-it")
+    assert trimmed_title("Home / Search Jobs / Claims Adjuster II") == (
+        "Claims Adjuster II", "the-page-path-before-it")
     # a place or team in the title's own words, or a cut leaving no job, stays
     for title in ("Developer Job opportunity at United States,Ohio",
                   "Account Executive - Austin, TX",
@@ -212,7 +222,8 @@ def test_each_title_trim_cuts_its_example():
                   "Cook - 2nd Shift", "Site Lead - 24 Hour Fitness Center",
                   "Security Engineer - Red Team Operations",
                   "Assistant to the Dean",
-                  "Liaison to Tribal Nations", "Director of Go to Market"):
+                  "Liaison to Tribal Nations", "Director of Go to Market",
+                  "Welder / Fabricator / Assembler"):
         assert trimmed_title(title) is None, title
 
 

@@ -24,7 +24,8 @@ from dataclasses import dataclass, replace
 from router_svc.readers.rules import AnchoredPattern, Found, Rule, first_found, pattern_rule
 from router_svc.readers.shapes import (LEGAL, MAX_VALUE_WORDS, NAME, NAME_REACH, US_PLACE,
                                        at_a_word, clean, generic, is_a_clause, is_place,
-                                       names_a_role, one_of, usable, without_heading)
+                                       names_a_role, one_of, page_path, usable,
+                                       without_heading)
 from router_svc.readers.text import (SENTENCE_OR_LINE_END, PostingText, found_in, letters_of,
                                      mentions_outside_addresses, norm)
 from router_svc.readers.vocabulary import (HIRING_VERBS, JOB_NOUNS, LEGAL_FORMS,
@@ -404,7 +405,8 @@ def header_lines(posting: PostingText) -> PageHeader | None:
     naming a job over the company and the place ("Dental Assistant\nBright Oak Dental\nTulsa,
     OK 74103"), or the company first, over its rating, the title and the place ("Bright Oak
     Dental\n4.1 ★\nDental Assistant\nTulsa, OK")."""
-    lines = [line.strip() for line in posting.lines[:PAGE_HEAD_LINES] if line.strip()][:4]
+    lines = [line.strip() for line in posting.lines[:PAGE_HEAD_LINES] if line.strip()]
+    lines = lines[1:5] if lines and page_path(lines[0]) else lines[:4]  # under the page's path
     if len(lines) >= 3 and _a_job_line(lines[0]) and _a_place_line(lines[2]):
         return PageHeader(lines[0], _company_name(lines[1]), tuple(lines[:3]))
     under = lines[2:] if len(lines) > 1 and _RATING_LINE.match(lines[1]) else lines[1:]

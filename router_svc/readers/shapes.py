@@ -16,8 +16,9 @@ import unicodedata
 from router_svc.readers.vocabulary import (CITY_PREFIXES, CITY_SUFFIXES, CLAUSE_WORDS,
                                            GENERIC_WORDS, HEADING_WORDS, HEADINGS_ALWAYS,
                                            HEADINGS_IN_CAPITALS, HIRING_VERBS, LABEL_FIRST_WORDS,
-                                           LEGAL_FORMS, NOT_CITY_WORDS, ROLE_NOUNS, STATE_NAMES,
-                                           TITLE_ABBREVIATIONS, US_STATES, WORDS_BEFORE_THE)
+                                           LEGAL_FORMS, NOT_CITY_WORDS, ROLE_NOUNS, SITE_PAGES,
+                                           STATE_NAMES, TITLE_ABBREVIATIONS, US_STATES,
+                                           WORDS_BEFORE_THE)
 
 
 def one_of(words) -> str:
@@ -156,6 +157,27 @@ def without_heading(value: str) -> str:
             words[0].isupper() and words[0].lower().strip(":") in HEADINGS_IN_CAPITALS)):
         words.pop(0)
     return " ".join(words)
+
+
+# A page's path to the job, the title last: "Careers > Engineering > Data Engineer"; with
+# slashes, which join a title's own words too ("Welder / Fabricator"), only from a page of
+# the site ("Home / Search Jobs / Payroll Clerk").
+_PATH_MARK = re.compile(r"[ \t]+(?:>|›|»)[ \t]+")
+_SLASH = re.compile(r"[ \t]+/[ \t]+")
+_FROM_A_SITE_PAGE = re.compile(rf"(?:{one_of(SITE_PAGES)}){_SLASH.pattern}", re.I)
+# No path is longer; a longer line is not searched (a run of spaces in it would cost
+# _PATH_MARK the square of its length).
+MAX_PATH_CHARS = 200
+
+
+def page_path(line: str) -> list[str] | None:
+    """The parts of `line` (stripped) where it is a page's path to the job; None where it
+    is not."""
+    if len(line) > MAX_PATH_CHARS:
+        return None
+    if _PATH_MARK.search(line):
+        return _PATH_MARK.split(line)
+    return _SLASH.split(line) if _FROM_A_SITE_PAGE.match(line) else None
 
 
 # A requisition or job number ("Req #4411", "Job ID 20-0012").

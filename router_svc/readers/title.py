@@ -23,7 +23,7 @@ from router_svc.readers.rules import Found, Rule, first_found, pattern_rule
 from router_svc.readers.shapes import (MAX_VALUE_WORDS, NAME, NEXT_LABEL, SENTENCE_DOT,
                                        TITLE_PHRASE, US_PLACE, at_a_word, clean, is_a_clause,
                                        is_heading, is_place, names_a_role, one_of,
-                                       plural_ending, usable, without_heading)
+                                       page_path, plural_ending, usable, without_heading)
 from router_svc.readers.company import page_header, reads_as_a_name, uses
 from router_svc.readers.location import us_cities
 from router_svc.readers.text import WORD, PostingText, as_written, found_in, mentions, norm
@@ -163,10 +163,6 @@ def _a_title_line(line: str, max_words: int) -> bool:
         and not re.search(r"[.!?]$|:|\b(?:we|our|you)\b", line, re.I) and not is_heading(line)
 
 
-# "Careers > Engineering > Data Engineer": a page's path to the job, the title last.
-_PATH = re.compile(r"[ \t]+(?:>|›|»)[ \t]+")
-
-
 def _title_shaped_first_line(posting: PostingText) -> str | None:
     """The first line where it reads as a title line, and is not the whole text nor a page
     path ("Jobs > Finance > Payroll Clerk jobs in Reno": the site's navigation)."""
@@ -175,7 +171,7 @@ def _title_shaped_first_line(posting: PostingText) -> str | None:
         return None  # (and no pattern searches a long line: a run of spaces costs its square)
     # the parts after a bar ("| Full-time | Onsite") are trimmed later: their words not counted
     after_a_bar = len(first.split()) - len(_BAR.split(first, 1)[0].split())
-    return first if _a_title_line(first, 10 + after_a_bar) and not _PATH.search(first) else None
+    return first if _a_title_line(first, 10 + after_a_bar) and not page_path(first) else None
 
 
 def the_page_headers_title(posting: PostingText) -> Found | None:
@@ -407,8 +403,8 @@ def _before_bar(title: str) -> str | None:
 
 
 def _after_path(title: str) -> str | None:
-    tail = _PATH.split(title)[-1]
-    return clean(tail) if tail != title else None
+    parts = page_path(title)
+    return clean(parts[-1]) if parts else None
 
 
 # "Payroll Clerk (0.8 FTE, 30 hours/week)", "Night Porter (32 hrs)", "Baker - 1st Shift (4:00

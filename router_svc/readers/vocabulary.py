@@ -186,6 +186,11 @@ DETAIL_LABELS = ("location", "job location", "work location", "salary", "pay", "
                  "compensation", "job type", "employment type", "schedule", "shift",
                  "department", "reports to", "job id", "req id", "requisition id",
                  "job number", "posting number")
+# The pages of a site that a page's path to the job starts at ("Home / Search Jobs /
+# Payroll Clerk").
+SITE_PAGES = ("home", "careers", "career site", "jobs", "job search", "search jobs",
+              "all jobs", "find jobs", "open positions", "job openings", "current openings",
+              "join us", "work with us")
 # The first words of a flattened page's two-word labels ("Position Type:", "Reports To:").
 LABEL_FIRST_WORDS = ("Position", "Job", "Employment", "Work", "Pay", "Salary", "Reports", "Start",
                      "Travel", "Shift", "Company", "Department", "Closing", "Posting",
