@@ -242,7 +242,10 @@ def _ground_title(title: str | None, posting: PostingText, update: dict, notes: 
         title = update["title"] = written.value
     if title is None or not (written or found_in(title, posting.normalised)):
         _stated("title", title, stated, "not in the posting", update, notes, examples)
-    elif reads_as_a_sentence(title) and not _a_title_once_trimmed(title):
+    elif (reads_as_a_sentence(title) or reads_as_a_sentence(as_written(title, posting))) \
+            and not _a_title_once_trimmed(title):
+        # the posting's own case shows a clause the model's capitals hid ("Support Our
+        # Patients" of "Support our patients in ...")
         _stated("title", title, stated, "a sentence, not a title", update, notes)
     elif is_heading(title) and not names_a_role(title):  # "Promoted", "Recruitment #24-31"
         _stated("title", title, stated, "a heading, not a title", update, notes)

@@ -851,6 +851,16 @@ def test_a_sentence_of_the_posting_is_not_its_title(model_title, expected):
         assert any("a sentence, not a title" in n for n in checked.notes)
 
 
+def test_a_sentence_the_model_gave_in_capitals_is_not_its_title():
+    """The posting's own case decides: "Serve our members in ..." is a clause however the
+    model capitalised it."""
+    text = ("SUMMARY\nServe our members in a busy branch office. We are looking for a "
+            "Payments Analyst to join us in Austin, TX.")
+    checked = check_answer(answer(title="Serve Our Members"), text)
+    assert checked.job.title == "Payments Analyst"
+    assert any("a sentence, not a title" in n for n in checked.notes)
+
+
 # ---- descriptions pasted without their page: titles by the nouns jobs are named by ----------
 
 @pytest.mark.parametrize("text,title", [
