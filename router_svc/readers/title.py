@@ -440,9 +440,9 @@ TITLE_TRIMS: tuple[tuple[str, Callable[[str], str | None]], ...] = (
 def without_company(title: str, company: str) -> tuple[str, str] | None:
     """(the title alone, "after" or "before") where the employer's name runs on after it,
     as a flattened page's header does ("Restaurant Manager Northwind Group · Reno, NV";
-    "Restaurant Manager @ Northwind Group", "... at Northwind Group"), or heads it before a dash or a bar ("Northwind
-    Group – Restaurant Manager") or as its careers site's name ("Northwind Group Careers
-    Restaurant Manager")."""
+    "Restaurant Manager @ Northwind Group", "... at Northwind Group"), or heads it before a
+    dash or a bar ("Northwind Group – Restaurant Manager") or as its careers site's name
+    ("Northwind Group Careers Restaurant Manager")."""
     after = re.search(rf"(?:[ \t,|·–—@-]+|[ \t]+at[ \t]+){re.escape(company)}$", title, re.I)
     before = re.match(rf"{re.escape(company)}(?:[ \t]+(?:careers|jobs)\b[ \t]*[|·:–—-]?"
                       rf"|[ \t]*[|·:–—-])[ \t]*", title, re.I)
