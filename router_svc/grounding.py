@@ -167,12 +167,13 @@ def reconcile_salary(data: dict, text: str | PostingText) -> tuple[list[str], bo
 
 def _fill(data: dict, mentions: list[SalaryMention], why: str) -> str | None:
     """Set the answer's salary from the pay the text offers, where it offers one: the note.
-    A single amount inside a sentence, without a period that its size tells ("we pay $450
-    for the take-home task"), is a fee as often as a wage: a salary only beside the model's own
-    figure for it. A range ("Salary: 55000-75000") or an amount leading its line ("Salary:
-    €3,000 gross") is offered as the pay."""
+    A single amount inside a sentence, without a period written with it ("we pay $450 for
+    the take-home task", "a $20,000 relocation package"), is a fee or a bonus as often as a
+    wage, whatever its size: a salary only beside the model's own figure for it. A range
+    ("Salary: 55000-75000"), an amount leading its line ("Salary: €3,000 gross") or one with
+    its period ("$21 an hour") is offered as the pay."""
     fill, spans = stated_pay([m for m in offered_mentions(mentions)
-                              if m.period or m.low < m.high or m.leads])
+                              if m.period_basis == "stated" or m.low < m.high or m.leads])
     return _from_text(data, fill, spans, why) if fill is not None else None
 
 

@@ -246,11 +246,25 @@ def test_salary_is_what_the_text_states(text, model, expected, note):
      (72000, 86000, "USD", "year")),
     ("new hires are eligible for$91,000 - $117,000 base salaryAnnual bonus target 10%",
      (91000, 117000, "USD", "year")),
-    ("Receive a $4,000 signing bonus and a salary of $66,000.", (66000, 66000, "USD", "year")),
 ])
 def test_pay_forms_from_other_boards(text, expected):
     # a range not marked as pay confirms the model, never fills
     assert_pay_is_read(text, expected, fills="+ bonus" not in text)
+
+
+def test_one_amount_in_a_sentence_without_its_period_confirms_but_never_fills():
+    """A single amount inside a sentence whose period only its size suggests is a bonus, a
+    fee or an allowance as often as a wage: the model's figure for it stands, and none is
+    made up where the model gave none."""
+    for text in ("Receive a $4,000 signing bonus and a salary of $66,000.",
+                 "Our pay packages include a $75,000 relocation allowance for movers."):
+        assert check_answer(answer(), f"Engineer\n{text}").job.salary_min is None
+    assert_pay_is_read("Receive a $4,000 signing bonus and a salary of $66,000.",
+                       (66000, 66000, "USD", "year"), fills=False)
+    # with its period written, or leading its line, it is offered as the pay
+    for text in ("You will earn a salary of $66,000 per year.", "Salary: $66,000"):
+        assert salary(check_answer(answer(), f"Engineer\n{text}").job) == \
+            (66000, 66000, "USD", "year")
 
 
 def checked_with_note(text: str, note: str, **model):
