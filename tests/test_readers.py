@@ -106,6 +106,7 @@ NOT_PAY_EXAMPLES = {
     "an-identifier": "Pay code 40123 applies.",
     "an-addition": "Night shift differential: +$3.25/hr.",
     "a-weight": "Must lift 40 pounds unaided.",
+    "earned-in-extras": "Installers earn up to $6,500 a year in referral and safety bonuses.",
     "a-per-diem": "Travel weeks add a per diem of $75/day.",
     "a-hiring-step": "A paid work sample: we pay you $150 for your time.",
     "on-target-earnings": "Top reps reach OTE: $150,000 in year one.",
@@ -364,6 +365,12 @@ def test_each_not_pay_rule_refuses_its_example(rule):
     text = NOT_PAY_EXAMPLES[rule]
     assert [refused for _, refused in read_amounts(text)] == [rule]
     assert find_salaries(text) == []
+
+
+def test_pay_beside_what_is_earned_in_extras_is_still_pay():
+    """The tips are refused; the wage before them is the one mention read."""
+    (mention,) = find_salaries("Pay: $19/hr. Servers also see $6/hour in tips.")
+    assert (mention.low, mention.period) == (19, "hour")
 
 
 def test_a_job_named_in_lower_case_is_read_only_up_to_its_role_noun():
