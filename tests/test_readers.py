@@ -367,6 +367,14 @@ def test_each_not_pay_rule_refuses_its_example(rule):
     assert find_salaries(text) == []
 
 
+def test_what_the_best_in_the_job_earn_is_not_its_pay():
+    for text in ("Why crews stay: TOP INSTALLERS EARN $80,000+ PER YEAR.",
+                 "Our top performers earn $120K."):
+        assert [r for _, r in read_amounts(text)] == ["typical-earnings"], text
+    (mention,) = find_salaries("Pay: $24/hr. Top installers earn $80,000+ per year.")
+    assert (mention.low, mention.period) == (24, "hour")
+
+
 def test_pay_beside_what_is_earned_in_extras_is_still_pay():
     """The tips are refused; the wage before them is the one mention read."""
     (mention,) = find_salaries("Pay: $19/hr. Servers also see $6/hour in tips.")

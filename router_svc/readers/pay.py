@@ -191,13 +191,14 @@ _OTE_BEFORE = re.compile(_OTE + r"[^.$€£\d\n]{0,20}$", re.I)
 _OTE_AFTER = re.compile(r"[ \t]*" + _OTE, re.I)
 # What people in the job have earned, not the pay it offers: "our planners typically make
 # $70,000 by year two", "earnings usually land near ...", "making on average about ...", "top
-# earners on the team bring in $250K" (a pay stated beside it is the salary; "average weekly
-# pay: $1,500" states it, as drivers' postings do, and "can earn up to" too).
+# earners on the team bring in $250K", "TOP INSTALLERS EARN $80K+" (a pay stated beside it is
+# the salary; "average weekly pay: $1,500" states it, as drivers' postings do, and "can earn
+# up to" too).
 _EARN = r"(?:earn|make|making|land|bring|gross|take)\w*"
 _TYPICAL_EARNINGS_BEFORE = re.compile(
     rf"(?:\b(?:typically|usually|generally)[ \t]+{_EARN}"
     rf"|\b{_EARN}[ \t]+(?:an[ \t]+|on[ \t]+)?average"
-    rf"|\btop[ \t]+(?:performers|producers|earners|reps|agents|sellers)\b[^.;$€£\d\n]{{0,30}}?"
+    rf"|\btop[ \t]+[a-z-]{{2,30}}s\b[^.;$€£\d\n]{{0,30}}?"
     rf"\b{_EARN})\b[^.;$€£\d\n]{{0,24}}$", re.I)
 # "average" as a verb right before the amount: "our installers average $1,200 a week",
 # "drivers averaged over $1,500", "tips have averaged $5 an hour" ("Average weekly pay:
