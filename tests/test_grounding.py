@@ -205,6 +205,9 @@ def test_a_bare_amount_is_weak():
      None), (None, None, None, None), ""),
     ("On-Call RN: $52/hr", (None, None, None, None), (52, 52, "USD", "hour"),
      "the model gave none"),
+    # what the employer funds beside the pay is not the pay
+    ("- $900 per year for learning and conferences\n- 401(k) with a 4% match",
+     (None, None, None, "year"), (None, None, None, None), ""),
     # a period in the sentence after another amount is that amount's: a grade's number
     # before the pay is not paid by the hour
     ("Pay Grade 14: $16.20 - $21.75 per hour.",

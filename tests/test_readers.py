@@ -107,6 +107,7 @@ NOT_PAY_EXAMPLES = {
     "an-addition": "Night shift differential: +$3.25/hr.",
     "a-weight": "Must lift 40 pounds unaided.",
     "earned-in-extras": "Installers earn up to $6,500 a year in referral and safety bonuses.",
+    "funded-for-a-purpose": "Each of us gets $900 a year for courses and conferences.",
     "a-per-diem": "Travel weeks add a per diem of $75/day.",
     "a-hiring-step": "A paid work sample: we pay you $150 for your time.",
     "on-target-earnings": "Top reps reach OTE: $150,000 in year one.",

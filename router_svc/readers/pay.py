@@ -31,7 +31,7 @@ from typing import Callable
 
 from router_svc.readers.text import ITEM_MARK, SENTENCE_OR_LINE_END, PostingText, window
 from router_svc.readers.shapes import one_of
-from router_svc.readers.vocabulary import PAY_LABEL_WORDS, PAY_WORDS
+from router_svc.readers.vocabulary import FUNDED_PURPOSES, PAY_LABEL_WORDS, PAY_WORDS
 
 Period = str  # "hour" | "day" | "week" | "month" | "year"
 
@@ -143,13 +143,20 @@ _ON_CALL_BEFORE = re.compile(rf"\bon[- ]call\b{_GAP_NAMING_NO_PAY}$", re.I)
 # 3rd shift premium".
 _ADDITION_AFTER = re.compile(r"(?:[ \t]?/[ \t]?(?:hr|hour)\b|[ \t]+(?:per|an|a)[ \t]+hour\b)?"
                              r"[ \t]+(?:[a-z0-9-]+[ \t]+){0,2}(?:differential|premium)s?\b", re.I)
+# Any short period said right after an amount ("/yr", " a year", " annually"), or none.
+_SOME_PERIOD_AFTER = (r"(?:[ \t]?/[ \t]?[a-z]{2,5}\b|[ \t]+(?:per|an|a)[ \t]+[a-z]{3,5}\b"
+                      r"|[ \t]+(?:annually|yearly|monthly|weekly))?")
 # What the job earns on top of its pay, said after the amount: "$4,000 a year in bonuses",
 # "$6/hour in tips", "up to $9,000 per year in spiffs and performance bonuses".
-_EXTRAS_AFTER = re.compile(r"(?:[ \t]?/[ \t]?[a-z]{2,5}\b|[ \t]+(?:per|an|a)[ \t]+[a-z]{3,5}\b"
-                           r"|[ \t]+(?:annually|yearly|monthly|weekly))?"
-                           r"[ \t]+in[ \t]+(?:[a-z-]+[ \t]+(?:and[ \t]+)?){0,3}"
+_EXTRAS_AFTER = re.compile(_SOME_PERIOD_AFTER
+                           + r"[ \t]+in[ \t]+(?:[a-z-]+[ \t]+(?:and[ \t]+)?){0,3}"
                            r"(?:bonus(?:es)?|commissions?|spiffs?|tips|incentives?|gratuities)\b",
                            re.I)
+# What the employer funds, said after the amount: "$1,000 per year for learning and
+# conferences", "up to $800 a year in CE", "$300 a year towards a gym".
+_FUNDED_AFTER = re.compile(_SOME_PERIOD_AFTER
+                           + r"[ \t]+(?:for|in|towards?)[ \t]+(?:[a-z-]+[ \t]+(?:and[ \t]+)?){0,2}"
+                           rf"(?:{one_of(FUNDED_PURPOSES)})(?![a-z])", re.I)
 # A daily allowance for travel, not the pay: "per diem of $75/day", "$60/day per diem",
 # "$45/day travel per diem". A per-diem *job*'s hourly rate ("Per Diem RN: $58/hr") is pay.
 _PER_DIEM = r"\bper[ -]diem\b"
@@ -438,6 +445,7 @@ NOT_PAY: tuple[tuple[str, Callable[[Amount], bool]], ...] = (
     ("a-weight", lambda a: "pound" in a.match.group(0).lower()
      and bool(_WEIGHT_BEFORE.search(a.head))),
     ("earned-in-extras", lambda a: bool(_EXTRAS_AFTER.match(a.after(60)))),
+    ("funded-for-a-purpose", lambda a: bool(_FUNDED_AFTER.match(a.after(60)))),
     ("a-per-diem", lambda a: bool(_PER_DIEM_BEFORE.search(a.head)
                                   or _PER_DIEM_AFTER.match(a.after(24))) and a.period != "hour"),
     ("a-hiring-step", lambda a: bool(_FOR_YOUR_TIME_AFTER.match(a.after(40)))),

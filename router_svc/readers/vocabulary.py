@@ -123,6 +123,11 @@ PAY_WORDS = ("salary", "salaries", "pay", "paid", "compensation", "wage", "wages
              "package")
 # The words a label or a heading names the pay by ("Salary:", "Pay & Benefits").
 PAY_LABEL_WORDS = ("salary", "pay", "compensation", "wage", "wages")
+# What an employer funds beside the pay, named after an amount ("$900 a year for learning").
+FUNDED_PURPOSES = ("learning", "conferences", "conference", "education", "courses", "books",
+                   "certifications", "certification", "professional development", "ce", "ceus",
+                   "cme", "wellness", "fitness", "gym", "equipment", "home office", "tuition",
+                   "childcare", "child care", "commuting")
 
 # ---- jobs ------------------------------------------------------------------------------------
 
