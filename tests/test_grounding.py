@@ -205,6 +205,11 @@ def test_a_bare_amount_is_weak():
      None), (None, None, None, None), ""),
     ("On-Call RN: $52/hr", (None, None, None, None), (52, 52, "USD", "hour"),
      "the model gave none"),
+    # a stipend named for what it pays for is no pay; a fellowship's is
+    ("Department chair stipend: $2,400 annually.", (None, None, None, "year"),
+     (None, None, None, None), ""),
+    ("The fellowship stipend is $3,100 monthly.", (None, None, None, None),
+     (3100, 3100, "USD", "month"), "the model gave none"),
     # what the employer funds beside the pay is not the pay
     ("- $900 per year for learning and conferences\n- 401(k) with a 4% match",
      (None, None, None, "year"), (None, None, None, None), ""),

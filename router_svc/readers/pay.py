@@ -93,8 +93,10 @@ _BENEFIT_BEFORE = re.compile(r"\b(?:bonus(?:es)?|reimburse\w*|(?<!living[ ])allo
                              r"|relocation|tuition"
                              r"|repayment|forgiveness|credit|discount|commissions?"
                              r"|refer(?:ral)?|sign(?:ing|-on)|insurance|coverage|401\s?\(?k\)?"
-                             r"|(?:housing|wellness|health|phone|internet|commuter|meal|learning"
-                             r"|gym|office|performance|retention|incentive)[ \t]+stipends?"
+                             # any stipend named for what it pays ("math stipend"), not for
+                             # whom or how often ("a fellowship stipend", "monthly stipend")
+                             r"|(?!(?:a|an|the|living|annual|monthly|weekly|yearly|total"
+                             r"|program|fellowship)\b)[a-z]+[ \t]+stipends?"
                              r"|study[ \t]+(?:materials|support)"
                              r"|exam[ \t]+fees)\b"
                              # right before the amount or its earlier instalments ("retention
