@@ -205,6 +205,8 @@ def test_a_bare_amount_is_weak():
      None), (None, None, None, None), ""),
     ("On-Call RN: $52/hr", (None, None, None, None), (52, 52, "USD", "hour"),
      "the model gave none"),
+    ("- On-call pay: $3.50/hr while on call", (None, None, None, "hour"),
+     (None, None, None, None), ""),
     # a stipend named for what it pays for is no pay; a fellowship's is
     ("Department chair stipend: $2,400 annually.", (None, None, None, "year"),
      (None, None, None, None), ""),

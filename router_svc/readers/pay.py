@@ -81,6 +81,9 @@ _PAY_WORDS = re.compile(rf"(?i:\b(?:{'|'.join(PAY_WORDS)})\b)|(?<=[a-z])(?:"
                         + "|".join(w.capitalize() for w in PAY_WORDS) + r")\b")
 # Where a sentence ends, also in scraped text that lost its spaces ("to it.Shifts").
 _SENTENCE_END = re.compile(r"[.!?]\s|(?<=[a-z])\.(?=[A-Z])")
+# Any short period said right after an amount ("/yr", " a year", " annually"), or none.
+_SOME_PERIOD_AFTER = (r"(?:[ \t]?/[ \t]?[a-z]{2,5}\b|[ \t]+(?:per|an|a)[ \t]+[a-z]{3,5}\b"
+                      r"|[ \t]+(?:annually|yearly|monthly|weekly))?")
 # Between a word naming what an amount is and the amount: a few characters, none a figure
 # and no word naming pay ("bonus of $500", not "bonus plus a salary of $50,000").
 _GAP_NAMING_NO_PAY = r"(?:(?!salary|pay\b|wage|base|compensation)[^.$€£\d]){0,25}"
@@ -141,13 +144,13 @@ _WEIGHT_BEFORE = re.compile(r"\b(?:lift|carry|push|pull|weigh|hoist|handl|mov)\w
 # Paid for being on call, beside the pay: "an on-call stipend of $140 a weekend" (an on-call
 # nurse's hourly rate, "On-Call RN: $52/hr", is the pay).
 _ON_CALL_BEFORE = re.compile(rf"\bon[- ]call\b{_GAP_NAMING_NO_PAY}$", re.I)
+# ... or said after it: "$4/hr while on call", "$3.50 an hour on-call pay".
+_ON_CALL_AFTER = re.compile(_SOME_PERIOD_AFTER + r"[ \t]+(?:(?:while|when)[ \t]+on[- ]call"
+                            r"|on[- ]call[ \t]+(?:pay|rate|stipends?|premium))\b", re.I)
 # ... or named after it: "$1.75/hr weekend differential", "$2 an hour night premium", "$1.50/hr
 # 3rd shift premium".
 _ADDITION_AFTER = re.compile(r"(?:[ \t]?/[ \t]?(?:hr|hour)\b|[ \t]+(?:per|an|a)[ \t]+hour\b)?"
                              r"[ \t]+(?:[a-z0-9-]+[ \t]+){0,2}(?:differential|premium)s?\b", re.I)
-# Any short period said right after an amount ("/yr", " a year", " annually"), or none.
-_SOME_PERIOD_AFTER = (r"(?:[ \t]?/[ \t]?[a-z]{2,5}\b|[ \t]+(?:per|an|a)[ \t]+[a-z]{3,5}\b"
-                      r"|[ \t]+(?:annually|yearly|monthly|weekly))?")
 # What the job earns on top of its pay, said after the amount: "$4,000 a year in bonuses",
 # "$6/hour in tips", "up to $9,000 per year in spiffs and performance bonuses".
 _EXTRAS_AFTER = re.compile(_SOME_PERIOD_AFTER
@@ -443,7 +446,8 @@ NOT_PAY: tuple[tuple[str, Callable[[Amount], bool]], ...] = (
         re.match(r"0\d", d or "") for d in (a.match["low"], a.match["high"]))),
     ("an-addition", lambda a: bool(_ADDITION_BEFORE.search(a.head)
                                    or _ADDITION_AFTER.match(a.after(40))
-                                   or _ON_CALL_BEFORE.search(a.head) and a.period != "hour")),
+                                   or _ON_CALL_BEFORE.search(a.head) and a.period != "hour"
+                                   or _ON_CALL_AFTER.match(a.after(40)))),
     ("a-weight", lambda a: "pound" in a.match.group(0).lower()
      and bool(_WEIGHT_BEFORE.search(a.head))),
     ("earned-in-extras", lambda a: bool(_EXTRAS_AFTER.match(a.after(60)))),
