@@ -111,6 +111,8 @@ NOT_PAY_EXAMPLES = {
     "a-per-diem": "Travel weeks add a per diem of $75/day.",
     "a-hiring-step": "A paid work sample: we pay you $150 for your time.",
     "on-target-earnings": "Top reps reach OTE: $150,000 in year one.",
+    "a-draw-against-commission": "New planners get a draw of $3,500 a month, recovered "
+                                 "from commissions.",
     "typical-earnings": "Our agents typically earn $70,000 in year one.",
     "a-target-budget-or-price": "Search ads run to a cost target under $40.",
     "part-of-a-period": "Substitutes earn $65 per half day.",

@@ -201,6 +201,11 @@ _OTE = r"(?:\bOTE|\bon[- ]target[ \t]+(?:earnings|compensation|pay)|\btarget[ \t
        r"(?:earnings|compensation))\b"
 _OTE_BEFORE = re.compile(_OTE + r"[^.$€£\d\n]{0,20}$", re.I)
 _OTE_AFTER = re.compile(r"[ \t]*" + _OTE, re.I)
+# An advance on commission, not a base pay: "a draw of $4,000 a month, recoverable against
+# commissions", "Draw against commission: $3,000/month" (not "draw blood").
+_DRAW_BEFORE = re.compile(r"\b(?:(?:an?|the|[a-z-]*recoverable|guaranteed|monthly|weekly)[ \t]+"
+                          r"draw|draw[ \t]+(?:of|against|at|is))\b"
+                          rf"{_GAP_NAMING_NO_PAY}$", re.I)
 # What people in the job have earned, not the pay it offers: "our planners typically make
 # $70,000 by year two", "earnings usually land near ...", "making on average about ...", "top
 # earners on the team bring in $250K", "TOP INSTALLERS EARN $80K+" (a pay stated beside it is
@@ -457,6 +462,7 @@ NOT_PAY: tuple[tuple[str, Callable[[Amount], bool]], ...] = (
     ("a-hiring-step", lambda a: bool(_FOR_YOUR_TIME_AFTER.match(a.after(40)))),
     ("on-target-earnings", lambda a: bool(_OTE_BEFORE.search(a.head)
                                           or _OTE_AFTER.match(a.after(24)))),
+    ("a-draw-against-commission", lambda a: bool(_DRAW_BEFORE.search(a.head))),
     ("typical-earnings", lambda a: bool(_TYPICAL_EARNINGS_BEFORE.search(a.head)
                                         or _AVERAGED_BEFORE.search(a.head))),
     ("a-target-budget-or-price", lambda a: bool(_TARGET_BEFORE.search(a.head)
