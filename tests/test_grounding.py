@@ -155,6 +155,11 @@ def test_a_bare_amount_is_weak():
     # ... where a pay word names it, it is the pay
     ("Salary: $95,000 a year; relocation up to $10,000.", (95000, 105000, "USD", "year"),
      (95000, 95000, "USD", "year"), "confirming"),
+    # a job board's estimate is not the pay the employer states; the employer's own is
+    ("Payroll Clerk\nReno, NV\n$41K - $52K (Glassdoor est.)\nEasy Apply",
+     (41000, 52000, "USD", "year"), (None, None, None, None), "salary dropped"),
+    ("Payroll Clerk\nReno, NV\n$41K - $52K (Employer est.)\nEasy Apply",
+     (41000, 52000, "USD", "year"), (41000, 52000, "USD", "year"), "confirming"),
     # a store number with no pay anywhere: dropped
     ("Store 4521 in Dayton needs a shift lead", (4521, 4521, "USD", "year"),
      (None, None, None, None), "salary dropped"),

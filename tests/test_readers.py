@@ -114,6 +114,7 @@ NOT_PAY_EXAMPLES = {
     "a-draw-against-commission": "New planners get a draw of $3,500 a month, recovered "
                                  "from commissions.",
     "typical-earnings": "Our agents typically earn $70,000 in year one.",
+    "a-job-boards-estimate": "Payroll Clerk\nReno, NV\n$41K - $52K (Glassdoor est.)",
     "a-target-budget-or-price": "Search ads run to a cost target under $40.",
     "part-of-a-period": "Substitutes earn $65 per half day.",
     "billions": "Our customers get paid $4B a year through us.",

@@ -217,6 +217,11 @@ _TYPICAL_EARNINGS_BEFORE = re.compile(
     rf"|\b{_EARN}[ \t]+(?:an[ \t]+|on[ \t]+)?average"
     rf"|\btop[ \t]+[a-z-]{{2,30}}s\b[^.;$€£\d\n]{{0,30}}?"
     rf"\b{_EARN})\b[^.;$€£\d\n]{{0,24}}$", re.I)
+# A job board's guess at the pay, not the pay the employer states: "$48K - $63K (Glassdoor
+# est.)", "Estimated $41.7K - $52.8K a year" ("(Employer est.)" is the employer's own).
+_BOARDS_ESTIMATE_AFTER = re.compile(r"[^\n(]{0,24}\((?!employer)[a-z]+[ \t]+est(?:\.|imate)?\)",
+                                    re.I)
+_BOARDS_ESTIMATE_BEFORE = re.compile(r"(?:^|\n)[ \t]*estimated[ \t]*:?[ \t]*$", re.I)
 # "average" as a verb right before the amount: "our installers average $1,200 a week",
 # "drivers averaged over $1,500", "tips have averaged $5 an hour" ("Average weekly pay:
 # $1,500" names the pay).
@@ -465,6 +470,8 @@ NOT_PAY: tuple[tuple[str, Callable[[Amount], bool]], ...] = (
     ("a-draw-against-commission", lambda a: bool(_DRAW_BEFORE.search(a.head))),
     ("typical-earnings", lambda a: bool(_TYPICAL_EARNINGS_BEFORE.search(a.head)
                                         or _AVERAGED_BEFORE.search(a.head))),
+    ("a-job-boards-estimate", lambda a: bool(_BOARDS_ESTIMATE_AFTER.match(a.after(40))
+                                             or _BOARDS_ESTIMATE_BEFORE.search(a.head))),
     ("a-target-budget-or-price", lambda a: bool(_TARGET_BEFORE.search(a.head)
                                                 or _CUSTOMERS_PAY_BEFORE.search(a.head))),
     ("part-of-a-period", lambda a: bool(_PART_PERIOD_AFTER.match(a.after(24))
