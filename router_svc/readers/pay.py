@@ -83,7 +83,7 @@ _PAY_WORDS = re.compile(rf"(?i:\b(?:{'|'.join(PAY_WORDS)})\b)|(?<=[a-z])(?:"
 _SENTENCE_END = re.compile(r"[.!?]\s|(?<=[a-z])\.(?=[A-Z])")
 # Any short period said right after an amount ("/yr", " a year", " annually"), or none.
 _SOME_PERIOD_AFTER = (r"(?:[ \t]?/[ \t]?[a-z]{2,5}\b|[ \t]+(?:per|an|a)[ \t]+[a-z]{3,5}\b"
-                      r"|[ \t]+(?:annually|yearly|monthly|weekly))?")
+                      r"|[ \t]+(?:annual(?:ly)?|yearly|monthly|weekly|quarterly)\b)?")
 # Between a word naming what an amount is and the amount: a few characters, none a figure
 # and no word naming pay ("bonus of $500", not "bonus plus a salary of $50,000").
 _GAP_NAMING_NO_PAY = r"(?:(?!salary|pay\b|wage|base|compensation)[^.$€£\d]){0,25}"
@@ -115,9 +115,8 @@ _BENEFIT_BEFORE = re.compile(r"\b(?:bonus(?:es)?|reimburse\w*|(?<!living[ ])allo
 # but not start with "and".
 _NOT_A_BENEFITS_WORD = r"(?!base|salary|pay|wage|(?:plus|with|or)\b)"
 _BENEFIT_AFTER = re.compile(r"^[^.\n]{0,40}\b(?:towards?|which can be applied|in benefits"
-                            r"|reimburse\w*)\b|^(?:[ \t]?/[ \t]?(?:month|mo|year|yr|week|day)\b"
-                            r"|[ \t](?:annual|yearly|monthly|weekly|quarterly)\b)?"
-                            rf"[ \t]{{0,2}}(?:(?!and\b){_NOT_A_BENEFITS_WORD}[a-z-]+[ \t]"
+                            r"|reimburse\w*)\b|^" + _SOME_PERIOD_AFTER
+                            + rf"[ \t]{{0,2}}(?:(?!and\b){_NOT_A_BENEFITS_WORD}[a-z-]+[ \t]"
                             rf"(?:{_NOT_A_BENEFITS_WORD}[a-z-]+[ \t]){{0,3}})?"
                             r"(?:insurance|coverage|policy|bonus|stipend|allowance|budget|credit"
                             r"|discount|repayment|forgiveness|account|fees?|deposits?|rent"
@@ -149,8 +148,8 @@ _ON_CALL_AFTER = re.compile(_SOME_PERIOD_AFTER + r"[ \t]+(?:(?:while|when)[ \t]+
                             r"|on[- ]call[ \t]+(?:pay|rate|stipends?|premium))\b", re.I)
 # ... or named after it: "$1.75/hr weekend differential", "$2 an hour night premium", "$1.50/hr
 # 3rd shift premium".
-_ADDITION_AFTER = re.compile(r"(?:[ \t]?/[ \t]?(?:hr|hour)\b|[ \t]+(?:per|an|a)[ \t]+hour\b)?"
-                             r"[ \t]+(?:[a-z0-9-]+[ \t]+){0,2}(?:differential|premium)s?\b", re.I)
+_ADDITION_AFTER = re.compile(_SOME_PERIOD_AFTER + r"[ \t]+(?:[a-z0-9-]+[ \t]+){0,2}"
+                             r"(?:differential|premium)s?\b", re.I)
 # What the job earns on top of its pay, said after the amount: "$4,000 a year in bonuses",
 # "$6/hour in tips", "up to $9,000 per year in spiffs and performance bonuses".
 _EXTRAS_AFTER = re.compile(_SOME_PERIOD_AFTER
@@ -166,9 +165,8 @@ _FUNDED_AFTER = re.compile(_SOME_PERIOD_AFTER
 # "$45/day travel per diem". A per-diem *job*'s hourly rate ("Per Diem RN: $58/hr") is pay.
 _PER_DIEM = r"\bper[ -]diem\b"
 _PER_DIEM_BEFORE = re.compile(_PER_DIEM + rf"(?:{_GAP_NAMING_NO_PAY})$", re.I)
-_PER_DIEM_AFTER = re.compile(r"[ \t]*(?:(?:/|per[ \t]+|an?[ \t]+)(?:day|night)[ \t]*)?"
-                             r"(?:[a-z]+[ \t]+){0,2}\(?"  # "$45/day travel per diem"
-                             + _PER_DIEM, re.I)
+_PER_DIEM_AFTER = re.compile(_SOME_PERIOD_AFTER  # "$45/day travel per diem"
+                             + r"[ \t]*(?:[a-z]+[ \t]+){0,2}\(?" + _PER_DIEM, re.I)
 # A hiring step paid for, not the job's pay: "a short paid case study: we send $120 for your
 # time".
 _FOR_YOUR_TIME_AFTER = re.compile(r"[^.$€£\d\n]{0,12}\bfor[ \t]+(?:your|their)[ \t]+time\b",
