@@ -101,9 +101,13 @@ def test_a_labelled_file_is_scored_on_the_fields_it_labels(tmp_path):
                                 "title": "Barista", "salary_min": 15, "salary_max": 15,
                                 "salary_currency": "USD", "salary_period": "hour"}) + "\n\n"
                     + json.dumps({"id": "b", "text": "Tutor wanted. Volunteers only.",
-                                  "title": "Tutor", "salary_min": None}) + "\n")
-    a, b = datasets.labelled_file(mine)
+                                  "title": "Tutor", "salary_min": None}) + "\n"
+                    + json.dumps({"id": "c", "text": "Pay: up to $21 an hour.",
+                                  "salary_min": None, "salary_max": 21}) + "\n")
+    a, b, c = datasets.labelled_file(mine)
     assert a.labels["salary"] == (15.0, 15.0) and a.labels["period"] == "hour"
+    # one end labelled ("up to $21") is pay stated as a single figure, not pay left unstated
+    assert b.labels["salary"] is None and c.labels["salary"] == (21.0, 21.0)
     assert a.part == datasets.part_of("file", "a")
     right = pb.JobPosting(title="Barista", salary_min=15, salary_max=15,
                           salary_period=pb.SALARY_PERIOD_HOUR)

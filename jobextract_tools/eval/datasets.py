@@ -204,9 +204,10 @@ def labelled_file(path: Path, part: str = "all") -> list[Posting]:
     """The postings of a JSONL file of your own (ValueError: a line without "id" and
     "text", or an id twice). A line's labels are any of "title", "company", "location",
     "salary_min", "salary_max", "salary_currency" and "salary_period"; a field left out is
-    not scored, and salary_min null labels a posting that states no pay (scored too). A
-    line's "paste" ("page": the whole listing page; "description": its description alone)
-    splits the reports by it."""
+    not scored, and salary_min and salary_max null label a posting that states no pay
+    (scored too; one end alone is pay stated as a single figure). A line's "paste" ("page":
+    the whole listing page; "description": its description alone) splits the reports by
+    it."""
     out, seen = [], set()
     with open(path, encoding="utf-8") as f:
         for number, line in enumerate(f, 1):
@@ -222,7 +223,9 @@ def labelled_file(path: Path, part: str = "all") -> list[Posting]:
             labels = {name: row.get(name) or "" for name in ("title", "company", "location")}
             if "salary_min" in row:
                 low, high = row["salary_min"], row.get("salary_max", row["salary_min"])
-                labels.update(salary=None if low is None else (float(low), float(high or low)),
+                low, high = (low, high) if low is not None and high is not None \
+                    else (low if low is not None else high,) * 2  # "up to $21": one figure
+                labels.update(salary=None if low is None else (float(low), float(high)),
                               period=row.get("salary_period"),
                               currency=row.get("salary_currency"))
             paste = row.get("paste") or ""
