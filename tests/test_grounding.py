@@ -212,6 +212,9 @@ def test_a_bare_amount_is_weak():
      "the model gave none"),
     ("- On-call pay: $3.50/hr while on call", (None, None, None, "hour"),
      (None, None, None, None), ""),
+    # what the job earns with its tips or commission is no base pay
+    ("Stylists here earn up to $38/hour with service commission and tips!",
+     (None, None, None, "hour"), (None, None, None, None), ""),
     # a stipend named for what it pays for is no pay; a fellowship's is
     ("Department chair stipend: $2,400 annually.", (None, None, None, "year"),
      (None, None, None, None), ""),

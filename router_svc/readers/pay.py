@@ -150,10 +150,12 @@ _ON_CALL_AFTER = re.compile(_SOME_PERIOD_AFTER + r"[ \t]+(?:(?:while|when)[ \t]+
 # 3rd shift premium".
 _ADDITION_AFTER = re.compile(_SOME_PERIOD_AFTER + r"[ \t]+(?:[a-z0-9-]+[ \t]+){0,2}"
                              r"(?:differential|premium)s?\b", re.I)
-# What the job earns on top of its pay, said after the amount: "$4,000 a year in bonuses",
-# "$6/hour in tips", "up to $9,000 per year in spiffs and performance bonuses".
+# What the job earns on top of its pay, or with it, said after the amount: "$4,000 a year in
+# bonuses", "$6/hour in tips", "up to $9,000 per year in spiffs and performance bonuses", "up
+# to $45/hour with commission and tips", "$30/hr including gratuities".
 _EXTRAS_AFTER = re.compile(_SOME_PERIOD_AFTER
-                           + r"[ \t]+in[ \t]+(?:[a-z-]+[ \t]+(?:and[ \t]+)?){0,3}"
+                           + r"[ \t]+(?:in|with|including|incl\.)[ \t]+"
+                           r"(?:[a-z-]+[ \t]+(?:and[ \t]+)?){0,3}"
                            r"(?:bonus(?:es)?|commissions?|spiffs?|tips|incentives?|gratuities)\b",
                            re.I)
 # What the employer funds, said after the amount: "$1,000 per year for learning and
