@@ -743,6 +743,18 @@ def test_a_date_or_a_time_names_no_company():
     assert checked.job.company is None
 
 
+def test_a_slogan_on_a_line_of_its_own_names_no_company():
+    # short sentences one after another are the posting's words, not the employer's name;
+    # a name with an abbreviation in it is still one
+    text = ("Fresh bread. Friendly faces.\n\nWe bake every morning and need a counter "
+            "clerk.\nFourth Coffee Co. is an equal opportunity employer.")
+    checked = checked_with_note(text, "not an organisation named in the posting",
+                                company="Fresh bread. Friendly faces.")
+    assert checked.job.company == "Fourth Coffee"
+    assert check_answer(answer(company="Fourth Coffee Co."), text).job.company \
+        == "Fourth Coffee Co."
+
+
 def test_a_shortened_title_becomes_the_one_the_posting_states():
     text = "Medicaid Data Analyst (Temporary)\nContoso Health\nAustin, TX\n\nAnalyse claims."
     checked = check_answer(answer(title="Data Analyst"), text)

@@ -112,11 +112,18 @@ _BEFORE_THE = re.compile(r"(?<![\w'])([\w']++)[ \t]+the\b")  # linear: at a word
 
 def is_a_clause(value: str) -> bool:
     """A value with a clause's verbs or pronouns in lower case ("... are required", "we
-    offer"), a verb's object ("Run the floor"), or a question ("Love to build?"): a
-    sentence of the posting, not a name or a title ("IS Manager" is one). A contraction's
-    words are its own: "we're", "who's"."""
+    offer"), a verb's object ("Run the floor"), a question ("Love to build?") or short
+    sentences one after another ("Fresh bread. Friendly faces."): a sentence of the
+    posting, not a name or a title ("IS Manager" is one; "St. Anne Health" and "Fourth
+    Coffee Co." are names). A contraction's words are its own: "we're", "who's"."""
     return "?" in value or bool(CLAUSE_WORDS.intersection(re.findall(r"\w+", value))) \
-        or any(m[1].lower() not in WORDS_BEFORE_THE for m in _BEFORE_THE.finditer(value))
+        or any(m[1].lower() not in WORDS_BEFORE_THE for m in _BEFORE_THE.finditer(value)) \
+        or _sentences(value)
+
+
+def _sentences(value: str) -> bool:
+    parts = re.split(r"(?<=[.!])\s+", value.strip())
+    return len(parts) > 1 and all(len(part.split()) > 1 and part[-1] in ".!" for part in parts)
 
 
 # Legal forms no job's title ends with ("SE", "PC" or "Co" may: "Sales Rep - SE").
