@@ -694,6 +694,8 @@ def test_what_the_posting_labels_replaces_an_invented_value_without_a_reask():
     # labelled lines; Indeed's count of locations is not a place
     ("Position: Payroll Clerk Location: One location Pay: $20 an hour Job Type: Full-time",
      "Payroll Clerk", None, None),
+    # a Canadian province is written as a state is
+    ("Our depot is in Mississauga, ON near the 401.", None, None, "Mississauga, ON"),
     # nothing stated in a recognisable form
     ("Great culture, great people. Apply today.", None, None, None),
 ])

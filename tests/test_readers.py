@@ -95,7 +95,7 @@ COMPANY_EXAMPLES = {
 }
 LOCATION_EXAMPLES = {
     "labelled-location": ("Location: Remote - Berlin\nWe build bridges.", "Remote - Berlin"),
-    "us-city-and-state": ("The office is in Walnut Creek, CA near the station.",
+    "city-and-state": ("The office is in Walnut Creek, CA near the station.",
                           "Walnut Creek, CA"),
     "stated-remote": ("This is a fully remote role; we meet twice a year.", "Remote"),
 }

@@ -22,7 +22,7 @@ from collections import Counter
 from dataclasses import dataclass, replace
 
 from router_svc.readers.rules import AnchoredPattern, Found, Rule, first_found, pattern_rule
-from router_svc.readers.shapes import (LEGAL, MAX_VALUE_WORDS, NAME, NAME_REACH, US_PLACE,
+from router_svc.readers.shapes import (CITY_AND_STATE, LEGAL, MAX_VALUE_WORDS, NAME, NAME_REACH,
                                        at_a_word, clean, generic, is_a_clause, is_place,
                                        names_a_role, one_of, page_path, usable,
                                        without_heading)
@@ -383,7 +383,7 @@ def _a_job_line(line: str) -> bool:
 
 
 def _a_place_line(line: str) -> bool:
-    return bool(US_PLACE.match(line) or _REMOTE_LINE.match(line))
+    return bool(CITY_AND_STATE.match(line) or _REMOTE_LINE.match(line))
 
 
 @dataclass(frozen=True)

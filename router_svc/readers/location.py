@@ -1,6 +1,6 @@
 """Where the job is, read by a table of named rules: a labelled location ("Location:
-Denver, CO"), else the first US "City, ST" the text gives, else "Remote" where the text
-says the job is done remotely."""
+Denver, CO"), else the first "City, ST" the text gives (a US state or a Canadian province),
+else "Remote" where the text says the job is done remotely."""
 
 from __future__ import annotations
 
@@ -8,8 +8,8 @@ import re
 from dataclasses import replace
 
 from router_svc.readers.rules import Found, Rule, first_found, pattern_rule
-from router_svc.readers.shapes import (NEXT_LABEL, SENTENCE_DOT, US_PLACE, clean, generic,
-                                       is_place, one_of)
+from router_svc.readers.shapes import (CITY_AND_STATE, NEXT_LABEL, SENTENCE_DOT, clean,
+                                       generic, is_place, one_of)
 from router_svc.readers.text import PostingText
 from router_svc.readers.vocabulary import CITY_PREFIXES, STATE_NAMES, US_STATES, WORK_ARRANGEMENTS
 
@@ -37,14 +37,15 @@ def _a_city(place: str) -> bool:
     return not generic(next((w for w in words if w not in CITY_PREFIXES), words[-1]))
 
 
-def us_places(posting: PostingText) -> list[str]:
-    """Every US "City, ST" the text writes, in order: read once per posting
-    (`posting.read(us_places)`) for the reader and for the model's city."""
-    return [m["v"] for m in US_PLACE.finditer(posting.unglued)]
+def places_with_a_state(posting: PostingText) -> list[str]:
+    """Every "City, ST" (a US state or a Canadian province) the text writes, in order: read
+    once per posting (`posting.read(places_with_a_state)`) for the reader and for the
+    model's city."""
+    return [m["v"] for m in CITY_AND_STATE.finditer(posting.unglued)]
 
 
-def us_city_and_state(posting: PostingText) -> Found | None:
-    place = next((place for place in posting.read(us_places) if _a_city(place)), None)
+def city_and_state(posting: PostingText) -> Found | None:
+    place = next((place for place in posting.read(places_with_a_state) if _a_city(place)), None)
     return Found(clean(place), place) if place else None
 
 
@@ -143,22 +144,22 @@ def written_as_a_label(value: str, posting: PostingText) -> bool:
     return bool(ends) and all(re.match(r"[ \t]*:", posting.unglued[end:end + 8]) for end in ends)
 
 
-def us_cities(posting: PostingText) -> dict[str, str]:
-    """The city of each US "City, ST" the text writes, with its first such place, in the
-    text's order (`posting.read(us_cities)`)."""
+def cities_with_a_state(posting: PostingText) -> dict[str, str]:
+    """The city of each "City, ST" the text writes, with its first such place, in the
+    text's order (`posting.read(cities_with_a_state)`)."""
     cities: dict[str, str] = {}
-    for written in posting.read(us_places):
+    for written in posting.read(places_with_a_state):
         cities.setdefault(written.split(",")[0].strip(), written)
     return cities
 
 
 def city_in_full(place: str, posting: PostingText) -> Found | None:
-    """The US "City, ST" the text writes for a place given without its state, or with a
+    """The "City, ST" the text writes for a place given without its state, or with a
     site's code after the city ("Elmwood B-ELM-2" where the text also writes "Elmwood,
     NJ")."""
     if "," in place:
         return None
-    for city, written in posting.read(us_cities).items():
+    for city, written in posting.read(cities_with_a_state).items():
         if place == city or place.startswith(city + " "):
             return Found(clean(written), written, rule="the-city-with-its-state")
     return None
@@ -166,7 +167,7 @@ def city_in_full(place: str, posting: PostingText) -> Found | None:
 
 LOCATION_RULES = (
     Rule("labelled-location", pattern_rule(_LOCATION_LABEL, _a_place)),
-    Rule("us-city-and-state", us_city_and_state),
+    Rule("city-and-state", city_and_state),
     Rule("stated-remote", stated_remote),
 )
 

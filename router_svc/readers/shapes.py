@@ -16,9 +16,9 @@ import unicodedata
 from router_svc.readers.vocabulary import (CITY_PREFIXES, CITY_SUFFIXES, CLAUSE_WORDS,
                                            GENERIC_WORDS, HEADING_WORDS, HEADINGS_ALWAYS,
                                            HEADINGS_IN_CAPITALS, HIRING_VERBS, LABEL_FIRST_WORDS,
-                                           LEGAL_FORMS, NOT_CITY_WORDS, ROLE_NOUNS, SITE_PAGES,
-                                           STATE_NAMES, TITLE_ABBREVIATIONS, US_STATES,
-                                           WORDS_BEFORE_THE)
+                                           LEGAL_FORMS, NOT_CITY_WORDS, PROVINCE_NAMES,
+                                           PROVINCES, ROLE_NOUNS, SITE_PAGES, STATE_NAMES,
+                                           TITLE_ABBREVIATIONS, US_STATES, WORDS_BEFORE_THE)
 
 
 def one_of(words) -> str:
@@ -52,17 +52,19 @@ LEGAL = rf"(?:,?[ \t](?:{one_of(f for f in LEGAL_FORMS if f not in US_STATES)})\
 # legal form. A reader that finds what follows a name first looks back this far for it.
 NAME_REACH = 6 * 165 + 5 * 9 + 2 + max(map(len, LEGAL_FORMS)) + 1
 
-# A US "City, ST": a city is one word with the words place names join to it ("San Luis
-# Obispo", "Walnut Creek"); a title before it ("Data Engineer Denver, CO") is not.
+# A "City, ST" (a US state or a Canadian province): a city is one word with the words place
+# names join to it ("San Luis Obispo", "Walnut Creek"); a title before it ("Data Engineer
+# Denver, CO") is not.
 _CITY = (rf"(?<![\w'’-])(?:(?:{one_of(CITY_PREFIXES)})[ \t]){{0,2}}"
          rf"(?!(?:{one_of(NOT_CITY_WORDS)})\b)[A-Z][a-z][a-zA-Z'’-]{{0,40}}"
          rf"(?:[ \t](?:{one_of(CITY_SUFFIXES)}))?")
-_STATE = rf"(?:{'|'.join(sorted(US_STATES))}|{'|'.join(STATE_NAMES)})"
+_STATE = (rf"(?:{'|'.join(sorted(US_STATES | PROVINCES))}|{'|'.join(STATE_NAMES)}"
+          rf"|{one_of(PROVINCE_NAMES)})")
 _NAMED_STATE = rf"(?:{'|'.join(STATE_NAMES)})"
 # Not a city: the country, or a state named before another ("Colorado, Washington" lists
 # two states; "New York, New York" and "Washington, DC" are cities). Not a state: the
 # capital's "Washington D.C." after a city in a list ("Portland, Washington D.C.").
-US_PLACE = re.compile(rf"(?!(?:US|USA|United States)\b)"
+CITY_AND_STATE = re.compile(rf"(?!(?:US|USA|United States)\b)"
                       rf"(?!(?P<named>{_NAMED_STATE}),[ \t]?(?!(?P=named)\b){_NAMED_STATE}\b)"
                       rf"(?P<v>{_CITY},[ \t]?{_STATE})(?![A-Za-z])(?![ \t]?D\.?[ \t]?C\b)")
 
@@ -139,7 +141,7 @@ def ends_in_a_legal_form(value: str) -> bool:
 
 def is_place(value: str) -> bool:
     """A US state (its code or name) or a "City, ST"."""
-    return value in US_STATES or value in STATE_NAMES or bool(US_PLACE.fullmatch(value))
+    return value in US_STATES or value in STATE_NAMES or bool(CITY_AND_STATE.fullmatch(value))
 
 
 def plural_ending(word: str, nouns: frozenset[str] = ROLE_NOUNS) -> int:

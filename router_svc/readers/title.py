@@ -20,12 +20,12 @@ from dataclasses import replace
 from typing import Callable
 
 from router_svc.readers.rules import Found, Rule, first_found, pattern_rule
-from router_svc.readers.shapes import (MAX_VALUE_WORDS, NAME, NEXT_LABEL, SENTENCE_DOT,
-                                       TITLE_PHRASE, US_PLACE, at_a_word, clean, is_a_clause,
+from router_svc.readers.shapes import (CITY_AND_STATE, MAX_VALUE_WORDS, NAME, NEXT_LABEL,
+                                       SENTENCE_DOT, TITLE_PHRASE, at_a_word, clean, is_a_clause,
                                        is_heading, is_place, names_a_role, one_of,
                                        page_path, plural_ending, usable, without_heading)
 from router_svc.readers.company import page_header, reads_as_a_name, uses
-from router_svc.readers.location import us_cities
+from router_svc.readers.location import cities_with_a_state
 from router_svc.readers.text import WORD, PostingText, as_written, found_in, mentions, norm
 from router_svc.readers.vocabulary import (DESCRIBING_WORDS, DETAIL_LABELS, EMPLOYMENT_TYPES,
                                            HIRING_VERBS, JOB_NOUNS, JOB_SECTIONS,
@@ -41,7 +41,7 @@ _TITLE_LABEL_LINE = re.compile(r"(?im:^[ \t]*(?:job|position|posting)[ \t]+title
 _EMPLOYMENT_TYPE = re.compile(rf"(?:{one_of(EMPLOYMENT_TYPES)})\b", re.I)
 # A page copied as one line starts "Senior Data Engineer Denver, CO ...".
 _TITLE_THEN_PLACE = re.compile(rf"^\s*(?P<v>{TITLE_PHRASE})[ \t]+"
-                               + US_PLACE.pattern.replace("(?P<v>", "(?:"))
+                               + CITY_AND_STATE.pattern.replace("(?P<v>", "(?:"))
 # The sentence hiring: "Northwind is hiring a ...", "we need a ...", "our busy clinic needs
 # a ..." (the employer needing: "this job needs a valid Driver License" hires no one).
 _HIRING = re.compile(rf"\b(?:{one_of(HIRING_VERBS)}|has an opening for|is in need of"
@@ -223,7 +223,7 @@ MAX_PAGE_LINE_WORDS = 8
 HEADER_LINES = 60
 # ... or its place: "Route Driver\nTulsa, OK Yard"; a blank line may stand between.
 _DETAIL_LINE = re.compile(rf"[ \t]*(?:(?:{one_of(DETAIL_LABELS)})[ \t]*(?::|$)"
-                          + "|" + US_PLACE.pattern.replace("(?P<v>", "(?:") + ")", re.I)
+                          + "|" + CITY_AND_STATE.pattern.replace("(?P<v>", "(?:") + ")", re.I)
 
 
 def title_over_its_details(posting: PostingText) -> Found | None:
@@ -341,7 +341,7 @@ def _without_its_place(found: Found, posting: PostingText) -> Found:
     if m is None or not names_a_role(m["title"]):
         return found
     return replace(found, value=m["title"]) \
-        if is_place(m["place"]) or m["place"] in posting.read(us_cities) else found
+        if is_place(m["place"]) or m["place"] in posting.read(cities_with_a_state) else found
 
 
 # ---- what a title carries that is not the title -------------------------------------------
@@ -354,7 +354,7 @@ _PLACE_IN_A_PHRASE = re.compile(r"\b(?:at|in|of|for|from|near|United)[ \t]*$", r
 def _before_place(title: str) -> str | None:
     """"Data Analyst (Reno, NV)" -> "Data Analyst": the job's place, in parentheses
     or run into the title, not its name."""
-    m = US_PLACE.search(title)
+    m = CITY_AND_STATE.search(title)
     if m is None or m.start() == 0 or len(title) - m.end() > MAX_AFTER_PLACE:
         return None
     head = title[:m.start()]

@@ -21,6 +21,12 @@ STATE_NAMES = ("Alabama", "Alaska", "Arizona", "Arkansas", "California", "Colora
                "North Carolina", "North Dakota", "Ohio", "Oklahoma", "Oregon", "Pennsylvania",
                "Rhode Island", "South Carolina", "South Dakota", "Tennessee", "Texas", "Utah",
                "Vermont", "Virginia", "Washington", "West Virginia", "Wisconsin", "Wyoming")
+# Canada's provinces, which a place line writes as a US one writes its state ("Mississauga,
+# ON"); not "PE", more often private equity or physical education ("Likewise, PE firms").
+PROVINCES = frozenset("AB BC MB NB NL NS ON QC SK".split())
+PROVINCE_NAMES = ("Ontario", "British Columbia", "Alberta", "Quebec", "Manitoba",
+                  "Saskatchewan", "Nova Scotia", "New Brunswick", "Newfoundland and Labrador",
+                  "Prince Edward Island")
 # Words place names join to a city's own word: "San Luis Obispo", "Walnut Creek".
 CITY_PREFIXES = ("San", "Santa", "Los", "Las", "New", "North", "South", "East", "West", "Fort",
                  "Ft.", "Saint", "St.", "Salt", "Lake", "El", "La", "Mount", "Mt.", "Palm",
