@@ -401,6 +401,10 @@ def _ground_location(job: JobPosting, posting: PostingText, update: dict, notes:
     elif written_as_a_label(location, posting):
         _stated("location", location, posting.read(find_location), "a label, not its value",
                 update, notes)
+    elif a_code_alone(location) and (place := posting.read(find_location)) \
+            and "," in place.value:
+        _stated("location", location, place, "only a country's or state's code", update,
+                notes)
     elif remote := remote_across(location, posting):
         update["location"] = remote.value
         notes.append(_from_reader("location", remote, location, "only the country"))
@@ -412,6 +416,12 @@ def _ground_location(job: JobPosting, posting: PostingText, update: dict, notes:
         update["location"] = full.value
         notes.append(f"location {full.value!r} for the model's {location!r}: the posting "
                      f"writes the city with its state ({full.rule})")
+
+
+def a_code_alone(location: str) -> bool:
+    """'CA', 'TX': a country's or a state's code, which a place line the posting writes
+    ("Mississauga, ON") says more precisely."""
+    return len(location) == 2 and location.isalpha() and location.isupper()
 
 
 def _one_city(location: str, city: str, why: str, posting: PostingText, update: dict,

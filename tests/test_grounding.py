@@ -633,6 +633,14 @@ def test_a_territory_of_states_gives_way_to_the_place_the_posting_names():
                         alone).job.location == "NV, UT, ID and OR"
 
 
+def test_a_country_code_alone_gives_way_to_the_place_line_the_page_writes():
+    text = ("Dispatcher\nTrey Freight\nMississauga, ON\nCA$52,000 a year\n\nTrey Freight "
+            "runs trucks across Ontario.")
+    checked = checked_with_note(text, "only a country's or state's code", title="Dispatcher",
+                                location="CA")
+    assert checked.job.location == "Mississauga, ON"
+
+
 def test_a_location_that_is_the_company_gives_way_to_the_place_the_page_writes():
     checked = check_answer(answer(title="Staff Pharmacist", company="Fabrikam Medical Center",
                                   location="Fabrikam Health"), SITE_PAGE)
