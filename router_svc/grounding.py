@@ -420,7 +420,7 @@ def _ground_location(job: JobPosting, posting: PostingText, update: dict, notes:
 
 def a_code_alone(location: str) -> bool:
     """'CA', 'TX': a country's or a state's code, which a place line the posting writes
-    ("Mississauga, ON") says more precisely."""
+    ("Brampton, ON") says more precisely."""
     return len(location) == 2 and location.isalpha() and location.isupper()
 
 

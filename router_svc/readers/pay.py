@@ -96,7 +96,7 @@ _BENEFIT_BEFORE = re.compile(r"\b(?:bonus(?:es)?|reimburse\w*|(?<!living[ ])allo
                              r"|relocation|tuition"
                              r"|repayment|forgiveness|credit|discount|commissions?"
                              r"|refer(?:ral)?|sign(?:ing|-on)|insurance|coverage|401\s?\(?k\)?"
-                             # any stipend named for what it pays ("math stipend"), not for
+                             # any stipend named for what it pays ("chair stipend"), not for
                              # whom or how often ("a fellowship stipend", "monthly stipend")
                              r"|(?!(?:a|an|the|living|annual|monthly|weekly|yearly|total"
                              r"|program|fellowship)\b)[a-z]+[ \t]+stipends?"
@@ -143,7 +143,7 @@ _WEIGHT_BEFORE = re.compile(r"\b(?:lift|carry|push|pull|weigh|hoist|handl|mov)\w
 # Paid for being on call, beside the pay: "an on-call stipend of $140 a weekend" (an on-call
 # nurse's hourly rate, "On-Call RN: $52/hr", is the pay).
 _ON_CALL_BEFORE = re.compile(rf"\bon[- ]call\b{_GAP_NAMING_NO_PAY}$", re.I)
-# ... or said after it: "$4/hr while on call", "$3.50 an hour on-call pay".
+# ... or said after it: "$3/hr while on call", "$2.75 an hour on-call pay".
 _ON_CALL_AFTER = re.compile(_SOME_PERIOD_AFTER + r"[ \t]+(?:(?:while|when)[ \t]+on[- ]call"
                             r"|on[- ]call[ \t]+(?:pay|rate|stipends?|premium))\b", re.I)
 # ... or named after it: "$1.75/hr weekend differential", "$2 an hour night premium", "$1.50/hr
@@ -152,13 +152,13 @@ _ADDITION_AFTER = re.compile(_SOME_PERIOD_AFTER + r"[ \t]+(?:[a-z0-9-]+[ \t]+){0
                              r"(?:differential|premium)s?\b", re.I)
 # What the job earns on top of its pay, or with it, said after the amount: "$4,000 a year in
 # bonuses", "$6/hour in tips", "up to $9,000 per year in spiffs and performance bonuses", "up
-# to $45/hour with commission and tips", "$30/hr including gratuities".
+# to $38/hour with commission and tips", "$30/hr including gratuities".
 _EXTRAS_AFTER = re.compile(_SOME_PERIOD_AFTER
                            + r"[ \t]+(?:in|with|including|incl\.)[ \t]+"
                            r"(?:[a-z-]+[ \t]+(?:and[ \t]+)?){0,3}"
                            r"(?:bonus(?:es)?|commissions?|spiffs?|tips|incentives?|gratuities)\b",
                            re.I)
-# What the employer funds, said after the amount: "$1,000 per year for learning and
+# What the employer funds, said after the amount: "$900 per year for courses and
 # conferences", "up to $800 a year in CE", "$300 a year towards a gym".
 _FUNDED_AFTER = re.compile(_SOME_PERIOD_AFTER
                            + r"[ \t]+(?:for|in|towards?)[ \t]+(?:[a-z-]+[ \t]+(?:and[ \t]+)?){0,2}"
@@ -201,7 +201,7 @@ _OTE = r"(?:\bOTE|\bon[- ]target[ \t]+(?:earnings|compensation|pay)|\btarget[ \t
        r"(?:earnings|compensation))\b"
 _OTE_BEFORE = re.compile(_OTE + r"[^.$€£\d\n]{0,20}$", re.I)
 _OTE_AFTER = re.compile(r"[ \t]*" + _OTE, re.I)
-# An advance on commission, not a base pay: "a draw of $4,000 a month, recoverable against
+# An advance on commission, not a base pay: "a draw of $3,500 a month, recoverable against
 # commissions", "Draw against commission: $3,000/month" (not "draw blood").
 _DRAW_BEFORE = re.compile(r"\b(?:(?:an?|the|[a-z-]*recoverable|guaranteed|monthly|weekly)[ \t]+"
                           r"draw|draw[ \t]+(?:of|against|at|is))\b"
@@ -217,8 +217,8 @@ _TYPICAL_EARNINGS_BEFORE = re.compile(
     rf"|\b{_EARN}[ \t]+(?:an[ \t]+|on[ \t]+)?average"
     rf"|\btop[ \t]+[a-z-]{{2,30}}s\b[^.;$€£\d\n]{{0,30}}?"
     rf"\b{_EARN})\b[^.;$€£\d\n]{{0,24}}$", re.I)
-# A job board's guess at the pay, not the pay the employer states: "$48K - $63K (Glassdoor
-# est.)", "Estimated $41.7K - $52.8K a year" ("(Employer est.)" is the employer's own).
+# A job board's guess at the pay, not the pay the employer states: "$41K - $52K (Glassdoor
+# est.)", "Estimated $39.5K - $50K a year" ("(Employer est.)" is the employer's own).
 _BOARDS_ESTIMATE_AFTER = re.compile(r"[^\n(]{0,24}\((?!employer)[a-z]+[ \t]+est(?:\.|imate)?\)",
                                     re.I)
 _BOARDS_ESTIMATE_BEFORE = re.compile(r"(?:^|\n)[ \t]*estimated[ \t]*:?[ \t]*$", re.I)

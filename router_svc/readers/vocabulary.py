@@ -21,7 +21,7 @@ STATE_NAMES = ("Alabama", "Alaska", "Arizona", "Arkansas", "California", "Colora
                "North Carolina", "North Dakota", "Ohio", "Oklahoma", "Oregon", "Pennsylvania",
                "Rhode Island", "South Carolina", "South Dakota", "Tennessee", "Texas", "Utah",
                "Vermont", "Virginia", "Washington", "West Virginia", "Wisconsin", "Wyoming")
-# Canada's provinces, which a place line writes as a US one writes its state ("Mississauga,
+# Canada's provinces, which a place line writes as a US one writes its state ("Brampton,
 # ON"); not "PE", more often private equity or physical education ("Likewise, PE firms").
 PROVINCES = frozenset("AB BC MB NB NL NS ON QC SK".split())
 PROVINCE_NAMES = ("Ontario", "British Columbia", "Alberta", "Quebec", "Manitoba",
