@@ -372,8 +372,9 @@ def _ground_company(job: JobPosting, posting: PostingText, update: dict, notes: 
     elif own := the_employers_own_name(job.company, posting):
         _stated("company", job.company, own, "another name of the organisation its employer "
                 "statement names", update, notes)
-    elif full := spelled_out(job.company, posting.unglued):
+    elif full := spelled_out(as_written(job.company, posting), posting.unglued):
         # the name in full, as a reader gives it: an acronym may be another employer's too
+        # (read as the posting writes it: a model's "Tsa" is the posting's "TSA")
         update["company"] = full
         notes.append(f"company {full!r} for the model's {job.company!r}: the posting spells "
                      "the acronym out")

@@ -1027,6 +1027,9 @@ def test_an_acronym_the_posting_spells_out_is_named_in_full():
         from_the_model = check_answer(answer(company=acronym), text)
         assert from_the_model.job.company == full, text
         assert any("spells the acronym out" in n for n in from_the_model.notes)
+        # the model may write the acronym as a word ("Hccog"): the posting's is read
+        in_lower = check_answer(answer(company=acronym.capitalize()), text)
+        assert in_lower.job.company == full, text
     # a name written in capitals, or an acronym the text never spells out, stays
     for text, name in (("Engineer\nLITWARE builds radios. LITWARE is hiring.", "LITWARE"),
                        ("Engineer\nAt NWT, we build radios.", "NWT")):
