@@ -621,24 +621,20 @@ SITE_PAGE = ("Staff Pharmacist\nlocations\nFabrikam Medical Center - Salem, OR\n
              "Fabrikam Health is a nonprofit health system with three hospitals.")
 
 
-def test_a_territory_of_states_gives_way_to_the_place_the_posting_names():
-    text = ("Regional Driver\n- Lanes across NV, UT, ID and OR\n- Home terminal in Elko, NV\n"
-            "We haul freight.")
-    checked = checked_with_note(text, "a territory, not a place", title="Regional Driver",
-                                location="NV, UT, ID and OR")
-    assert checked.job.location == "Elko, NV"
+@pytest.mark.parametrize("text,location,why,place", [
+    ("Regional Driver\n- Lanes across NV, UT, ID and OR\n- Home terminal in Elko, NV\n"
+     "We haul freight.", "NV, UT, ID and OR", "a territory, not a place", "Elko, NV"),
+    # a country's code, here found only in the pay's currency
+    ("Regional Driver\nTrey Freight\nBrampton, ON\nCA$52,000 a year\n\nTrey Freight runs "
+     "trucks across Ontario.", "CA", "only a country's or state's code", "Brampton, ON"),
+])
+def test_a_location_saying_less_than_a_place_gives_way_to_it(text, location, why, place):
+    checked = checked_with_note(text, why, title="Regional Driver", location=location)
+    assert checked.job.location == place
     # with no place to read, the model's value stays
-    alone = text.replace("- Home terminal in Elko, NV\n", "")
-    assert check_answer(answer(title="Regional Driver", location="NV, UT, ID and OR"),
-                        alone).job.location == "NV, UT, ID and OR"
-
-
-def test_a_country_code_alone_gives_way_to_the_place_line_the_page_writes():
-    text = ("Dispatcher\nTrey Freight\nBrampton, ON\nCA$52,000 a year\n\nTrey Freight "
-            "runs trucks across Ontario.")
-    checked = checked_with_note(text, "only a country's or state's code", title="Dispatcher",
-                                location="CA")
-    assert checked.job.location == "Brampton, ON"
+    alone = text.replace(place, "")
+    assert check_answer(answer(title="Regional Driver", location=location),
+                        alone).job.location == location
 
 
 def test_a_location_that_is_the_company_gives_way_to_the_place_the_page_writes():
@@ -746,21 +742,22 @@ def test_values_come_back_as_the_posting_writes_them():
     assert check_answer(answer(title="Store Lead – Mesa"), text).job.title == "Store Lead – Mesa"
 
 
-def test_a_date_or_a_time_names_no_company():
-    text = "Data Engineer\nReno,\n4/12/2021 9:05:12 AM\n\nWe build pipelines in Reno, NV."
+@pytest.mark.parametrize("text,company,expected", [
+    ("Data Engineer\nReno,\n4/12/2021 9:05:12 AM\n\nWe build pipelines in Reno, NV.",
+     "Reno, 4/12/2021 9:05:12 AM", None),
+    # short sentences one after another are the posting's words, not the employer's name
+    ("Fresh bread. Friendly faces.\n\nWe bake every morning and need a counter clerk.\n"
+     "Fourth Coffee Co. is an equal opportunity employer.", "Fresh bread. Friendly faces.",
+     "Fourth Coffee"),
+])
+def test_a_date_a_time_or_a_slogan_names_no_company(text, company, expected):
     checked = checked_with_note(text, "not an organisation named in the posting",
-                                company="Reno, 4/12/2021 9:05:12 AM")
-    assert checked.job.company is None
+                                company=company)
+    assert checked.job.company == expected
 
 
-def test_a_slogan_on_a_line_of_its_own_names_no_company():
-    # short sentences one after another are the posting's words, not the employer's name;
-    # a name with an abbreviation in it is still one
-    text = ("Fresh bread. Friendly faces.\n\nWe bake every morning and need a counter "
-            "clerk.\nFourth Coffee Co. is an equal opportunity employer.")
-    checked = checked_with_note(text, "not an organisation named in the posting",
-                                company="Fresh bread. Friendly faces.")
-    assert checked.job.company == "Fourth Coffee"
+def test_a_name_with_an_abbreviation_in_it_is_still_a_name():
+    text = "Counter Clerk\nFourth Coffee Co. is an equal opportunity employer."
     assert check_answer(answer(company="Fourth Coffee Co."), text).job.company \
         == "Fourth Coffee Co."
 
