@@ -124,16 +124,16 @@ def test_a_labelled_file_is_scored_on_the_fields_it_labels(tmp_path):
 
 def test_the_probe_set_is_a_labelled_file():
     postings = datasets.labelled_file(datasets.PROBE_POSTINGS)
-    assert len(postings) == 2750 and len({p.id for p in postings}) == 2750
+    assert len(postings) == 2850 and len({p.id for p in postings}) == 2850
     assert all(p.labels["title"] and p.labels["company"] and p.labels["location"]
                and "salary" in p.labels for p in postings)
     # both halves of the split hold postings of every writer ("A01" .. "Z25", "AA01" ..
-    # "AZ25", "BA01" .. "BZ25", "CA01" .. "CZ25", "DA01" .. "DF25")
+    # "AZ25", "BA01" .. "BZ25", "CA01" .. "CZ25", "DA01" .. "DJ25")
     writers = [*"ABCDEFGHIJKLMNOPQRSTUVWXYZ",
                *(f"A{letter}" for letter in "ABCDEFGHIJKLMNOPQRSTUVWXYZ"),
                *(f"B{letter}" for letter in "ABCDEFGHIJKLMNOPQRSTUVWXYZ"),
                *(f"C{letter}" for letter in "ABCDEFGHIJKLMNOPQRSTUVWXYZ"),
-               *(f"D{letter}" for letter in "ABCDEF")]
+               *(f"D{letter}" for letter in "ABCDEFGHIJ")]
     assert {(p.id.rstrip("0123456789"), p.part) for p in postings} == {
         (w, part) for w in writers for part in datasets.PARTS}
     # each says how it was pasted, and both halves hold both kinds
