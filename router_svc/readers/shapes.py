@@ -65,8 +65,8 @@ _NAMED_STATE = rf"(?:{'|'.join(STATE_NAMES)})"
 # two states; "New York, New York" and "Washington, DC" are cities). Not a state: the
 # capital's "Washington D.C." after a city in a list ("Portland, Washington D.C.").
 CITY_AND_STATE = re.compile(rf"(?!(?:US|USA|United States)\b)"
-                      rf"(?!(?P<named>{_NAMED_STATE}),[ \t]?(?!(?P=named)\b){_NAMED_STATE}\b)"
-                      rf"(?P<v>{_CITY},[ \t]?{_STATE})(?![A-Za-z])(?![ \t]?D\.?[ \t]?C\b)")
+                            rf"(?!(?P<named>{_NAMED_STATE}),[ \t]?(?!(?P=named)\b){_NAMED_STATE}\b)"
+                            rf"(?P<v>{_CITY},[ \t]?{_STATE})(?![A-Za-z])(?![ \t]?D\.?[ \t]?C\b)")
 
 # Title words: capitalised, with the connectors titles use ("Manager of Sales", "R&D / QA").
 # A dot belongs to a word only inside it ("Node.js") or after the abbreviations titles use
@@ -140,7 +140,7 @@ def ends_in_a_legal_form(value: str) -> bool:
 
 
 def is_place(value: str) -> bool:
-    """A US state (its code or name) or a "City, ST"."""
+    """A US state (its code or name) or a "City, ST" (a state's or a province's)."""
     return value in US_STATES or value in STATE_NAMES or bool(CITY_AND_STATE.fullmatch(value))
 
 
