@@ -198,6 +198,8 @@ def test_a_bare_amount_is_weak():
      "the model gave none"),
     ("Hiring range: $44,000 - $51,500 annually, set by experience", (None, None, None, None),
      (44000, 51500, "USD", "year"), "the model gave none"),
+    ("The post is fixed term.\n\nGrade 6 (£31,000 - £35,500 per annum)\n\nWe offer a pension.",
+     (None, None, None, None), (31000, 35500, "GBP", "year"), "the model gave none"),
     ("Teach abroad! Jobs in Korea$2,100+ USD monthly", (None, None, None, None),
      (2100, 2100, "USD", "month"), "the model gave none"),
     # a heading above a list names its items; a pay word in another item names none

@@ -503,8 +503,11 @@ MAX_AMOUNTS_READ = 2_000
 MAX_MENTIONS = 200
 
 
-# What may stand before an amount that leads its line: a label ("Hiring range:"), a parenthesis.
-_LINE_HEAD = re.compile(r"(?:[^:\n]{1,40}:)?[ \t]*\(?[ \t]*")
+# What may stand before an amount that leads its line: a label ("Hiring range:"), a pay
+# scale's step before a parenthesis ("Grade 5 (£X - £Y per annum)", "Band 6 ("), a
+# parenthesis.
+_LINE_HEAD = re.compile(r"(?:[^:\n]{1,40}:|(?i:(?:pay[ \t]+)?(?:grade|band|scale|level|step))"
+                        r"[ \t]*[\w.-]{1,4}[ \t]*(?=\())?[ \t]*\(?[ \t]*")
 # A line this long before an amount is a sentence about something, not a label.
 _LONGEST_LINE_HEAD = 60
 
