@@ -954,7 +954,9 @@ def test_each_legal_statement_names_the_company():
                       "qualified applicants", "participates in E-Verify",
                       "is committed to equality, diversity and inclusion",
                       "is committed to providing equal employment opportunities",
-                      "is committed to the principles of equal opportunity"):
+                      "is committed to the principles of equal opportunity",
+                      "is committed to providing reasonable accommodations to applicants",
+                      "is committed to accessibility in hiring"):
         found = find_company(f"You will lead the audit.\n\nFourth Coffee {statement}.")
         assert (found.value, found.rule) == ("Fourth Coffee", "company-in-its-legal-statements")
     assert find_company("You lead.\n\nFourth Coffee is committed to great coffee.") is None

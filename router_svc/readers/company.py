@@ -94,9 +94,11 @@ _STATED = (
         r"|(?:provides?|offers?|affords?)[ \t]+equal[ \t]+(?:employment[ \t]+)?opportunit"
         r"|(?:does|do)[ \t]+not[ \t]+discriminate"
         r"|participates?[ \t]+in[ \t]+E-?Verify|is[ \t]+an?[ \t]+E-?Verify"
-        # "is committed to equality, diversity and inclusion", "... to providing equal"
+        # "is committed to equality, diversity and inclusion", "... to providing equal",
+        # "... to providing accommodations for persons with disabilities"
         r"|is[ \t]+committed[ \t]+to[ \t]+(?:(?:the[ \t]+principles?[ \t]+of|providing"
-        r"|being)[ \t]+(?:an?[ \t]+)?)?(?:equal|equality|diversity))",
+        r"|being)[ \t]+(?:an?[ \t]+)?)?(?:equal|equality|diversity|accessib"
+        r"|(?:reasonable[ \t]+)?accommodations?\b))",
         in_capitals=True)),
     ("all-are-welcome-at-company", re.compile(  # a diversity statement: "All are welcome at X."
         rf"{at_a_word('All', 'Everyone')}[ \t]+(?:are|is)[ \t]+welcome[ \t]+at[ \t]+"
