@@ -222,9 +222,9 @@ def labelled_file(path: Path, part: str = "all") -> list[Posting]:
             seen.add(row["id"])
             labels = {name: row.get(name) or "" for name in ("title", "company", "location")}
             if "salary_min" in row:
-                low, high = row["salary_min"], row.get("salary_max", row["salary_min"])
-                low, high = (low, high) if low is not None and high is not None \
-                    else (low if low is not None else high,) * 2  # "up to $21": one figure
+                low, high = row["salary_min"], row.get("salary_max")
+                # one end alone ("up to $21") is a single figure
+                low, high = (low if low is not None else high), (high if high is not None else low)
                 labels.update(salary=None if low is None else (float(low), float(high)),
                               period=row.get("salary_period"),
                               currency=row.get("salary_currency"))
